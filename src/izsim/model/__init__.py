@@ -1,0 +1,1 @@
+"""The simulation: zones, investors, developers, agencies and the economy on one clock."""

@@ -1,0 +1,138 @@
+"""Provincial agencies: who approves, clears, inspects, revokes and spends.
+
+- Planning & Investment (Sở KH&ĐT): promotion, dossiers of projects outside KCN.
+- IZ Management Board (Ban Quản lý các KCN): KCN dossiers, monitoring, revocation.
+- Industry & Trade (Sở Công Thương): CCN oversight; assigns a public developer to a CCN that no
+  private firm takes up, where the policy provides it.
+- Environment (Sở TN&MT): inspections with a probability, fines, the "plant before tenants" rule.
+- Districts (UBND huyện): land clearance throughput, a ``simpy.Container`` refilled monthly.
+- The provincial budget, which never goes below zero.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from izsim.model.budget import Budget
+
+if TYPE_CHECKING:
+    from izsim.model.investor import Investor
+    from izsim.model.model import IZModel
+    from izsim.model.zone import Zone
+
+
+class Agencies:
+    """The province's agencies for one run.
+
+    Args:
+        model: the model (scenario, policy levers and clock).
+    """
+
+    def __init__(self, model: IZModel) -> None:
+        self.model = model
+        spec, levers, env = model.scenario.agencies, model.levers, model.env
+        self.budget = Budget(spec.budget_bn_vnd_per_year)
+        capacity = levers.approval_capacity_multiplier
+        self.iz_board_desk = simpy.Resource(
+            env, max(1, round(spec.approval_servers_kcn * capacity))
+        )
+        self.dpi_desk = simpy.Resource(env, max(1, round(spec.approval_servers_ccn * capacity)))
+        clearance = spec.clearance_ha_per_month * levers.clearance_capacity_multiplier
+        self.clearance = simpy.Container(env, capacity=clearance, init=clearance)
+        self.inspection_probability = min(
+            1.0, spec.inspection_pct_per_month / 100 * levers.inspection_multiplier
+        )
+        self.fine_bn_vnd = spec.fine_bn_vnd
+        self.stalled: list[Investor] = []
+        self.projects_revoked = 0
+        self.promotion_this_month = 0.0
+        self.labour_gain = 0.0
+        self.stall_reduction = 0.0
+
+    def approval_desk(self, zone: Zone | None) -> simpy.Resource:
+        """The queue a project's dossier waits in."""
+        return self.iz_board_desk if zone is not None and zone.is_kcn else self.dpi_desk
+
+    def watch_stalled(self, investor: Investor) -> None:
+        """Put a stalled project on the monitoring list."""
+        self.stalled.append(investor)
+
+    def new_month(self) -> None:
+        """Refill the districts' clearance capacity; receive the allotment in January."""
+        if self.model.month % 12 == 0:
+            self.budget.new_year()
+        missing = self.clearance.capacity - self.clearance.level
+        if missing > 0:
+            self.clearance.put(missing)
+
+    def run_programmes(self, zones: list[Zone]) -> None:
+        """Spend this month's share of each programme the policy funds."""
+        levers, budget = self.model.levers, self.budget
+        self.promotion_this_month = budget.request(
+            levers.promotion_bn_vnd_per_year / 12, "promotion"
+        )
+        wanted = levers.outside_fence_bn_vnd_per_year / 12
+        targets = [z for z in zones if z.established and not z.dropped]
+        if wanted > 0 and targets:
+            spent = budget.request(wanted, "outside_fence", investment=True)
+            gain = (
+                self.model.scenario.agencies.access_gain_per_1000_bn_vnd
+                * spent
+                / 1000
+                / len(targets)
+            )
+            for zone in targets:
+                zone.access_index = min(1.0, zone.access_index + gain)
+        self.labour_gain = levers.training_labour_gain * _funded(
+            budget, levers.training_bn_vnd_per_year / 12, "training"
+        )
+        self.stall_reduction = (
+            levers.credit_access_stall_reduction_pct
+            / 100
+            * _funded(budget, levers.credit_access_bn_vnd_per_year / 12, "credit_access")
+        )
+
+    def inspect(self, zones: list[Zone], draws: np.ndarray) -> None:
+        """Environmental inspections: fines and remedies where tenants lack a compliant plant."""
+        for zone in zones:
+            if not zone.operating or draws[zone.index] >= self.inspection_probability:
+                continue
+            has_tenants = zone.leased_ha > 0
+            if zone.wwtp_ok or not has_tenants or zone.developer is None:
+                continue
+            developer = zone.developer
+            if not developer.public:
+                developer.fines_paid_bn_vnd += self.fine_bn_vnd
+            if zone.wwtp == "operating" and not zone.wwtp_upgrading:
+                self.model.env.process(developer.upgrade_wwtp(zone))
+            elif zone.wwtp == "none" and zone.polluting_tenants > 0:
+                self.model.env.process(developer.build_wwtp(zone))
+
+    def monitor(self, rng: np.random.Generator) -> None:
+        """Revoke stalled projects whose grace period is over (thu hồi dự án chậm tiến độ)."""
+        model = self.model
+        grace = model.scenario.agencies.grace_months
+        chance = (
+            1.0 if model.levers.revoke_stalled else model.scenario.agencies.revocation_pct / 100
+        )
+        still = []
+        for investor in self.stalled:
+            overdue = (
+                investor.lease_month is not None and model.env.now - investor.lease_month >= grace
+            )
+            if overdue and rng.random() < chance:
+                investor.revoke()
+                self.projects_revoked += 1
+            else:
+                still.append(investor)
+        self.stalled = still
+
+
+def _funded(budget: Budget, wanted: float, purpose: str) -> float:
+    """Share of ``wanted`` the budget grants (0 when nothing is asked: the lever is unfunded)."""
+    if wanted <= 0:
+        return 0.0
+    return budget.request(wanted, purpose) / wanted

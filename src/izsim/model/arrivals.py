@@ -1,0 +1,90 @@
+"""Prospects: investors who look at the province in a month.
+
+Arrivals are Poisson, with a rate that responds to promotion effort, the province's
+competitiveness (PCI) and its recent track record. To keep common random numbers across
+policies, each month draws a fixed-rate pool of *candidates* (rate ``MAX_RATE_MULTIPLIER`` times
+the base) with all their attributes, and keeps each with probability ``rate / pool rate``
+(Poisson thinning). A policy that raises the rate keeps a superset of the same prospects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from izsim.scenario.schema import Scenario
+
+MAX_RATE_MULTIPLIER = 8.0
+"""Upper bound of the arrival rate relative to the base rate (the thinning pool)."""
+
+
+@dataclass(frozen=True)
+class Prospects:
+    """Attributes of a month's prospects, one array element per prospect."""
+
+    sector: np.ndarray  # int, index into scenario.sectors
+    fdi: np.ndarray  # bool
+    land_ha: np.ndarray
+    capital_bn_vnd: np.ndarray
+    polluting: np.ndarray  # bool
+    outdated: np.ndarray  # bool
+    stall_draw: np.ndarray  # uniform: stalls when below the stall share
+    approval_draw: np.ndarray  # standard exponential, scaled by the mean processing time
+
+    def __len__(self) -> int:
+        return len(self.sector)
+
+    def take(self, keep: np.ndarray) -> Prospects:
+        """The prospects where ``keep`` is true."""
+        return Prospects(**{name: getattr(self, name)[keep] for name in self.__dataclass_fields__})
+
+
+class ArrivalProcess:
+    """Draws each month's prospects for one scenario.
+
+    Args:
+        scenario: the scenario (sector mix and the base rate).
+        rng: the ``arrivals`` stream.
+    """
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.base_rate = scenario.investors.prospects_per_month
+        sectors = scenario.sectors
+        shares = np.array([s.prospect_share_pct for s in sectors])
+        self.sector_cdf = np.cumsum(shares / shares.sum())
+        self.fdi_share = np.array([s.fdi_share_pct / 100 for s in sectors])
+        self.land_mean = np.array([s.land_need_ha for s in sectors])
+        sigma2 = np.log1p(np.array([s.land_need_cv for s in sectors]) ** 2)
+        self.land_sigma = np.sqrt(sigma2)
+        self.land_mu = np.log(self.land_mean) - sigma2 / 2
+        self.capital_per_ha = np.array([s.capital_bn_vnd_per_ha for s in sectors])
+        self.polluting_share = np.array([s.polluting_pct / 100 for s in sectors])
+        self.outdated_share = np.array([s.outdated_technology_pct / 100 for s in sectors])
+
+    def draw(self, rate: float) -> tuple[Prospects, np.ndarray, float]:
+        """This month's candidate pool, which of them arrive at ``rate``, and the rate used."""
+        rng = self.rng
+        pool_rate = self.base_rate * MAX_RATE_MULTIPLIER
+        rate = min(rate, pool_rate)
+        n = int(rng.poisson(pool_rate))
+        # A fixed number of variates per candidate, whatever the policy: common random numbers.
+        u = rng.random((n, 6))
+        normal = rng.standard_normal(n)
+        exponential = rng.standard_exponential(n)
+        sector = np.searchsorted(self.sector_cdf, u[:, 0], side="right").clip(
+            0, len(self.sector_cdf) - 1
+        )
+        land = np.exp(self.land_mu[sector] + self.land_sigma[sector] * normal)
+        pool = Prospects(
+            sector=sector,
+            fdi=u[:, 1] < self.fdi_share[sector],
+            land_ha=land,
+            capital_bn_vnd=land * self.capital_per_ha[sector],
+            polluting=u[:, 2] < self.polluting_share[sector],
+            outdated=u[:, 3] < self.outdated_share[sector],
+            stall_draw=u[:, 4],
+            approval_draw=exponential,
+        )
+        return pool, u[:, 5] < rate / pool_rate, rate

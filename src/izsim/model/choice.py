@@ -1,0 +1,56 @@
+"""Site choice: a multinomial logit over zones and two outside options, on arrays.
+
+Utility is computed for all prospects × alternatives at once. Each prospect then takes the
+alternative with the highest utility plus a Gumbel taste shock (equivalent to a logit draw)
+among those still feasible; land taken by one prospect is no longer vacant for the next, so
+the assignment walks through the prospects in arrival order, one vectorised row each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def choose(
+    utility: np.ndarray,
+    feasible: np.ndarray,
+    shocks: np.ndarray,
+    need_ha: np.ndarray,
+    vacant_ha: np.ndarray,
+) -> np.ndarray:
+    """Chosen alternative per prospect.
+
+    Args:
+        utility: systematic utility, prospects × alternatives; the first ``len(vacant_ha)``
+            columns are zones, the rest are options without a land constraint.
+        feasible: where a prospect may choose an alternative (environmental rules, size).
+        shocks: standard Gumbel draws of the same shape.
+        need_ha: land each prospect needs.
+        vacant_ha: vacant serviced land per zone; reduced in place as prospects choose.
+
+    Returns:
+        Index of the chosen alternative for each prospect, or -1 where none is feasible.
+    """
+    n_zones = len(vacant_ha)
+    scores = np.where(feasible, utility + shocks, -np.inf)
+    chosen = np.full(len(need_ha), -1, dtype=np.int64)
+    for i in range(len(need_ha)):
+        row = scores[i]
+        row[:n_zones][vacant_ha < need_ha[i]] = -np.inf
+        best = int(np.argmax(row))
+        if np.isneginf(row[best]):
+            continue
+        chosen[i] = best
+        if best < n_zones:
+            vacant_ha[best] -= need_ha[i]
+    return chosen
+
+
+def logit_shares(utility: np.ndarray, feasible: np.ndarray) -> np.ndarray:
+    """Expected logit choice shares (rows sum to 1 where anything is feasible)."""
+    masked = np.where(feasible, utility, -np.inf)
+    top = masked.max(axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    weights = np.exp(masked - top)
+    total = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)

@@ -1,0 +1,191 @@
+"""Zone developers (chủ đầu tư hạ tầng): private firms, or a district project board as the
+public fallback (Ban quản lý dự án đầu tư xây dựng huyện).
+
+A developer takes up a planned zone when its pro forma clears a hurdle (rent × expected
+absorption against clearance and infrastructure cost), has the zone established, clears land
+and builds infrastructure in phases keyed to occupancy, decides when to build the central
+wastewater plant, sets rent, and may go slow on a zone nobody leases in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+import mesa
+import simpy
+
+if TYPE_CHECKING:
+    from izsim.model.model import IZModel
+    from izsim.model.zone import Zone
+
+M2_PER_HA = 10_000
+
+
+class Developer(mesa.Agent):
+    """A developer and the zones it runs.
+
+    Args:
+        model: the model.
+        public: a public project board (paid from the budget) rather than a private firm.
+    """
+
+    model: IZModel
+
+    def __init__(self, model: IZModel, *, public: bool) -> None:
+        super().__init__(model)
+        self.public = public
+        self.zones: list[Zone] = []
+        self.fines_paid_bn_vnd = 0.0
+
+    # ---------------------------------------------------------------- decisions
+    def take_up(self, zone: Zone) -> None:
+        """Start developing ``zone`` (from whatever stage it is at)."""
+        zone.developer = self
+        self.zones.append(zone)
+        self.model.env.process(self.develop(zone))
+
+    def pay(self, amount: float, purpose: str) -> Generator[simpy.Event, object, None]:
+        """Pay ``amount`` bn VND: a private firm pays at once; a public board waits for budget."""
+        model = self.model
+        if not self.public:
+            model.economy.private_developer_spending += amount
+            return
+        remaining = amount
+        while remaining > 1e-9:
+            remaining -= model.agencies.budget.request(remaining, purpose, investment=True)
+            if remaining > 1e-9:
+                yield model.env.timeout(1)
+
+    # ---------------------------------------------------------------- processes
+    def develop(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Establish the zone, then clear and service it phase by phase."""
+        model, env = self.model, self.model.env
+        devs = model.scenario.developers
+        if zone.stage == "planned":
+            zone.stage = "approved"
+            months = devs.zone_approval_months_kcn if zone.is_kcn else devs.zone_approval_months_ccn
+            yield env.timeout(months * model.levers.approval_time_multiplier)
+            zone.established_month = model.month
+        leasable_share = zone.leasable_ha / zone.area_ha
+        first = not zone.operating  # an operating zone builds its next phase when it fills up
+        while zone.unserviced_ha > 1e-9:
+            if not first:
+                yield from self._wait_for_demand(zone)
+                if zone.dropped:
+                    return
+            first = False
+            zone.phase_under_way = True
+            phase = min(zone.unserviced_ha, zone.leasable_ha * devs.infrastructure_phase_pct / 100)
+            gross = phase / leasable_share
+            if not zone.operating:
+                zone.stage = "clearing"
+            yield from self._clear(zone, gross)
+            if not zone.operating:
+                zone.stage = "building"
+            cost_per_ha = (
+                devs.infrastructure_cost_bn_vnd_per_ha_kcn
+                if zone.is_kcn
+                else devs.infrastructure_cost_bn_vnd_per_ha_ccn
+            )
+            yield from self.pay(gross * cost_per_ha, "infrastructure")
+            yield env.timeout(devs.infrastructure_build_months)
+            zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
+            zone.stage = "operating"
+            zone.phase_under_way = False
+            if zone.operating_since is None:
+                zone.operating_since = model.month
+
+    def _clear(self, zone: Zone, gross_ha: float) -> Generator[simpy.Event, object, None]:
+        """Land clearance through the districts' limited monthly throughput."""
+        model = self.model
+        devs = model.scenario.developers
+        cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha
+        public_share = model.levers.public_clearance_pct / 100
+        granted = model.agencies.budget.request(cost * public_share, "clearance", investment=True)
+        yield from self.pay(cost - granted, "clearance")
+        district = model.agencies.clearance
+        remaining = gross_ha
+        while remaining > 1e-9:
+            chunk = min(remaining, district.capacity / 4)
+            yield district.get(chunk)
+            remaining -= chunk
+            zone.cleared_ha += chunk
+
+    def _wait_for_demand(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Wait until the built land fills up; a private developer gives up on a dead zone."""
+        model = self.model
+        devs = model.scenario.developers
+        trigger = devs.expansion_trigger_occupancy_pct / 100
+        while zone.serviced_occupancy < trigger:
+            last_activity = max(zone.last_lease_month or 0, zone.operating_since or 0)
+            if not self.public and model.month - last_activity >= devs.abandon_after_months:
+                zone.dropped = True  # goes slow: no further phases
+                return
+            yield model.env.timeout(1)
+
+    def build_wwtp(
+        self, zone: Zone, *, already_paid: bool = False
+    ) -> Generator[simpy.Event, object, None]:
+        """Build the zone's central wastewater plant (one under way at the start is paid)."""
+        model = self.model
+        devs = model.scenario.developers
+        zone.wwtp = "building"
+        if not already_paid:
+            cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
+            support = model.agencies.budget.request(
+                cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
+            )
+            yield from self.pay(cost - support, "wwtp")
+        yield model.env.timeout(devs.wwtp_build_months)
+        zone.wwtp = "operating"
+        zone.wwtp_compliant = bool(
+            model.developer_draws[zone.index, 1] < devs.wwtp_compliant_pct / 100
+        )
+
+    def upgrade_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Bring a non-compliant plant up to the standard after an inspection finding."""
+        zone.wwtp_upgrading = True
+        yield self.model.env.timeout(self.model.scenario.developers.wwtp_upgrade_months)
+        zone.wwtp_compliant = True
+        zone.wwtp_upgrading = False
+
+    # ---------------------------------------------------------------- monthly review
+    def review(self, zone: Zone) -> None:
+        """Monthly decisions on a zone: the wastewater plant and, in January, the rent."""
+        model = self.model
+        if (
+            zone.wwtp == "none"
+            and zone.stage in ("building", "operating")
+            and self.wants_wwtp(zone)
+        ):
+            model.env.process(self.build_wwtp(zone))
+        if model.month % 12 == 0 and zone.operating and not self.public:
+            devs = model.scenario.developers
+            pressure = (zone.serviced_occupancy - 0.5) * 2  # -1 (empty) .. +1 (full)
+            zone.rent_usd_m2 *= 1 + devs.rent_adjust_pct_per_year / 100 * max(
+                -1.0, min(1.0, pressure)
+            )
+
+    def wants_wwtp(self, zone: Zone) -> bool:
+        """Build the plant when it pays: its cost against enforcement risk and tenants' demand.
+
+        A public board and any developer under the "plant before tenants" rule build it with
+        the first phase.
+        """
+        model = self.model
+        if self.public or model.levers.wwtp_before_tenants:
+            return True
+        devs = model.scenario.developers
+        rate = devs.discount_rate_pct / 100
+        cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
+        own_cost = cost * (1 - model.levers.wwtp_support_pct / 100)
+        inspections_per_year = 12 * model.agencies.inspection_probability
+        penalty = inspections_per_year * model.agencies.fine_bn_vnd * min(zone.polluting_tenants, 3)
+        demand = (
+            model.polluting_prospect_share
+            * model.expected_absorption_ha(zone)
+            * model.revenue_per_ha(zone)
+            * rate
+        )
+        return penalty + demand >= own_cost * rate

@@ -1,0 +1,110 @@
+"""The province's industrial economy: output, value added, GRDP, jobs, exports, investment.
+
+Industrial production value (giá trị sản xuất công nghiệp, 2010 prices) is existing industry,
+growing at a baseline rate year by year, plus the simulated tenants' output as they ramp up.
+Annual figures are sums over the last twelve months, so December gives the calendar year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from izsim.model.investor import Investor
+    from izsim.scenario.schema import Scenario
+
+
+class Economy:
+    """Economic accounts of one run.
+
+    Args:
+        scenario: the scenario (base-year economy).
+        months: number of simulated months.
+    """
+
+    def __init__(self, scenario: Scenario, months: int) -> None:
+        self.spec = scenario.economy
+        e = self.spec
+        self.va_ratio = e.value_added_ratio_pct / 100
+        self.usd_million_per_bn_vnd = 1000 / e.vnd_per_usd
+        # Month-by-month flows; index 12 is the first simulated month, 0..11 the base year.
+        self.output = np.zeros(months + 12)
+        self.exports = np.zeros(months + 12)
+        self.output[:12] = e.industrial_output_base_bn_vnd / 12
+        self.exports[:12] = e.exports_base_musd / 12
+        self.ramping: list[Investor] = []
+        self.full_output = 0.0  # annual output of tenants at full production
+        self.full_exports = 0.0  # annual exports (million USD) of tenants at full production
+        self.full_jobs = 0.0
+        self.capital_fdi = 0.0
+        self.capital_domestic = 0.0
+        self.private_developer_spending = 0.0
+
+    def register_lease(self, investor: Investor) -> None:
+        """Record the capital a project registers when it leases."""
+        if investor.fdi:
+            self.capital_fdi += investor.capital_bn_vnd
+        else:
+            self.capital_domestic += investor.capital_bn_vnd
+
+    def start_production(self, investor: Investor) -> None:
+        """A project's factory is built and starts ramping up."""
+        self.ramping.append(investor)
+
+    def close_month(self, month: int, now: float) -> dict[str, float]:
+        """Book the month's flows and return the economic indicators at its end."""
+        e = self.spec
+        year = month // 12
+        output, exports, jobs = self.full_output, self.full_exports, self.full_jobs
+        still = []
+        for investor in self.ramping:
+            share = investor.production_share(now)
+            if share >= 1.0:
+                self.full_output += investor.full_output_bn_vnd
+                self.full_exports += self._exports_of(investor)
+                self.full_jobs += investor.full_jobs
+            else:
+                still.append(investor)
+            output += investor.full_output_bn_vnd * share
+            exports += self._exports_of(investor) * share
+            jobs += investor.full_jobs * share
+        self.ramping = still
+        growth = (1 + e.existing_output_growth_pct / 100) ** (year + 1)
+        existing_output = e.industrial_output_base_bn_vnd * growth
+        existing_exports = e.exports_base_musd * (1 + e.existing_exports_growth_pct / 100) ** (
+            year + 1
+        )
+        i = month + 12
+        self.output[i] = (existing_output + output) / 12
+        self.exports[i] = (existing_exports + exports) / 12
+        annual = float(self.output[i - 11 : i + 1].sum())
+        year_before = (
+            float(self.output[i - 23 : i - 11].sum())
+            if i >= 23
+            else e.industrial_output_base_bn_vnd
+        )
+        years = (month + 1) / 12
+        value_added = self.va_ratio * annual
+        non_industry = (e.grdp_base_bn_vnd - self.va_ratio * e.industrial_output_base_bn_vnd) * (
+            1 + e.non_industry_grdp_growth_pct / 100
+        ) ** years
+        jobs_existing = e.jobs_industry_base * (1 + e.existing_jobs_growth_pct / 100) ** years
+        workforce = e.workforce_base * (1 + e.workforce_growth_pct / 100) ** years
+        return {
+            "industrial_output_bn_vnd": annual,
+            "industrial_output_growth": (annual / year_before - 1) * 100,
+            "industrial_output_growth_avg": (
+                (annual / e.industrial_output_base_bn_vnd) ** (1 / years) - 1
+            )
+            * 100,
+            "industry_share_grdp": value_added / (value_added + non_industry) * 100,
+            "jobs_industry": jobs_existing + jobs,
+            "industry_labour_share": (jobs_existing + jobs) / workforce * 100,
+            "jobs_created": jobs,
+            "exports_musd": float(self.exports[i - 11 : i + 1].sum()),
+        }
+
+    def _exports_of(self, investor: Investor) -> float:
+        return investor.full_output_bn_vnd * investor.export_share * self.usd_million_per_bn_vnd

@@ -1,0 +1,368 @@
+"""The model: one province, one policy, one seed, on one simpy clock counted in months.
+
+A monthly simpy process calls :meth:`IZModel.step`; everything that takes time (dossier
+approval, zone establishment, land clearance, infrastructure phases, wastewater plants, factory
+construction, ramp-up) is a simpy process of its own. Indicators are collected at the end of
+each month.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+
+import mesa
+import numpy as np
+import simpy
+
+from izsim.indicators import INDICATOR_IDS
+from izsim.model.agencies import Agencies
+from izsim.model.arrivals import ArrivalProcess
+from izsim.model.choice import choose, logit_shares
+from izsim.model.developer import M2_PER_HA, Developer
+from izsim.model.economy import Economy
+from izsim.model.investor import Investor
+from izsim.model.streams import Streams
+from izsim.model.zone import Zone
+from izsim.scenario.policy import Policy
+from izsim.scenario.schema import Scenario
+
+OUTSIDE_ZONE, OUTSIDE_PROVINCE = 0, 1  # offsets of the two outside options after the zones
+
+
+class IZModel(mesa.Model):
+    """Industrial-zone development in one province.
+
+    Args:
+        scenario: the province's scenario.
+        policy: the policy package.
+        seed: the run's seed; (scenario, policy, seed) determine the run completely.
+    """
+
+    def __init__(self, scenario: Scenario, policy: Policy, seed: int) -> None:
+        self.streams = Streams(seed)
+        super().__init__(rng=self.streams["mesa"])
+        self.scenario = scenario
+        self.policy = policy
+        self.levers = policy.levers
+        self.investors = scenario.investors
+        self.env = simpy.Environment()
+        self.months = scenario.months
+        self.month = 0
+        self.economy = Economy(scenario, self.months)
+        self.agencies = Agencies(self)
+        n_sectors = len(scenario.sectors)
+        self.zones = [
+            Zone(self, spec, index=i, sector_count=n_sectors)
+            for i, spec in enumerate(scenario.zones)
+        ]
+        self.zone_by_id = {zone.key: zone for zone in self.zones}
+        self.outside_zone_output_share = self.investors.outside_zone_output_share_pct / 100
+        self.arrivals = ArrivalProcess(scenario, self.streams["arrivals"])
+        self.polluting_prospect_share = sum(
+            s.prospect_share_pct / 100 * s.polluting_pct / 100 for s in scenario.sectors
+        )
+        self._sector_regions = np.array(
+            [[zone.spec.region in s.regions for zone in self.zones] for s in scenario.sectors]
+        )
+        self._supported = np.array([s.supported for s in scenario.sectors])
+        self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
+        self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
+        self.developer_draws = np.zeros((len(self.zones), 2))
+        self.tenants_located = 0
+        self.prospects_this_month = 0
+        self.events: list[tuple[int, str, str]] = []
+        self.values = np.full((self.months, len(INDICATOR_IDS)), np.nan)
+        self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
+        self._start_existing_developers()
+        self.env.process(self._clock())
+
+    # ------------------------------------------------------------------ set-up
+    def _start_existing_developers(self) -> None:
+        for zone in self.zones:
+            if zone.spec.developer == "none":
+                continue
+            developer = Developer(self, public=zone.spec.developer == "public")
+            developer.take_up(zone)
+            if zone.wwtp == "building":
+                self.env.process(developer.build_wwtp(zone, already_paid=True))
+
+    # ------------------------------------------------------------------ clock
+    def _clock(self) -> Generator[simpy.Event, object, None]:
+        for month in range(self.months):
+            self.month = month
+            self.step()
+            yield self.env.timeout(1)
+            self._collect(month)
+
+    def run(self) -> None:
+        """Simulate from the start to the horizon."""
+        # The last month's indicators are collected at t = months; run a little past it.
+        self.env.run(until=self.months + 0.5)
+
+    def step(self) -> None:
+        """One month of decisions; the simpy processes carry on between steps."""
+        agencies = self.agencies
+        agencies.new_month()
+        self.developer_draws = self.streams["developers"].random((len(self.zones), 2))
+        agencies.run_programmes(self.zones)
+        self._developer_entry()
+        for zone in self.zones:
+            if zone.developer is not None:
+                zone.developer.review(zone)
+        self._arrivals_and_choice()
+        agencies.inspect(self.zones, self.streams["inspections"].random(len(self.zones)))
+        agencies.monitor(self.streams["revocations"])
+
+    # ------------------------------------------------------------------ developers
+    def revenue_per_ha(self, zone: Zone) -> float:
+        """A developer's lease revenue per leasable ha (bn VND for the lease term)."""
+        return zone.rent_usd_m2 * M2_PER_HA * self.scenario.economy.vnd_per_usd / 1e9
+
+    def expected_absorption_ha(self, zone: Zone) -> float:
+        """Hectares a year a developer expects one zone to lease.
+
+        The province's demand is what prospects of the last year would have leased had land
+        been ready everywhere (developers read enquiries, not only signed leases), or the
+        prior when that is larger; it is shared with the zones that have or will have room.
+        """
+        prior = self.scenario.developers.absorption_prior_ha_per_year
+        province = max(prior, sum(ha for _, ha in self.recent_demand))
+        rivals = sum(
+            1
+            for z in self.zones
+            if z is not zone
+            and z.developer is not None
+            and not z.dropped
+            and (z.vacant_ha > 0 or z.unserviced_ha > 0)
+        )
+        return province / (rivals + 1)
+
+    def pro_forma_ratio(self, zone: Zone) -> float:
+        """Present value of lease revenue over development cost for a planned zone."""
+        devs, levers = self.scenario.developers, self.levers
+        leasable_share = zone.leasable_ha / zone.area_ha
+        infra = (
+            devs.infrastructure_cost_bn_vnd_per_ha_kcn
+            if zone.is_kcn
+            else devs.infrastructure_cost_bn_vnd_per_ha_ccn
+        )
+        wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
+        cost = devs.clearance_cost_bn_vnd_per_ha * (1 - levers.public_clearance_pct / 100) + infra
+        cost = cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
+        years = zone.leasable_ha / self.expected_absorption_ha(zone)
+        rate = devs.discount_rate_pct / 100
+        factor = (1 - (1 + rate) ** -years) / (rate * years) if rate > 0 else 1.0
+        return self.revenue_per_ha(zone) * factor / cost if cost > 0 else float("inf")
+
+    def _developer_entry(self) -> None:
+        devs, levers = self.scenario.developers, self.levers
+        trigger = devs.expansion_trigger_occupancy_pct / 100
+        for zone in self.zones:
+            if zone.stage != "planned" or zone.developer is not None:
+                continue
+            parent = self.zone_by_id.get(zone.spec.expands or "")
+            if parent is not None and parent.occupancy < trigger:
+                continue
+            viable = self.pro_forma_ratio(zone) >= devs.hurdle_ratio
+            if (
+                viable
+                and self.developer_draws[zone.index, 0] < devs.private_entry_pct_per_month / 100
+            ):
+                if (
+                    parent is not None
+                    and parent.developer is not None
+                    and not parent.developer.public
+                ):
+                    developer = parent.developer
+                else:
+                    developer = Developer(self, public=False)
+                developer.take_up(zone)
+                self.events.append((self.month, "developer_private", zone.key))
+            elif (
+                zone.kind == "ccn"
+                and levers.public_developer_fallback_ccn
+                and self.month >= self.scenario.agencies.public_developer_after_months
+            ):
+                Developer(self, public=True).take_up(zone)
+                self.events.append((self.month, "developer_public", zone.key))
+
+    # ------------------------------------------------------------------ investors
+    def arrival_rate(self) -> float:
+        """This month's prospect arrival rate (promotion, competitiveness, track record)."""
+        inv = self.investors
+        promotion = self.agencies.promotion_this_month * 12
+        promo = (
+            (1 + promotion / inv.promotion_reference_bn_vnd_per_year) / 2
+        ) ** inv.promotion_elasticity
+        pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
+        for window in (self.recent_leases, self.recent_demand):
+            while window and window[0][0] <= self.month - 12:
+                window.popleft()
+        leases = len(self.recent_leases) / inv.track_record_leases_per_year
+        track = (1 + inv.track_record_weight * min(leases, 3.0)) / (1 + inv.track_record_weight)
+        return inv.prospects_per_month * promo * pci * track
+
+    def zone_utility(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Zone attributes as arrays: base utility by sector (S × Z), rent, vacancy, plant."""
+        inv = self.investors
+        zones = self.zones
+        wwtp_ok = np.array([z.wwtp_ok for z in zones])
+        infra = np.array([z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0 for z in zones])
+        access = np.array([z.access_index for z in zones])
+        labour = np.minimum(
+            1.0, np.array([z.spec.labour_index for z in zones]) + self.agencies.labour_gain
+        )
+        anchor = np.array([z.anchor for z in zones], dtype=float)
+        agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
+        base = (
+            inv.beta_access * access
+            + inv.beta_infrastructure * infra
+            + inv.beta_wwtp * wwtp_ok
+            + inv.beta_labour * labour
+            + inv.beta_anchor * anchor
+            + inv.beta_admin_per_month * self._expected_approval_months()
+        )
+        by_sector = (
+            base[None, :]
+            + inv.beta_agglomeration * agglomeration
+            + inv.beta_region * self._sector_regions
+        )
+        rent = np.array([z.rent_usd_m2 for z in zones])
+        vacant = np.array([z.vacant_ha for z in zones])
+        return by_sector, rent, vacant, wwtp_ok
+
+    def _expected_approval_months(self) -> np.ndarray:
+        months = []
+        for zone in self.zones:
+            desk = self.agencies.approval_desk(zone)
+            congestion = 1 + len(desk.queue) / desk.capacity
+            months.append(
+                self.investors.approval_months * self.levers.approval_time_multiplier * congestion
+            )
+        return np.array(months)
+
+    def _arrivals_and_choice(self) -> None:
+        inv, levers = self.investors, self.levers
+        pool, keep, _ = self.arrivals.draw(self.arrival_rate())
+        n_zones = len(self.zones)
+        # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
+        shocks_pool = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))
+        prospects, shocks = pool.take(keep), shocks_pool[keep]
+        self.prospects_this_month = len(prospects)
+        if not len(prospects):
+            return
+        by_sector, rent, vacant, wwtp_ok = self.zone_utility()
+        support = levers.rent_support_pct / 100 + self._supported[prospects.sector] * (
+            levers.supported_sector_rent_support_pct / 100
+        )
+        if self.agencies.budget.available <= 0:
+            support = np.zeros(len(prospects))
+        support = np.minimum(support, 1.0)
+        rent_paid = rent[None, :] * (1 - support[:, None])
+        is_ccn = np.array([z.kind == "ccn" for z in self.zones])
+        zone_u = (
+            by_sector[prospects.sector]
+            + inv.beta_rent_per_10_usd_m2 * rent_paid / 10
+            + inv.beta_wwtp_polluting * (prospects.polluting[:, None] & wwtp_ok[None, :])
+            + inv.beta_ccn_fdi * (prospects.fdi[:, None] & is_ccn[None, :])
+        )
+        utility = np.empty((len(prospects), n_zones + 2))
+        utility[:, :n_zones] = zone_u
+        utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
+        utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
+        feasible = np.ones_like(utility, dtype=bool)
+        operating = np.array([z.operating for z in self.zones])
+        feasible[:, :n_zones] = operating[None, :]
+        if levers.wwtp_before_tenants:
+            has_plant = np.array([z.wwtp == "operating" for z in self.zones])
+            feasible[:, :n_zones] &= has_plant[None, :]
+        if levers.no_polluting_outside_zones:
+            feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
+        self._record_demand(utility, prospects.land_ha, n_zones)
+        chosen = choose(utility, feasible, shocks, prospects.land_ha, vacant)
+        stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)
+        approval_scale = inv.approval_months * levers.approval_time_multiplier
+        for i in np.flatnonzero((chosen >= 0) & (chosen != n_zones + OUTSIDE_PROVINCE)):
+            zone = self.zones[chosen[i]] if chosen[i] < n_zones else None
+            land = float(prospects.land_ha[i])
+            if zone is not None:
+                zone.reserve(land)
+                self.recent_leases.append((self.month, land))
+                rent_support = self.revenue_per_ha(zone) * land * float(support[i])
+                if rent_support > 0:
+                    self.agencies.budget.request(rent_support, "rent_support")
+            investor = Investor(
+                self,
+                sector=int(prospects.sector[i]),
+                fdi=bool(prospects.fdi[i]),
+                land_ha=land,
+                capital_bn_vnd=float(prospects.capital_bn_vnd[i]),
+                polluting=bool(prospects.polluting[i]),
+                outdated=bool(prospects.outdated[i]),
+                stalls=bool(prospects.stall_draw[i] < stall_share),
+                approval_months=float(prospects.approval_draw[i] * approval_scale),
+                zone=zone,
+            )
+            self.tenants_located += 1
+            self.env.process(investor.life())
+
+    def _record_demand(self, utility: np.ndarray, land_ha: np.ndarray, n_zones: int) -> None:
+        """Hectares this month's prospects would lease if every zone not given up had room."""
+        open_ = np.ones_like(utility, dtype=bool)
+        open_[:, :n_zones] = ~np.array([z.dropped for z in self.zones])[None, :]
+        shares = logit_shares(utility, open_)[:, :n_zones].sum(axis=1)
+        self.recent_demand.append((self.month, float(land_ha @ shares)))
+
+    # ------------------------------------------------------------------ indicators
+    def _collect(self, month: int) -> None:
+        row = self.values[month]
+        col = self._column
+        for name, value in self._zone_indicators().items():
+            row[col[name]] = value
+        for name, value in self.economy.close_month(month, self.env.now).items():
+            row[col[name]] = value
+        budget = self.agencies.budget
+        economy = self.economy
+        row[col["investment_state_bn_vnd"]] = budget.state_investment
+        row[col["investment_nonstate_bn_vnd"]] = (
+            economy.capital_domestic + economy.private_developer_spending
+        )
+        row[col["investment_fdi_bn_vnd"]] = economy.capital_fdi
+        row[col["public_spending_bn_vnd"]] = budget.spent_total
+        row[col["budget_available_bn_vnd"]] = budget.available
+        row[col["projects_revoked"]] = self.agencies.projects_revoked
+        row[col["prospects"]] = self.prospects_this_month
+        row[col["tenants_located"]] = self.tenants_located
+
+    def _zone_indicators(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        main = [z for z in self.zones if z.spec.expands is None]
+        for kind, members in (
+            ("kcn", [z for z in main if z.is_kcn]),
+            ("ccn", [z for z in main if not z.is_kcn]),
+        ):
+            operating = [z for z in members if z.operating]
+            out[f"zones_established_{kind}"] = sum(z.established for z in members)
+            out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
+            out[f"zones_operating_{kind}"] = len(operating)
+            out[f"wwtp_compliance_{kind}"] = (
+                100 * sum(z.wwtp_ok for z in operating) / len(operating) if operating else np.nan
+            )
+        out["expansions_kcn"] = sum(
+            z.established_month is not None for z in self.zones if z.spec.expands is not None
+        )
+        operating = [z for z in self.zones if z.operating]
+        for suffix, members in (
+            ("", operating),
+            ("_kcn", [z for z in operating if z.is_kcn]),
+            ("_ccn", [z for z in operating if not z.is_kcn]),
+        ):
+            leasable = sum(z.leasable_ha for z in members)
+            out[f"occupancy_rate{suffix}"] = (
+                100 * sum(z.leased_ha for z in members) / leasable if leasable else np.nan
+            )
+        out["land_serviced_ha"] = sum(z.serviced_ha for z in self.zones)
+        out["land_leased_ha"] = sum(z.leased_ha for z in self.zones)
+        out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
+        return out

@@ -1,0 +1,115 @@
+"""Zones: industrial zones (khu công nghiệp, KCN), clusters (cụm công nghiệp, CCN) and
+high-tech zones (khu công nghệ cao).
+
+A zone moves through stages planned → approved → clearing → building → operating. Land moves
+the other way: cleared by districts (giải phóng mặt bằng), serviced by the developer's
+infrastructure phases, reserved by a prospect in the approval queue, leased to a tenant, and
+returned to the zone when a stalled project is revoked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from izsim.model.developer import Developer
+    from izsim.scenario.schema import Zone as ZoneSpec
+
+STAGES = ("planned", "approved", "clearing", "building", "operating")
+
+
+class Zone(mesa.Agent):
+    """One zone and its land accounts (all areas in ha).
+
+    Invariant: ``0 <= leased + reserved <= serviced <= leasable <= area``. ``cleared_ha`` is
+    gross area (roads and green space included) through land clearance.
+    """
+
+    def __init__(self, model: mesa.Model, spec: ZoneSpec, *, index: int, sector_count: int) -> None:
+        super().__init__(model)
+        self.spec = spec
+        self.index = index  # column of this zone in the model's arrays
+        self.key = spec.id
+        self.kind = spec.kind
+        self.is_kcn = spec.kind in ("kcn", "high_tech")
+        self.area_ha = spec.area_ha
+        self.leasable_ha = spec.area_ha * spec.leasable_pct / 100
+        self.stage = spec.stage
+        self.developer: Developer | None = None
+        self.serviced_ha = self.leasable_ha * spec.serviced_pct / 100
+        self.cleared_ha = self.area_ha * spec.serviced_pct / 100  # gross area already cleared
+        self.leased_ha = self.leasable_ha * spec.occupancy_pct / 100
+        self.reserved_ha = 0.0
+        self.wwtp = spec.wwtp
+        self.wwtp_compliant = spec.wwtp_compliant
+        self.access_index = spec.access_index
+        self.rent_usd_m2 = spec.rent_usd_m2
+        self.anchor = spec.anchor
+        self.established_before_start = spec.stage != "planned"
+        self.established_month: int | None = None
+        self.last_lease_month: int | None = None
+        self.polluting_tenants = 0
+        self.tenants_by_sector = [0] * sector_count
+        self.phase_under_way = spec.stage in ("clearing", "building")
+        self.dropped = False
+        self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
+        self.wwtp_upgrading = False
+
+    @property
+    def established(self) -> bool:
+        """Has an establishment decision (before the start or during the run)."""
+        return self.established_before_start or self.established_month is not None
+
+    @property
+    def operating(self) -> bool:
+        """Has serviced land that tenants can lease."""
+        return self.serviced_ha > 0
+
+    @property
+    def vacant_ha(self) -> float:
+        """Serviced land neither leased nor reserved by a prospect in the approval queue."""
+        return max(0.0, self.serviced_ha - self.leased_ha - self.reserved_ha)
+
+    @property
+    def occupancy(self) -> float:
+        """Leased / leasable land (tỷ lệ lấp đầy), 0–1."""
+        return self.leased_ha / self.leasable_ha if self.leasable_ha else 0.0
+
+    @property
+    def serviced_occupancy(self) -> float:
+        """Leased and reserved / serviced land: how full the built part is, 0–1."""
+        return (self.leased_ha + self.reserved_ha) / self.serviced_ha if self.serviced_ha else 0.0
+
+    @property
+    def unserviced_ha(self) -> float:
+        """Leasable land still without infrastructure."""
+        return max(0.0, self.leasable_ha - self.serviced_ha)
+
+    @property
+    def wwtp_ok(self) -> bool:
+        """Its central wastewater plant operates and meets the standard."""
+        return self.wwtp == "operating" and self.wwtp_compliant
+
+    def reserve(self, hectares: float) -> None:
+        """Hold land for a prospect whose dossier is being processed."""
+        self.reserved_ha += hectares
+
+    def release(self, hectares: float) -> None:
+        """Give back land a refused prospect held."""
+        self.reserved_ha = max(0.0, self.reserved_ha - hectares)
+
+    def lease(self, hectares: float, sector: int, polluting: bool, month: int) -> None:
+        """Turn a reservation into a lease."""
+        self.release(hectares)
+        self.leased_ha += hectares
+        self.tenants_by_sector[sector] += 1
+        self.polluting_tenants += int(polluting)
+        self.last_lease_month = month
+
+    def return_land(self, hectares: float, sector: int, polluting: bool) -> None:
+        """Take back land from a revoked project; it becomes vacant serviced land again."""
+        self.leased_ha = max(0.0, self.leased_ha - hectares)
+        self.tenants_by_sector[sector] -= 1
+        self.polluting_tenants -= int(polluting)

@@ -1,0 +1,322 @@
+"""The scenario schema: a province, its zones, its economy, and its plan's targets.
+
+Every number in a scenario has a source (see :mod:`izsim.scenario.sources`); field names carry
+their unit (``_ha``, ``_bn_vnd``, ``_pct``, ``_months``, ``_usd_m2``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from izsim.calendar import month_index, parse_month
+from izsim.indicators import CATALOGUE
+from izsim.scenario.base import Index01, NonNegative, Pct, Positive, Slug, Sourced, Strict
+from izsim.scenario.sources import SEED_FILE
+
+ZoneKind = Literal["kcn", "ccn", "high_tech"]
+ZoneStage = Literal["planned", "approved", "clearing", "building", "operating"]
+Comparator = Literal[">=", ">", "<=", "<", "between"]
+
+
+class Meta(Strict):
+    """What the scenario is and the time it covers."""
+
+    id: Slug = Field(description="Short id, e.g. `tuyen_quang`.")
+    name: str = Field(min_length=1, description="Province name as planners write it.")
+    plan_seeds: list[str] = Field(min_length=1, description="Seed files of the plans it encodes.")
+    start: str = Field(description="First simulated month, YYYY-MM.")
+    horizon: str = Field(description="Last simulated month, YYYY-MM.")
+    description: str = ""
+
+    @field_validator("start", "horizon")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        parse_month(value)
+        return value
+
+    @field_validator("plan_seeds")
+    @classmethod
+    def _seeds(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if not SEED_FILE.fullmatch(name):
+                raise ValueError(f"'{name}' is not a seed file name like 004_3545e0099e19379d.txt")
+        return value
+
+    @model_validator(mode="after")
+    def _horizon_after_start(self) -> Meta:
+        months = month_index(self.horizon, self.start) + 1
+        if not 12 <= months <= 12 * 80:
+            raise ValueError(
+                f"horizon {self.horizon} must be 1 to 80 years after start {self.start}"
+            )
+        return self
+
+    @property
+    def months(self) -> int:
+        """Number of simulated months, start and horizon included."""
+        return month_index(self.horizon, self.start) + 1
+
+
+class Economy(Sourced):
+    """The province's economy in the base year (the year before the start), 2010 prices."""
+
+    industrial_output_base_bn_vnd: Positive
+    existing_output_growth_pct: float = Field(ge=-50, le=100)
+    value_added_ratio_pct: Pct
+    grdp_base_bn_vnd: Positive
+    non_industry_grdp_growth_pct: float = Field(ge=-50, le=100)
+    jobs_industry_base: NonNegative
+    existing_jobs_growth_pct: float = Field(ge=-50, le=100)
+    workforce_base: Positive
+    workforce_growth_pct: float = Field(ge=-50, le=100)
+    exports_base_musd: NonNegative
+    existing_exports_growth_pct: float = Field(ge=-50, le=100)
+    vnd_per_usd: Positive = Field(description="Exchange rate used to convert output to USD.")
+
+
+class Sector(Sourced):
+    """A kind of tenant firm and what a hectare of it brings."""
+
+    id: Slug
+    name: str
+    prospect_share_pct: Pct = Field(description="Share of prospects in this sector.")
+    fdi_share_pct: Pct = Field(description="Share of the sector's prospects that are foreign.")
+    land_need_ha: Positive = Field(description="Mean land a project needs.")
+    land_need_cv: NonNegative = Field(description="Coefficient of variation of land need.")
+    capital_bn_vnd_per_ha: Positive
+    jobs_per_ha: NonNegative
+    output_bn_vnd_per_ha: NonNegative = Field(description="Annual output at full production.")
+    export_share_pct: Pct
+    polluting_pct: Pct = Field(description="Share of projects with polluting wastewater.")
+    outdated_technology_pct: Pct = Field(
+        description="Share with outdated, energy-hungry technology."
+    )
+    supported: bool = Field(
+        default=False, description="Eligible for supporting-industry / high-tech support."
+    )
+    regions: list[str] = Field(default_factory=list, description="Regions the plan steers it to.")
+
+
+class Investors(Sourced):
+    """How prospects arrive, what they do after choosing, and what they value in a site."""
+
+    prospects_per_month: Positive = Field(description="Base arrival rate of prospects.")
+    promotion_reference_bn_vnd_per_year: Positive
+    promotion_elasticity: NonNegative
+    competitiveness_pci: Pct = Field(description="The province's PCI score (0–100).")
+    pci_reference: Pct = Field(description="PCI score at which the base rate applies.")
+    pci_elasticity: NonNegative
+    track_record_weight: NonNegative
+    track_record_leases_per_year: Positive
+    approval_months: Positive = Field(description="Mean processing time of a project dossier.")
+    construction_months: Positive
+    rampup_months: Positive
+    stall_pct: Pct = Field(description="Share of leased projects that stall and hold land.")
+    anchor_capital_bn_vnd: Positive = Field(description="Capital above which a tenant anchors.")
+    beta_rent_per_10_usd_m2: float
+    beta_access: float
+    beta_infrastructure: float
+    beta_wwtp: float
+    beta_wwtp_polluting: float
+    beta_labour: float
+    beta_agglomeration: float
+    beta_anchor: float
+    beta_region: float
+    beta_admin_per_month: float
+    beta_ccn_fdi: float
+    outside_province_utility: float
+    outside_zone_utility: float
+    outside_zone_output_share_pct: Pct = Field(
+        default=100, description="Output of a firm outside zones relative to one inside."
+    )
+
+
+class Developers(Sourced):
+    """Costs and decision rules of zone infrastructure developers (chủ đầu tư hạ tầng)."""
+
+    clearance_cost_bn_vnd_per_ha: NonNegative
+    infrastructure_cost_bn_vnd_per_ha_kcn: NonNegative
+    infrastructure_cost_bn_vnd_per_ha_ccn: NonNegative
+    wwtp_cost_bn_vnd_kcn: NonNegative
+    wwtp_cost_bn_vnd_ccn: NonNegative
+    wwtp_build_months: Positive
+    wwtp_compliant_pct: Pct = Field(description="Chance a new plant meets the standard.")
+    wwtp_upgrade_months: Positive
+    zone_approval_months_kcn: Positive
+    zone_approval_months_ccn: Positive
+    infrastructure_phase_pct: Pct = Field(description="Share of a zone's area per phase.")
+    infrastructure_build_months: Positive
+    expansion_trigger_occupancy_pct: Pct
+    hurdle_ratio: Positive = Field(description="Pro forma revenue / cost needed to invest.")
+    absorption_prior_ha_per_year: Positive = Field(description="Developers' prior of demand.")
+    discount_rate_pct: Pct
+    private_entry_pct_per_month: Pct = Field(
+        description="Chance a month that a developer takes up a viable planned zone."
+    )
+    rent_adjust_pct_per_year: NonNegative
+    abandon_after_months: Positive = Field(
+        description="Months without a lease before a private developer stops building phases."
+    )
+
+
+class Agencies(Sourced):
+    """Provincial agencies: capacities, enforcement and the programme budget."""
+
+    approval_servers_kcn: int = Field(ge=1, description="Dossiers the IZ Board handles at once.")
+    approval_servers_ccn: int = Field(ge=1, description="Dossiers DPI/DOIT handle at once.")
+    clearance_ha_per_month: Positive = Field(description="Districts' land clearance throughput.")
+    inspection_pct_per_month: Pct
+    fine_bn_vnd: NonNegative
+    grace_months: Positive = Field(description="Months a stalled project has before revocation.")
+    revocation_pct: Pct = Field(description="Chance an overdue stalled project is revoked a month.")
+    budget_bn_vnd_per_year: NonNegative
+    public_developer_after_months: Positive
+    access_gain_per_1000_bn_vnd: NonNegative = Field(
+        description="Rise of a zone's access index per 1,000 bn VND outside-the-fence spending."
+    )
+
+
+class Zone(Sourced):
+    """An industrial zone (KCN), cluster (CCN) or high-tech zone, existing or planned."""
+
+    id: Slug
+    name: str
+    kind: ZoneKind
+    region: str = Field(min_length=1)
+    stage: ZoneStage
+    area_ha: Positive
+    leasable_pct: Pct
+    serviced_pct: Pct = Field(default=0, description="Serviced share of leasable land at start.")
+    occupancy_pct: Pct = Field(default=0, description="Leased share of leasable land at start.")
+    wwtp: Literal["none", "building", "operating"] = "none"
+    wwtp_compliant: bool = False
+    access_index: Index01
+    labour_index: Index01
+    rent_usd_m2: Positive = Field(description="Land rent, USD per m² for the lease term.")
+    developer: Literal["private", "public", "none"] = "none"
+    expands: Slug | None = Field(default=None, description="Id of the zone this one expands.")
+    anchor: bool = Field(default=False, description="Has an anchor (driver) tenant at start.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Zone:
+        if self.occupancy_pct > self.serviced_pct:
+            raise ValueError(
+                f"occupancy_pct {self.occupancy_pct} exceeds serviced_pct {self.serviced_pct}:"
+                " only serviced land can be leased"
+            )
+        if self.stage == "planned" and (self.serviced_pct or self.developer != "none"):
+            raise ValueError("a planned zone has no serviced land and no developer yet")
+        if self.stage != "planned" and self.developer == "none":
+            raise ValueError(
+                f"a zone at stage '{self.stage}' needs a developer (private or public)"
+            )
+        if self.stage == "operating" and self.serviced_pct == 0:
+            raise ValueError("an operating zone needs serviced_pct > 0")
+        if self.wwtp_compliant and self.wwtp != "operating":
+            raise ValueError("wwtp_compliant: true needs wwtp: operating")
+        return self
+
+
+class TargetSource(Strict):
+    """The plan clause a target comes from."""
+
+    seed: str = Field(description="Seed file name, e.g. 004_3545e0099e19379d.txt.")
+    section: str = Field(min_length=1, description="Section of the plan, e.g. II.2.2.")
+    quote: str = Field(min_length=5, description="The plan's Vietnamese words.")
+
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, value: str) -> str:
+        if not SEED_FILE.fullmatch(value):
+            raise ValueError(f"'{value}' is not a seed file name like 004_3545e0099e19379d.txt")
+        return value
+
+
+class Target(Strict):
+    """One quantitative target of the plan."""
+
+    id: Slug
+    label: str = ""
+    indicator: str = Field(description="Indicator id from the catalogue (docs/model.md).")
+    comparator: Comparator
+    value: float | tuple[float, float]
+    deadline: str = Field(description="Month by which it must hold, YYYY-MM.")
+    source: TargetSource
+    not_modelled: str | None = Field(
+        default=None, description="Why the model cannot measure it (then `indicator` is free text)."
+    )
+
+    @field_validator("deadline")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        parse_month(value)
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Target:
+        if self.not_modelled is None and self.indicator not in CATALOGUE:
+            raise ValueError(f"indicator '{self.indicator}' is not in the catalogue")
+        between = self.comparator == "between"
+        if between != isinstance(self.value, tuple):
+            raise ValueError("'between' takes a value [low, high]; other comparators one number")
+        if between and self.value[0] > self.value[1]:
+            raise ValueError(f"between [{self.value[0]}, {self.value[1]}]: low is above high")
+        return self
+
+    def met(self, simulated: float) -> bool:
+        """Whether ``simulated`` meets the target."""
+        if self.comparator == "between":
+            low, high = self.value  # type: ignore[misc]
+            return low <= simulated <= high
+        value = float(self.value)  # type: ignore[arg-type]
+        return {
+            ">=": simulated >= value,
+            ">": simulated > value,
+            "<=": simulated <= value,
+            "<": simulated < value,
+        }[self.comparator]
+
+
+class Scenario(Strict):
+    """A province's scenario: the input to every run."""
+
+    scenario: Meta
+    economy: Economy
+    investors: Investors
+    sectors: list[Sector] = Field(min_length=1)
+    developers: Developers
+    agencies: Agencies
+    zones: list[Zone] = Field(min_length=1)
+    targets: list[Target] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        problems = []
+        ids = [z.id for z in self.zones]
+        if len(set(ids)) != len(ids):
+            problems.append("zone ids must be unique")
+        for zone in self.zones:
+            if zone.expands is not None and zone.expands not in ids:
+                problems.append(f"zone '{zone.id}' expands unknown zone '{zone.expands}'")
+        share = sum(s.prospect_share_pct for s in self.sectors)
+        if abs(share - 100) > 0.5:
+            problems.append(f"sectors' prospect_share_pct add up to {share:g}, not 100")
+        if len({s.id for s in self.sectors}) != len(self.sectors):
+            problems.append("sector ids must be unique")
+        for target in self.targets:
+            offset = month_index(target.deadline, self.scenario.start)
+            if not 0 <= offset < self.scenario.months:
+                problems.append(
+                    f"target '{target.id}' deadline {target.deadline} is outside "
+                    f"{self.scenario.start}..{self.scenario.horizon}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def months(self) -> int:
+        """Number of simulated months."""
+        return self.scenario.months

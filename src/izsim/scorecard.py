@@ -1,0 +1,65 @@
+"""The scorecard: each target of the plan against the simulated value at its deadline."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from izsim.indicators import CATALOGUE
+from izsim.result import RunResult
+from izsim.scenario.schema import Target
+
+COLUMNS = [
+    "target",
+    "indicator",
+    "comparator",
+    "target_value",
+    "deadline",
+    "simulated",
+    "status",
+    "unit",
+    "source",
+]
+
+
+def target_value_text(target: Target) -> str:
+    """The target's value as written: ``27700`` or ``16.5–17.5``."""
+    if isinstance(target.value, tuple):
+        return f"{target.value[0]:g}–{target.value[1]:g}"
+    return f"{target.value:g}"
+
+
+def source_text(target: Target) -> str:
+    """``<seed> §<section>: "<quote>"``."""
+    src = target.source
+    return f'{src.seed} §{src.section}: "{src.quote}"'
+
+
+def scorecard(result: RunResult) -> pd.DataFrame:
+    """One row per target: met, missed, no value (indicator undefined then), or not modelled."""
+    rows = []
+    for target in result.scenario.targets:
+        if target.not_modelled is not None:
+            simulated, status, unit = math.nan, "not_modelled", ""
+        else:
+            simulated = result.value(target.indicator, target.deadline)
+            unit = CATALOGUE[target.indicator].unit
+            if math.isnan(simulated):
+                status = "no_value"
+            else:
+                status = "met" if target.met(simulated) else "missed"
+        rows.append(
+            {
+                "target": target.id,
+                "indicator": target.indicator,
+                "comparator": target.comparator,
+                "target_value": target_value_text(target),
+                "deadline": target.deadline,
+                "simulated": round(simulated, 6) if not math.isnan(simulated) else math.nan,
+                "status": status,
+                "unit": unit,
+                "source": source_text(target),
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
