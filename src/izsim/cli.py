@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -27,7 +28,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console()
+# Wide enough for the scorecard when output goes to a file or a CI log (rich assumes 80).
+out_console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 STATUS_STYLE = {"met": "green", "missed": "red", "not_modelled": "dim", "no_value": "yellow"}
@@ -78,17 +80,9 @@ def run(
         raise _fail(error) from None
     result = simulate(spec, chosen, seed)
     card = scorecard(result)
-    table = Table(title=f"{spec.scenario.name}: policy '{chosen.id}', seed {seed}")
-    for column in ("target", "indicator", "goal", "deadline", "simulated", "status"):
-        table.add_column(column, justify="right" if column == "simulated" else "left")
-    for row in card.itertuples():
-        simulated = "" if math.isnan(row.simulated) else f"{row.simulated:,.1f}"
-        goal = f"{row.comparator} {row.target_value}"
-        style = STATUS_STYLE[row.status]
-        table.add_row(
-            row.target, row.indicator, goal, row.deadline, simulated, f"[{style}]{row.status}[/]"
-        )
-    out_console.print(table)
+    out_console.print(
+        _scorecard_table(card, f"{spec.scenario.name}: policy '{chosen.id}', seed {seed}")
+    )
     counts = card["status"].value_counts()
     out_console.print(
         f"met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
@@ -99,6 +93,27 @@ def run(
             raise _fail(InputError([Problem(str(out), "", "exists and is not a folder")]))
         paths = write_run(result, out, scenario_file=scenario, policy_file=policy_file)
         out_console.print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
+    """The scorecard as a table a planner reads: the goal in words, the value, met or not."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("target")
+    table.add_column("goal")
+    table.add_column("by")
+    table.add_column("simulated", justify="right")
+    table.add_column("status")
+    for row in card.itertuples():
+        if row.status == "not_modelled":
+            goal, simulated = f"{row.indicator} {row.comparator} {row.target_value}", "—"
+        else:
+            label = CATALOGUE[row.indicator].label_en
+            unit = "" if row.unit == "count" else f" {row.unit}"
+            goal = f"{label} {row.comparator} {row.target_value}{unit}"
+            simulated = "—" if math.isnan(row.simulated) else f"{row.simulated:,.1f}"
+        style = STATUS_STYLE[row.status]
+        table.add_row(row.target, goal, row.deadline, simulated, f"[{style}]{row.status}[/]")
+    return table
 
 
 @app.command()

@@ -139,6 +139,7 @@ class Developer(mesa.Agent):
             yield from self.pay(cost - support, "wwtp")
         yield model.env.timeout(devs.wwtp_build_months)
         zone.wwtp = "operating"
+        zone.wwtp_since = model.env.now
         zone.wwtp_compliant = bool(
             model.developer_draws[zone.index, 1] < devs.wwtp_compliant_pct / 100
         )

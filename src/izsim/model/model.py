@@ -17,7 +17,7 @@ import simpy
 
 from izsim.indicators import INDICATOR_IDS
 from izsim.model.agencies import Agencies
-from izsim.model.arrivals import ArrivalProcess
+from izsim.model.arrivals import ArrivalProcess, Prospects
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
@@ -203,34 +203,26 @@ class IZModel(mesa.Model):
         track = (1 + inv.track_record_weight * min(leases, 3.0)) / (1 + inv.track_record_weight)
         return inv.prospects_per_month * promo * pci * track
 
-    def zone_utility(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Zone attributes as arrays: base utility by sector (S × Z), rent, vacancy, plant."""
-        inv = self.investors
-        zones = self.zones
-        wwtp_ok = np.array([z.wwtp_ok for z in zones])
+    def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""
+        inv, zones = self.investors, self.zones
         infra = np.array([z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0 for z in zones])
-        access = np.array([z.access_index for z in zones])
-        labour = np.minimum(
-            1.0, np.array([z.spec.labour_index for z in zones]) + self.agencies.labour_gain
-        )
-        anchor = np.array([z.anchor for z in zones], dtype=float)
-        agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
+        labour = np.array([z.spec.labour_index for z in zones]) + self.agencies.labour_gain
         base = (
-            inv.beta_access * access
+            inv.beta_access * np.array([z.access_index for z in zones])
             + inv.beta_infrastructure * infra
-            + inv.beta_wwtp * wwtp_ok
-            + inv.beta_labour * labour
-            + inv.beta_anchor * anchor
+            + inv.beta_wwtp * np.array([z.wwtp_ok for z in zones])
+            + inv.beta_labour * np.minimum(1.0, labour)
+            + inv.beta_anchor * np.array([z.anchor for z in zones], dtype=float)
             + inv.beta_admin_per_month * self._expected_approval_months()
         )
+        agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
         by_sector = (
             base[None, :]
             + inv.beta_agglomeration * agglomeration
             + inv.beta_region * self._sector_regions
         )
-        rent = np.array([z.rent_usd_m2 for z in zones])
-        vacant = np.array([z.vacant_ha for z in zones])
-        return by_sector, rent, vacant, wwtp_ok
+        return by_sector, np.array([z.rent_usd_m2 for z in zones])
 
     def _expected_approval_months(self) -> np.ndarray:
         months = []
@@ -242,6 +234,46 @@ class IZModel(mesa.Model):
             )
         return np.array(months)
 
+    def rent_support_share(self, prospects: Prospects) -> np.ndarray:
+        """Share of rent the budget would pay for each prospect (none when the budget is empty)."""
+        levers = self.levers
+        if self.agencies.budget.available <= 0:
+            return np.zeros(len(prospects))
+        support = levers.rent_support_pct / 100 + self._supported[prospects.sector] * (
+            levers.supported_sector_rent_support_pct / 100
+        )
+        return np.minimum(support, 1.0)
+
+    def choice_problem(self, prospects: Prospects) -> tuple[np.ndarray, np.ndarray]:
+        """Utility and feasibility, prospects × (zones, outside zones, outside the province).
+
+        Feasibility here is about rules, not room: land capacity is applied in :func:`choose`.
+        """
+        inv, levers, zones = self.investors, self.levers, self.zones
+        n_zones = len(zones)
+        by_sector, rent = self._zone_attributes()
+        rent_paid = rent[None, :] * (1 - self.rent_support_share(prospects)[:, None])
+        wwtp_ok = np.array([z.wwtp_ok for z in zones])
+        is_ccn = np.array([z.kind == "ccn" for z in zones])
+        utility = np.empty((len(prospects), n_zones + 2))
+        utility[:, :n_zones] = (
+            by_sector[prospects.sector]
+            + inv.beta_rent_per_10_usd_m2 * rent_paid / 10
+            + inv.beta_wwtp_polluting * (prospects.polluting[:, None] & wwtp_ok[None, :])
+            + inv.beta_ccn_fdi * (prospects.fdi[:, None] & is_ccn[None, :])
+        )
+        utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
+        utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
+        feasible = np.ones_like(utility, dtype=bool)
+        open_zones = np.array([z.operating for z in zones])
+        if levers.wwtp_before_tenants:
+            # Hưng Yên's rule: the plant must operate before secondary investors are placed.
+            open_zones &= np.array([z.wwtp == "operating" for z in zones])
+        feasible[:, :n_zones] = open_zones[None, :]
+        if levers.no_polluting_outside_zones:
+            feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
+        return utility, feasible
+
     def _arrivals_and_choice(self) -> None:
         inv, levers = self.investors, self.levers
         pool, keep, _ = self.arrivals.draw(self.arrival_rate())
@@ -252,33 +284,9 @@ class IZModel(mesa.Model):
         self.prospects_this_month = len(prospects)
         if not len(prospects):
             return
-        by_sector, rent, vacant, wwtp_ok = self.zone_utility()
-        support = levers.rent_support_pct / 100 + self._supported[prospects.sector] * (
-            levers.supported_sector_rent_support_pct / 100
-        )
-        if self.agencies.budget.available <= 0:
-            support = np.zeros(len(prospects))
-        support = np.minimum(support, 1.0)
-        rent_paid = rent[None, :] * (1 - support[:, None])
-        is_ccn = np.array([z.kind == "ccn" for z in self.zones])
-        zone_u = (
-            by_sector[prospects.sector]
-            + inv.beta_rent_per_10_usd_m2 * rent_paid / 10
-            + inv.beta_wwtp_polluting * (prospects.polluting[:, None] & wwtp_ok[None, :])
-            + inv.beta_ccn_fdi * (prospects.fdi[:, None] & is_ccn[None, :])
-        )
-        utility = np.empty((len(prospects), n_zones + 2))
-        utility[:, :n_zones] = zone_u
-        utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
-        utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
-        feasible = np.ones_like(utility, dtype=bool)
-        operating = np.array([z.operating for z in self.zones])
-        feasible[:, :n_zones] = operating[None, :]
-        if levers.wwtp_before_tenants:
-            has_plant = np.array([z.wwtp == "operating" for z in self.zones])
-            feasible[:, :n_zones] &= has_plant[None, :]
-        if levers.no_polluting_outside_zones:
-            feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
+        utility, feasible = self.choice_problem(prospects)
+        support = self.rent_support_share(prospects)
+        vacant = np.array([z.vacant_ha for z in self.zones])
         self._record_demand(utility, prospects.land_ha, n_zones)
         chosen = choose(utility, feasible, shocks, prospects.land_ha, vacant)
         stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)

@@ -56,6 +56,7 @@ class Zone(mesa.Agent):
         self.dropped = False
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         self.wwtp_upgrading = False
+        self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None
 
     @property
     def established(self) -> bool:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from izsim.scenario.sources import source_kind
 
@@ -16,10 +26,33 @@ Index01 = Annotated[float, Field(ge=0, le=1, json_schema_extra={"unit": "index 0
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
+def _checked_source(text: str) -> str:
+    source_kind(text)
+    return text
+
+
+SourceText = Annotated[str, AfterValidator(_checked_source)]
+"""A source string of a known kind (checked per string, so an error names its own key)."""
+
+
 class Strict(BaseModel):
     """A schema block: unknown keys are errors and values never change after loading."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads true as 1 for a number, and YAML reads yes/no/on/off as booleans, so
+        # `area_ha: yes` would silently become 1 ha.
+        name = info.field_name
+        if (
+            isinstance(value, bool)
+            and name is not None
+            and _wants_number(cls.model_fields[name].annotation)
+        ):
+            raise ValueError("expected a number, not true/false")
+        return value
 
 
 class Sourced(Strict):
@@ -28,26 +61,12 @@ class Sourced(Strict):
     ``source`` covers every number of the block; ``sources`` names one per field and wins.
     """
 
-    source: str | None = Field(
+    source: SourceText | None = Field(
         default=None, description="Source of every number in this block (see docs/scenarios.md)."
     )
-    sources: dict[str, str] = Field(
+    sources: dict[str, SourceText] = Field(
         default_factory=dict, description="Source per field; overrides `source` for that field."
     )
-
-    @field_validator("source")
-    @classmethod
-    def _check_source(cls, value: str | None) -> str | None:
-        if value is not None:
-            source_kind(value)
-        return value
-
-    @field_validator("sources")
-    @classmethod
-    def _check_sources(cls, value: dict[str, str]) -> dict[str, str]:
-        for text in value.values():
-            source_kind(text)
-        return value
 
     @model_validator(mode="after")
     def _every_number_sourced(self) -> Sourced:
@@ -75,6 +94,15 @@ class Sourced(Strict):
     def source_of(self, name: str) -> str:
         """The source of field ``name``."""
         return self.sources.get(name) or self.source or ""
+
+
+def _wants_number(annotation: Any) -> bool:
+    """Whether a field of this type takes a number (alone or as one branch of a union)."""
+    if annotation in (int, float):
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(arg in (int, float) for arg in typing.get_args(annotation))
+    return False
 
 
 def _is_number(value: Any) -> bool:

@@ -6,6 +6,7 @@ and what is allowed. All problems of a file are reported together.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import typing
@@ -61,7 +62,12 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     if data is None:
         raise InputError([Problem(name, "", "is empty; expected a YAML mapping of fields")])
     lines: dict[tuple, int] = {}
-    _index_lines(node, (), lines)
+    duplicates: list[Problem] = []
+    _index_lines(node, (), lines, duplicates, name)
+    if duplicates:
+        # YAML keeps the last of two equal keys without a word; checking the schema against a
+        # value the planner may not have meant would only add confusing errors.
+        raise InputError(duplicates)
     return data, lines
 
 
@@ -69,8 +75,8 @@ def _load(path: Path, model: type[M]) -> M:
     data, lines = read_yaml(path)
     name = str(path)
     if not isinstance(data, dict):
-        kind = type(data).__name__
-        raise InputError([Problem(name, "", f"holds a {kind}; expected a mapping of fields", 1)])
+        kind = _kind(data)
+        raise InputError([Problem(name, "", f"holds {kind}; expected a mapping of fields", 1)])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -80,25 +86,71 @@ def _load(path: Path, model: type[M]) -> M:
 def _problems(
     name: str, exc: ValidationError, data: Any, lines: dict[tuple, int], model: type[BaseModel]
 ) -> list[Problem]:
-    problems = []
+    # a value that fails every branch of a union (e.g. a target's `value`) gives one error per
+    # branch; they are one problem of one field
+    by_loc: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        # pydantic adds the name of the union branch it tried, e.g. 'tuple[float, float]'
-        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        by_loc.setdefault(_field_loc(tuple(err["loc"]), data, model), []).append(err)
+    problems = []
+    for loc, errs in by_loc.items():
         field = _dotted(loc)
         line = _nearest_line(loc, lines)
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            allowed = _fields_at(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            message = f"unknown field '{loc[-1]}'{hint} (allowed: {', '.join(allowed)})"
-        elif err["type"] != "missing" and loc:
+        message = "; or ".join(_message(err, loc, model) for err in errs)
+        if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
             value = _value_at(data, loc)
-            if not isinstance(value, dict | list):
+            if isinstance(value, dict | list):
+                if any(err["type"].endswith("_type") for err in errs):
+                    message = f"{message} (got {_kind(value)})"
+            elif not (isinstance(value, str) and f"'{value.strip()}'" in message):
+                # the messages of our own validators quote the text already
                 message = f"{message} (got {_show(value)})"
         problems.append(Problem(name, field, message, line))
     return problems
+
+
+def _message(err: Any, loc: tuple, model: type[BaseModel]) -> str:
+    if err["type"] == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown field '{loc[-1]}'{hint} (allowed: {', '.join(allowed)})"
+    if err["type"] == "model_type":
+        # pydantic says "a valid dictionary or instance of Economy": a Python class, not YAML
+        return "Input should be a mapping of fields (`name: value` lines)"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _field_loc(loc: tuple, data: Any, model: type[BaseModel]) -> tuple:
+    """``loc`` without the union branches pydantic inserts (``float``, ``tuple[float, float]``).
+
+    A name is kept when the file has it as a key or the schema has it as a field there.
+    """
+    kept: tuple = ()
+    for part in loc:
+        if isinstance(part, str):
+            here = _value_at(data, kept)
+            in_file = isinstance(here, dict) and part in here
+            if not in_file and part not in _fields_at(model, kept):
+                continue
+        kept = (*kept, part)
+    return kept
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in the words of a YAML file."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, datetime.date):
+        return "a date"
+    return f"a {type(value).__name__}"
 
 
 def _dotted(loc: tuple) -> str:
@@ -118,27 +170,48 @@ def _value_at(data: Any, loc: tuple) -> Any:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        # YAML reads an unquoted 2025-12-31 as a date, which Python would show as datetime.date(...)
+        return f"the date {value.isoformat()}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _nearest_line(loc: tuple, lines: dict[tuple, int]) -> int | None:
-    for end in range(len(loc), -1, -1):
+    # stops before the whole document: its first line (the first key, e.g. `scenario:`) would
+    # point a planner at the wrong place for a file-wide check or a missing block
+    for end in range(len(loc), 0, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
     return None
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+def _index_lines(
+    node: yaml.Node, path: tuple, lines: dict[tuple, int], duplicates: list[Problem], name: str
+) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
         for key, value in node.value:
             child = (*path, key.value)
-            lines[child] = key.start_mark.line + 1
-            _index_lines(value, child, lines)
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                duplicates.append(
+                    Problem(
+                        name,
+                        _dotted(child),
+                        f"key '{key.value}' appears twice (first on line {seen[key.value]});"
+                        " keep one",
+                        line,
+                    )
+                )
+                continue
+            seen[key.value] = line
+            lines[child] = line
+            _index_lines(value, child, lines, duplicates, name)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _index_lines(value, (*path, i), lines)
+            _index_lines(value, (*path, i), lines, duplicates, name)
 
 
 def _fields_at(model: Any, loc: tuple) -> list[str]:

@@ -11,6 +11,7 @@ Every number in a scenario carries a source string of one of four kinds:
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 from importlib.resources import files
@@ -48,11 +49,18 @@ def source_kind(text: str) -> str:
         )
     for ref in _REF_ID.findall(text):
         if ref not in reference_records():
+            # a typo in an id is the usual cause, and 125 ids are too many to list
+            close = difflib.get_close_matches(ref, list(reference_records()), n=1)
+            hint = f"; did you mean 'ref:{close[0]}'?" if close else ""
             raise ValueError(
-                f"source '{text}' names record '{ref}', which is not in the reference data"
+                f"source '{text}' names record '{ref}', which is not in the reference data{hint}"
             )
     if kind == "ref" and not _REF_ID.search(text):
-        raise ValueError(f"ref source '{text}' must name a record id, e.g. ref:nat_kcn_2023_occ_op")
+        # `ref: some_id` (with a space) is the likely slip; the id must follow the colon
+        raise ValueError(
+            f"ref source '{text}' must name a record id right after 'ref:' (no space),"
+            " e.g. ref:nat_kcn_2023_occ_op"
+        )
     if kind == "derived" and not (_REF_ID.search(text) or SEED_FILE.search(text)):
         raise ValueError(f"derived source '{text}' must name its inputs (ref:<id> or a seed file)")
     return kind

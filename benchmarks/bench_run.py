@@ -1,0 +1,153 @@
+"""Wall time of one izsim run: Tuyên Quang 2021–2030 under the baseline policy, on one core.
+
+What is measured:
+    ``time.perf_counter()`` around ``izsim.run.run(scenario, policy, seed)`` only: building the
+    model, simulating the 120 months and assembling the :class:`~izsim.result.RunResult`.
+    Importing izsim and loading the YAML files happen before and are reported separately; one
+    warm-up run (seed 10000) is made and discarded, so caches, lazy imports and first-call
+    costs are not counted. The timed runs use seeds 0, 1, …, N-1 (one per repeat), with a
+    garbage collection before each (outside the timing).
+
+    The process is pinned to one CPU with ``os.sched_setaffinity`` where the platform has it
+    (Linux); the output says whether it was.
+
+    The script prints figures and compares the median with the target of the performance issue
+    (≤ 0.5 s per run); it never fails on a timing.
+
+How to run (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_run.py
+    .venv/bin/python benchmarks/bench_run.py --repeats 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SCENARIO = REPO / "scenarios" / "tuyen_quang.yaml"
+DEFAULT_POLICY = REPO / "scenarios" / "policies" / "baseline.yaml"
+TARGET_SECONDS = 0.5
+"""Target of the performance issue: one Tuyên Quang 2021–2030 run in at most 0.5 s."""
+WARMUP_SEED = 10_000
+MIN_REPEATS = 5
+
+
+def pin_to_one_core() -> str:
+    """Pin this process to a single CPU where the OS allows it.
+
+    Returns:
+        A sentence saying what was done, for the report.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        return f"not pinned (os.sched_setaffinity is not available on {platform.system()})"
+    try:
+        allowed = os.sched_getaffinity(0)
+        core = 0 if 0 in allowed else min(allowed)
+        os.sched_setaffinity(0, {core})
+    except OSError as exc:
+        return f"not pinned (os.sched_setaffinity failed: {exc})"
+    return f"pinned to CPU {core} with os.sched_setaffinity (of {len(allowed)} allowed)"
+
+
+def package_versions(names: list[str]) -> str:
+    """Installed versions of ``names``, as ``name x.y.z`` joined by commas."""
+    parts = []
+    for name in names:
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    return ", ".join(parts)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description="Median wall time of one Tuyên Quang 2021–2030 baseline run on one core."
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=7,
+        help=f"timed runs, seeds 0..N-1 (at least {MIN_REPEATS}; default 7)",
+    )
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file")
+    parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="policy file")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    args = parser.parse_args(argv)
+    if args.repeats < MIN_REPEATS:
+        parser.error(f"--repeats must be at least {MIN_REPEATS}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures."""
+    args = parse_args(argv)
+    began = time.perf_counter()
+    pinning = "not pinned (--no-pin)" if args.no_pin else pin_to_one_core()
+
+    t0 = time.perf_counter()
+    from izsim.run import run
+    from izsim.scenario import load_policy, load_scenario
+
+    import_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    scenario = load_scenario(args.scenario)
+    policy = load_policy(args.policy)
+    load_seconds = time.perf_counter() - t0
+
+    meta = scenario.scenario
+    print(
+        f"izsim run benchmark: {meta.name} {meta.start}..{meta.horizon} "
+        f"({scenario.months} months, {len(scenario.zones)} zones), policy '{policy.id}'"
+    )
+    print(f"Python {platform.python_version()} on {platform.system()} {platform.machine()}")
+    print(
+        f"Packages: {package_versions(['izsim', 'mesa', 'simpy', 'numpy', 'pandas', 'pydantic'])}"
+    )
+    print(f"CPU: {pinning}")
+    print(
+        f"Not timed: import izsim {import_seconds:.3f} s; "
+        f"load scenario + policy {load_seconds:.3f} s"
+    )
+
+    gc.collect()
+    t0 = time.perf_counter()
+    run(scenario, policy, WARMUP_SEED)
+    print(f"Warm-up run (seed {WARMUP_SEED}, discarded): {time.perf_counter() - t0:.4f} s")
+
+    walls: list[float] = []
+    for seed in range(args.repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        run(scenario, policy, seed)
+        walls.append(time.perf_counter() - t0)
+
+    print(f"Timed runs (perf_counter around run(...), seeds 0..{args.repeats - 1}):")
+    print("  " + "  ".join(f"{w:.4f}" for w in walls) + "  s")
+    median = statistics.median(walls)
+    print(
+        f"Median {median:.4f} s per run  (min {min(walls):.4f} s, max {max(walls):.4f} s, "
+        f"n = {len(walls)})"
+    )
+    verdict = "within target" if median <= TARGET_SECONDS else "ABOVE target"
+    print(
+        f"Target (issue): <= {TARGET_SECONDS:.1f} s per run;  measured median {median:.4f} s "
+        f"= {median / TARGET_SECONDS:.0%} of target ({verdict})"
+    )
+    print(f"Throughput: {1 / median:.1f} runs/s on one core (1 / median)")
+    print(f"Benchmark total time: {time.perf_counter() - began:.1f} s")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

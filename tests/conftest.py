@@ -1,0 +1,31 @@
+"""Shared fixtures: the Tuyên Quang scenario and the baseline policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from izsim.scenario import Policy, Scenario, load_policy, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_FILE = ROOT / "scenarios" / "tuyen_quang.yaml"
+BASELINE_FILE = ROOT / "scenarios" / "policies" / "baseline.yaml"
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Scenario:
+    return load_scenario(SCENARIO_FILE)
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Policy:
+    return load_policy(BASELINE_FILE)
+
+
+def with_levers(policy: Policy, **levers: object) -> Policy:
+    """A copy of ``policy`` with some levers changed (validated like a file would be)."""
+    data = policy.model_dump(exclude_unset=True)
+    data.setdefault("levers", {})
+    data["levers"].update(levers)
+    return Policy.model_validate(data)

@@ -1,0 +1,116 @@
+"""Behaviour the plans rely on, each as a test with a clear direction."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from izsim.indicators import INDICATOR_IDS
+from izsim.model.arrivals import ArrivalProcess
+from izsim.model.investor import Investor
+from izsim.model.model import IZModel
+from izsim.run import run
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
+
+SEEDS = range(6)
+
+
+def polluting_tenants_before_plant(model: IZModel) -> int:
+    """Polluting tenants that chose a zone before its plant operated."""
+    count = 0
+    for agent in model.agents_by_type.get(Investor, []):
+        zone = agent.zone
+        if zone is None or not agent.polluting:
+            continue
+        if zone.wwtp_since is None or agent.arrived < zone.wwtp_since:
+            count += 1
+    return count
+
+
+def test_plant_before_tenants_keeps_polluters_out_of_zones_without_a_plant(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    ruled = with_levers(baseline, wwtp_before_tenants=True)
+    without, with_rule = 0, 0
+    for seed in SEEDS:
+        for policy, tally in ((baseline, "without"), (ruled, "with")):
+            model = IZModel(scenario, policy, seed)
+            model.run()
+            if tally == "with":
+                with_rule += polluting_tenants_before_plant(model)
+            else:
+                without += polluting_tenants_before_plant(model)
+    assert with_rule == 0
+    assert without > 0  # the rule is what keeps them out: without it, some do come
+
+
+def total_prospects(scenario: Scenario, policy: Policy, seed: int) -> float:
+    values = run(scenario, policy, seed).values
+    return float(values[:, INDICATOR_IDS.index("prospects")].sum())
+
+
+def test_more_promotion_brings_more_prospects(scenario: Scenario, baseline: Policy) -> None:
+    more = with_levers(baseline, promotion_bn_vnd_per_year=60)
+    for seed in SEEDS:
+        assert total_prospects(scenario, more, seed) > total_prospects(scenario, baseline, seed)
+
+
+def zone_share(scenario: Scenario, policy: Policy, zone_id: str, rent_factor: float) -> float:
+    """Expected logit share of one zone among a fixed batch of prospects."""
+    model = IZModel(scenario, policy, 3)
+    zone = model.zone_by_id[zone_id]
+    zone.rent_usd_m2 *= rent_factor
+    prospects_pool, _, _ = ArrivalProcess(scenario, np.random.default_rng(9)).draw(0)
+    utility, feasible = model.choice_problem(prospects_pool)
+    masked = np.where(feasible, utility, -np.inf)
+    weights = np.exp(masked - masked.max(axis=1, keepdims=True))
+    shares = weights / weights.sum(axis=1, keepdims=True)
+    return float(shares[:, zone.index].mean())
+
+
+def test_a_higher_rent_lowers_a_zones_share(scenario: Scenario, baseline: Policy) -> None:
+    shares = [zone_share(scenario, baseline, "long_binh_an", f) for f in (0.8, 1.0, 1.5, 2.0)]
+    assert all(a > b for a, b in itertools.pairwise(shares))
+
+
+def test_a_higher_rent_leases_less_land_in_that_zone(scenario: Scenario, baseline: Policy) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["zones"][0]["rent_usd_m2"] *= 2
+    dear = Scenario.model_validate(data)
+    leased_cheap, leased_dear = 0.0, 0.0
+    for seed in SEEDS:
+        for spec, name in ((scenario, "cheap"), (dear, "dear")):
+            model = IZModel(spec, baseline, seed)
+            model.env.run(until=24)
+            if name == "cheap":
+                leased_cheap += model.zone_by_id["long_binh_an"].leased_ha
+            else:
+                leased_dear += model.zone_by_id["long_binh_an"].leased_ha
+    assert leased_dear < leased_cheap
+
+
+def test_public_fallback_develops_ccn_no_private_firm_takes(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["developers"]["private_entry_pct_per_month"] = 0  # no private developer ever comes
+    shunned = Scenario.model_validate(data)
+    fallback = with_levers(baseline, public_developer_fallback_ccn=True)
+    new_ccn = INDICATOR_IDS.index("new_zones_ccn")
+    assert run(shunned, baseline, 1).values[-1, new_ccn] == 0
+    assert run(shunned, fallback, 1).values[-1, new_ccn] > 0
+
+
+def test_revocation_drive_revokes_more_stalled_projects(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    drive = with_levers(baseline, revoke_stalled=True)
+    revoked = INDICATOR_IDS.index("projects_revoked")
+    idle = INDICATOR_IDS.index("land_idle_ha")
+    base_total = sum(run(scenario, baseline, s).values[-1, revoked] for s in SEEDS)
+    drive_runs = [run(scenario, drive, s).values for s in SEEDS]
+    assert sum(v[-1, revoked] for v in drive_runs) > base_total
+    base_idle = sum(run(scenario, baseline, s).values[-1, idle] for s in SEEDS)
+    assert sum(v[-1, idle] for v in drive_runs) < base_idle

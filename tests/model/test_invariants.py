@@ -1,0 +1,99 @@
+"""Invariants that must hold every month, over many seeds and parameter draws."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from izsim.indicators import INDICATOR_IDS
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
+
+LEASED_STATES = {"building", "stalled", "ramping", "operating"}
+NEVER_DECREASE = [
+    "new_zones_kcn",
+    "new_zones_ccn",
+    "expansions_kcn",
+    "zones_established_kcn",
+    "zones_established_ccn",
+    "tenants_located",
+    "projects_revoked",
+    "public_spending_bn_vnd",
+    "investment_state_bn_vnd",
+    "investment_nonstate_bn_vnd",
+    "investment_fdi_bn_vnd",
+]
+
+
+def variant(scenario: Scenario, prospects: float, rent: float, stall: float) -> Scenario:
+    data = scenario.model_dump(exclude_unset=True)
+    data["investors"]["prospects_per_month"] *= prospects
+    data["investors"]["stall_pct"] = stall
+    for zone in data["zones"]:
+        zone["rent_usd_m2"] *= rent
+    data["scenario"]["horizon"] = "2025-12"
+    return Scenario.model_validate(data)
+
+
+def check_month(model: IZModel) -> None:
+    by_zone: dict[str, float] = {}
+    for agent in model.agents:
+        zone = getattr(agent, "zone", None)
+        if zone is not None and getattr(agent, "state", None) in LEASED_STATES:
+            by_zone[zone.key] = by_zone.get(zone.key, 0.0) + agent.land_ha
+    for zone in model.zones:
+        initial = zone.leasable_ha * zone.spec.occupancy_pct / 100
+        assert -1e-9 <= zone.leased_ha <= zone.serviced_ha + 1e-9
+        assert zone.leased_ha + zone.reserved_ha <= zone.serviced_ha + 1e-6
+        assert zone.serviced_ha <= zone.leasable_ha + 1e-9 <= zone.area_ha + 1e-9
+        # Tenants' land adds up: revoked land went back, nobody is counted twice.
+        assert np.isclose(zone.leased_ha, initial + by_zone.get(zone.key, 0.0), atol=1e-6)
+        assert min(zone.tenants_by_sector) >= 0
+    assert model.agencies.budget.available >= 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    prospects=st.sampled_from([0.5, 1.0, 3.0]),
+    rent=st.sampled_from([0.6, 1.0, 1.5]),
+    stall=st.sampled_from([0.0, 15.0, 60.0]),
+    revoke=st.booleans(),
+    fallback=st.booleans(),
+    rule=st.booleans(),
+)
+def test_invariants_hold_every_month(
+    scenario: Scenario,
+    baseline: Policy,
+    seed: int,
+    prospects: float,
+    rent: float,
+    stall: float,
+    revoke: bool,
+    fallback: bool,
+    rule: bool,
+) -> None:
+    policy = with_levers(
+        baseline,
+        revoke_stalled=revoke,
+        public_developer_fallback_ccn=fallback,
+        wwtp_before_tenants=rule,
+        rent_support_pct=20,
+    )
+    model = IZModel(variant(scenario, prospects, rent, stall), policy, seed)
+    for month in range(model.months):
+        model.env.run(until=month + 0.99)
+        check_month(model)
+    model.env.run(until=model.months + 0.5)
+    values = model.values
+    assert not np.isnan(values[:, INDICATOR_IDS.index("industrial_output_bn_vnd")]).any()
+    for name in ("occupancy_rate", "occupancy_rate_kcn", "occupancy_rate_ccn"):
+        column = values[:, INDICATOR_IDS.index(name)]
+        column = column[~np.isnan(column)]
+        assert ((column >= 0) & (column <= 100 + 1e-9)).all()
+    for name in NEVER_DECREASE:
+        column = values[:, INDICATOR_IDS.index(name)]
+        assert (np.diff(column) >= -1e-9).all(), name
+    assert (values[:, INDICATOR_IDS.index("budget_available_bn_vnd")] >= 0).all()
