@@ -28,6 +28,7 @@ class Economy:
         self.spec = scenario.economy
         e = self.spec
         self.va_ratio = e.value_added_ratio_pct / 100
+        self.jobs_created_history = np.zeros(months + 12)
         self.usd_million_per_bn_vnd = 1000 / e.vnd_per_usd
         # Month-by-month flows; index 12 is the first simulated month, 0..11 the base year.
         self.output = np.zeros(months + 12)
@@ -86,10 +87,15 @@ class Economy:
             else e.industrial_output_base_bn_vnd
         )
         years = (month + 1) / 12
-        value_added = self.va_ratio * annual
-        non_industry = (e.grdp_base_bn_vnd - self.va_ratio * e.industrial_output_base_bn_vnd) * (
+        ratio = max(0.0, self.va_ratio + e.value_added_ratio_change_pct_per_year / 100 * years)
+        value_added = ratio * annual
+        value_added_base = self.va_ratio * e.industrial_output_base_bn_vnd
+        non_industry = (e.grdp_base_bn_vnd - value_added_base) * (
             1 + e.non_industry_grdp_growth_pct / 100
         ) ** years
+        grdp = value_added + non_industry
+        exports_annual = float(self.exports[i - 11 : i + 1].sum())
+        self.jobs_created_history[i] = jobs
         jobs_existing = e.jobs_industry_base * (1 + e.existing_jobs_growth_pct / 100) ** years
         workforce = e.workforce_base * (1 + e.workforce_growth_pct / 100) ** years
         return {
@@ -99,12 +105,27 @@ class Economy:
                 (annual / e.industrial_output_base_bn_vnd) ** (1 / years) - 1
             )
             * 100,
-            "industry_share_grdp": value_added / (value_added + non_industry) * 100,
+            "industry_share_grdp": value_added / grdp * 100,
+            "industry_value_added_bn_vnd": value_added,
+            "industry_value_added_growth_avg": _average_growth(
+                value_added, value_added_base, years
+            ),
+            "grdp_bn_vnd": grdp,
+            "grdp_growth_avg": _average_growth(grdp, e.grdp_base_bn_vnd, years),
+            "exports_growth_avg": _average_growth(exports_annual, e.exports_base_musd, years),
+            "jobs_created_12m": jobs - self.jobs_created_history[i - 12],
             "jobs_industry": jobs_existing + jobs,
             "industry_labour_share": (jobs_existing + jobs) / workforce * 100,
             "jobs_created": jobs,
-            "exports_musd": float(self.exports[i - 11 : i + 1].sum()),
+            "exports_musd": exports_annual,
         }
 
     def _exports_of(self, investor: Investor) -> float:
         return investor.full_output_bn_vnd * investor.export_share * self.usd_million_per_bn_vnd
+
+
+def _average_growth(now: float, base: float, years: float) -> float:
+    """Average annual growth from ``base`` to ``now`` over ``years``, in percent (NaN: no base)."""
+    if base <= 0 or now < 0:
+        return float("nan")
+    return ((now / base) ** (1 / years) - 1) * 100

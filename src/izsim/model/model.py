@@ -357,6 +357,16 @@ class IZModel(mesa.Model):
             out[f"wwtp_compliance_{kind}"] = (
                 100 * sum(z.wwtp_ok for z in operating) / len(operating) if operating else np.nan
             )
+        out["zones_established_high_tech"] = sum(
+            z.established for z in main if z.kind == "high_tech"
+        )
+        for kind, members in (
+            ("kcn", [z for z in main if z.is_kcn]),
+            ("ccn", [z for z in main if not z.is_kcn]),
+        ):
+            out[f"new_zones_operating_{kind}"] = sum(
+                z.operating and z.spec.serviced_pct == 0 for z in members
+            )
         out["expansions_kcn"] = sum(
             z.established_month is not None for z in self.zones if z.spec.expands is not None
         )

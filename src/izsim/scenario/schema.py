@@ -65,6 +65,9 @@ class Economy(Sourced):
     industrial_output_base_bn_vnd: Positive
     existing_output_growth_pct: float = Field(ge=-50, le=100)
     value_added_ratio_pct: Pct
+    value_added_ratio_change_pct_per_year: float = Field(
+        default=0, ge=-20, le=20, description="Yearly change of the value-added ratio, in points."
+    )
     grdp_base_bn_vnd: Positive
     non_industry_grdp_growth_pct: float = Field(ge=-50, le=100)
     jobs_industry_base: NonNegative
