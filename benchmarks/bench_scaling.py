@@ -28,9 +28,11 @@ What is measured, per grid point:
     maxrss     peak resident memory of the whole process so far (``resource.getrusage``);
                it only grows, so it is the high-water mark up to and including this point.
 
-The process is pinned to one CPU with ``os.sched_setaffinity`` where available. The script
-prints a table, a verdict computed from the data and local growth exponents
-(``d log wall / d log x`` between neighbouring grid points); it never fails on a timing.
+The process is pinned to one CPU with ``os.sched_setaffinity`` where available (CPU 0 unless
+``--cpu N``; ``--no-pin`` to skip); the load average is printed, as other work on the machine
+inflates timings. The script prints a table, a verdict computed from the data and local growth
+exponents (``d log wall / d log x`` between neighbouring grid points); it never fails on a
+timing.
 
 How to run (from the repository root)::
 
@@ -119,8 +121,11 @@ class Point:
         return self.us_per_prospect / self.zones
 
 
-def pin_to_one_core() -> str:
+def pin_to_one_core(cpu: int = 0) -> str:
     """Pin this process to a single CPU where the OS allows it.
+
+    Args:
+        cpu: the CPU to run on; the lowest allowed one if ``cpu`` is not allowed.
 
     Returns:
         A sentence saying what was done, for the report.
@@ -129,11 +134,18 @@ def pin_to_one_core() -> str:
         return f"not pinned (os.sched_setaffinity is not available on {platform.system()})"
     try:
         allowed = os.sched_getaffinity(0)
-        core = 0 if 0 in allowed else min(allowed)
+        core = cpu if cpu in allowed else min(allowed)
         os.sched_setaffinity(0, {core})
     except OSError as exc:
         return f"not pinned (os.sched_setaffinity failed: {exc})"
     return f"pinned to CPU {core} with os.sched_setaffinity (of {len(allowed)} allowed)"
+
+
+def load_average() -> str:
+    """The system's 1-minute load average (other work on the machine inflates timings)."""
+    if not hasattr(os, "getloadavg"):
+        return "n/a"
+    return f"{os.getloadavg()[0]:.2f} (1-min, {os.cpu_count()} CPUs)"
 
 
 def process_maxrss() -> int | None:
@@ -325,6 +337,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file")
     parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="policy file")
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin the process to (default 0)")
     args = parser.parse_args(argv)
     if args.repeats < MIN_REPEATS:
         parser.error(f"--repeats must be at least {MIN_REPEATS}")
@@ -343,7 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the grid and print the table, the verdict and the growth exponents."""
     args = parse_args(argv)
     began = time.perf_counter()
-    pinning = "not pinned (--no-pin)" if args.no_pin else pin_to_one_core()
+    pinning = "not pinned (--no-pin)" if args.no_pin else pin_to_one_core(args.cpu)
 
     from izsim.scenario import load_policy, load_scenario
 
@@ -362,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.repeats} timed runs per point (seeds 0..{args.repeats - 1}) after 1 warm-up"
     )
     print(f"Python {platform.python_version()} on {platform.system()} {platform.machine()}")
-    print(f"CPU: {pinning}")
+    print(f"CPU: {pinning}; load average at start {load_average()}")
     print()
 
     points: list[Point] = []
@@ -419,7 +432,8 @@ def main(argv: list[str] | None = None) -> None:
             k, what = max(steep)
             print(
                 f"Super-linear step: wall grows as x^{k:.2f} for {what} "
-                f"(> {SUPERLINEAR_EXPONENT}); fixed per-run overhead hides it in the ratio above."
+                f"(> {SUPERLINEAR_EXPONENT}); the ratio above can still fall, as fixed per-run "
+                "overhead dominates the small cases."
             )
         else:
             print(
@@ -428,6 +442,7 @@ def main(argv: list[str] | None = None) -> None:
             )
     rss = process_maxrss()
     print(f"Process maxrss at the end: {'n/a' if rss is None else f'{rss / MIB:.0f} MiB'}")
+    print(f"Load average at the end: {load_average()}")
     print(f"Benchmark total time: {time.perf_counter() - began:.1f} s")
 
 

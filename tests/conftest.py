@@ -28,4 +28,8 @@ def with_levers(policy: Policy, **levers: object) -> Policy:
     data = policy.model_dump(exclude_unset=True)
     data.setdefault("levers", {})
     data["levers"].update(levers)
+    sources = data["levers"].setdefault("sources", {})
+    for name, value in levers.items():
+        if not isinstance(value, bool):
+            sources[name] = "assumption: a variant made by a test of the model"
     return Policy.model_validate(data)

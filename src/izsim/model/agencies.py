@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,6 +52,7 @@ class Agencies:
         self.promotion_this_month = 0.0
         self.labour_gain = 0.0
         self.stall_reduction = 0.0
+        self.approval_time_factor = levers.approval_time_multiplier
 
     def approval_desk(self, zone: Zone | None) -> simpy.Resource:
         """The queue a project's dossier waits in."""
@@ -109,10 +111,15 @@ class Agencies:
             if zone.wwtp == "operating" and not zone.wwtp_upgrading:
                 self.model.env.process(developer.upgrade_wwtp(zone))
             elif zone.wwtp == "none" and zone.polluting_tenants > 0:
-                self.model.env.process(developer.build_wwtp(zone))
+                developer.start_wwtp(zone)
 
-    def monitor(self, rng: np.random.Generator) -> None:
-        """Revoke stalled projects whose grace period is over (thu hồi dự án chậm tiến độ)."""
+    def monitor(self) -> None:
+        """Revoke stalled projects whose grace period is over (thu hồi dự án chậm tiến độ).
+
+        Each month an overdue project is revoked with the policy's chance; which month that
+        happens is set by the project's own draw (a geometric wait), so a project is revoked
+        at the same time under every policy with the same chance.
+        """
         model = self.model
         grace = model.scenario.agencies.grace_months
         chance = (
@@ -120,10 +127,9 @@ class Agencies:
         )
         still = []
         for investor in self.stalled:
-            overdue = (
-                investor.lease_month is not None and model.env.now - investor.lease_month >= grace
-            )
-            if overdue and rng.random() < chance:
+            lease = investor.lease_month
+            overdue = -1.0 if lease is None else model.env.now - lease - grace
+            if overdue >= 0 and overdue >= checks_escaped(investor.revocation_draw, chance):
                 investor.revoke()
                 self.projects_revoked += 1
             else:
@@ -136,3 +142,14 @@ def _funded(budget: Budget, wanted: float, purpose: str) -> float:
     if wanted <= 0:
         return 0.0
     return budget.request(wanted, purpose) / wanted
+
+
+def checks_escaped(draw: float, chance: float) -> float:
+    """Monthly checks an overdue project escapes before it is revoked: a geometric wait with
+    success ``chance`` from a uniform ``draw`` (0 when revocation is certain, infinite when it
+    never happens)."""
+    if chance >= 1:
+        return 0.0
+    if chance <= 0:
+        return math.inf
+    return float(math.floor(math.log1p(-draw) / math.log1p(-chance)))

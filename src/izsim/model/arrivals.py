@@ -31,6 +31,7 @@ class Prospects:
     outdated: np.ndarray  # bool
     stall_draw: np.ndarray  # uniform: stalls when below the stall share
     approval_draw: np.ndarray  # standard exponential, scaled by the mean processing time
+    revocation_draw: np.ndarray  # uniform: how long an overdue stalled project escapes revocation
 
     def __len__(self) -> int:
         return len(self.sector)
@@ -70,7 +71,7 @@ class ArrivalProcess:
         rate = min(rate, pool_rate)
         n = int(rng.poisson(pool_rate))
         # A fixed number of variates per candidate, whatever the policy: common random numbers.
-        u = rng.random((n, 6))
+        u = rng.random((n, 7))
         normal = rng.standard_normal(n)
         exponential = rng.standard_exponential(n)
         sector = np.searchsorted(self.sector_cdf, u[:, 0], side="right").clip(
@@ -86,5 +87,6 @@ class ArrivalProcess:
             outdated=u[:, 3] < self.outdated_share[sector],
             stall_draw=u[:, 4],
             approval_draw=exponential,
+            revocation_draw=u[:, 6],
         )
         return pool, u[:, 5] < rate / pool_rate, rate

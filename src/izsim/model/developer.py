@@ -65,7 +65,7 @@ class Developer(mesa.Agent):
         if zone.stage == "planned":
             zone.stage = "approved"
             months = devs.zone_approval_months_kcn if zone.is_kcn else devs.zone_approval_months_ccn
-            yield env.timeout(months * model.levers.approval_time_multiplier)
+            yield env.timeout(months * model.agencies.approval_time_factor)
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
         first = not zone.operating  # an operating zone builds its next phase when it fills up
@@ -124,13 +124,19 @@ class Developer(mesa.Agent):
                 return
             yield model.env.timeout(1)
 
-    def build_wwtp(
-        self, zone: Zone, *, already_paid: bool = False
+    def start_wwtp(self, zone: Zone, *, already_paid: bool = False) -> None:
+        """Start building the zone's central plant, at most once: the state changes now, not
+        when the process first runs, so a second decision in the same month sees it."""
+        if zone.wwtp == "none" or already_paid:
+            zone.wwtp = "building"
+            self.model.env.process(self._build_wwtp(zone, already_paid=already_paid))
+
+    def _build_wwtp(
+        self, zone: Zone, *, already_paid: bool
     ) -> Generator[simpy.Event, object, None]:
-        """Build the zone's central wastewater plant (one under way at the start is paid)."""
+        """Pay for and build the plant (one under way at the start is paid already)."""
         model = self.model
         devs = model.scenario.developers
-        zone.wwtp = "building"
         if not already_paid:
             cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
             support = model.agencies.budget.request(
@@ -160,7 +166,7 @@ class Developer(mesa.Agent):
             and zone.stage in ("building", "operating")
             and self.wants_wwtp(zone)
         ):
-            model.env.process(self.build_wwtp(zone))
+            self.start_wwtp(zone)
         if model.month % 12 == 0 and zone.operating and not self.public:
             devs = model.scenario.developers
             pressure = (zone.serviced_occupancy - 0.5) * 2  # -1 (empty) .. +1 (full)
@@ -169,10 +175,13 @@ class Developer(mesa.Agent):
             )
 
     def wants_wwtp(self, zone: Zone) -> bool:
-        """Build the plant when it pays: its cost against enforcement risk and tenants' demand.
+        """Build the plant when it pays, all terms in bn VND a year.
 
-        A public board and any developer under the "plant before tenants" rule build it with
-        the first phase.
+        Annual cost: the developer's share of the plant times its cost of capital. Annual gain:
+        expected fines avoided (inspections a year × the fine, as ``Agencies.inspect`` fines a
+        zone with tenants and no compliant plant) plus the margin on the land polluting
+        prospects would lease a year once a plant serves them. A public board, and any
+        developer under the "plant before tenants" rule, builds it with the first phase.
         """
         model = self.model
         if self.public or model.levers.wwtp_before_tenants:
@@ -180,13 +189,10 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         rate = devs.discount_rate_pct / 100
         cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
-        own_cost = cost * (1 - model.levers.wwtp_support_pct / 100)
-        inspections_per_year = 12 * model.agencies.inspection_probability
-        penalty = inspections_per_year * model.agencies.fine_bn_vnd * min(zone.polluting_tenants, 3)
-        demand = (
-            model.polluting_prospect_share
-            * model.expected_absorption_ha(zone)
-            * model.revenue_per_ha(zone)
-            * rate
-        )
-        return penalty + demand >= own_cost * rate
+        annual_cost = cost * (1 - model.levers.wwtp_support_pct / 100) * rate
+        fines = 12 * model.agencies.inspection_probability * model.agencies.fine_bn_vnd
+        fines_avoided = fines if zone.leased_ha > 0 else 0.0
+        revenue = model.revenue_per_ha(zone)
+        margin = max(0.0, 1 - model.development_cost_per_ha(zone) / revenue) if revenue else 0.0
+        polluting_ha = model.polluting_prospect_share * model.expected_absorption_ha(zone)
+        return fines_avoided + polluting_ha * revenue * margin >= annual_cost

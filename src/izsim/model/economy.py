@@ -87,7 +87,8 @@ class Economy:
             else e.industrial_output_base_bn_vnd
         )
         years = (month + 1) / 12
-        ratio = max(0.0, self.va_ratio + e.value_added_ratio_change_pct_per_year / 100 * years)
+        drift = e.value_added_ratio_change_pct_per_year / 100 * years
+        ratio = min(1.0, max(0.0, self.va_ratio + drift))
         value_added = ratio * annual
         value_added_base = self.va_ratio * e.industrial_output_base_bn_vnd
         non_industry = (e.grdp_base_bn_vnd - value_added_base) * (

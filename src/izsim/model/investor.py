@@ -34,6 +34,8 @@ class Investor(mesa.Agent):
         outdated: uses outdated technology.
         stalls: will stall after leasing (drawn on arrival).
         approval_months: processing time of its dossier.
+        revocation_draw: uniform draw (made on arrival) that sets how many monthly checks an
+            overdue stalled project escapes, so revocation is paired across policies.
         zone: the zone it chose, or None for a site outside zones.
     """
 
@@ -51,6 +53,7 @@ class Investor(mesa.Agent):
         outdated: bool,
         stalls: bool,
         approval_months: float,
+        revocation_draw: float,
         zone: Zone | None,
     ) -> None:
         super().__init__(model)
@@ -63,6 +66,7 @@ class Investor(mesa.Agent):
         self.outdated = outdated
         self.stalls = stalls
         self.approval_months = approval_months
+        self.revocation_draw = revocation_draw
         self.zone = zone
         scale = 1.0 if zone is not None else model.outside_zone_output_share
         self.full_output_bn_vnd = land_ha * spec.output_bn_vnd_per_ha * scale  # per year

@@ -68,6 +68,9 @@ class IZModel(mesa.Model):
         self._supported = np.array([s.supported for s in scenario.sectors])
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
+        self._market_month = -1  # month of the cached market view of developers
+        self._market_demand = 0.0
+        self._market_zones: set[int] = set()
         self.developer_draws = np.zeros((len(self.zones), 2))
         self.tenants_located = 0
         self.prospects_this_month = 0
@@ -85,7 +88,7 @@ class IZModel(mesa.Model):
             developer = Developer(self, public=zone.spec.developer == "public")
             developer.take_up(zone)
             if zone.wwtp == "building":
-                self.env.process(developer.build_wwtp(zone, already_paid=True))
+                developer.start_wwtp(zone, already_paid=True)
 
     # ------------------------------------------------------------------ clock
     def _clock(self) -> Generator[simpy.Event, object, None]:
@@ -112,7 +115,7 @@ class IZModel(mesa.Model):
                 zone.developer.review(zone)
         self._arrivals_and_choice()
         agencies.inspect(self.zones, self.streams["inspections"].random(len(self.zones)))
-        agencies.monitor(self.streams["revocations"])
+        agencies.monitor()
 
     # ------------------------------------------------------------------ developers
     def revenue_per_ha(self, zone: Zone) -> float:
@@ -125,21 +128,25 @@ class IZModel(mesa.Model):
         The province's demand is what prospects of the last year would have leased had land
         been ready everywhere (developers read enquiries, not only signed leases), or the
         prior when that is larger; it is shared with the zones that have or will have room.
+        The market view is taken once a month, so the cost does not grow with zones².
         """
-        prior = self.scenario.developers.absorption_prior_ha_per_year
-        province = max(prior, sum(ha for _, ha in self.recent_demand))
-        rivals = sum(
-            1
-            for z in self.zones
-            if z is not zone
-            and z.developer is not None
-            and not z.dropped
-            and (z.vacant_ha > 0 or z.unserviced_ha > 0)
-        )
-        return province / (rivals + 1)
+        if self._market_month != self.month:
+            prior = self.scenario.developers.absorption_prior_ha_per_year
+            self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
+            self._market_zones = {
+                z.index
+                for z in self.zones
+                if z.developer is not None
+                and not z.dropped
+                and (z.vacant_ha > 0 or z.unserviced_ha > 0)
+            }
+            self._market_month = self.month
+        rivals = len(self._market_zones) - (zone.index in self._market_zones)
+        return self._market_demand / (rivals + 1)
 
-    def pro_forma_ratio(self, zone: Zone) -> float:
-        """Present value of lease revenue over development cost for a planned zone."""
+    def development_cost_per_ha(self, zone: Zone) -> float:
+        """A developer's cost per leasable ha in bn VND: clearance (less the public share),
+        infrastructure, and its share of the plant (less public support)."""
         devs, levers = self.scenario.developers, self.levers
         leasable_share = zone.leasable_ha / zone.area_ha
         infra = (
@@ -149,7 +156,12 @@ class IZModel(mesa.Model):
         )
         wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
         cost = devs.clearance_cost_bn_vnd_per_ha * (1 - levers.public_clearance_pct / 100) + infra
-        cost = cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
+        return cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
+
+    def pro_forma_ratio(self, zone: Zone) -> float:
+        """Present value of lease revenue over development cost for a planned zone."""
+        devs = self.scenario.developers
+        cost = self.development_cost_per_ha(zone)
         years = zone.leasable_ha / self.expected_absorption_ha(zone)
         rate = devs.discount_rate_pct / 100
         factor = (1 - (1 + rate) ** -years) / (rate * years) if rate > 0 else 1.0
@@ -230,7 +242,7 @@ class IZModel(mesa.Model):
             desk = self.agencies.approval_desk(zone)
             congestion = 1 + len(desk.queue) / desk.capacity
             months.append(
-                self.investors.approval_months * self.levers.approval_time_multiplier * congestion
+                self.investors.approval_months * self.agencies.approval_time_factor * congestion
             )
         return np.array(months)
 
@@ -275,7 +287,7 @@ class IZModel(mesa.Model):
         return utility, feasible
 
     def _arrivals_and_choice(self) -> None:
-        inv, levers = self.investors, self.levers
+        inv = self.investors
         pool, keep, _ = self.arrivals.draw(self.arrival_rate())
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
@@ -290,7 +302,7 @@ class IZModel(mesa.Model):
         self._record_demand(utility, prospects.land_ha, n_zones)
         chosen = choose(utility, feasible, shocks, prospects.land_ha, vacant)
         stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)
-        approval_scale = inv.approval_months * levers.approval_time_multiplier
+        approval_scale = inv.approval_months * self.agencies.approval_time_factor
         for i in np.flatnonzero((chosen >= 0) & (chosen != n_zones + OUTSIDE_PROVINCE)):
             zone = self.zones[chosen[i]] if chosen[i] < n_zones else None
             land = float(prospects.land_ha[i])
@@ -310,6 +322,7 @@ class IZModel(mesa.Model):
                 outdated=bool(prospects.outdated[i]),
                 stalls=bool(prospects.stall_draw[i] < stall_share),
                 approval_months=float(prospects.approval_draw[i] * approval_scale),
+                revocation_draw=float(prospects.revocation_draw[i]),
                 zone=zone,
             )
             self.tenants_located += 1
@@ -368,7 +381,9 @@ class IZModel(mesa.Model):
                 z.operating and z.spec.serviced_pct == 0 for z in members
             )
         out["expansions_kcn"] = sum(
-            z.established_month is not None for z in self.zones if z.spec.expands is not None
+            z.established_month is not None
+            for z in self.zones
+            if z.spec.expands is not None and z.is_kcn
         )
         operating = [z for z in self.zones if z.operating]
         for suffix, members in (

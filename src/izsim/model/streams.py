@@ -14,7 +14,6 @@ PURPOSES = (
     "choices",  # taste shocks of the site choice
     "developers",  # developer entry and plant compliance
     "inspections",  # environmental inspections
-    "revocations",  # revocation of stalled projects
     "mesa",  # the Mesa model's own generators (not used for decisions)
 )
 

@@ -7,13 +7,19 @@ budget; the budget can never go below zero, so a lever asks and the budget grant
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
-from izsim.scenario.base import NonNegative, Pct, Positive, Slug, Strict
+from izsim.scenario.base import NonNegative, Pct, Positive, Slug, Sourced, Strict
 
 
-class Levers(Strict):
-    """Every policy lever, with its default (current practice)."""
+class Levers(Sourced):
+    """Every policy lever, with its default (current practice).
+
+    A lever's number needs a source like any scenario number: the plan clause that calls for it
+    (``plan:``) or the reason for its level (``assumption:``).
+    """
 
     # Incentives (xúc tiến đầu tư, ưu đãi)
     promotion_bn_vnd_per_year: NonNegative = Field(
@@ -51,7 +57,9 @@ class Levers(Strict):
     )
     # Regulation (quản lý)
     wwtp_before_tenants: bool = Field(
-        default=False, description="No polluting tenant in a zone without an operating plant."
+        default=False,
+        description="No tenant, polluting or not, in a zone whose central plant does not"
+        " operate: the plant comes before secondary investors.",
     )
     no_polluting_outside_zones: bool = Field(
         default=False, description="Polluting projects may not locate outside KCN/CCN."
@@ -72,6 +80,65 @@ class Levers(Strict):
     approval_capacity_multiplier: Positive = Field(
         default=1, description="Multiplier of agencies' dossier capacity."
     )
+    administration_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Cost of the administrative reform (staff, online systems); when it is set,"
+        " faster processing takes effect in the share the budget funds.",
+    )
+
+
+MONEY_LEVERS = (
+    "promotion_bn_vnd_per_year",
+    "credit_access_bn_vnd_per_year",
+    "training_bn_vnd_per_year",
+    "outside_fence_bn_vnd_per_year",
+    "administration_bn_vnd_per_year",
+)
+"""Levers that are annual amounts of money."""
+
+INTENSITY_LEVERS = (
+    "rent_support_pct",
+    "supported_sector_rent_support_pct",
+    "credit_access_stall_reduction_pct",
+    "training_labour_gain",
+    "public_clearance_pct",
+    "wwtp_support_pct",
+)
+"""Levers whose strength (and cost) grows with their value from zero."""
+
+MULTIPLIER_LEVERS = (
+    "clearance_capacity_multiplier",
+    "inspection_multiplier",
+    "approval_time_multiplier",
+    "approval_capacity_multiplier",
+)
+"""Levers that act as a departure from 1."""
+
+
+def scale_levers(levers: Levers, factor: float) -> Levers:
+    """The same package at ``factor`` times its strength (and so, roughly, its cost).
+
+    Money and intensity levers are multiplied by ``factor`` (shares capped at 100 %);
+    multipliers move ``factor`` times as far from 1; rules (booleans) stay as they are.
+
+    Args:
+        levers: the package's levers.
+        factor: 0 gives "rules only", 1 the package as written.
+
+    Returns:
+        New levers, validated.
+    """
+    if factor < 0:
+        raise ValueError(f"scale factor must be >= 0, got {factor}")
+    data: dict[str, Any] = levers.model_dump(exclude_unset=True)
+    for name in MONEY_LEVERS + INTENSITY_LEVERS:
+        if name in data:
+            value = data[name] * factor
+            data[name] = min(value, 100.0) if name.endswith("_pct") else value
+    for name in MULTIPLIER_LEVERS:
+        if name in data:
+            data[name] = max(0.05, 1 + (data[name] - 1) * factor)
+    return Levers.model_validate(data)
 
 
 class Policy(Strict):
@@ -81,3 +148,7 @@ class Policy(Strict):
     name: str
     description: str = ""
     levers: Levers = Field(default_factory=Levers)
+
+    def scaled(self, factor: float) -> Policy:
+        """This policy at ``factor`` times its strength (see :func:`scale_levers`)."""
+        return self.model_copy(update={"levers": scale_levers(self.levers, factor)})

@@ -36,6 +36,14 @@ class Meta(Strict):
         parse_month(value)
         return value
 
+    @field_validator("start")
+    @classmethod
+    def _january(cls, value: str) -> str:
+        # Budgets arrive in January and December values are calendar years.
+        if parse_month(value)[1] != 1:
+            raise ValueError(f"start {value} must be a January (YYYY-01): years are calendar years")
+        return value
+
     @field_validator("plan_seeds")
     @classmethod
     def _seeds(cls, value: list[str]) -> list[str]:
@@ -158,7 +166,7 @@ class Developers(Sourced):
     private_entry_pct_per_month: Pct = Field(
         description="Chance a month that a developer takes up a viable planned zone."
     )
-    rent_adjust_pct_per_year: NonNegative
+    rent_adjust_pct_per_year: float = Field(ge=0, le=50)
     abandon_after_months: Positive = Field(
         description="Months without a lease before a private developer stops building phases."
     )
@@ -190,7 +198,7 @@ class Zone(Sourced):
     region: str = Field(min_length=1)
     stage: ZoneStage
     area_ha: Positive
-    leasable_pct: Pct
+    leasable_pct: float = Field(gt=0, le=100, description="Leasable industrial land, % of area.")
     serviced_pct: Pct = Field(default=0, description="Serviced share of leasable land at start.")
     occupancy_pct: Pct = Field(default=0, description="Leased share of leasable land at start.")
     wwtp: Literal["none", "building", "operating"] = "none"
