@@ -6,6 +6,7 @@ error and the command exits with code 2.
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from rich.table import Table
 
 from izsim.errors import InputError, Problem
 from izsim.indicators import CATALOGUE
-from izsim.scenario.load import load_policy, load_scenario
+from izsim.scenario.load import load_policy, load_scenario, read_yaml
 from izsim.scenario.policy import Policy
 
 app = typer.Typer(
@@ -39,6 +40,17 @@ def _fail(error: InputError) -> typer.Exit:
     for problem in error.problems:
         err_console.print(f"[bold red]error[/]: {problem}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+def _is_policy(path: Path) -> bool:
+    """A policy file has ``levers`` and no ``scenario`` block; in doubt, its folder decides."""
+    try:
+        data, _ = read_yaml(path)
+    except InputError:
+        return path.parent.name == "policies"  # loading it again reports the problem
+    if isinstance(data, dict) and ("scenario" in data or "levers" in data):
+        return "scenario" not in data
+    return path.parent.name == "policies"
 
 
 def _default_policy(scenario_file: Path) -> Path | None:
@@ -123,14 +135,33 @@ def validate(
     """Check scenario and policy files; report every problem and exit 2 if any."""
     problems: list[Problem] = []
     for path in files:
-        is_policy = path.parent.name == "policies"
         try:
-            (load_policy if is_policy else load_scenario)(path)
+            (load_policy if _is_policy(path) else load_scenario)(path)
             out_console.print(f"[green]ok[/] {path}", highlight=False)
         except InputError as error:
             problems.extend(error.problems)
     if problems:
         raise _fail(InputError(problems))
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="'scenario' or 'policy'.")] = "scenario",
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the field reference (docs/scenarios.md).")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of scenario or policy files, for editors (or --markdown docs)."""
+    from izsim.scenario.reference import json_schema, markdown_reference
+
+    if markdown:
+        sys.stdout.write(markdown_reference())
+        return
+    if kind not in ("scenario", "policy"):
+        raise _fail(
+            InputError([Problem("schema", "kind", f"'{kind}': use 'scenario' or 'policy'")])
+        )
+    sys.stdout.write(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()

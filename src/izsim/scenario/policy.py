@@ -144,10 +144,12 @@ def scale_levers(levers: Levers, factor: float) -> Levers:
 class Policy(Strict):
     """A named policy package."""
 
-    id: Slug
-    name: str
-    description: str = ""
-    levers: Levers = Field(default_factory=Levers)
+    id: Slug = Field(description="Short id, e.g. `infrastructure_first`.")
+    name: str = Field(description="Name shown in tables and reports.")
+    description: str = Field(default="", description="What the package does, in a few sentences.")
+    levers: Levers = Field(
+        default_factory=Levers, description="The levers it sets; the rest keep their defaults."
+    )
 
     def scaled(self, factor: float) -> Policy:
         """This policy at ``factor`` times its strength (see :func:`scale_levers`)."""

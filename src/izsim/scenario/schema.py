@@ -28,7 +28,7 @@ class Meta(Strict):
     plan_seeds: list[str] = Field(min_length=1, description="Seed files of the plans it encodes.")
     start: str = Field(description="First simulated month, YYYY-MM.")
     horizon: str = Field(description="Last simulated month, YYYY-MM.")
-    description: str = ""
+    description: str = Field(default="", description="What the file describes, in a few sentences.")
 
     @field_validator("start", "horizon")
     @classmethod
@@ -70,36 +70,71 @@ class Meta(Strict):
 class Economy(Sourced):
     """The province's economy in the base year (the year before the start), 2010 prices."""
 
-    industrial_output_base_bn_vnd: Positive
-    existing_output_growth_pct: float = Field(ge=-50, le=100)
-    value_added_ratio_pct: Pct
+    industrial_output_base_bn_vnd: Positive = Field(
+        description="Industrial production value (GTSX công nghiệp), base year, 2010 prices."
+    )
+    existing_output_growth_pct: float = Field(
+        ge=-50,
+        le=100,
+        description="Yearly growth of output of the industry existing at the start.",
+    )
+    value_added_ratio_pct: Pct = Field(
+        description="Industrial value added as a share of production value in the base year."
+    )
     value_added_ratio_change_pct_per_year: float = Field(
         default=0, ge=-20, le=20, description="Yearly change of the value-added ratio, in points."
     )
-    grdp_base_bn_vnd: Positive
-    non_industry_grdp_growth_pct: float = Field(ge=-50, le=100)
-    jobs_industry_base: NonNegative
-    existing_jobs_growth_pct: float = Field(ge=-50, le=100)
-    workforce_base: Positive
-    workforce_growth_pct: float = Field(ge=-50, le=100)
-    exports_base_musd: NonNegative
-    existing_exports_growth_pct: float = Field(ge=-50, le=100)
+    grdp_base_bn_vnd: Positive = Field(
+        description="GRDP in the base year, 2010 prices; must exceed industry's value added."
+    )
+    non_industry_grdp_growth_pct: float = Field(
+        ge=-50,
+        le=100,
+        description="Yearly growth of GRDP outside industry.",
+    )
+    jobs_industry_base: NonNegative = Field(description="Workers in industry in the base year.")
+    existing_jobs_growth_pct: float = Field(
+        ge=-50, le=100, description="Yearly growth of jobs in industry that existed at the start."
+    )
+    workforce_base: Positive = Field(description="The province's workforce in the base year.")
+    workforce_growth_pct: float = Field(
+        ge=-50, le=100, description="Yearly growth of the workforce."
+    )
+    exports_base_musd: NonNegative = Field(description="Exports in the base year, million USD.")
+    existing_exports_growth_pct: float = Field(
+        ge=-50,
+        le=100,
+        description="Yearly growth of exports of the industry existing at the start.",
+    )
     vnd_per_usd: Positive = Field(description="Exchange rate used to convert output to USD.")
+
+    @model_validator(mode="after")
+    def _grdp_holds_industry(self) -> Economy:
+        industry = self.value_added_ratio_pct / 100 * self.industrial_output_base_bn_vnd
+        if self.grdp_base_bn_vnd <= industry:
+            raise ValueError(
+                f"grdp_base_bn_vnd {self.grdp_base_bn_vnd:g} must exceed industry's value added"
+                f" ({self.value_added_ratio_pct:g} % of {self.industrial_output_base_bn_vnd:g}"
+                f" = {industry:g})"
+            )
+        return self
 
 
 class Sector(Sourced):
     """A kind of tenant firm and what a hectare of it brings."""
 
-    id: Slug
-    name: str
+    id: Slug = Field(description="Short unique id (lower case, digits, underscores).")
+    name: str = Field(description="Name as planners write it.")
     prospect_share_pct: Pct = Field(description="Share of prospects in this sector.")
     fdi_share_pct: Pct = Field(description="Share of the sector's prospects that are foreign.")
     land_need_ha: Positive = Field(description="Mean land a project needs.")
     land_need_cv: NonNegative = Field(description="Coefficient of variation of land need.")
-    capital_bn_vnd_per_ha: Positive
-    jobs_per_ha: NonNegative
+    capital_bn_vnd_per_ha: Positive = Field(
+        description="Registered capital per hectare of a project."
+    )
+    jobs_per_ha: NonNegative = Field(description="Workers per hectare at full production.")
     output_bn_vnd_per_ha: NonNegative = Field(description="Annual output at full production.")
-    export_share_pct: Pct
+    export_share_pct: Pct = Field(description="Share of output exported.")
     polluting_pct: Pct = Field(description="Share of projects with polluting wastewater.")
     outdated_technology_pct: Pct = Field(
         description="Share with outdated, energy-hungry technology."
@@ -114,31 +149,67 @@ class Investors(Sourced):
     """How prospects arrive, what they do after choosing, and what they value in a site."""
 
     prospects_per_month: Positive = Field(description="Base arrival rate of prospects.")
-    promotion_reference_bn_vnd_per_year: Positive
-    promotion_elasticity: NonNegative
+    promotion_reference_bn_vnd_per_year: Positive = Field(
+        description="Promotion spending at which the base arrival rate applies."
+    )
+    promotion_elasticity: NonNegative = Field(
+        description="Elasticity of arrivals to (1 + promotion / reference) / 2."
+    )
     competitiveness_pci: Pct = Field(description="The province's PCI score (0–100).")
     pci_reference: Pct = Field(description="PCI score at which the base rate applies.")
-    pci_elasticity: NonNegative
-    track_record_weight: NonNegative
-    track_record_leases_per_year: Positive
+    pci_elasticity: NonNegative = Field(
+        description="Elasticity of arrivals to PCI / its reference."
+    )
+    track_record_weight: NonNegative = Field(
+        description="Weight of recent leases in the arrival rate (investors follow investors)."
+    )
+    track_record_leases_per_year: Positive = Field(
+        description="Leases a year at which the track record is neutral."
+    )
     approval_months: Positive = Field(description="Mean processing time of a project dossier.")
-    construction_months: Positive
-    rampup_months: Positive
+    construction_months: Positive = Field(
+        description="Months from lease to the start of production (factory construction)."
+    )
+    rampup_months: Positive = Field(description="Months from first production to full output.")
     stall_pct: Pct = Field(description="Share of leased projects that stall and hold land.")
     anchor_capital_bn_vnd: Positive = Field(description="Capital above which a tenant anchors.")
-    beta_rent_per_10_usd_m2: float
-    beta_access: float
-    beta_infrastructure: float
-    beta_wwtp: float
-    beta_wwtp_polluting: float
-    beta_labour: float
-    beta_agglomeration: float
-    beta_anchor: float
-    beta_region: float
-    beta_admin_per_month: float
-    beta_ccn_fdi: float
-    outside_province_utility: float
-    outside_zone_utility: float
+    beta_rent_per_10_usd_m2: float = Field(
+        description="Logit utility per 10 USD/m² of rent paid (negative)."
+    )
+    beta_access: float = Field(
+        description="Logit utility of the access index (outside-the-fence roads, ports)."
+    )
+    beta_infrastructure: float = Field(
+        description="Logit utility of a zone's serviced share of leasable land."
+    )
+    beta_wwtp: float = Field(
+        description="Logit utility of a compliant central wastewater plant, for any tenant."
+    )
+    beta_wwtp_polluting: float = Field(
+        description="Extra utility of a compliant plant for polluting tenants."
+    )
+    beta_labour: float = Field(description="Logit utility of the labour index.")
+    beta_agglomeration: float = Field(
+        description="Logit utility of log(1 + same-sector tenants in the zone)."
+    )
+    beta_anchor: float = Field(
+        description="Logit utility of an anchor (driver) tenant in the zone."
+    )
+    beta_region: float = Field(
+        description="Logit utility of a zone in a region the plan assigns the sector to."
+    )
+    beta_admin_per_month: float = Field(
+        description="Logit utility per month of expected dossier processing (negative)."
+    )
+    beta_ccn_fdi: float = Field(
+        description="Extra utility of a CCN for foreign investors (usually negative)."
+    )
+    outside_province_utility: float = Field(
+        description="Utility of investing in another province (the outside option)."
+    )
+    outside_zone_utility: float = Field(
+        description="Utility of a site outside zones in the province."
+    )
     outside_zone_output_share_pct: Pct = Field(
         default=100, description="Output of a firm outside zones relative to one inside."
     )
@@ -147,26 +218,50 @@ class Investors(Sourced):
 class Developers(Sourced):
     """Costs and decision rules of zone infrastructure developers (chủ đầu tư hạ tầng)."""
 
-    clearance_cost_bn_vnd_per_ha: NonNegative
-    infrastructure_cost_bn_vnd_per_ha_kcn: NonNegative
-    infrastructure_cost_bn_vnd_per_ha_ccn: NonNegative
-    wwtp_cost_bn_vnd_kcn: NonNegative
-    wwtp_cost_bn_vnd_ccn: NonNegative
-    wwtp_build_months: Positive
+    clearance_cost_bn_vnd_per_ha: NonNegative = Field(
+        description="Land clearance (GPMB) cost per gross ha: compensation and resettlement."
+    )
+    infrastructure_cost_bn_vnd_per_ha_kcn: NonNegative = Field(
+        description="Internal infrastructure cost per gross ha of a KCN."
+    )
+    infrastructure_cost_bn_vnd_per_ha_ccn: NonNegative = Field(
+        description="Internal infrastructure cost per gross ha of a CCN."
+    )
+    wwtp_cost_bn_vnd_kcn: NonNegative = Field(
+        description="Cost of a KCN's central wastewater plant."
+    )
+    wwtp_cost_bn_vnd_ccn: NonNegative = Field(
+        description="Cost of a CCN's central wastewater plant."
+    )
+    wwtp_build_months: Positive = Field(description="Months to build a central wastewater plant.")
     wwtp_compliant_pct: Pct = Field(description="Chance a new plant meets the standard.")
-    wwtp_upgrade_months: Positive
-    zone_approval_months_kcn: Positive
-    zone_approval_months_ccn: Positive
+    wwtp_upgrade_months: Positive = Field(
+        description="Months to bring a non-compliant plant up to the standard."
+    )
+    zone_approval_months_kcn: Positive = Field(
+        description="Months from a developer's proposal to a KCN's establishment decision."
+    )
+    zone_approval_months_ccn: Positive = Field(
+        description="Months from a developer's proposal to a CCN's establishment decision."
+    )
     infrastructure_phase_pct: Pct = Field(description="Share of a zone's area per phase.")
-    infrastructure_build_months: Positive
-    expansion_trigger_occupancy_pct: Pct
+    infrastructure_build_months: Positive = Field(
+        description="Months to build one infrastructure phase."
+    )
+    expansion_trigger_occupancy_pct: Pct = Field(
+        description="Occupancy of built land at which the next phase or an expansion starts."
+    )
     hurdle_ratio: Positive = Field(description="Pro forma revenue / cost needed to invest.")
     absorption_prior_ha_per_year: Positive = Field(description="Developers' prior of demand.")
-    discount_rate_pct: Pct
+    discount_rate_pct: Pct = Field(description="Developers' cost of capital, per year.")
     private_entry_pct_per_month: Pct = Field(
         description="Chance a month that a developer takes up a viable planned zone."
     )
-    rent_adjust_pct_per_year: float = Field(ge=0, le=50)
+    rent_adjust_pct_per_year: float = Field(
+        ge=0,
+        le=50,
+        description="Most a developer moves rent in a year (up when full, down when empty).",
+    )
     abandon_after_months: Positive = Field(
         description="Months without a lease before a private developer stops building phases."
     )
@@ -178,12 +273,20 @@ class Agencies(Sourced):
     approval_servers_kcn: int = Field(ge=1, description="Dossiers the IZ Board handles at once.")
     approval_servers_ccn: int = Field(ge=1, description="Dossiers DPI/DOIT handle at once.")
     clearance_ha_per_month: Positive = Field(description="Districts' land clearance throughput.")
-    inspection_pct_per_month: Pct
-    fine_bn_vnd: NonNegative
+    inspection_pct_per_month: Pct = Field(
+        description="Chance a month that an operating zone is inspected (Sở TN&MT)."
+    )
+    fine_bn_vnd: NonNegative = Field(
+        description="Fine for a zone with tenants and no compliant central plant."
+    )
     grace_months: Positive = Field(description="Months a stalled project has before revocation.")
     revocation_pct: Pct = Field(description="Chance an overdue stalled project is revoked a month.")
-    budget_bn_vnd_per_year: NonNegative
-    public_developer_after_months: Positive
+    budget_bn_vnd_per_year: NonNegative = Field(
+        description="Provincial budget for industrial programmes, received each January."
+    )
+    public_developer_after_months: Positive = Field(
+        description="Months from the start before a district board may take up a CCN."
+    )
     access_gain_per_1000_bn_vnd: NonNegative = Field(
         description="Rise of a zone's access index per 1,000 bn VND outside-the-fence spending."
     )
@@ -192,21 +295,35 @@ class Agencies(Sourced):
 class Zone(Sourced):
     """An industrial zone (KCN), cluster (CCN) or high-tech zone, existing or planned."""
 
-    id: Slug
-    name: str
-    kind: ZoneKind
-    region: str = Field(min_length=1)
-    stage: ZoneStage
-    area_ha: Positive
+    id: Slug = Field(description="Short unique id (lower case, digits, underscores).")
+    name: str = Field(description="Name as planners write it.")
+    kind: ZoneKind = Field(description="kcn, ccn or high_tech.")
+    region: str = Field(
+        min_length=1, description="Region of the province (matches sectors' `regions`)."
+    )
+    stage: ZoneStage = Field(
+        description="Stage at the start: planned, approved, clearing, building or operating."
+    )
+    area_ha: Positive = Field(description="Planned (natural) area.")
     leasable_pct: float = Field(gt=0, le=100, description="Leasable industrial land, % of area.")
     serviced_pct: Pct = Field(default=0, description="Serviced share of leasable land at start.")
     occupancy_pct: Pct = Field(default=0, description="Leased share of leasable land at start.")
-    wwtp: Literal["none", "building", "operating"] = "none"
-    wwtp_compliant: bool = False
-    access_index: Index01
-    labour_index: Index01
+    wwtp: Literal["none", "building", "operating"] = Field(
+        default="none",
+        description="Central wastewater plant at the start: none, building or operating.",
+    )
+    wwtp_compliant: bool = Field(
+        default=False, description="The plant meets the standard at the start."
+    )
+    access_index: Index01 = Field(
+        description="Outside-the-fence access (expressway, port, power), 0–1."
+    )
+    labour_index: Index01 = Field(description="Labour available nearby, 0–1.")
     rent_usd_m2: Positive = Field(description="Land rent, USD per m² for the lease term.")
-    developer: Literal["private", "public", "none"] = "none"
+    developer: Literal["private", "public", "none"] = Field(
+        default="none",
+        description="Developer at the start: private, public or none (planned zones).",
+    )
     expands: Slug | None = Field(default=None, description="Id of the zone this one expands.")
     anchor: bool = Field(default=False, description="Has an anchor (driver) tenant at start.")
 
@@ -248,13 +365,15 @@ class TargetSource(Strict):
 class Target(Strict):
     """One quantitative target of the plan."""
 
-    id: Slug
-    label: str = ""
+    id: Slug = Field(description="Short unique id (lower case, digits, underscores).")
+    label: str = Field(default="", description="A short explanation shown with the target.")
     indicator: str = Field(description="Indicator id from the catalogue (docs/model.md).")
-    comparator: Comparator
-    value: float | tuple[float, float]
+    comparator: Comparator = Field(description="'>=', '>', '<=', '<' or 'between'.")
+    value: float | tuple[float, float] = Field(
+        description="The target value, or [low, high] for 'between'."
+    )
     deadline: str = Field(description="Month by which it must hold, YYYY-MM.")
-    source: TargetSource
+    source: TargetSource = Field(description="The plan clause: seed file, section and quote.")
     not_modelled: str | None = Field(
         default=None, description="Why the model cannot measure it (then `indicator` is free text)."
     )
@@ -293,14 +412,22 @@ class Target(Strict):
 class Scenario(Strict):
     """A province's scenario: the input to every run."""
 
-    scenario: Meta
-    economy: Economy
-    investors: Investors
-    sectors: list[Sector] = Field(min_length=1)
-    developers: Developers
-    agencies: Agencies
-    zones: list[Zone] = Field(min_length=1)
-    targets: list[Target] = Field(default_factory=list)
+    scenario: Meta = Field(description="What the scenario is and the months it covers.")
+    economy: Economy = Field(description="The province's economy in the base year.")
+    investors: Investors = Field(description="Arrivals of prospects and what they value in a site.")
+    sectors: list[Sector] = Field(
+        min_length=1, description="Kinds of tenant firm; their prospect shares add up to 100."
+    )
+    developers: Developers = Field(description="Zone developers' costs and decision rules.")
+    agencies: Agencies = Field(
+        description="Provincial agencies' capacities, enforcement and budget."
+    )
+    zones: list[Zone] = Field(
+        min_length=1, description="Existing and planned KCN, CCN and high-tech zones."
+    )
+    targets: list[Target] = Field(
+        default_factory=list, description="The plan's targets, each with its source clause."
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

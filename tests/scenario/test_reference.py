@@ -1,0 +1,56 @@
+"""The field reference and JSON Schema: complete, and docs/scenarios.md current."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from izsim.cli import app
+from izsim.scenario.policy import Policy
+from izsim.scenario.reference import json_schema, markdown_reference
+from izsim.scenario.schema import Scenario
+from tests.conftest import ROOT
+
+
+def test_docs_scenarios_md_is_generated_and_current() -> None:
+    current = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert current == markdown_reference(), (
+        "docs/scenarios.md is stale: run `izsim schema --markdown > docs/scenarios.md`"
+    )
+
+
+@pytest.mark.parametrize("model", [Scenario, Policy])
+def test_every_field_is_described(model: type) -> None:
+    schema = model.model_json_schema()
+    missing = [
+        f"{block}.{name}"
+        for block, node in [(model.__name__, schema), *schema.get("$defs", {}).items()]
+        for name, prop in node.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert not missing
+
+
+def test_reference_documents_every_field() -> None:
+    text = markdown_reference()
+    for model in (Scenario, Policy):
+        schema = model.model_json_schema()
+        for node in [schema, *schema.get("$defs", {}).values()]:
+            for name in node.get("properties", {}):
+                assert f"| `{name}` |" in text
+
+
+@pytest.mark.parametrize("kind", ["scenario", "policy"])
+def test_schema_command_prints_json_schema(kind: str) -> None:
+    result = CliRunner().invoke(app, ["schema", kind])
+    assert result.exit_code == 0
+    printed = json.loads(result.output)
+    assert printed == json.loads(json.dumps(json_schema(kind)))
+    assert printed["additionalProperties"] is False
+
+
+def test_schema_command_rejects_an_unknown_kind() -> None:
+    result = CliRunner().invoke(app, ["schema", "province"])
+    assert result.exit_code == 2
