@@ -145,6 +145,104 @@ def validate(
 
 
 @app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    policies: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated policy ids (files in policies/ beside the scenario) or paths."
+        ),
+    ] = "baseline",
+    replicates: Annotated[
+        int, typer.Option(min=1, help="Runs per policy (replicate i: same seed for all).")
+    ] = 20,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Experiment seed; replicate seeds derive from it.")
+    ] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Local processes (default: all cores). Results do not depend on it."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default results/<scenario id>-compare).")
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option(help="Policy the others are compared with (default: baseline).")
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            min=0, help="Scale every other policy to this public spending, bn VND a year."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Compare policy packages: probability of meeting each target, paired differences, cost.
+
+    Interrupted? Run the same command again: finished runs are kept and only the rest run.
+    """
+    from izsim.experiments import compare as run_comparison
+
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    try:
+        result = run_comparison(
+            scenario,
+            names,
+            replicates=replicates,
+            seed=seed,
+            workers=workers,
+            out=out,
+            quiet=quiet,
+            reference=reference,
+            budget_bn_vnd_per_year=budget,
+            console=err_console,
+        )
+    except InputError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        err_console.print(
+            "interrupted: finished runs are saved; run the same command again to finish"
+        )
+        raise typer.Exit(code=130) from None
+    out_console.print(_probability_table(result.scorecard))
+    for line in result.warnings:
+        err_console.print(f"[yellow]warning[/]: {line}", highlight=False)
+    if result.scale_factors:
+        scaled = ", ".join(f"{k} ×{v:.3f}" for k, v in result.scale_factors.items())
+        out_console.print(f"scaled to {budget:g} bn VND a year: {scaled}")
+    files = "scorecard.csv, comparison.csv, cost_effectiveness.csv, convergence.csv, manifest.json"
+    out_console.print(f"wrote {result.out}/ ({files})")
+
+
+def _probability_table(card: pd.DataFrame) -> Table:
+    """Targets as rows, policies as columns: probability of meeting the target [95 % CI]."""
+    modelled = card[card["status"] == "modelled"]
+    policies = list(dict.fromkeys(modelled["policy"]))
+    table = Table(
+        title="Probability of meeting each target by its deadline [95 % Wilson interval]",
+        title_justify="left",
+    )
+    table.add_column("target")
+    table.add_column("goal")
+    for policy in policies:
+        table.add_column(policy, justify="right")
+    for target, rows in modelled.groupby("target", sort=False):
+        first = rows.iloc[0]
+        cells = []
+        for policy in policies:
+            row = rows[rows["policy"] == policy].iloc[0]
+            cells.append(
+                f"{row.probability:.0%} [{row.probability_low:.0%}–{row.probability_high:.0%}]"
+            )
+        table.add_row(
+            str(target), f"{first.comparator} {first.target_value} by {first.deadline}", *cells
+        )
+    return table
+
+
+@app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="'scenario' or 'policy'.")] = "scenario",
     markdown: Annotated[

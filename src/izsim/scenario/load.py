@@ -62,12 +62,12 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     if data is None:
         raise InputError([Problem(name, "", "is empty; expected a YAML mapping of fields")])
     lines: dict[tuple, int] = {}
-    duplicates: list[Problem] = []
-    _index_lines(node, (), lines, duplicates, name)
-    if duplicates:
-        # YAML keeps the last of two equal keys without a word; checking the schema against a
-        # value the planner may not have meant would only add confusing errors.
-        raise InputError(duplicates)
+    problems: list[Problem] = []
+    _index_lines(node, (), lines, problems, name)
+    if problems:
+        # YAML keeps the last of two equal keys without a word, and a looping alias makes an
+        # endless block; checking the schema against either would only add confusing errors.
+        raise InputError(problems)
     return data, lines
 
 
@@ -187,16 +187,29 @@ def _nearest_line(loc: tuple, lines: dict[tuple, int]) -> int | None:
 
 
 def _index_lines(
-    node: yaml.Node, path: tuple, lines: dict[tuple, int], duplicates: list[Problem], name: str
+    node: yaml.Node,
+    path: tuple,
+    lines: dict[tuple, int],
+    problems: list[Problem],
+    name: str,
+    inside: frozenset[int] = frozenset(),
 ) -> None:
+    """Record the line of every key path; add duplicate keys and looping aliases to problems."""
     lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in inside:
+        # `a: &x {b: *x}` is legal YAML but an endless block; walking it would never stop
+        problems.append(
+            Problem(name, _dotted(path), "an alias repeats a block that contains it", lines[path])
+        )
+        return
+    inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key, value in node.value:
             child = (*path, key.value)
             line = key.start_mark.line + 1
             if key.value in seen:
-                duplicates.append(
+                problems.append(
                     Problem(
                         name,
                         _dotted(child),
@@ -208,10 +221,10 @@ def _index_lines(
                 continue
             seen[key.value] = line
             lines[child] = line
-            _index_lines(value, child, lines, duplicates, name)
+            _index_lines(value, child, lines, problems, name, inside)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _index_lines(value, (*path, i), lines, duplicates, name)
+            _index_lines(value, (*path, i), lines, problems, name, inside)
 
 
 def _fields_at(model: Any, loc: tuple) -> list[str]:

@@ -1,0 +1,173 @@
+"""``compare``: the planners' question, as one function and one command.
+
+"If we choose this package, how likely are we to meet each target of our plan, at what public
+cost, compared with doing nothing new?" Replicate ``i`` runs every policy with the same seed;
+runs are written as they finish; the tables are computed from what is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+
+import izsim
+from izsim.errors import InputError, Problem
+from izsim.experiments import analysis
+from izsim.experiments.budget import fit_to_budget
+from izsim.experiments.design import RunTask, design, replicate_seeds
+from izsim.experiments.runner import execute
+from izsim.experiments.store import ResultStore
+from izsim.outputs import atomic_write
+from izsim.scenario.load import file_sha256, load_policy, load_scenario
+from izsim.scenario.policy import Policy
+
+TABLES = ("scorecard", "comparison", "cost_effectiveness", "convergence")
+FIT_SEEDS = 3
+
+
+@dataclass
+class CompareResult:
+    """The tables of a comparison (also written as CSV files in ``out``)."""
+
+    out: Path
+    scorecard: pd.DataFrame
+    comparison: pd.DataFrame
+    cost_effectiveness: pd.DataFrame
+    convergence: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    scale_factors: dict[str, float] = field(default_factory=dict)
+
+
+def resolve_policy(name: str, scenario_file: Path) -> Path:
+    """A policy given by id (``baseline``) or by path (``my/policy.yaml``)."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return Path(name)
+    return scenario_file.parent / "policies" / f"{name}.yaml"
+
+
+def compare(
+    scenario_file: str | Path,
+    policies: list[str],
+    *,
+    replicates: int = 20,
+    seed: int = 1,
+    workers: int | None = None,
+    out: str | Path | None = None,
+    quiet: bool = False,
+    reference: str | None = None,
+    budget_bn_vnd_per_year: float | None = None,
+    console: Console | None = None,
+    on_done: Callable[[RunTask, str], None] | None = None,
+) -> CompareResult:
+    """Compare policy packages on one scenario, with replicates and common random numbers.
+
+    Args:
+        scenario_file: the scenario YAML.
+        policies: policy ids (files in ``policies/`` beside the scenario) or paths.
+        replicates: runs per policy.
+        seed: the experiment's seed; replicate seeds are spawned from it.
+        workers: local processes (default: all cores); results do not depend on it.
+        out: results folder (default ``results/<scenario id>-compare``). Running again into the
+            same folder completes what is missing; a different comparison there is refused.
+        quiet: no progress bar.
+        reference: the policy others are compared with (default ``baseline`` if given, else
+            the first).
+        budget_bn_vnd_per_year: if given, every policy but the reference is scaled to spend
+            this much a year on average (equal-cost comparison).
+        console: where progress goes.
+        on_done: called after each run (for tests).
+
+    Returns:
+        The tables; they are also written to ``out`` as CSV files.
+    """
+    scenario_file = Path(scenario_file)
+    if replicates < 1:
+        raise InputError([Problem("--replicates", "", f"{replicates}: must be at least 1")])
+    if not policies or len(set(policies)) != len(policies):
+        raise InputError([Problem("--policies", "", f"{policies}: give distinct policies")])
+    scenario = load_scenario(scenario_file)
+    files = {name: resolve_policy(name, scenario_file) for name in policies}
+    loaded: dict[str, Policy] = {}
+    problems: list[Problem] = []
+    for name, path in files.items():
+        try:
+            loaded[name] = load_policy(path)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    ids = [loaded[name].id for name in policies]
+    if len(set(ids)) != len(ids):
+        raise InputError([Problem("--policies", "", f"two files share a policy id: {ids}")])
+    by_id = {loaded[name].id: loaded[name] for name in policies}
+    reference = reference or ("baseline" if "baseline" in by_id else ids[0])
+    if reference not in by_id:
+        raise InputError([Problem("--reference", "", f"'{reference}' is not among {ids}")])
+    scale: dict[str, float] = {}
+    if budget_bn_vnd_per_year is not None:
+        fit_seeds = replicate_seeds(seed, FIT_SEEDS)
+        for pid in ids:
+            if pid != reference:
+                by_id[pid], scale[pid], _ = fit_to_budget(
+                    scenario, by_id[pid], budget_bn_vnd_per_year, fit_seeds
+                )
+    out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
+    config = {
+        "izsim_version": izsim.__version__,
+        "scenario": {"id": scenario.scenario.id, "sha256": file_sha256(scenario_file)},
+        "policies": [
+            {"id": loaded[n].id, "sha256": file_sha256(files[n]), "scale": scale.get(loaded[n].id)}
+            for n in policies
+        ],
+        "reference": reference,
+        "replicates": replicates,
+        "seed": seed,
+        "budget_bn_vnd_per_year": budget_bn_vnd_per_year,
+    }
+    store = ResultStore(out, config)
+    store.open()
+    tasks = design(ids, replicates, seed)
+    began = time.perf_counter()
+    counts = execute(
+        tasks,
+        scenario,
+        by_id,
+        store,
+        workers=workers or os.cpu_count() or 1,
+        quiet=quiet,
+        console=console,
+        on_done=on_done,
+    )
+    outcomes = analysis.collect(store, tasks, scenario)
+    result = CompareResult(
+        out=out,
+        scorecard=analysis.scorecard(scenario, ids, outcomes),
+        comparison=analysis.comparison(scenario, ids, reference, outcomes),
+        cost_effectiveness=analysis.cost_effectiveness(scenario, ids, reference, outcomes),
+        convergence=analysis.convergence(scenario, ids, outcomes),
+        warnings=analysis.warnings(scenario, ids, outcomes),
+        counts=counts,
+        scale_factors=scale,
+    )
+    for name in TABLES:
+        frame: pd.DataFrame = getattr(result, name)
+        atomic_write(
+            out / f"{name}.csv", lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n")
+        )
+    manifest = {
+        "config": config,
+        "runs": [{**store.record(t)} for t in sorted(tasks, key=lambda t: (t.policy, t.replicate))],
+        "this_invocation": {**counts, "wall_seconds": round(time.perf_counter() - began, 3)},
+        "warnings": result.warnings,
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
+    return result

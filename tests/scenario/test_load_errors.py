@@ -1,0 +1,617 @@
+"""Bad scenario and policy files: every kind gets a clear error, exit code 2 and no output.
+
+The project standard: bad input gets an error naming the file, the field, the value and what is
+allowed; the command line exits with 2 without a traceback and writes nothing. Malformed files
+are built from the good examples (``scenarios/tuyen_quang.yaml``, ``policies/baseline.yaml``):
+loaded, changed in one place and written back, or as raw text for syntax and encoding errors.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from izsim.cli import app
+from izsim.errors import InputError, Problem
+from izsim.scenario import load_policy, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_FILE = ROOT / "scenarios" / "tuyen_quang.yaml"
+POLICY_FILE = ROOT / "scenarios" / "policies" / "baseline.yaml"
+GOOD_SCENARIO: dict = yaml.safe_load(SCENARIO_FILE.read_text(encoding="utf-8"))
+GOOD_POLICY: dict = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+SCENARIO_TEXT = SCENARIO_FILE.read_text(encoding="utf-8")
+
+Mutation = Callable[[dict], None]
+
+
+# --- building malformed files ------------------------------------------------------------------
+
+
+def _parent(data: Any, path: tuple) -> Any:
+    for part in path[:-1]:
+        data = data[part]
+    return data
+
+
+def put(path: tuple, value: Any) -> Mutation:
+    """Set the value at ``path`` (adding the key if it is new)."""
+
+    def mutate(data: dict) -> None:
+        _parent(data, path)[path[-1]] = value
+
+    return mutate
+
+
+def drop(path: tuple) -> Mutation:
+    """Delete the key at ``path``."""
+
+    def mutate(data: dict) -> None:
+        del _parent(data, path)[path[-1]]
+
+    return mutate
+
+
+def rename(path: tuple, new: str) -> Mutation:
+    """Rename the key at ``path``, keeping its place in the block (a typo of the key)."""
+
+    def mutate(data: dict) -> None:
+        block = _parent(data, path)
+        items = [(new if key == path[-1] else key, value) for key, value in block.items()]
+        block.clear()
+        block.update(items)
+
+    return mutate
+
+
+def both(*mutations: Mutation) -> Mutation:
+    def mutate(data: dict) -> None:
+        for mutation in mutations:
+            mutation(data)
+
+    return mutate
+
+
+def write_yaml(folder: Path, data: Any, name: str = "case.yaml") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def bad_scenario(folder: Path, mutation: Mutation, name: str = "case.yaml") -> Path:
+    data = copy.deepcopy(GOOD_SCENARIO)
+    mutation(data)
+    return write_yaml(folder, data, name)
+
+
+def bad_policy(folder: Path, mutation: Mutation, name: str = "case.yaml") -> Path:
+    data = copy.deepcopy(GOOD_POLICY)
+    mutation(data)
+    # beside a `policies` folder name so that `izsim validate` reads it as a policy
+    return write_yaml(folder / "policies", data, name)
+
+
+def problems_of(load: Callable[[Path], Any], path: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        load(path)
+    problems = caught.value.problems
+    assert problems, "an InputError must carry at least one problem"
+    for problem in problems:
+        assert problem.file == str(path)
+        assert problem.message
+    return problems
+
+
+# --- cases built by changing the good files -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One malformed file: a change to a good file and the problem it must produce.
+
+    Attributes:
+        id: test id.
+        mutate: the change.
+        field: dotted field path of the problem ("" for a file-wide check).
+        says: fragments the message must hold: the bad value and what is allowed.
+        line_has: text on the line the problem points to; None when it has no line.
+    """
+
+    id: str
+    mutate: Mutation
+    field: str
+    says: tuple[str, ...]
+    line_has: str | None
+
+
+# names and numbers of the good scenario the cases refer to, so that they follow its edits
+_META = GOOD_SCENARIO["scenario"]
+_PERIOD = f"{_META['start']}..{_META['horizon']}"
+_ZONE = GOOD_SCENARIO["zones"][0]["id"]
+_TARGET = GOOD_SCENARIO["targets"][0]["id"]
+_PLANNED = next(i for i, z in enumerate(GOOD_SCENARIO["zones"]) if z["stage"] == "planned")
+_PLANNED_ID = GOOD_SCENARIO["zones"][_PLANNED]["id"]
+_SHARE = GOOD_SCENARIO["sectors"][0]["prospect_share_pct"]
+_BEFORE_START = f"{int(_META['start'][:4]) - 1}-06"
+_AFTER_HORIZON = f"{int(_META['horizon'][:4]) + 10}-12"
+
+SCENARIO_CASES = [
+    # a list or text where a mapping belongs, and the other way round
+    Case("economy_is_list", put(("economy",), [1, 2]), "economy",
+         ("mapping of fields", "got a list"), "economy:"),
+    Case("zones_is_mapping", put(("zones",), {"a": 1}), "zones",
+         ("valid list", "got a mapping"), "zones:"),
+    Case("zone_is_text", put(("zones", 0), _ZONE), "zones[0]",
+         ("mapping of fields", f"'{_ZONE}'"), _ZONE),
+    Case("target_source_is_text", put(("targets", 0, "source"), "plan II.2.2"),
+         "targets[0].source", ("mapping of fields", "'plan II.2.2'"), "source:"),
+    # unknown keys, with a suggestion
+    Case("unknown_top_level_key", rename(("targets",), "target"), "target",
+         ("unknown field 'target'", "did you mean 'targets'?", "allowed:"), "target:"),
+    Case("unknown_key_in_zone", rename(("zones", 0, "area_ha"), "area_hectares"),
+         "zones[0].area_hectares", ("did you mean 'area_ha'?", "allowed:"), "area_hectares:"),
+    Case("unknown_key_in_economy", rename(("economy", "grdp_base_bn_vnd"), "grdp_base_vnd"),
+         "economy.grdp_base_vnd", ("did you mean 'grdp_base_bn_vnd'?",), "grdp_base_vnd:"),
+    Case("unknown_key_in_target_source", put(("targets", 0, "source", "page"), 3),
+         "targets[0].source.page", ("unknown field 'page'", "allowed: seed, section, quote"),
+         "page:"),
+    # wrong types
+    Case("text_for_area", put(("zones", 0, "area_ha"), "large"), "zones[0].area_ha",
+         ("valid number", "'large'"), "area_ha:"),
+    Case("thousands_separator", put(("economy", "vnd_per_usd"), "23,000"),
+         "economy.vnd_per_usd", ("valid number", "'23,000'"), "vnd_per_usd:"),
+    Case("boolean_for_area", put(("zones", 0, "area_ha"), True), "zones[0].area_ha",
+         ("a number, not true/false", "True"), "area_ha:"),
+    Case("text_for_integer", put(("agencies", "approval_servers_kcn"), "three"),
+         "agencies.approval_servers_kcn", ("valid integer", "'three'"), "approval_servers_kcn:"),
+    Case("fraction_for_integer", put(("agencies", "approval_servers_kcn"), 2.5),
+         "agencies.approval_servers_kcn", ("valid integer", "2.5"), "approval_servers_kcn:"),
+    Case("text_for_target_value", put(("targets", 0, "value"), "lots"), "targets[0].value",
+         ("valid number", "valid tuple", "'lots'"), "value:"),
+    Case("number_for_source", put(("sectors", 0, "source"), 5), "sectors[0].source",
+         ("valid string", "got 5"), "source:"),
+    Case("unquoted_date_for_month", put(("targets", 0, "deadline"), datetime.date(2025, 12, 31)),
+         "targets[0].deadline", ("valid string", "2025-12-31"), "deadline:"),
+    Case("unknown_zone_kind", put(("zones", 0, "kind"), "kcnn"), "zones[0].kind",
+         ("'kcn', 'ccn' or 'high_tech'", "got 'kcnn'"), "kind:"),
+    Case("unknown_comparator", put(("targets", 0, "comparator"), "=>"), "targets[0].comparator",
+         ("'>='", "'between'", "got '=>'"), "comparator:"),
+    Case("id_not_a_slug", put(("zones", 0, "id"), "Long Binh An"), "zones[0].id",
+         ("pattern", "'Long Binh An'"), "id:"),
+    # missing required fields
+    Case("missing_zone_area", drop(("zones", 0, "area_ha")), "zones[0].area_ha",
+         ("required",), _ZONE),
+    Case("missing_block", drop(("developers",)), "developers", ("required",), None),
+    Case("no_sectors", put(("sectors",), []), "sectors", ("at least 1",), "sectors:"),
+    # numbers out of range
+    Case("negative_area", put(("zones", 0, "area_ha"), -5), "zones[0].area_ha",
+         ("greater than 0", "got -5"), "area_ha:"),
+    Case("zero_area", put(("zones", 0, "area_ha"), 0), "zones[0].area_ha",
+         ("greater than 0", "got 0"), "area_ha:"),
+    Case("negative_cost", put(("developers", "clearance_cost_bn_vnd_per_ha"), -1.5),
+         "developers.clearance_cost_bn_vnd_per_ha", ("greater than or equal to 0", "got -1.5"),
+         "clearance_cost_bn_vnd_per_ha:"),
+    Case("share_above_100", put(("zones", 0, "leasable_pct"), 120), "zones[0].leasable_pct",
+         ("less than or equal to 100", "got 120"), "leasable_pct:"),
+    Case("share_below_0", put(("sectors", 0, "fdi_share_pct"), -3), "sectors[0].fdi_share_pct",
+         ("greater than or equal to 0", "got -3"), "fdi_share_pct:"),
+    Case("index_above_1", put(("zones", 0, "access_index"), 1.5), "zones[0].access_index",
+         ("less than or equal to 1", "got 1.5"), "access_index:"),
+    # months and deadlines
+    Case("deadline_after_horizon", put(("targets", 0, "deadline"), _AFTER_HORIZON), "",
+         (f"'{_TARGET}'", _AFTER_HORIZON, _PERIOD), None),
+    Case("deadline_before_start", put(("targets", 0, "deadline"), _BEFORE_START), "",
+         (f"'{_TARGET}'", _BEFORE_START, _PERIOD), None),
+    Case("start_with_slash", put(("scenario", "start"), "2021/01"), "scenario.start",
+         ("'2021/01'", "YYYY-MM"), "start:"),
+    Case("month_13", put(("targets", 0, "deadline"), "2025-13"), "targets[0].deadline",
+         ("'2025-13'", "YYYY-MM"), "deadline:"),
+    Case("horizon_before_start", put(("scenario", "horizon"), _BEFORE_START), "scenario",
+         (f"horizon {_BEFORE_START}", f"start {_META['start']}", "1 to 80 years"), "scenario:"),
+    # targets
+    Case("unknown_indicator", put(("targets", 0, "indicator"), "gdp_magic"), "targets[0]",
+         ("'gdp_magic'", "catalogue"), _TARGET),
+    Case("target_without_source", drop(("targets", 0, "source")), "targets[0].source",
+         ("required",), _TARGET),
+    Case("target_seed_not_a_seed_file", put(("targets", 0, "source", "seed"), "plan.txt"),
+         "targets[0].source.seed", ("'plan.txt'", "004_3545e0099e19379d.txt"), "seed:"),
+    Case("between_with_one_number", put(("targets", 0, "comparator"), "between"), "targets[0]",
+         ("between", "[low, high]"), _TARGET),
+    Case("plan_seeds_not_seed_files", put(("scenario", "plan_seeds"), ["plan.pdf"]),
+         "scenario.plan_seeds", ("'plan.pdf'", "004_3545e0099e19379d.txt"), "plan_seeds:"),
+    # sources of numbers
+    Case("block_without_source", drop(("economy", "sources")), "economy",
+         ("no source", "`source:`", "vnd_per_usd", "grdp_base_bn_vnd"), "economy:"),
+    Case("one_number_without_source", drop(("zones", 0, "sources", "area_ha")), "zones[0]",
+         ("no source", "area_ha"), _ZONE),
+    Case("sources_name_unknown_field",
+         put(("economy", "sources", "gdp"), "assumption: the same as the GRDP figure above"),
+         "economy", ("fields this block does not have", "gdp"), "economy:"),
+    Case("unknown_source_kind", put(("sectors", 0, "source"), "guess: electronics grow fast"),
+         "sectors[0].source", ("'guess: electronics grow fast'", "no known kind",
+                               "'assumption: <reason>'"), "source:"),
+    Case("unknown_source_kind_in_sources",
+         put(("economy", "sources", "vnd_per_usd"), "website vietcombank.com.vn"),
+         "economy.sources.vnd_per_usd", ("'website vietcombank.com.vn'", "'ref:<record id>'"),
+         "vnd_per_usd:"),
+    Case("assumption_without_reason", put(("economy", "sources", "vnd_per_usd"), "assumption:"),
+         "economy.sources.vnd_per_usd", ("'assumption:'", "needs a reason"), "vnd_per_usd:"),
+    Case("ref_unknown_record",
+         put(("zones", 0, "sources", "leasable_pct"), "derived: ratio of ref:nat_kcn_2023_indlnd"),
+         "zones[0].sources.leasable_pct",
+         ("'nat_kcn_2023_indlnd'", "did you mean 'ref:nat_kcn_2023_indland'?"), "leasable_pct:"),
+    Case("ref_with_space", put(("zones", 0, "sources", "leasable_pct"), "ref: tq_inv_2021"),
+         "zones[0].sources.leasable_pct", ("'ref: tq_inv_2021'", "right after 'ref:'"),
+         "leasable_pct:"),
+    Case("plan_source_without_seed", put(("sectors", 1, "source"), "plan: section II.2.1"),
+         "sectors[1].source", ("'plan: section II.2.1'", "seed file"), "source:"),
+    # consistency across fields and blocks
+    Case("duplicate_zone_ids", put(("zones", 2, "id"), _ZONE), "",
+         ("zone ids must be unique",), None),
+    Case("expands_unknown_zone", put(("zones", _PLANNED, "expands"), "nowhere"), "",
+         (f"'{_PLANNED_ID}'", "unknown zone 'nowhere'"), None),
+    Case("sector_shares_not_100", put(("sectors", 0, "prospect_share_pct"), _SHARE + 10), "",
+         ("add up to 110", "not 100"), None),
+    Case("occupancy_above_serviced",
+         both(put(("zones", 0, "serviced_pct"), 50), put(("zones", 0, "occupancy_pct"), 90)),
+         "zones[0]", ("occupancy_pct 90", "serviced_pct 50", "only serviced land"), _ZONE),
+    Case("planned_zone_with_developer", put(("zones", _PLANNED, "developer"), "private"),
+         f"zones[{_PLANNED}]", ("planned zone", "no developer"), _PLANNED_ID),
+]  # fmt: skip
+
+POLICY_CASES = [
+    Case("unknown_lever", rename(("levers", "promotion_bn_vnd_per_year"), "promotion_bn_vnd"),
+         "levers.promotion_bn_vnd", ("did you mean 'promotion_bn_vnd_per_year'?", "allowed:"),
+         "promotion_bn_vnd:"),
+    Case("unknown_lever_long_name", put(("levers", "revoke_stalled_projects"), True),
+         "levers.revoke_stalled_projects", ("did you mean 'revoke_stalled'?",),
+         "revoke_stalled_projects:"),
+    Case("unknown_policy_key", rename(("levers",), "lever"), "lever",
+         ("did you mean 'levers'?",), "lever:"),
+    Case("lever_text_for_number", put(("levers", "promotion_bn_vnd_per_year"), "many"),
+         "levers.promotion_bn_vnd_per_year", ("valid number", "'many'"),
+         "promotion_bn_vnd_per_year:"),
+    Case("lever_boolean_for_number", put(("levers", "promotion_bn_vnd_per_year"), True),
+         "levers.promotion_bn_vnd_per_year", ("a number, not true/false",),
+         "promotion_bn_vnd_per_year:"),
+    Case("lever_negative", put(("levers", "outside_fence_bn_vnd_per_year"), -30),
+         "levers.outside_fence_bn_vnd_per_year", ("greater than or equal to 0", "got -30"),
+         "outside_fence_bn_vnd_per_year:"),
+    Case("lever_share_above_100", put(("levers", "rent_support_pct"), 150),
+         "levers.rent_support_pct", ("less than or equal to 100", "got 150"), "rent_support_pct:"),
+    Case("lever_zero_multiplier", put(("levers", "approval_time_multiplier"), 0),
+         "levers.approval_time_multiplier", ("greater than 0", "got 0"),
+         "approval_time_multiplier:"),
+    Case("lever_without_source", put(("levers", "rent_support_pct"), 20), "levers",
+         ("no source", "rent_support_pct"), "levers:"),
+    Case("lever_text_for_switch", put(("levers", "revoke_stalled"), "perhaps"),
+         "levers.revoke_stalled", ("valid boolean", "'perhaps'"), "revoke_stalled:"),
+    Case("levers_is_list", put(("levers",), [10, 30]), "levers",
+         ("mapping of fields", "got a list"), "levers:"),
+    Case("policy_without_id", drop(("id",)), "id", ("required",), None),
+    Case("policy_id_not_a_slug", put(("id",), "Baseline Policy"), "id",
+         ("pattern", "'Baseline Policy'"), "id:"),
+]  # fmt: skip
+
+
+def _check_case(path: Path, problems: list[Problem], case: Case) -> None:
+    matching = [p for p in problems if p.field == case.field]
+    assert len(matching) == 1, f"want one problem at {case.field!r}, got {problems}"
+    problem = matching[0]
+    for fragment in case.says:
+        assert fragment in problem.message, f"{fragment!r} not in {problem.message!r}"
+    if case.line_has is None:
+        assert problem.line is None, f"a file-wide problem points at line {problem.line}"
+    else:
+        assert problem.line is not None, f"no line for {problem}"
+        text = path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+        assert case.line_has in text, f"line {problem.line} is {text!r}"
+    assert str(problem).startswith(f"{path}:{problem.line}:" if problem.line else f"{path}:")
+
+
+@pytest.mark.parametrize("case", SCENARIO_CASES, ids=lambda case: case.id)
+def test_bad_scenario(tmp_path: Path, case: Case) -> None:
+    path = bad_scenario(tmp_path, case.mutate)
+    _check_case(path, problems_of(load_scenario, path), case)
+
+
+@pytest.mark.parametrize("case", POLICY_CASES, ids=lambda case: case.id)
+def test_bad_policy(tmp_path: Path, case: Case) -> None:
+    path = bad_policy(tmp_path, case.mutate)
+    _check_case(path, problems_of(load_policy, path), case)
+
+
+def test_good_files_load(tmp_path: Path) -> None:
+    """The cases above start from files that load, also after a round trip through YAML."""
+    load_scenario(SCENARIO_FILE)
+    load_policy(POLICY_FILE)
+    load_scenario(bad_scenario(tmp_path, lambda data: None))
+    load_policy(bad_policy(tmp_path, lambda data: None))
+
+
+# --- cases written as raw text ------------------------------------------------------------------
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+@dataclass(frozen=True)
+class RawCase:
+    """A file whose text (or bytes) is broken before any schema applies.
+
+    Attributes:
+        id: test id.
+        content: the file's text, or its bytes for encoding errors.
+        says: fragments the message must hold.
+        line: the line the problem must point to (None: no line).
+        policy: load it as a policy.
+    """
+
+    id: str
+    content: str | bytes
+    says: tuple[str, ...]
+    line: int | None
+    policy: bool = False
+
+
+_SEEDS = "  plan_seeds: [004_3545e0099e19379d.txt]"
+_GRDP = "  grdp_base_bn_vnd: 20000"
+_LATIN1 = SCENARIO_TEXT.encode("latin-1", errors="replace")
+_POLICY_OVERINDENTED = """id: bad
+levers:
+  rent_support_pct: 10
+    wwtp_support_pct: 50
+"""
+
+RAW_CASES = [
+    RawCase("unclosed_bracket", SCENARIO_TEXT.replace(_SEEDS, _SEEDS[:-1]),
+            ("not valid YAML", "']'"), _line_of(SCENARIO_TEXT, _SEEDS) + 1),
+    RawCase("over_indented_key", SCENARIO_TEXT.replace(_GRDP, "  " + _GRDP),
+            ("not valid YAML", "mapping values are not allowed"), _line_of(SCENARIO_TEXT, _GRDP)),
+    RawCase("tab_indent", SCENARIO_TEXT.replace(_GRDP, "\t" + _GRDP.strip()),
+            ("not valid YAML", "'\\t'"), _line_of(SCENARIO_TEXT, _GRDP)),
+    RawCase("undefined_alias", SCENARIO_TEXT.replace("*new_kcn_sources", "*kcn_sources", 1),
+            ("not valid YAML", "undefined alias 'kcn_sources'"),
+            _line_of(SCENARIO_TEXT, "*new_kcn_sources")),
+    RawCase("two_documents", SCENARIO_TEXT + "---\nid: other\n", ("not valid YAML", "document"),
+            len(SCENARIO_TEXT.splitlines()) + 1),
+    RawCase("duplicate_key", SCENARIO_TEXT.replace(_GRDP, _GRDP + "\n  grdp_base_bn_vnd: 25000"),
+            ("economy.grdp_base_bn_vnd", "appears twice",
+             f"first on line {_line_of(SCENARIO_TEXT, _GRDP)}"),
+            _line_of(SCENARIO_TEXT, _GRDP) + 1),
+    RawCase("alias_inside_itself", "scenario: &meta\n  id: x\n  again: *meta\n",
+            ("scenario.again", "alias repeats a block that contains it"), 3),
+    RawCase("empty", "", ("is empty", "mapping"), None),
+    RawCase("only_comments", "# Tuyên Quang, to be written\n", ("is empty",), None),
+    RawCase("only_document_marker", "---\n", ("is empty",), None),
+    RawCase("top_level_list", "- scenario\n- economy\n", ("holds a list", "mapping"), 1),
+    RawCase("top_level_text", "tuyen_quang\n", ("holds text", "mapping"), 1),
+    RawCase("not_utf8", _LATIN1, ("not UTF-8", f"byte {_LATIN1.index(b'Tuy') + 3}"), None),
+    RawCase("utf16", SCENARIO_TEXT.encode("utf-16"), ("not UTF-8", "save it as UTF-8"), None),
+    RawCase("policy_syntax_error", _POLICY_OVERINDENTED, ("not valid YAML", "mapping values"),
+            4, policy=True),
+    RawCase("policy_empty", "\n\n", ("is empty",), None, policy=True),
+    RawCase("policy_top_level_list", "- promotion_bn_vnd_per_year: 10\n",
+            ("holds a list",), 1, policy=True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", RAW_CASES, ids=lambda case: case.id)
+def test_broken_file(tmp_path: Path, case: RawCase) -> None:
+    path = tmp_path / "case.yaml"
+    if isinstance(case.content, bytes):
+        path.write_bytes(case.content)
+    else:
+        path.write_text(case.content, encoding="utf-8")
+    problems = problems_of(load_policy if case.policy else load_scenario, path)
+    assert len(problems) == 1, problems
+    for fragment in case.says:
+        assert fragment in str(problems[0]), f"{fragment!r} not in {problems[0]}"
+    assert problems[0].line == case.line, str(problems[0])
+
+
+def test_utf8_with_byte_order_mark_loads(tmp_path: Path) -> None:
+    """Windows editors write a BOM; it is valid UTF-8 and must not be an error."""
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(SCENARIO_TEXT.encode("utf-8-sig"))
+    load_scenario(path)
+
+
+@pytest.mark.parametrize("load", [load_scenario, load_policy])
+def test_missing_path(tmp_path: Path, load: Callable[[Path], Any]) -> None:
+    path = tmp_path / "tuyen_quang.yml"
+    [problem] = problems_of(load, path)
+    assert problem.message == "no such file"
+
+
+@pytest.mark.parametrize("load", [load_scenario, load_policy])
+def test_path_is_folder(tmp_path: Path, load: Callable[[Path], Any]) -> None:
+    [problem] = problems_of(load, tmp_path)
+    assert "is a folder" in problem.message
+
+
+def test_several_problems_reported_together(tmp_path: Path) -> None:
+    path = bad_scenario(
+        tmp_path,
+        both(
+            put(("economy", "vnd_per_usd"), "x"),
+            put(("zones", 0, "area_ha"), -1),
+            put(("zones", 2, "kind"), "zone"),
+            put(("sectors", 3, "jobs_per_ha"), "many"),
+            rename(("investors", "beta_access"), "beta_acess"),
+            put(("targets", 1, "source", "seed"), "resolution.pdf"),
+            put(("bogus",), 1),
+        ),
+    )
+    problems = problems_of(load_scenario, path)
+    by_field = {p.field: p for p in problems}
+    assert set(by_field) >= {
+        "economy.vnd_per_usd",
+        "zones[0].area_ha",
+        "zones[2].kind",
+        "sectors[3].jobs_per_ha",
+        "investors.beta_acess",
+        "investors.beta_access",  # the renamed key is also missing
+        "targets[1].source.seed",
+        "bogus",
+    }
+    assert "did you mean 'beta_access'?" in by_field["investors.beta_acess"].message
+    assert all(p.line is not None for p in problems)
+    # each points to its own line
+    lines = [p.line for p in problems if p.field != "investors.beta_access"]
+    assert len(set(lines)) == len(lines)
+
+
+def test_several_problems_in_a_policy(tmp_path: Path) -> None:
+    path = bad_policy(
+        tmp_path,
+        both(
+            put(("levers", "rent_support_pct"), 101),
+            put(("levers", "promotion_bn_vnd_per_year"), -1),
+            put(("levers", "wwtp_suport_pct"), 50),
+        ),
+    )
+    fields = {p.field for p in problems_of(load_policy, path)}
+    assert fields == {
+        "levers.rent_support_pct",
+        "levers.promotion_bn_vnd_per_year",
+        "levers.wwtp_suport_pct",
+    }
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+runner = CliRunner()
+
+CLI_SCENARIO_CASES = [
+    c
+    for c in SCENARIO_CASES
+    if c.id
+    in {
+        "economy_is_list",
+        "unknown_key_in_zone",
+        "text_for_area",
+        "negative_area",
+        "deadline_after_horizon",
+        "unknown_source_kind",
+        "duplicate_zone_ids",
+    }
+]
+
+
+@pytest.mark.parametrize("case", CLI_SCENARIO_CASES, ids=lambda case: case.id)
+def test_cli_validate_bad_scenario(tmp_path: Path, case: Case) -> None:
+    path = bad_scenario(tmp_path, case.mutate)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    line = "" if case.line_has is None else r":\d+"
+    field = f" {re.escape(case.field)}:" if case.field else ""
+    assert re.search(rf"^error: {re.escape(str(path))}{line}:{field} ", result.stderr, re.M)
+    for fragment in case.says:
+        assert fragment in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("case", POLICY_CASES[:3], ids=lambda case: case.id)
+def test_cli_validate_bad_policy(tmp_path: Path, case: Case) -> None:
+    path = bad_policy(tmp_path, case.mutate)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}:")
+    assert f": {case.field}: " in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_cli_validate_reports_every_file(tmp_path: Path) -> None:
+    first = bad_scenario(tmp_path, put(("zones", 0, "area_ha"), -5), "first.yaml")
+    second = tmp_path / "second.yaml"
+    second.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(first), str(SCENARIO_FILE), str(second)])
+    assert result.exit_code == 2
+    assert f"ok {SCENARIO_FILE}" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2
+    assert errors[0].startswith(f"error: {first}:")
+    assert errors[1] == f"error: {second}: is empty; expected a YAML mapping of fields"
+
+
+def test_cli_validate_good_files(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(SCENARIO_FILE), str(POLICY_FILE)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_cli_run_bad_scenario_writes_nothing(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, put(("zones", 0, "leasable_pct"), 120))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "zones[0].leasable_pct" in result.stderr
+    assert not out.exists()
+
+
+def test_cli_run_bad_policy_writes_nothing_into_existing_folder(tmp_path: Path) -> None:
+    policy = bad_policy(tmp_path, put(("levers", "rent_support_pct"), "half"))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.invoke(
+        app, ["run", str(SCENARIO_FILE), "--policy", str(policy), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert f"{policy}:" in result.stderr
+    assert "levers.rent_support_pct" in result.stderr
+    assert list(out.iterdir()) == []
+    assert result.stdout == ""
+
+
+def test_cli_run_missing_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = tmp_path / "nowhere.yaml"
+    result = runner.invoke(app, ["run", str(missing), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"error: {missing}: no such file" in result.stderr
+    assert not out.exists()
+
+
+def _izsim() -> list[str]:
+    """The installed ``izsim`` script, or its entry point when the script is not there."""
+    script = Path(sysconfig.get_path("scripts")) / "izsim"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from izsim.cli import main; main()"]
+
+
+@pytest.mark.parametrize(
+    "content", ["scenario: [\n", b"name: Tuy\xean Quang\n", ""], ids=["syntax", "latin1", "empty"]
+)
+def test_script_exits_2_without_traceback(tmp_path: Path, content: str | bytes) -> None:
+    """The real process: exit code 2, the error on stderr, no traceback, no output folder."""
+    path = tmp_path / "bad.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    for args in (["validate", str(path)], ["run", str(path), "--out", str(out)]):
+        done = subprocess.run(
+            [*_izsim(), *args], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"error: {path}")
+        assert "Traceback" not in done.stderr + done.stdout
+        assert not out.exists()

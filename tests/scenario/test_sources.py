@@ -1,0 +1,89 @@
+"""Source strings: the four kinds, and what is wrong with a bad one."""
+
+from __future__ import annotations
+
+import pytest
+
+from izsim.scenario.sources import KINDS, SEED_FILE, reference_records, source_kind
+
+SEED = "004_3545e0099e19379d.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (f"plan:{SEED} §II.2.2", "plan"),
+        (f"plan: {SEED} II.2.2 and III.3", "plan"),
+        ("ref:tq_inv_2021", "ref"),
+        ("ref:nat_kcn_2023_area; the 2023 national total", "ref"),
+        (
+            "derived: 89,200 / 129,900 ha (ref:nat_kcn_2023_indland, ref:nat_kcn_2023_area)",
+            "derived",
+        ),
+        (f"derived: 27,700 / 1.14^5 from plan {SEED} §II.2.2", "derived"),
+        ("assumption: clusters rent cheaper than KCN [20–50]", "assumption"),
+        ("assumption: near ref:nat_ccn_2021_occ, a bit lower", "assumption"),
+        # kinds are read case-insensitively and around spaces, as planners type them
+        ("  Assumption: a year per phase of roads and power  ", "assumption"),
+        (f"PLAN : {SEED} II.2.2", "plan"),
+    ],
+)
+def test_good_sources(text: str, kind: str) -> None:
+    assert source_kind(text) == kind
+    assert kind in KINDS
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Tổng cục Thống kê 2021", ["has no known kind", "'assumption: <reason>'"]),
+        ("guess: electronics will grow", ["'guess: electronics will grow'", "no known kind"]),
+        ("https://gso.gov.vn", ["no known kind"]),
+        ("", ["no known kind"]),
+        ("assumption:", ["needs a reason"]),
+        ("assumption: ok", ["needs a reason"]),
+        ("plan: section II.2.2", ["must name a seed file", SEED]),
+        ("plan:4_3545e0099e19379d.txt II.2.2", ["must name a seed file"]),
+        ("ref:", ["must name a record id", "ref:nat_kcn_2023_occ_op"]),
+        ("ref: tq_inv_2021", ["right after 'ref:'"]),
+        ("ref:tq_inv_2012", ["'tq_inv_2012'", "not in the reference data", "'ref:tq_inv_2021'"]),
+        ("ref:zzzz_nothing_like_it", ["not in the reference data"]),
+        ("derived: half of the national figure", ["must name its inputs"]),
+        ("derived: from ref:nat_kcn_2023_aera", ["'nat_kcn_2023_aera'", "nat_kcn_2023_area"]),
+        ("assumption: like ref:no_such_record but lower", ["'no_such_record'"]),
+        (f"plan:{SEED} and ref:no_such_record", ["'no_such_record'"]),
+    ],
+)
+def test_bad_sources(text: str, says: list[str]) -> None:
+    with pytest.raises(ValueError) as caught:
+        source_kind(text)
+    for fragment in says:
+        assert fragment in str(caught.value)
+
+
+def test_ref_suggestion_only_when_close() -> None:
+    with pytest.raises(ValueError, match=r"not in the reference data$"):
+        source_kind("ref:zzzz_nothing_like_it")
+
+
+def test_reference_records_are_keyed_by_id() -> None:
+    records = reference_records()
+    assert len(records) > 50
+    assert all(record["id"] == key for key, record in records.items())
+    assert "nat_kcn_2023_occ_op" in records  # the example the error messages give
+
+
+def test_record_ids_with_vietnamese_letters() -> None:
+    """Zone records are named after the zone, e.g. ref:hy_kcn_Phố_Nối_A."""
+    vietnamese = [key for key in reference_records() if not key.isascii()]
+    assert vietnamese
+    for key in vietnamese:
+        assert source_kind(f"ref:{key}") == "ref"
+        assert source_kind(f"derived: half of ref:{key}, the zone's area") == "derived"
+
+
+def test_seed_file_pattern() -> None:
+    assert SEED_FILE.fullmatch(SEED)
+    assert not SEED_FILE.fullmatch("004_3545e0099e19379d.pdf")
+    assert not SEED_FILE.fullmatch("04_3545e0099e19379d.txt")
+    assert not SEED_FILE.fullmatch("004_3545E0099E19379D.txt")
