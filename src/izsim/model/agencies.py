@@ -110,7 +110,10 @@ class Agencies:
                 developer.fines_paid_bn_vnd += self.fine_bn_vnd
             if zone.wwtp == "operating" and not zone.wwtp_upgrading:
                 self.model.env.process(developer.upgrade_wwtp(zone))
-            elif zone.wwtp == "none" and zone.polluting_tenants > 0:
+            elif zone.wwtp == "none":
+                # The law requires a central plant wherever tenants discharge wastewater; the
+                # finding orders one (tenants from before the start are not agents, so the
+                # polluting count alone would miss old, full zones).
                 developer.start_wwtp(zone)
 
     def monitor(self) -> None:

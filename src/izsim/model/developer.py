@@ -88,7 +88,7 @@ class Developer(mesa.Agent):
                 if zone.is_kcn
                 else devs.infrastructure_cost_bn_vnd_per_ha_ccn
             )
-            yield from self.pay(gross * cost_per_ha, "infrastructure")
+            yield from self.pay(gross * cost_per_ha * zone.spec.cost_factor, "infrastructure")
             yield env.timeout(devs.infrastructure_build_months)
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
             zone.stage = "operating"
@@ -100,7 +100,7 @@ class Developer(mesa.Agent):
         """Land clearance through the districts' limited monthly throughput."""
         model = self.model
         devs = model.scenario.developers
-        cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha
+        cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha * zone.spec.cost_factor
         public_share = model.levers.public_clearance_pct / 100
         granted = model.agencies.budget.request(cost * public_share, "clearance", investment=True)
         yield from self.pay(cost - granted, "clearance")

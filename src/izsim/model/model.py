@@ -70,7 +70,8 @@ class IZModel(mesa.Model):
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
         self._market_month = -1  # month of the cached market view of developers
         self._market_demand = 0.0
-        self._market_zones: set[int] = set()
+        self._market_room: dict[int, float] = {}  # land left per zone in the market
+        self._market_total_room = 0.0
         self.developer_draws = np.zeros((len(self.zones), 2))
         self.tenants_located = 0
         self.prospects_this_month = 0
@@ -127,22 +128,28 @@ class IZModel(mesa.Model):
 
         The province's demand is what prospects of the last year would have leased had land
         been ready everywhere (developers read enquiries, not only signed leases), or the
-        prior when that is larger; it is shared with the zones that have or will have room.
-        The market view is taken once a month, so the cost does not grow with zones².
+        prior when that is larger. It is shared with the zones that have or will have room, in
+        proportion to the land each has left, so many small clusters do not each count as a
+        full rival of a large zone. The market view is taken once a month, so the cost does
+        not grow with zones².
         """
         if self._market_month != self.month:
             prior = self.scenario.developers.absorption_prior_ha_per_year
             self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
-            self._market_zones = {
-                z.index
+            self._market_room = {
+                z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
                 for z in self.zones
                 if z.developer is not None
                 and not z.dropped
                 and (z.vacant_ha > 0 or z.unserviced_ha > 0)
             }
+            self._market_total_room = sum(self._market_room.values())
             self._market_month = self.month
-        rivals = len(self._market_zones) - (zone.index in self._market_zones)
-        return self._market_demand / (rivals + 1)
+        own = self._market_room.get(
+            zone.index, zone.leasable_ha - zone.leased_ha - zone.reserved_ha
+        )
+        others = self._market_total_room - self._market_room.get(zone.index, 0.0)
+        return self._market_demand * own / (own + others) if own > 0 else 0.0
 
     def development_cost_per_ha(self, zone: Zone) -> float:
         """A developer's cost per leasable ha in bn VND: clearance (less the public share),
@@ -156,13 +163,17 @@ class IZModel(mesa.Model):
         )
         wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
         cost = devs.clearance_cost_bn_vnd_per_ha * (1 - levers.public_clearance_pct / 100) + infra
+        cost *= zone.spec.cost_factor
         return cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
 
     def pro_forma_ratio(self, zone: Zone) -> float:
         """Present value of lease revenue over development cost for a planned zone."""
         devs = self.scenario.developers
         cost = self.development_cost_per_ha(zone)
-        years = zone.leasable_ha / self.expected_absorption_ha(zone)
+        absorption = self.expected_absorption_ha(zone)
+        if absorption <= 0:
+            return 0.0
+        years = zone.leasable_ha / absorption
         rate = devs.discount_rate_pct / 100
         factor = (1 - (1 + rate) ** -years) / (rate * years) if rate > 0 else 1.0
         return self.revenue_per_ha(zone) * factor / cost if cost > 0 else float("inf")
@@ -170,6 +181,7 @@ class IZModel(mesa.Model):
     def _developer_entry(self) -> None:
         devs, levers = self.scenario.developers, self.levers
         trigger = devs.expansion_trigger_occupancy_pct / 100
+        unwanted: list[Zone] = []  # CCN no private developer took up this month
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
@@ -191,13 +203,18 @@ class IZModel(mesa.Model):
                     developer = Developer(self, public=False)
                 developer.take_up(zone)
                 self.events.append((self.month, "developer_private", zone.key))
-            elif (
-                zone.kind == "ccn"
-                and levers.public_developer_fallback_ccn
-                and self.month >= self.scenario.agencies.public_developer_after_months
-            ):
-                Developer(self, public=True).take_up(zone)
-                self.events.append((self.month, "developer_public", zone.key))
+            elif zone.kind == "ccn":
+                unwanted.append(zone)
+        if (
+            unwanted
+            and levers.public_developer_fallback_ccn
+            and self.month >= self.scenario.agencies.public_developer_after_months
+        ):
+            # District boards take up one cluster a month, the most promising first, rather
+            # than every planned site at once.
+            zone = max(unwanted, key=lambda z: (self.pro_forma_ratio(z), -z.index))
+            Developer(self, public=True).take_up(zone)
+            self.events.append((self.month, "developer_public", zone.key))
 
     # ------------------------------------------------------------------ investors
     def arrival_rate(self) -> float:

@@ -325,6 +325,13 @@ class Zone(Sourced):
         description="Developer at the start: private, public or none (planned zones).",
     )
     expands: Slug | None = Field(default=None, description="Id of the zone this one expands.")
+    cost_factor: float = Field(
+        default=1,
+        gt=0,
+        le=10,
+        description="Multiplier of the province's clearance and infrastructure costs per ha"
+        " for this zone (cheap hill land, costly delta land).",
+    )
     anchor: bool = Field(default=False, description="Has an anchor (driver) tenant at start.")
 
     @model_validator(mode="after")
