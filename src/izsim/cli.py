@@ -120,6 +120,8 @@ def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
             goal, simulated = f"{row.indicator} {row.comparator} {row.target_value}", "—"
         else:
             label = CATALOGUE[row.indicator].label_en
+            if row.measure != "level":
+                label = f"{label}: {row.measure}"
             unit = "" if row.unit == "count" else f" {row.unit}"
             goal = f"{label} {row.comparator} {row.target_value}{unit}"
             simulated = "—" if math.isnan(row.simulated) else f"{row.simulated:,.1f}"

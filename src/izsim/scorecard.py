@@ -6,13 +6,15 @@ import math
 
 import pandas as pd
 
-from izsim.indicators import CATALOGUE
+from izsim.indicators import CATALOGUE, INDICATOR_IDS
 from izsim.result import RunResult
 from izsim.scenario.schema import Target
+from izsim.targets import value_at_deadline
 
 COLUMNS = [
     "target",
     "indicator",
+    "measure",
     "comparator",
     "target_value",
     "deadline",
@@ -43,8 +45,9 @@ def scorecard(result: RunResult) -> pd.DataFrame:
         if target.not_modelled is not None:
             simulated, status, unit = math.nan, "not_modelled", ""
         else:
-            simulated = result.value(target.indicator, target.deadline)
-            unit = CATALOGUE[target.indicator].unit
+            column = result.values[:, INDICATOR_IDS.index(target.indicator)]
+            simulated = value_at_deadline(target, column, result.scenario.scenario.start)
+            unit = "%/yr" if target.growth_since else CATALOGUE[target.indicator].unit
             if math.isnan(simulated):
                 status = "no_value"
             else:
@@ -53,6 +56,9 @@ def scorecard(result: RunResult) -> pd.DataFrame:
             {
                 "target": target.id,
                 "indicator": target.indicator,
+                "measure": "level"
+                if target.growth_since is None
+                else f"growth since {target.growth_since}",
                 "comparator": target.comparator,
                 "target_value": target_value_text(target),
                 "deadline": target.deadline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 from izsim.indicators import INDICATOR_IDS
 from izsim.model.arrivals import ArrivalProcess
@@ -12,6 +13,7 @@ from izsim.model.investor import Investor
 from izsim.model.model import IZModel
 from izsim.run import run
 from izsim.scenario import Policy, Scenario
+from izsim.scenario.policy import MONEY_LEVERS
 from tests.conftest import with_levers
 
 SEEDS = range(6)
@@ -114,3 +116,16 @@ def test_revocation_drive_revokes_more_stalled_projects(
     assert sum(v[-1, revoked] for v in drive_runs) > base_total
     base_idle = sum(run(scenario, baseline, s).values[-1, idle] for s in SEEDS)
     assert sum(v[-1, idle] for v in drive_runs) < base_idle
+
+
+@pytest.mark.parametrize("lever", MONEY_LEVERS)
+def test_every_money_lever_is_charged_to_the_budget(
+    scenario: Scenario, baseline: Policy, lever: str
+) -> None:
+    spent = INDICATOR_IDS.index("public_spending_bn_vnd")
+    years = scenario.months / 12
+    before = run(scenario, baseline, 1).values[-1, spent] / years
+    more = with_levers(baseline, **{lever: getattr(baseline.levers, lever) + 12})
+    after = run(scenario, more, 1).values[-1, spent] / years
+    # 12 bn VND a year more, as long as the programme budget has room (it does in the baseline)
+    assert after - before == pytest.approx(12, abs=0.5)

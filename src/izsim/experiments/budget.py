@@ -19,7 +19,8 @@ from izsim.run import run
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
-MAX_FACTOR = 16.0
+MAX_FACTOR = 4.0
+"""Most a package's additions are scaled: its multipliers reach their bounds by then."""
 
 
 def annual_spending(scenario: Scenario, policy: Policy, seeds: Sequence[int]) -> float:
@@ -30,49 +31,49 @@ def annual_spending(scenario: Scenario, policy: Policy, seeds: Sequence[int]) ->
 
 
 def fit_to_budget(
-    scenario: Scenario, policy: Policy, budget_bn_vnd_per_year: float, seeds: Sequence[int]
+    scenario: Scenario,
+    policy: Policy,
+    budget_bn_vnd_per_year: float,
+    seeds: Sequence[int],
+    reference: Policy | None = None,
 ) -> tuple[Policy, float, float]:
     """The package scaled so that it spends ``budget_bn_vnd_per_year`` on average.
 
+    Only what the package adds to ``reference`` is scaled (see
+    :func:`izsim.scenario.policy.scale_levers`), so at equal cost the packages differ in what
+    they add, not in how much of the reference's spending they multiply. A package that
+    cannot spend the budget at ``MAX_FACTOR`` times its additions (its levers are cheap, or
+    the programme budget caps it) stays at ``MAX_FACTOR``: the caller sees that its spending
+    falls short rather than a package inflated beyond plausible levels.
+
     Returns:
-        The scaled policy, the factor, and the spending it reaches.
+        The scaled policy, the factor, and its mean annual spending.
 
     Raises:
-        InputError: when no factor up to ``MAX_FACTOR`` spends that much (the province's
-            programme budget or the package's levers cap it), or rules alone spend more.
+        InputError: when the package spends more than the budget even adding nothing.
     """
 
     @cache
     def spending(factor: float) -> float:
-        return annual_spending(scenario, policy.scaled(factor), seeds)
+        return annual_spending(scenario, policy.scaled(factor, reference), seeds)
 
-    if spending(0.0) >= budget_bn_vnd_per_year:
+    if spending(0.0) > budget_bn_vnd_per_year:
         raise InputError(
             [
                 Problem(
                     f"policy '{policy.id}'",
                     "--budget",
                     f"{budget_bn_vnd_per_year:g} bn VND a year is below what the package spends "
-                    f"with no money at all ({spending(0.0):.1f}); choose a larger budget",
+                    f"when it adds no money to the reference ({spending(0.0):.1f}); choose a"
+                    " larger budget",
                 )
             ]
         )
-    high = 1.0
-    while spending(high) < budget_bn_vnd_per_year:
-        if high >= MAX_FACTOR:
-            raise InputError(
-                [
-                    Problem(
-                        f"policy '{policy.id}'",
-                        "--budget",
-                        f"{budget_bn_vnd_per_year:g} bn VND a year cannot be reached: at "
-                        f"{MAX_FACTOR:g}× its levers the package spends {spending(high):.1f} (the "
-                        "scenario's agencies.budget_bn_vnd_per_year caps spending)",
-                    )
-                ]
-            )
-        high *= 2
+    if spending(MAX_FACTOR) < budget_bn_vnd_per_year:
+        return policy.scaled(MAX_FACTOR, reference), MAX_FACTOR, spending(MAX_FACTOR)
     factor = float(
-        brentq(lambda f: spending(f) - budget_bn_vnd_per_year, 0.0, high, xtol=1e-4, rtol=1e-6)
+        brentq(
+            lambda f: spending(f) - budget_bn_vnd_per_year, 0.0, MAX_FACTOR, xtol=1e-4, rtol=1e-6
+        )
     )
-    return policy.scaled(factor), factor, spending(factor)
+    return policy.scaled(factor, reference), factor, spending(factor)

@@ -112,13 +112,20 @@ def compare(
     if reference not in by_id:
         raise InputError([Problem("--reference", "", f"'{reference}' is not among {ids}")])
     scale: dict[str, float] = {}
+    short: list[str] = []
     if budget_bn_vnd_per_year is not None:
         fit_seeds = replicate_seeds(seed, FIT_SEEDS)
         for pid in ids:
             if pid != reference:
-                by_id[pid], scale[pid], _ = fit_to_budget(
-                    scenario, by_id[pid], budget_bn_vnd_per_year, fit_seeds
+                by_id[pid], scale[pid], reached = fit_to_budget(
+                    scenario, by_id[pid], budget_bn_vnd_per_year, fit_seeds, by_id[reference]
                 )
+                if reached < budget_bn_vnd_per_year * 0.99:
+                    short.append(
+                        f"'{pid}' spends only {reached:.1f} bn VND a year at {scale[pid]:g}× its"
+                        f" additions (the most it is scaled), short of the {budget_bn_vnd_per_year:g}"
+                        " budget: compare it by cost-effectiveness, not at equal cost"
+                    )
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
     config = {
         "izsim_version": izsim.__version__,
@@ -153,7 +160,7 @@ def compare(
         comparison=analysis.comparison(scenario, ids, reference, outcomes),
         cost_effectiveness=analysis.cost_effectiveness(scenario, ids, reference, outcomes),
         convergence=analysis.convergence(scenario, ids, outcomes),
-        warnings=analysis.warnings(scenario, ids, outcomes),
+        warnings=short + analysis.warnings(scenario, ids, outcomes),
         counts=counts,
         scale_factors=scale,
     )

@@ -53,6 +53,7 @@ class Agencies:
         self.labour_gain = 0.0
         self.stall_reduction = 0.0
         self.approval_time_factor = levers.approval_time_multiplier
+        self.public_works_allowance = 0.0  # what district boards may still spend (bn VND)
 
     def approval_desk(self, zone: Zone | None) -> simpy.Resource:
         """The queue a project's dossier waits in."""
@@ -66,9 +67,18 @@ class Agencies:
         """Refill the districts' clearance capacity; receive the allotment in January."""
         if self.model.month % 12 == 0:
             self.budget.new_year()
+        self.public_works_allowance += self.model.levers.public_developer_bn_vnd_per_year / 12
         missing = self.clearance.capacity - self.clearance.level
         if missing > 0:
             self.clearance.put(missing)
+
+    def public_works(self, amount: float, purpose: str) -> float:
+        """Pay a public developer's bill from the boards' allowance; returns what was paid."""
+        granted = self.budget.request(
+            min(amount, self.public_works_allowance), purpose, investment=True
+        )
+        self.public_works_allowance -= granted
+        return granted
 
     def run_programmes(self, zones: list[Zone]) -> None:
         """Spend this month's share of each programme the policy funds."""
@@ -96,6 +106,9 @@ class Agencies:
             / 100
             * _funded(budget, levers.credit_access_bn_vnd_per_year / 12, "credit_access")
         )
+        if levers.administration_bn_vnd_per_year > 0:
+            funded = _funded(budget, levers.administration_bn_vnd_per_year / 12, "administration")
+            self.approval_time_factor = 1 + (levers.approval_time_multiplier - 1) * funded
 
     def inspect(self, zones: list[Zone], draws: np.ndarray) -> None:
         """Environmental inspections: fines and remedies where tenants lack a compliant plant."""

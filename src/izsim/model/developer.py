@@ -53,7 +53,7 @@ class Developer(mesa.Agent):
             return
         remaining = amount
         while remaining > 1e-9:
-            remaining -= model.agencies.budget.request(remaining, purpose, investment=True)
+            remaining -= model.agencies.public_works(remaining, purpose)
             if remaining > 1e-9:
                 yield model.env.timeout(1)
 

@@ -55,6 +55,11 @@ class Levers(Sourced):
     public_developer_fallback_ccn: bool = Field(
         default=False, description="A district project board develops CCN no private firm takes."
     )
+    public_developer_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Budget allowance for district boards' clearance, infrastructure and plants"
+        " (unspent allowance carries over); public developers build only as fast as it allows.",
+    )
     # Regulation (quản lý)
     wwtp_before_tenants: bool = Field(
         default=False,
@@ -93,6 +98,7 @@ MONEY_LEVERS = (
     "training_bn_vnd_per_year",
     "outside_fence_bn_vnd_per_year",
     "administration_bn_vnd_per_year",
+    "public_developer_bn_vnd_per_year",
 )
 """Levers that are annual amounts of money."""
 
@@ -114,30 +120,50 @@ MULTIPLIER_LEVERS = (
 )
 """Levers that act as a departure from 1."""
 
+MULTIPLIER_BOUNDS = (0.25, 4.0)
+"""Range a scaled multiplier is kept in: beyond it a lever stops being a plausible reform."""
 
-def scale_levers(levers: Levers, factor: float) -> Levers:
-    """The same package at ``factor`` times its strength (and so, roughly, its cost).
 
-    Money and intensity levers are multiplied by ``factor`` (shares capped at 100 %);
-    multipliers move ``factor`` times as far from 1; rules (booleans) stay as they are.
+def scale_levers(levers: Levers, factor: float, reference: Levers | None = None) -> Levers:
+    """The same package at ``factor`` times its strength beyond ``reference`` (and so, roughly,
+    its extra cost).
+
+    Every money, intensity and multiplier lever becomes ``reference + factor × (value −
+    reference)``; shares stay within 0–100 % and multipliers within ``MULTIPLIER_BOUNDS`` (no
+    reform makes approvals more than four times faster); rules (booleans) stay as they are.
+    Without a reference, the defaults (no spending, multipliers of 1) are the reference.
 
     Args:
         levers: the package's levers.
-        factor: 0 gives "rules only", 1 the package as written.
+        factor: 0 gives the reference (with the package's rules), 1 the package as written.
+        reference: the levers of the policy the package is compared with, e.g. the baseline.
 
     Returns:
-        New levers, validated.
+        New levers, validated; the sources of scaled levers say so.
     """
     if factor < 0:
         raise ValueError(f"scale factor must be >= 0, got {factor}")
+    base = reference or Levers()
     data: dict[str, Any] = levers.model_dump(exclude_unset=True)
-    for name in MONEY_LEVERS + INTENSITY_LEVERS:
-        if name in data:
-            value = data[name] * factor
-            data[name] = min(value, 100.0) if name.endswith("_pct") else value
-    for name in MULTIPLIER_LEVERS:
-        if name in data:
-            data[name] = max(0.05, 1 + (data[name] - 1) * factor)
+    sources = dict(levers.sources)
+    for name in MONEY_LEVERS + INTENSITY_LEVERS + MULTIPLIER_LEVERS:
+        own, ref = getattr(levers, name), getattr(base, name)
+        if own == ref:
+            continue
+        value = ref + factor * (own - ref)
+        if name in MULTIPLIER_LEVERS:
+            value = min(MULTIPLIER_BOUNDS[1], max(MULTIPLIER_BOUNDS[0], value))
+        elif name.endswith("_pct"):
+            value = min(100.0, max(0.0, value))
+        else:
+            value = max(0.0, value)
+        data[name] = value
+        if name not in sources and levers.source is None:
+            sources[name] = "assumption: scaled from the package's own level"
+        if name in sources or levers.source is None:
+            sources[name] = f"{sources.get(name, levers.source)} (scaled ×{factor:.3f})"
+    if sources:
+        data["sources"] = sources
     return Levers.model_validate(data)
 
 
@@ -151,6 +177,8 @@ class Policy(Strict):
         default_factory=Levers, description="The levers it sets; the rest keep their defaults."
     )
 
-    def scaled(self, factor: float) -> Policy:
-        """This policy at ``factor`` times its strength (see :func:`scale_levers`)."""
-        return self.model_copy(update={"levers": scale_levers(self.levers, factor)})
+    def scaled(self, factor: float, reference: Policy | None = None) -> Policy:
+        """This policy at ``factor`` times its strength beyond ``reference``
+        (see :func:`scale_levers`)."""
+        base = None if reference is None else reference.levers
+        return self.model_copy(update={"levers": scale_levers(self.levers, factor, base)})

@@ -381,14 +381,20 @@ class Target(Strict):
     )
     deadline: str = Field(description="Month by which it must hold, YYYY-MM.")
     source: TargetSource = Field(description="The plan clause: seed file, section and quote.")
+    growth_since: str | None = Field(
+        default=None,
+        description="Compare the indicator's average growth a year (%) from this month"
+        " (YYYY-MM) to the deadline, not its level; e.g. 2025-12 for growth over 2026–2030.",
+    )
     not_modelled: str | None = Field(
         default=None, description="Why the model cannot measure it (then `indicator` is free text)."
     )
 
-    @field_validator("deadline")
+    @field_validator("deadline", "growth_since")
     @classmethod
-    def _month(cls, value: str) -> str:
-        parse_month(value)
+    def _month(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_month(value)
         return value
 
     @model_validator(mode="after")
@@ -398,6 +404,10 @@ class Target(Strict):
         between = self.comparator == "between"
         if between != isinstance(self.value, tuple):
             raise ValueError("'between' takes a value [low, high]; other comparators one number")
+        if self.growth_since is not None and month_index(self.growth_since, self.deadline) >= 0:
+            raise ValueError(
+                f"growth_since {self.growth_since} must be before the deadline {self.deadline}"
+            )
         if between and self.value[0] > self.value[1]:
             raise ValueError(f"between [{self.value[0]}, {self.value[1]}]: low is above high")
         return self
@@ -451,12 +461,16 @@ class Scenario(Strict):
         if len({s.id for s in self.sectors}) != len(self.sectors):
             problems.append("sector ids must be unique")
         for target in self.targets:
-            offset = month_index(target.deadline, self.scenario.start)
-            if not 0 <= offset < self.scenario.months:
-                problems.append(
-                    f"target '{target.id}' deadline {target.deadline} is outside "
-                    f"{self.scenario.start}..{self.scenario.horizon}"
-                )
+            for name in ("deadline", "growth_since"):
+                month = getattr(target, name)
+                if (
+                    month is not None
+                    and not 0 <= month_index(month, self.scenario.start) < self.months
+                ):
+                    problems.append(
+                        f"target '{target.id}' {name} {month} is outside "
+                        f"{self.scenario.start}..{self.scenario.horizon}"
+                    )
         if problems:
             raise ValueError("; ".join(problems))
         return self
