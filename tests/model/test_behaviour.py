@@ -118,7 +118,10 @@ def test_revocation_drive_revokes_more_stalled_projects(
     assert sum(v[-1, idle] for v in drive_runs) < base_idle
 
 
-@pytest.mark.parametrize("lever", MONEY_LEVERS)
+PROGRAMMES = [lever for lever in MONEY_LEVERS if lever != "public_developer_bn_vnd_per_year"]
+
+
+@pytest.mark.parametrize("lever", PROGRAMMES)
 def test_every_money_lever_is_charged_to_the_budget(
     scenario: Scenario, baseline: Policy, lever: str
 ) -> None:
@@ -129,3 +132,20 @@ def test_every_money_lever_is_charged_to_the_budget(
     after = run(scenario, more, 1).values[-1, spent] / years
     # 12 bn VND a year more, as long as the programme budget has room (it does in the baseline)
     assert after - before == pytest.approx(12, abs=0.5)
+
+
+def test_public_developers_spend_within_their_allowance(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["developers"]["private_entry_pct_per_month"] = 0  # only public boards develop
+    shunned = Scenario.model_validate(data)
+    for allowance in (10.0, 40.0):
+        policy = with_levers(
+            baseline, public_developer_fallback_ccn=True, public_developer_bn_vnd_per_year=allowance
+        )
+        model = IZModel(shunned, policy, 1)
+        model.run()
+        spent = model.agencies.budget.spent_by_purpose
+        boards = sum(spent.get(p, 0.0) for p in ("clearance", "infrastructure", "wwtp"))
+        assert 0 < boards <= allowance * scenario.months / 12 + 1e-6
