@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.policy import Policy
-from izsim.scenario.schema import Scenario
+from izsim.scenario.schema import CrossFieldError, Scenario
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -89,7 +89,7 @@ def _problems(
     # a value that fails every branch of a union (e.g. a target's `value`) gives one error per
     # branch; they are one problem of one field
     by_loc: dict[tuple, list[dict]] = {}
-    for err in exc.errors(include_url=False):
+    for err in _expanded(exc.errors(include_url=False)):
         by_loc.setdefault(_field_loc(tuple(err["loc"]), data, model), []).append(err)
     problems = []
     for loc, errs in by_loc.items():
@@ -106,6 +106,17 @@ def _problems(
                 message = f"{message} (got {_show(value)})"
         problems.append(Problem(name, field, message, line))
     return problems
+
+
+def _expanded(errors: list[Any]) -> Any:
+    """Errors, with a check across fields split into one error per field it names."""
+    for err in errors:
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, CrossFieldError):
+            for sub, message in cause.problems:
+                yield {**err, "loc": (*err["loc"], *sub), "msg": message}
+        else:
+            yield err
 
 
 def _message(err: Any, loc: tuple, model: type[BaseModel]) -> str:

@@ -6,6 +6,7 @@ their unit (``_ha``, ``_bn_vnd``, ``_pct``, ``_months``, ``_usd_m2``).
 
 from __future__ import annotations
 
+import difflib
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -14,6 +15,16 @@ from izsim.calendar import month_index, parse_month
 from izsim.indicators import CATALOGUE
 from izsim.scenario.base import Index01, NonNegative, Pct, Positive, Slug, Sourced, Strict
 from izsim.scenario.sources import SEED_FILE
+
+
+class CrossFieldError(ValueError):
+    """Problems found by a check across fields, each with the path of the field it concerns
+    (relative to the block that raised it), so that errors can name the field and its line."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {m}" for loc, m in problems))
+
 
 ZoneKind = Literal["kcn", "ccn", "high_tech"]
 ZoneStage = Literal["planned", "approved", "clearing", "building", "operating"]
@@ -400,7 +411,13 @@ class Target(Strict):
     @model_validator(mode="after")
     def _check(self) -> Target:
         if self.not_modelled is None and self.indicator not in CATALOGUE:
-            raise ValueError(f"indicator '{self.indicator}' is not in the catalogue")
+            close = difflib.get_close_matches(self.indicator, list(CATALOGUE), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            message = (
+                f"'{self.indicator}' is not in the catalogue{hint} (`izsim indicators` lists"
+                " them; a target the model cannot measure takes `not_modelled:`)"
+            )
+            raise CrossFieldError([(("indicator",), message)])
         between = self.comparator == "between"
         if between != isinstance(self.value, tuple):
             raise ValueError("'between' takes a value [low, high]; other comparators one number")
@@ -448,31 +465,47 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        problems = []
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        blocks: tuple[tuple[str, list], ...] = (
+            ("zones", self.zones),
+            ("sectors", self.sectors),
+            ("targets", self.targets),
+        )
+        for block, items in blocks:
+            first: dict[str, int] = {}
+            for i, item in enumerate(items):
+                if item.id in first:
+                    where = f"{block}[{first[item.id]}]"
+                    problems.append(
+                        (
+                            (block, i, "id"),
+                            f"'{item.id}' is already the id of {where}; ids must be unique",
+                        )
+                    )
+                first.setdefault(item.id, i)
         ids = [z.id for z in self.zones]
-        if len(set(ids)) != len(ids):
-            problems.append("zone ids must be unique")
-        for zone in self.zones:
+        for i, zone in enumerate(self.zones):
             if zone.expands is not None and zone.expands not in ids:
-                problems.append(f"zone '{zone.id}' expands unknown zone '{zone.expands}'")
+                close = difflib.get_close_matches(zone.expands, ids, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(
+                    (("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}")
+                )
         share = sum(s.prospect_share_pct for s in self.sectors)
         if abs(share - 100) > 0.5:
-            problems.append(f"sectors' prospect_share_pct add up to {share:g}, not 100")
-        if len({s.id for s in self.sectors}) != len(self.sectors):
-            problems.append("sector ids must be unique")
-        for target in self.targets:
+            problems.append((("sectors",), f"prospect_share_pct add up to {share:g}, not 100"))
+        span = f"{self.scenario.start}..{self.scenario.horizon}"
+        for i, target in enumerate(self.targets):
             for name in ("deadline", "growth_since"):
                 month = getattr(target, name)
-                if (
-                    month is not None
-                    and not 0 <= month_index(month, self.scenario.start) < self.months
-                ):
+                if month is None:
+                    continue
+                if not 0 <= month_index(month, self.scenario.start) < self.months:
                     problems.append(
-                        f"target '{target.id}' {name} {month} is outside "
-                        f"{self.scenario.start}..{self.scenario.horizon}"
+                        (("targets", i, name), f"{month} is outside the scenario's {span}")
                     )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise CrossFieldError(problems)
         return self
 
     @property
