@@ -123,8 +123,9 @@ def compare(
                 if reached < budget_bn_vnd_per_year * 0.99:
                     short.append(
                         f"'{pid}' spends only {reached:.1f} bn VND a year at {scale[pid]:g}× its"
-                        f" additions (the most it is scaled), short of the {budget_bn_vnd_per_year:g}"
-                        " budget: compare it by cost-effectiveness, not at equal cost"
+                        " additions (the most it is scaled), short of the "
+                        f"{budget_bn_vnd_per_year:g} budget: compare it by cost-effectiveness, not"
+                        " at equal cost"
                     )
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
     config = {

@@ -8,12 +8,17 @@ function of (scenario, policy, seed) alone.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +42,32 @@ from izsim.scenario.schema import Scenario
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(scenario: Scenario, policies: dict[str, Policy], root: str, config: dict) -> None:
+def _init_worker(
+    scenario: Scenario,
+    policies: dict[str, Policy],
+    root: str,
+    config: dict,
+    watch: Connection,
+    alive: Connection,
+) -> None:
+    # A forked worker inherits the parent's sending end too; while it held it, the pipe could
+    # never close. Spawned workers get a copy here as well and drop it the same way.
+    alive.close()
     # Ctrl-C goes to the parent, which cancels what has not started and lets runs in flight
     # finish and be written; workers dying mid-write would only cost a run, never a file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent that is killed (SIGKILL, out of memory) cannot shut the pool down: its workers
+    # would wait for tasks forever, keep the forkserver alive, and finish queued runs while the
+    # next command writes the same files. They leave as soon as the parent's end of the pipe goes.
+    threading.Thread(target=_exit_with_parent, args=(watch,), daemon=True).start()
     _WORKER.update(scenario=scenario, policies=policies, store=ResultStore(Path(root), config))
+
+
+def _exit_with_parent(watch: Connection) -> None:
+    """Block until the parent closes its end of the pipe (it never sends), then exit at once."""
+    with contextlib.suppress(EOFError, OSError):
+        watch.recv()
+    os._exit(1)
 
 
 def _run_in_worker(task: RunTask) -> tuple[RunTask, str]:
@@ -99,50 +125,81 @@ def execute(
         TextColumn("left"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
-        bar = progress.add_task("runs", total=len(tasks), completed=counts["skipped"])
+    parallel = workers > 1 and len(todo) > 1
+    # The pool starts before the progress bar: forked workers must not copy its thread.
+    pool = _Pool(scenario, policies, store, min(workers, len(todo))) if parallel else None
+    try:
+        with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
+            bar = progress.add_task("runs", total=len(tasks), completed=counts["skipped"])
 
-        def finished(task: RunTask, status: str) -> None:
-            counts[status] += 1
-            progress.advance(bar)
-            if on_done is not None:
-                on_done(task, status)
+            def finished(task: RunTask, status: str) -> None:
+                counts[status] += 1
+                progress.advance(bar)
+                if on_done is not None:
+                    on_done(task, status)
 
-        if workers <= 1 or len(todo) <= 1:
-            for task in todo:
-                finished(task, run_one(task, scenario, policies, store))
-        else:
-            _execute_parallel(todo, scenario, policies, store, workers, finished)
+            if pool is None:
+                for task in todo:
+                    finished(task, run_one(task, scenario, policies, store))
+            else:
+                pool.run(todo, finished)
+    except BaseException:
+        if pool is not None:
+            pool.close(cancel=True)
+        raise
+    if pool is not None:
+        pool.close(cancel=False)
     return counts
 
 
-def _execute_parallel(
-    todo: list[RunTask],
-    scenario: Scenario,
-    policies: dict[str, Policy],
-    store: ResultStore,
-    workers: int,
-    finished: Callable[[RunTask, str], None],
-) -> None:
-    # forkserver: no fork of a parent with threads (the progress bar refreshes in one).
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(scenario, policies, str(store.root), store.config),
-    )
-    pending: set[Future] = set()
-    queue = list(reversed(todo))
-    try:
+def _start_method() -> str:
+    # fork is fastest (workers inherit the imported model) and safe here, because the pool is
+    # started before any thread; elsewhere, forkserver or spawn.
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _Pool:
+    """Local worker processes that leave when this process ends, however it ends."""
+
+    def __init__(
+        self, scenario: Scenario, policies: dict[str, Policy], store: ResultStore, workers: int
+    ) -> None:
+        context = multiprocessing.get_context(_start_method())
+        # Only this process keeps the sending end; workers see it close when this process
+        # ends, however it ends (see _init_worker).
+        self.watch, self.alive = context.Pipe(duplex=False)
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(scenario, policies, str(store.root), store.config, self.watch, self.alive),
+        )
+        # Start every worker now, while this process has no other thread.
+        wait([self.executor.submit(_ready) for _ in range(workers)])
+
+    def run(self, todo: list[RunTask], finished: Callable[[RunTask, str], None]) -> None:
+        """Run ``todo``, calling ``finished`` as each run ends."""
+        pending: set[Future] = set()
+        queue = list(reversed(todo))
         # Keep only a few runs queued per worker, so Ctrl-C leaves little to cancel.
         while queue or pending:
-            while queue and len(pending) < 2 * workers:
-                pending.add(pool.submit(_run_in_worker, queue.pop()))
+            while queue and len(pending) < 2 * self.workers:
+                pending.add(self.executor.submit(_run_in_worker, queue.pop()))
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 finished(*future.result())
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+
+    def close(self, *, cancel: bool) -> None:
+        """Shut down: runs in flight finish and are written; with ``cancel``, queued ones don't
+        start. Only then is the pipe closed, or workers would quit runs they are writing."""
+        self.executor.shutdown(wait=True, cancel_futures=cancel)
+        self.alive.close()
+        self.watch.close()
+
+
+def _ready() -> int:
+    return os.getpid()
