@@ -235,9 +235,11 @@ def _probability_table(card: pd.DataFrame) -> Table:
         cells = []
         for policy in policies:
             row = rows[rows["policy"] == policy].iloc[0]
-            cells.append(
-                f"{row.probability:.0%} [{row.probability_low:.0%}–{row.probability_high:.0%}]"
-            )
+            if pd.isna(row.probability):  # every run of this policy failed
+                cells.append("—")
+            else:
+                low, high = row.probability_low, row.probability_high
+                cells.append(f"{row.probability:.0%} [{low:.0%}–{high:.0%}]")
         table.add_row(
             str(target), f"{first.comparator} {first.target_value} by {first.deadline}", *cells
         )

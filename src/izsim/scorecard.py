@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from izsim.indicators import CATALOGUE, INDICATOR_IDS
@@ -28,8 +29,13 @@ COLUMNS = [
 def target_value_text(target: Target) -> str:
     """The target's value as written: ``27700`` or ``16.5–17.5``."""
     if isinstance(target.value, tuple):
-        return f"{target.value[0]:g}–{target.value[1]:g}"
-    return f"{target.value:g}"
+        return f"{_number(target.value[0])}–{_number(target.value[1])}"
+    return _number(target.value)
+
+
+def _number(value: float) -> str:
+    """Every digit, no exponent: 1234567, 16.5, 0.7."""
+    return np.format_float_positional(value, trim="-")
 
 
 def source_text(target: Target) -> str:

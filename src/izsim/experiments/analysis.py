@@ -152,7 +152,11 @@ def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd
                     "source": source_text(target),
                 }
             )
-    return _rounded(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows)
+    for column in ("runs", "met", "runs_ever_met"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")  # counts, empty for not_modelled rows
+    return _rounded(frame)
 
 
 def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:

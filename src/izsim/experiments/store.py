@@ -15,7 +15,9 @@ whole files. A run counts as done when its ``.json`` says ``ok`` and its ``.parq
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import atomic_write
+
+LOCK_NAME = ".izsim.lock"
 
 
 class ResultStore:
@@ -43,10 +48,42 @@ class ResultStore:
         self.config = config
         self.runs = root / "runs"
 
-    def open(self) -> None:
-        """Create the folder, or check that an existing one holds the same comparison."""
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder for this command; another command writing into it is refused.
+
+        The lock is an OS file lock (``filelock``), so it goes when the process does, however
+        it ends: a killed command leaves no stale lock behind.
+        """
+        self._check_folder()  # before the lock file: a refused folder is left as it was
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.root / LOCK_NAME, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise InputError(
+                [Problem(str(self.root), "", "another izsim command is writing into this folder")]
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _check_folder(self) -> None:
         if self.root.exists() and not self.root.is_dir():
             raise InputError([Problem(str(self.root), "", "exists and is not a folder")])
+        if (
+            self.root.is_dir()
+            and not (self.root / "config.json").exists()
+            and any(p.name != LOCK_NAME for p in self.root.iterdir())
+        ):
+            raise InputError(
+                [Problem(str(self.root), "", "is not empty and is not a comparison folder")]
+            )
+
+    def open(self) -> None:
+        """Create the folder, or check that an existing one holds the same comparison."""
+        self._check_folder()
         path = self.root / "config.json"
         if path.exists():
             old = json.loads(path.read_text(encoding="utf-8"))
@@ -65,10 +102,6 @@ class ResultStore:
                     ]
                 )
             return
-        if self.root.exists() and any(self.root.iterdir()):
-            raise InputError(
-                [Problem(str(self.root), "", "is not empty and is not a comparison folder")]
-            )
         self.runs.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self.config, indent=2, ensure_ascii=False) + "\n"
         atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))

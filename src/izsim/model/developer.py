@@ -68,27 +68,35 @@ class Developer(mesa.Agent):
             yield env.timeout(months * model.agencies.approval_time_factor)
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
+        # A first phase under way at the start is paid for up to its stage: a zone `building`
+        # has cleared its land and paid for its works; one `clearing` has paid for clearance.
+        under_way = zone.stage if zone.stage in ("clearing", "building") else None
         first = not zone.operating  # an operating zone builds its next phase when it fills up
         while zone.unserviced_ha > 1e-9:
             if not first:
                 yield from self._wait_for_demand(zone)
                 if zone.dropped:
                     return
-            first = False
             zone.phase_under_way = True
             phase = min(zone.unserviced_ha, zone.leasable_ha * devs.infrastructure_phase_pct / 100)
             gross = phase / leasable_share
-            if not zone.operating:
-                zone.stage = "clearing"
-            yield from self._clear(zone, gross)
+            cleared = first and under_way == "building"
+            if not cleared:
+                if not zone.operating:
+                    zone.stage = "clearing"
+                yield from self._clear(zone, gross, paid=first and under_way == "clearing")
+            else:
+                zone.cleared_ha += gross
             if not zone.operating:
                 zone.stage = "building"
-            cost_per_ha = (
-                devs.infrastructure_cost_bn_vnd_per_ha_kcn
-                if zone.is_kcn
-                else devs.infrastructure_cost_bn_vnd_per_ha_ccn
-            )
-            yield from self.pay(gross * cost_per_ha * zone.spec.cost_factor, "infrastructure")
+            if not cleared:
+                cost_per_ha = (
+                    devs.infrastructure_cost_bn_vnd_per_ha_kcn
+                    if zone.is_kcn
+                    else devs.infrastructure_cost_bn_vnd_per_ha_ccn
+                )
+                yield from self.pay(gross * cost_per_ha * zone.spec.cost_factor, "infrastructure")
+            first = False
             yield env.timeout(devs.infrastructure_build_months)
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
             zone.stage = "operating"
@@ -96,18 +104,28 @@ class Developer(mesa.Agent):
             if zone.operating_since is None:
                 zone.operating_since = model.month
 
-    def _clear(self, zone: Zone, gross_ha: float) -> Generator[simpy.Event, object, None]:
-        """Land clearance through the districts' limited monthly throughput."""
+    def _clear(
+        self, zone: Zone, gross_ha: float, *, paid: bool = False
+    ) -> Generator[simpy.Event, object, None]:
+        """Land clearance through the districts' limited monthly throughput (``paid``: its
+        cost was met before the start)."""
         model = self.model
         devs = model.scenario.developers
-        cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha * zone.spec.cost_factor
-        public_share = model.levers.public_clearance_pct / 100
-        granted = model.agencies.budget.request(cost * public_share, "clearance", investment=True)
-        yield from self.pay(cost - granted, "clearance")
+        if not paid:
+            cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha * zone.spec.cost_factor
+            public_share = model.levers.public_clearance_pct / 100
+            granted = model.agencies.budget.request(
+                cost * public_share, "clearance", investment=True
+            )
+            yield from self.pay(cost - granted, "clearance")
         district = model.agencies.clearance
         remaining = gross_ha
         while remaining > 1e-9:
+            # Quarter-month chunks let zones share the districts' throughput in turn; a smaller
+            # leftover is taken rather than wasted.
             chunk = min(remaining, district.capacity / 4)
+            if 1e-9 < district.level < chunk:
+                chunk = district.level
             yield district.get(chunk)
             remaining -= chunk
             zone.cleared_ha += chunk

@@ -52,8 +52,8 @@ class Zone(mesa.Agent):
         self.last_lease_month: int | None = None
         self.polluting_tenants = 0
         self.tenants_by_sector = [0] * sector_count
-        self.phase_under_way = spec.stage in ("clearing", "building")
         self.dropped = False
+        self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         self.wwtp_upgrading = False
         self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None

@@ -1,0 +1,542 @@
+"""Zone developers: stages and durations, phases keyed to occupancy, plants, payments, rent
+(docs/model.md §2.4–2.6, §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import pytest
+import simpy
+
+from izsim.model.developer import Developer
+from izsim.model.model import IZModel
+from izsim.model.zone import STAGES, Zone
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
+
+SOURCE = "assumption: a variant made by a unit test of the developers"
+KCN = "nam_son_duong"  # 300 ha, 68.7 % leasable: 206.1 ha; a 35 % phase is 72.135 ha (105 gross)
+CCN = "ccn_south_1"  # 50 ha, 70 % leasable: 35 ha; a phase is 12.25 ha (17.5 gross)
+
+
+def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
+    """Two planned zones, no private entry of the model's own and practically no prospects."""
+    data = scenario.model_dump(exclude_unset=True)
+    data["zones"] = [z for z in data["zones"] if z["id"] in (KCN, CCN)]
+    changes = {
+        "developers": {"private_entry_pct_per_month": 0},
+        "investors": {"prospects_per_month": 1e-9},
+    }
+    for block, numbers in blocks.items():
+        changes.setdefault(block, {}).update(numbers)
+    for block, numbers in changes.items():
+        data[block].update(numbers)
+        data[block].setdefault("sources", {}).update(dict.fromkeys(numbers, SOURCE))
+    return Scenario.model_validate(data)
+
+
+def record_stages(model: IZModel, zone: Zone) -> list[tuple[float, str]]:
+    """Log every change of ``zone.stage`` with the simulated time it happens at."""
+    log = [(model.env.now, zone.stage)]
+
+    class Recording(Zone):
+        @property
+        def stage(self) -> str:
+            return self.__dict__["_stage"]
+
+        @stage.setter
+        def stage(self, value: str) -> None:
+            self.__dict__["_stage"] = value
+            log.append((model.env.now, value))
+
+    zone.__dict__["_stage"] = zone.__dict__.pop("stage")
+    zone.__class__ = Recording
+    return log
+
+
+def take_up(model: IZModel, zone_id: str, *, public: bool = False) -> tuple[Developer, Zone]:
+    zone = model.zone_by_id[zone_id]
+    developer = Developer(model, public=public)
+    developer.take_up(zone)
+    return developer, zone
+
+
+def sample(model: IZModel, until: float, read: Callable[[], object]) -> dict[int, object]:
+    """``read()`` in the middle of every month up to ``until``, keyed by month."""
+    seen: dict[int, object] = {}
+
+    def watch() -> Generator[simpy.Event, object, None]:
+        yield model.env.timeout(0.5)
+        while True:
+            seen[int(model.env.now)] = read()
+            yield model.env.timeout(1)
+
+    model.env.process(watch())
+    model.env.run(until=until)
+    return seen
+
+
+# ---------------------------------------------------------------- stages and durations
+def test_planned_kcn_goes_through_the_stages_with_the_scenarios_durations(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    fast_clearance = with_levers(baseline, clearance_capacity_multiplier=100)
+    model = IZModel(quiet(scenario), fast_clearance, 0)
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    developer, _ = take_up(model, KCN)
+    assert zone.developer is developer and developer.zones == [zone]
+    model.env.run(until=40)
+    # zone_approval_months_kcn = 18; clearance of 105 ha fits one month's capacity;
+    # infrastructure_build_months = 12.
+    assert log == [
+        (0, "planned"),
+        (0, "approved"),
+        (18, "clearing"),
+        (18, "building"),
+        (30, "operating"),
+    ]
+    # The decision arrives at t = 18, the end of month 17 (indicator row 17).
+    assert zone.established_month == 17
+    assert zone.operating_since == 29
+    assert zone.serviced_ha == pytest.approx(206.1 * 0.35)
+    assert zone.cleared_ha == pytest.approx(105.0)
+
+
+def test_ccn_and_the_approval_time_multiplier(scenario: Scenario, baseline: Policy) -> None:
+    policy = with_levers(baseline, clearance_capacity_multiplier=100, approval_time_multiplier=0.5)
+    model = IZModel(quiet(scenario), policy, 0)
+    zone = model.zone_by_id[CCN]
+    log = record_stages(model, zone)
+    take_up(model, CCN)
+    model.env.run(until=20)
+    # zone_approval_months_ccn = 8, halved; then 12 months of building.
+    assert log[1:] == [(0, "approved"), (4, "clearing"), (4, "building"), (16, "operating")]
+    assert zone.established_month == 3
+    assert zone.serviced_ha == pytest.approx(12.25)
+
+
+def test_clearance_goes_through_the_districts_container(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)  # 20 ha a month, in chunks of 5 ha
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    take_up(model, KCN)
+    cleared = sample(model, 40, lambda: zone.cleared_ha)
+    # Month 17's unused 20 ha are taken at t = 18 (with 5 ha of month 18's), then 20 ha a
+    # month until the 105 ha are cleared at t = 22.
+    assert [cleared[t] for t in range(17, 24)] == [0, 25, 45, 65, 85, 105, 105]
+    assert log[2:] == [(18, "clearing"), (22, "building"), (34, "operating")]
+
+
+def test_less_clearance_capacity_takes_longer(scenario: Scenario, baseline: Policy) -> None:
+    def operating_at(multiplier: float) -> float:
+        model = IZModel(
+            quiet(scenario), with_levers(baseline, clearance_capacity_multiplier=multiplier), 0
+        )
+        zone = model.zone_by_id[KCN]
+        log = record_stages(model, zone)
+        take_up(model, KCN)
+        model.env.run(until=60)
+        return next(t for t, stage in log if stage == "operating")
+
+    assert operating_at(100) == 30
+    assert operating_at(1) == 34
+    assert operating_at(0.5) == 40  # 10 ha a month: 12.5 at t = 18, 105 at t = 28
+
+
+def test_zones_share_the_districts_throughput(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)
+    kcn, ccn = model.zone_by_id[KCN], model.zone_by_id[CCN]
+    log = record_stages(model, kcn)
+    take_up(model, KCN)
+    model.env.run(until=10)
+    take_up(model, CCN)  # 8 months to establish: both start clearing at t = 18
+    cleared = sample(model, 40, lambda: (kcn.cleared_ha, ccn.cleared_ha))
+    total = {t: sum(pair) for t, pair in cleared.items()}
+    assert total[17] == 0
+    assert total[18] <= 20 + 20  # month 17's unused throughput and month 18's
+    for t in range(19, 40):
+        assert total[t] - total[t - 1] <= 20 + 1e-9  # clearance_ha_per_month
+    # Chunks are served in turn, so the cluster is not stuck behind the large zone ...
+    assert cleared[18] == (15.0, 15.0)
+    assert cleared[19][1] == 17.5
+    # ... and the large zone finishes later than the 22 it takes alone.
+    assert total[24] == pytest.approx(105 + 17.5)
+    assert next(t for t, stage in log if stage == "building") == 23
+
+
+def test_a_zone_past_planned_at_the_start_is_not_re_established(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, baseline, 0)
+    zone = model.zone_by_id["long_binh_an"]
+    model.env.run(until=30)
+    assert zone.established and zone.established_month is None
+    assert zone.stage == "operating"
+
+
+def started_at(scenario: Scenario, stage: str) -> Scenario:
+    """The quiet scenario with the KCN already at ``stage`` (private developer, no land)."""
+    data = quiet(scenario).model_dump(exclude_unset=True)
+    zone = next(z for z in data["zones"] if z["id"] == KCN)
+    zone["stage"], zone["developer"] = stage, "private"
+    return Scenario.model_validate(data)
+
+
+def test_a_zone_approved_at_the_start_skips_the_establishment_wait(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    policy = with_levers(baseline, clearance_capacity_multiplier=100)
+    model = IZModel(started_at(scenario, "approved"), policy, 0)
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    model.env.run(until=20)
+    assert log == [(0, "approved"), (0, "clearing"), (0, "building"), (12, "operating")]
+    assert zone.established and zone.established_month is None
+
+
+def test_a_zone_building_at_the_start_never_goes_back_to_clearing(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(started_at(scenario, "building"), baseline, 0)
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    model.env.run(until=40)
+    order = [STAGES.index(stage) for _, stage in log]
+    assert order == sorted(order)
+    assert log[-1][1] == "operating"
+
+
+# ---------------------------------------------------------------- phases keyed to occupancy
+def test_serviced_land_grows_by_phases_keyed_to_occupancy(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, clearance_capacity_multiplier=100), 0)
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    take_up(model, KCN)
+    phase = 206.1 * 0.35
+    model.env.run(until=40.5)
+    assert zone.serviced_ha == pytest.approx(phase)  # waits: nothing leased
+    assert not zone.phase_under_way
+    zone.leased_ha = 0.6 * zone.serviced_ha  # expansion_trigger_occupancy_pct = 60
+    model.env.run(until=41.5)
+    assert zone.phase_under_way
+    model.env.run(until=52.5)
+    assert zone.serviced_ha == pytest.approx(phase)
+    model.env.run(until=53.5)  # checked at t = 41, built in 12 months
+    assert zone.serviced_ha == pytest.approx(2 * phase)
+    assert not zone.phase_under_way
+    zone.leased_ha = 0.6 * zone.serviced_ha
+    model.env.run(until=70)
+    assert zone.serviced_ha == pytest.approx(206.1)  # the last phase is what is left: 61.83
+    assert zone.unserviced_ha == 0.0
+    assert not zone.dropped
+    assert [s for _, s in log].count("operating") == 3  # later phases keep it operating
+    assert [s for _, s in log][-1] == "operating"
+    assert zone.cleared_ha == pytest.approx(300.0)
+
+
+def test_a_private_developer_goes_slow_on_a_zone_nobody_leases(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, clearance_capacity_multiplier=100), 0)
+    zone = model.zone_by_id[KCN]
+    take_up(model, KCN)
+    model.env.run(until=65.5)  # operating since month 29; abandon_after_months = 36
+    assert not zone.dropped
+    model.env.run(until=66.5)
+    assert zone.dropped
+    zone.leased_ha = zone.serviced_ha  # too late: a dropped zone never revives
+    model.env.run(until=120)
+    assert zone.serviced_ha == pytest.approx(206.1 * 0.35)
+
+
+def test_a_recent_lease_postpones_going_slow(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, clearance_capacity_multiplier=100), 0)
+    zone = model.zone_by_id[KCN]
+    take_up(model, KCN)
+    model.env.run(until=50.5)
+    zone.last_lease_month = 50
+    model.env.run(until=86.5)
+    assert not zone.dropped
+    model.env.run(until=87.5)  # 50 + 36, checked at t = 87
+    assert zone.dropped
+
+
+def test_a_public_developer_never_goes_slow(scenario: Scenario, baseline: Policy) -> None:
+    rich = quiet(scenario, agencies={"budget_bn_vnd_per_year": 100000})
+    policy = with_levers(
+        baseline, clearance_capacity_multiplier=100, public_developer_bn_vnd_per_year=100000
+    )
+    model = IZModel(rich, policy, 0)
+    zone = model.zone_by_id[CCN]
+    take_up(model, CCN, public=True)
+    model.env.run(until=119.5)
+    assert zone.operating_since == 19
+    assert not zone.dropped
+    assert zone.serviced_ha == pytest.approx(12.25)
+    zone.leased_ha = zone.serviced_ha
+    model.env.run(until=120.5)
+    assert zone.phase_under_way  # still waiting for demand, and it came
+
+
+# ---------------------------------------------------------------- wastewater plants
+def test_start_wwtp_is_idempotent_within_a_month(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)
+    zone = model.zone_by_id[CCN]
+    developer = Developer(model, public=False)
+    developer.start_wwtp(zone)
+    assert zone.wwtp == "building"
+    developer.start_wwtp(zone)  # e.g. an inspection finding in the same month
+    model.env.run(until=0.5)
+    assert model.economy.private_developer_spending == pytest.approx(25.0)  # wwtp_cost_ccn once
+    model.env.run(until=11.5)
+    assert zone.wwtp == "building"
+    model.env.run(until=12.5)  # wwtp_build_months = 12
+    assert zone.wwtp == "operating"
+    assert zone.wwtp_since == 12
+    assert model.economy.private_developer_spending == pytest.approx(25.0)
+
+
+def test_a_plant_under_way_at_the_start_is_already_paid(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)
+    zone = model.zone_by_id[KCN]
+    zone.wwtp = "building"
+    Developer(model, public=False).start_wwtp(zone, already_paid=True)
+    model.env.run(until=12.5)
+    assert zone.wwtp == "operating"
+    assert model.economy.private_developer_spending == 0.0
+
+
+def test_plant_compliance_follows_the_developer_draw(scenario: Scenario, baseline: Policy) -> None:
+    outcomes = set()
+    for seed in range(8):
+        model = IZModel(quiet(scenario), baseline, seed)
+        zone = model.zone_by_id[CCN]
+        Developer(model, public=False).start_wwtp(zone)
+        model.env.run(until=12)  # the plant opens at t = 12, before the clock's month-12 step
+        draw = model.developer_draws[zone.index, 1]
+        model.env.step()
+        while zone.wwtp != "operating":
+            model.env.step()
+        assert zone.wwtp_compliant == (draw < 0.85)  # wwtp_compliant_pct = 85
+        outcomes.add(zone.wwtp_compliant)
+    assert outcomes == {True, False}
+
+
+def test_wwtp_support_is_paid_by_the_budget(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, wwtp_support_pct=40), 0)
+    zone = model.zone_by_id[CCN]
+    model.env.run(until=0.5)  # the January allotment is in
+    spent = model.economy.private_developer_spending
+    Developer(model, public=False).start_wwtp(zone)
+    model.env.run(until=1)
+    assert model.agencies.budget.spent_by_purpose["wwtp_support"] == pytest.approx(10.0)
+    assert model.economy.private_developer_spending - spent == pytest.approx(15.0)
+
+
+def cheap_rent(scenario: Scenario) -> Scenario:
+    """The CCN rents too cheaply for a plant to pay through leases: only fines count."""
+    data = quiet(scenario).model_dump(exclude_unset=True)
+    for zone in data["zones"]:
+        zone["rent_usd_m2"] = 5
+    return Scenario.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("multiplier", "leased", "wanted"),
+    [
+        # own cost a year 25 × 10 % = 2.5; fines avoided 12 × p × 1
+        (5.5, 1.0, True),  # p = 0.22: 2.64 ≥ 2.5
+        (5.0, 1.0, False),  # p = 0.20: 2.40 < 2.5
+        (5.5, 0.0, False),  # no tenants, no fine to avoid
+    ],
+)
+def test_a_private_developer_builds_the_plant_when_it_pays(
+    scenario: Scenario, baseline: Policy, multiplier: float, leased: float, wanted: bool
+) -> None:
+    model = IZModel(
+        cheap_rent(scenario), with_levers(baseline, inspection_multiplier=multiplier), 0
+    )
+    zone = model.zone_by_id[CCN]
+    developer = Developer(model, public=False)
+    zone.serviced_ha, zone.leased_ha = 12.25, leased
+    assert developer.wants_wwtp(zone) is wanted
+
+
+def test_wwtp_support_lowers_the_cost_a_plant_must_beat(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    policy = with_levers(baseline, inspection_multiplier=5.0, wwtp_support_pct=10)
+    model = IZModel(cheap_rent(scenario), policy, 0)
+    zone = model.zone_by_id[CCN]
+    zone.serviced_ha, zone.leased_ha = 12.25, 1.0
+    assert Developer(model, public=False).wants_wwtp(zone)  # 2.40 ≥ 25 × 0.9 × 10 % = 2.25
+
+
+def test_wants_wwtp_under_the_rule_and_for_public_developers(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(cheap_rent(scenario), baseline, 0)
+    zone = model.zone_by_id[CCN]
+    assert not Developer(model, public=False).wants_wwtp(zone)
+    assert Developer(model, public=True).wants_wwtp(zone)
+    ruled = IZModel(cheap_rent(scenario), with_levers(baseline, wwtp_before_tenants=True), 0)
+    assert Developer(ruled, public=False).wants_wwtp(ruled.zone_by_id[CCN])
+
+
+def test_review_starts_the_plant_once_the_zone_is_building(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(
+        quiet(scenario),
+        with_levers(baseline, wwtp_before_tenants=True, clearance_capacity_multiplier=100),
+        0,
+    )
+    zone = model.zone_by_id[CCN]
+    developer, _ = take_up(model, CCN)
+    log = record_stages(model, zone)
+    plants = sample(model, 14, lambda: zone.wwtp)
+    building = next(t for t, stage in log if stage == "building")
+    assert building == 8
+    # Reviews run in the clock's step at t = m; the zone became `building` at t = 8 just after
+    # that month's review, so the plant starts in the review of month 9.
+    assert [plants[m] for m in range(7, 11)] == ["none", "none", "building", "building"]
+    assert developer.zones == [zone]
+
+
+# ---------------------------------------------------------------- public payments
+def test_a_public_developer_pays_no_more_than_its_allowance(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    rich = quiet(scenario, agencies={"budget_bn_vnd_per_year": 100000})
+    policy = with_levers(
+        baseline, clearance_capacity_multiplier=100, public_developer_bn_vnd_per_year=12
+    )
+    model = IZModel(rich, policy, 0)
+    zone = model.zone_by_id[CCN]
+    log = record_stages(model, zone)
+    take_up(model, CCN, public=True)
+    budget = model.agencies.budget
+    purposes = ("clearance", "infrastructure", "wwtp")
+    seen = sample(
+        model,
+        119,
+        lambda: (
+            sum(budget.spent_by_purpose[p] for p in purposes),
+            model.agencies.public_works_allowance,
+        ),
+    )
+    paid = {month: total for month, (total, _) in seen.items()}
+    for month, (total, allowance) in seen.items():
+        assert total <= (month + 1) * 1.0 + 1e-9  # 12 a year accrue one twelfth a month
+        assert total + allowance == pytest.approx(month + 1)  # what is not paid is kept
+        assert allowance >= -1e-9
+    # Clearance 26.25, infrastructure 52.5 and the plant 25 at 1 bn VND a month: slower than
+    # the 20 months a private firm takes.
+    operating = next(t for t, stage in log if stage == "operating")
+    assert operating > 8 + 26 + 52 + 12
+    assert paid[118] == pytest.approx(26.25 + 52.5 + 25)  # all paid in the end
+    assert budget.state_investment == pytest.approx(
+        paid[118] + budget.spent_by_purpose["outside_fence"]
+    )
+    assert model.economy.private_developer_spending == 0.0
+
+
+def test_public_payments_are_limited_by_the_budget_too(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    poor = quiet(scenario, agencies={"budget_bn_vnd_per_year": 24})
+    policy = with_levers(
+        baseline,
+        clearance_capacity_multiplier=100,
+        public_developer_bn_vnd_per_year=100000,
+        promotion_bn_vnd_per_year=0,
+        outside_fence_bn_vnd_per_year=0,
+    )
+    model = IZModel(poor, policy, 0)
+    take_up(model, CCN, public=True)
+    budget = model.agencies.budget
+    seen = sample(model, 36, lambda: (budget.spent_total, budget.available))
+    spent = {month: total for month, (total, _) in seen.items()}
+    assert all(available >= 0 for _, available in seen.values())
+    assert spent[11] == pytest.approx(24.0)  # everything the first year's allotment had
+    assert spent[35] == pytest.approx(72.0)
+
+
+def test_pay_is_immediate_for_a_private_developer(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)
+    developer = Developer(model, public=False)
+    steps = list(developer.pay(123.0, "infrastructure"))
+    assert steps == []  # no waiting
+    assert model.economy.private_developer_spending == 123.0
+    assert model.agencies.budget.spent_total == 0.0
+
+
+# ---------------------------------------------------------------- rent
+def rent_model(scenario: Scenario, baseline: Policy) -> tuple[IZModel, Zone]:
+    model = IZModel(scenario, baseline, 0)
+    return model, model.zone_by_id["long_binh_an"]  # rent 55, serviced occupancy 0.75
+
+
+@pytest.mark.parametrize("month", [1, 2, 5, 11, 13, 23])
+def test_rent_is_kept_outside_january(scenario: Scenario, baseline: Policy, month: int) -> None:
+    model, zone = rent_model(scenario, baseline)
+    model.month = month
+    zone.developer.review(zone)
+    assert zone.rent_usd_m2 == 55
+
+
+@pytest.mark.parametrize("month", [0, 12, 24])
+def test_rent_moves_with_occupancy_in_january(
+    scenario: Scenario, baseline: Policy, month: int
+) -> None:
+    model, zone = rent_model(scenario, baseline)
+    model.month = month
+    zone.developer.review(zone)
+    assert zone.rent_usd_m2 == pytest.approx(55 * (1 + 0.03 * 0.5))  # pressure 2 × (0.75 − 0.5)
+
+
+@pytest.mark.parametrize(
+    ("leased_share", "reserved_share", "factor"),
+    [(0.0, 0.0, 0.97), (0.5, 0.0, 1.0), (1.0, 0.0, 1.03), (0.75, 0.75, 1.03), (0.2, 0.05, 0.985)],
+)
+def test_rent_pressure_is_clipped(
+    scenario: Scenario,
+    baseline: Policy,
+    leased_share: float,
+    reserved_share: float,
+    factor: float,
+) -> None:
+    model, zone = rent_model(scenario, baseline)
+    zone.leased_ha = leased_share * zone.serviced_ha
+    zone.reserved_ha = reserved_share * zone.serviced_ha
+    model.month = 12
+    zone.developer.review(zone)
+    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
+
+
+def test_public_boards_and_unbuilt_zones_keep_their_rent(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model, zone = rent_model(scenario, baseline)
+    zone.developer.public = True
+    model.month = 12
+    zone.developer.review(zone)
+    assert zone.rent_usd_m2 == 55
+    planned = model.zone_by_id[KCN]
+    Developer(model, public=False).review(planned)
+    assert planned.rent_usd_m2 == 50
+
+
+def test_rent_changes_only_in_january_over_a_run(scenario: Scenario, baseline: Policy) -> None:
+    model, zone = rent_model(scenario, baseline)
+    rents = sample(model, 48, lambda: zone.rent_usd_m2)
+    changed = [m for m in range(1, 48) if rents[m] != rents[m - 1]]
+    assert set(changed) <= {12, 24, 36}
+    assert rents[0] != 55  # January of the first year is a review too

@@ -1,0 +1,137 @@
+"""The indicator catalogue: complete rows, unique ids, and exactly the ids the model fills."""
+
+from __future__ import annotations
+
+import unicodedata
+from importlib.resources import files
+
+import numpy as np
+import pytest
+import yaml
+
+from izsim.indicators import CATALOGUE, INDICATOR_IDS, Indicator
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+
+FIELDS = ("id", "unit", "label_en", "label_vi", "definition")
+# Letters of Vietnamese that ASCII lacks (lower case; labels are compared case-folded).
+VIETNAMESE = set("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+# Ids set directly in IZModel._collect (the rest come from the zone and economy accounts).
+COLLECTED_DIRECTLY = {
+    "investment_state_bn_vnd",
+    "investment_nonstate_bn_vnd",
+    "investment_fdi_bn_vnd",
+    "public_spending_bn_vnd",
+    "budget_available_bn_vnd",
+    "projects_revoked",
+    "prospects",
+    "tenants_located",
+}
+
+
+def raw_rows() -> list[dict]:
+    text = files("izsim").joinpath("data/indicators.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def test_every_row_has_exactly_the_five_fields_all_non_empty() -> None:
+    rows = raw_rows()
+    assert len(rows) == len(CATALOGUE)
+    for row in rows:
+        assert tuple(row) == FIELDS, row.get("id")
+        for field in FIELDS:
+            assert isinstance(row[field], str), (row["id"], field)
+            assert row[field].strip(), (row["id"], field)
+
+
+def test_ids_are_unique_slugs_in_file_order() -> None:
+    ids = [row["id"] for row in raw_rows()]
+    assert len(set(ids)) == len(ids)  # the dict behind CATALOGUE would hide a duplicate
+    assert list(INDICATOR_IDS) == ids
+    for name in ids:
+        assert name == name.strip().lower() and " " not in name and name.isascii(), name
+
+
+def test_catalogue_entries_are_indicators_keyed_by_their_id() -> None:
+    for key, indicator in CATALOGUE.items():
+        assert isinstance(indicator, Indicator)
+        assert indicator.id == key
+    with pytest.raises(AttributeError):
+        CATALOGUE["prospects"].unit = "x"  # type: ignore[misc]
+
+
+def test_vietnamese_labels_are_vietnamese() -> None:
+    for indicator in CATALOGUE.values():
+        label = indicator.label_vi
+        assert VIETNAMESE & set(label.casefold()), (indicator.id, label)
+        assert unicodedata.is_normalized("NFC", label), indicator.id
+        assert label != indicator.label_en
+
+
+def test_english_labels_and_definitions_are_english() -> None:
+    for indicator in CATALOGUE.values():
+        assert not VIETNAMESE & set(indicator.label_en.casefold()), indicator.id
+        assert indicator.definition.rstrip().endswith("."), indicator.id
+
+
+def test_units_of_known_indicators() -> None:
+    expected = {
+        "occupancy_rate": "%",
+        "industrial_output_bn_vnd": "bn VND (2010 prices)",
+        "industrial_output_growth_avg": "%/yr",
+        "jobs_industry": "persons",
+        "exports_musd": "million USD",
+        "land_leased_ha": "ha",
+        "projects_revoked": "count",
+        "public_spending_bn_vnd": "bn VND",
+    }
+    assert {name: CATALOGUE[name].unit for name in expected} == expected
+
+
+def filled_ids(scenario: Scenario, policy: Policy) -> set[str]:
+    """Ids the model writes in a month: zone accounts, economy, and the totals of _collect."""
+    model = IZModel(scenario, policy, 0)
+    zone_ids = set(model._zone_indicators())
+    economy_ids = set(model.economy.close_month(0, 1.0))
+    assert not zone_ids & economy_ids  # no indicator is written twice
+    return zone_ids | economy_ids | COLLECTED_DIRECTLY
+
+
+def test_the_model_fills_exactly_the_catalogue(scenario: Scenario, baseline: Policy) -> None:
+    filled = filled_ids(scenario, baseline)
+    assert filled - set(INDICATOR_IDS) == set()  # nothing outside the catalogue
+    assert set(INDICATOR_IDS) - filled == set()  # every catalogue id has a writer
+
+
+def test_collect_writes_the_direct_totals(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(scenario, baseline, 0)
+    model.agencies.budget.available = 12.5
+    model.agencies.projects_revoked = 3
+    model.tenants_located = 7
+    model.prospects_this_month = 2
+    model.economy.capital_fdi = 40.0
+    model.economy.capital_domestic = 10.0
+    model.economy.private_developer_spending = 5.0
+    model._collect(0)
+    row = dict(zip(INDICATOR_IDS, model.values[0], strict=True))
+    assert row["budget_available_bn_vnd"] == 12.5
+    assert row["projects_revoked"] == 3
+    assert row["tenants_located"] == 7
+    assert row["prospects"] == 2
+    assert row["investment_fdi_bn_vnd"] == 40.0
+    assert row["investment_nonstate_bn_vnd"] == 15.0
+    assert not np.isnan(row["industrial_output_bn_vnd"])
+    assert np.isnan(model.values[1]).all()  # only the month collected is written
+
+
+def test_every_indicator_has_a_value_in_a_tuyen_quang_run(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, baseline, 1)
+    model.run()
+    assert model.values.shape == (scenario.months, len(INDICATOR_IDS))
+    empty = [name for j, name in enumerate(INDICATOR_IDS) if np.isnan(model.values[:, j]).all()]
+    assert empty == []
+    # Only the per-operating-zone shares may be undefined, and only while no zone of the kind
+    # operates; Tuyên Quang has an operating KCN and CCN from the start.
+    assert not np.isnan(model.values).any()

@@ -1,0 +1,149 @@
+"""Writing a run's files: three files, written atomically, and a complete manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import izsim
+from izsim.outputs import PACKAGES, atomic_write, write_run
+from izsim.result import RunResult
+from izsim.run import run
+from izsim.scenario import Policy, Scenario
+from izsim.scorecard import scorecard
+from tests.conftest import BASELINE_FILE, SCENARIO_FILE
+
+FILES = {"manifest.json", "scorecard.csv", "timeseries.parquet"}
+
+
+@pytest.fixture(scope="module")
+def result(scenario: Scenario, baseline: Policy) -> RunResult:
+    return run(scenario, baseline, 5)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_write_run_writes_exactly_three_files_and_no_temporaries(
+    result: RunResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "nested" / "run"  # created on demand
+    paths = write_run(result, out, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    assert paths == {
+        "timeseries": out / "timeseries.parquet",
+        "scorecard": out / "scorecard.csv",
+        "manifest": out / "manifest.json",
+    }
+    assert {p.name for p in out.iterdir()} == FILES  # no .tmp left behind
+
+
+def test_timeseries_and_scorecard_hold_the_run(result: RunResult, tmp_path: Path) -> None:
+    paths = write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    table = pq.read_table(paths["timeseries"]).to_pandas()
+    pd.testing.assert_frame_equal(table, result.timeseries)
+    card = pd.read_csv(paths["scorecard"], keep_default_na=False, na_values=[""])
+    expected = scorecard(result)
+    assert list(card.columns) == list(expected.columns)
+    assert list(card["target"]) == list(expected["target"])
+    assert list(card["status"]) == list(expected["status"])
+    assert "\r\n" not in paths["scorecard"].read_text(encoding="utf-8")
+
+
+def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
+    paths = write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+    assert set(manifest) == {
+        "izsim_version",
+        "scenario",
+        "policy",
+        "seed",
+        "months",
+        "wall_seconds",
+        "python",
+        "packages",
+    }
+    assert manifest["izsim_version"] == izsim.__version__
+    assert manifest["scenario"] == {
+        "id": "tuyen_quang",
+        "file": str(SCENARIO_FILE),
+        "sha256": sha256(SCENARIO_FILE),
+    }
+    assert manifest["policy"] == {
+        "id": "baseline",
+        "file": str(BASELINE_FILE),
+        "sha256": sha256(BASELINE_FILE),
+    }
+    assert manifest["seed"] == 5
+    assert manifest["months"] == 120
+    assert manifest["wall_seconds"] == round(result.wall_seconds, 4)
+    assert set(manifest["packages"]) == set(PACKAGES)
+    assert all(isinstance(v, str) and v for v in manifest["packages"].values())
+    assert paths["manifest"].read_text(encoding="utf-8").endswith("}\n")
+
+
+def test_manifest_without_a_policy_file(result: RunResult, tmp_path: Path) -> None:
+    paths = write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=None)
+    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+    assert manifest["policy"] == {"id": "baseline", "file": None, "sha256": None}
+
+
+def test_data_files_are_byte_identical_when_rewritten(result: RunResult, tmp_path: Path) -> None:
+    first = write_run(result, tmp_path / "a", scenario_file=SCENARIO_FILE, policy_file=None)
+    second = write_run(result, tmp_path / "b", scenario_file=SCENARIO_FILE, policy_file=None)
+    for key in ("timeseries", "scorecard"):
+        assert first[key].read_bytes() == second[key].read_bytes()
+
+
+def test_atomic_write_moves_the_finished_file_into_place(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    seen: list[Path] = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        assert not target.exists()  # the real name appears only when writing is done
+        tmp.write_text("done", encoding="utf-8")
+
+    atomic_write(target, write)
+    assert target.read_text(encoding="utf-8") == "done"
+    assert seen == [tmp_path / ".out.txt.tmp"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_leaves_no_file_when_the_writer_raises(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+
+    def fail(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        atomic_write(target, fail)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_keeps_the_old_file_when_the_writer_raises(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def fail(tmp: Path) -> None:
+        tmp.write_text("new but broken", encoding="utf-8")
+        raise OSError("interrupted")
+
+    with pytest.raises(OSError, match="interrupted"):
+        atomic_write(target, fail)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_replaces_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    atomic_write(target, lambda tmp: tmp.write_text("new", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
