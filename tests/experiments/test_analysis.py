@@ -415,3 +415,26 @@ def test_collect_reads_the_deadline_first_month_met_and_horizon(
     assert list(outcomes.at_horizon["jobs_industry"]["base"]) == [1000, 1001, 1002]
     assert np.isnan(outcomes.at_horizon["land_leased_ha"]["base"][2])
     assert set(outcomes.at_deadline) == {OUTPUT.id, KCN.id}  # not-modelled targets are not read
+
+
+def test_growth_since_targets_are_scored_on_growth_as_in_one_run(tmp_path: Path) -> None:
+    """A comparison and a single run must agree on what a growth-since target measures."""
+    import json
+
+    from izsim.experiments import compare
+    from izsim.run import run
+    from izsim.scenario import load_policy, load_scenario
+    from izsim.scorecard import scorecard
+    from tests.conftest import ROOT
+
+    scenario_file = ROOT / "scenarios" / "nghe_an.yaml"
+    scenario = load_scenario(scenario_file)
+    target = next(t for t in scenario.targets if t.growth_since is not None)
+    result = compare(scenario_file, ["baseline"], replicates=1, workers=1, out=tmp_path, quiet=True)
+    compared = result.scorecard[result.scorecard["target"] == target.id].iloc[0]
+    seed = json.loads((tmp_path / "manifest.json").read_text())["runs"][0]["seed"]
+    baseline = load_policy(ROOT / "scenarios" / "policies" / "baseline.yaml")
+    single = scorecard(run(scenario, baseline, seed))
+    alone = single[single["target"] == target.id].iloc[0]
+    assert compared["median"] == pytest.approx(alone["simulated"], abs=1e-6)
+    assert 0 < alone["simulated"] < 40  # a growth rate in %/yr, not a level of output

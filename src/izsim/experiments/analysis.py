@@ -21,6 +21,7 @@ from izsim.experiments.store import ResultStore
 from izsim.indicators import CATALOGUE
 from izsim.scenario.schema import Scenario, Target
 from izsim.scorecard import source_text, target_value_text
+from izsim.targets import measured
 
 COST_INDICATORS = ("public_spending_bn_vnd", "jobs_industry", "land_leased_ha")
 PROBABILITY_PRECISION = 0.10
@@ -69,7 +70,8 @@ def collect(store: ResultStore, tasks: list[RunTask], scenario: Scenario) -> Out
         out.replicates.setdefault(task.policy, []).append(task.replicate)
         bucket = rows.setdefault(task.policy, {})
         for target in targets:
-            series = frame[target.indicator].to_numpy()
+            # the level, or its growth since a base month (targets.measured, as in one run)
+            series = measured(target, frame[target.indicator].to_numpy(), start)
             deadline = month_index(target.deadline, start)
             met = np.array([not math.isnan(v) and target.met(v) for v in series])
             first = float(np.argmax(met)) if met.any() else math.nan
