@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import platform
 import statistics
 import sys
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from _common import load_average, pin_to_one_core
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = REPO / "scenarios" / "tuyen_quang.yaml"
@@ -40,33 +41,6 @@ TARGET_SECONDS = 0.5
 """Target of the performance issue: one Tuyên Quang 2021–2030 run in at most 0.5 s."""
 WARMUP_SEED = 10_000
 MIN_REPEATS = 5
-
-
-def pin_to_one_core(cpu: int = 0) -> str:
-    """Pin this process to a single CPU where the OS allows it.
-
-    Args:
-        cpu: the CPU to run on; the lowest allowed one if ``cpu`` is not allowed.
-
-    Returns:
-        A sentence saying what was done, for the report.
-    """
-    if not hasattr(os, "sched_setaffinity"):
-        return f"not pinned (os.sched_setaffinity is not available on {platform.system()})"
-    try:
-        allowed = os.sched_getaffinity(0)
-        core = cpu if cpu in allowed else min(allowed)
-        os.sched_setaffinity(0, {core})
-    except OSError as exc:
-        return f"not pinned (os.sched_setaffinity failed: {exc})"
-    return f"pinned to CPU {core} with os.sched_setaffinity (of {len(allowed)} allowed)"
-
-
-def load_average() -> str:
-    """The system's 1-minute load average (other work on the machine inflates timings)."""
-    if not hasattr(os, "getloadavg"):
-        return "n/a"
-    return f"{os.getloadavg()[0]:.2f} (1-min, {os.cpu_count()} CPUs)"
 
 
 def package_versions(names: list[str]) -> str:

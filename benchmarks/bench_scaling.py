@@ -47,7 +47,6 @@ import argparse
 import gc
 import itertools
 import math
-import os
 import platform
 import statistics
 import sys
@@ -56,6 +55,8 @@ import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from _common import load_average, pin_to_one_core
 
 if TYPE_CHECKING:
     from izsim.scenario import Policy, Scenario
@@ -119,33 +120,6 @@ class Point:
     def us_per_prospect_zone(self) -> float:
         """Microseconds per prospect × zone."""
         return self.us_per_prospect / self.zones
-
-
-def pin_to_one_core(cpu: int = 0) -> str:
-    """Pin this process to a single CPU where the OS allows it.
-
-    Args:
-        cpu: the CPU to run on; the lowest allowed one if ``cpu`` is not allowed.
-
-    Returns:
-        A sentence saying what was done, for the report.
-    """
-    if not hasattr(os, "sched_setaffinity"):
-        return f"not pinned (os.sched_setaffinity is not available on {platform.system()})"
-    try:
-        allowed = os.sched_getaffinity(0)
-        core = cpu if cpu in allowed else min(allowed)
-        os.sched_setaffinity(0, {core})
-    except OSError as exc:
-        return f"not pinned (os.sched_setaffinity failed: {exc})"
-    return f"pinned to CPU {core} with os.sched_setaffinity (of {len(allowed)} allowed)"
-
-
-def load_average() -> str:
-    """The system's 1-minute load average (other work on the machine inflates timings)."""
-    if not hasattr(os, "getloadavg"):
-        return "n/a"
-    return f"{os.getloadavg()[0]:.2f} (1-min, {os.cpu_count()} CPUs)"
 
 
 def process_maxrss() -> int | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from izsim.experiments.packages import PACKAGES
 from izsim.run import run
 from izsim.scenario import load_policy, load_scenario
 from izsim.scorecard import scorecard
@@ -20,14 +21,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 def test_the_four_plans_are_encoded() -> None:
     assert {"tuyen_quang", "ha_nam", "hung_yen", "nghe_an"} <= set(PROVINCES)
-    assert {
-        "baseline",
-        "infrastructure_first",
-        "incentives_first",
-        "regulation_first",
-        "admin_reform",
-        "balanced",
-    } <= set(POLICIES)
+    assert set(PACKAGES) <= set(POLICIES)
 
 
 @pytest.mark.parametrize("province", PROVINCES)

@@ -286,22 +286,26 @@ def convergence(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> 
             values = by_policy.get(policy)
             if values is None:
                 continue
-            for n in range(1, len(values) + 1):
+            counts = np.arange(1, len(values) + 1)
+            if target is not None:
+                # one vectorised Wilson call for every prefix, not one call per row
+                met_so_far = np.cumsum(_met(target, values))
+                low, high = proportion_confint(met_so_far, counts, alpha=0.05, method="wilson")
+                half_widths = (np.asarray(high) - np.asarray(low)) / 2
+            for n in counts:
                 head = values[:n][~np.isnan(values[:n])]
                 mean = float(head.mean()) if len(head) else math.nan
                 sem = float(head.std(ddof=1) / math.sqrt(len(head))) if len(head) > 1 else math.nan
                 row = {
                     "quantity": name,
                     "policy": policy,
-                    "replicates": n,
+                    "replicates": int(n),
                     "mean": mean,
                     "cv_of_mean": abs(sem / mean) if mean and not math.isnan(sem) else math.nan,
                 }
                 if target is not None:
-                    met = int(_met(target, values[:n]).sum())
-                    low, high = wilson(met, n)
-                    row["probability"] = met / n
-                    row["probability_half_width"] = (high - low) / 2
+                    row["probability"] = met_so_far[n - 1] / n
+                    row["probability_half_width"] = float(half_widths[n - 1])
                 rows.append(row)
     return _rounded(pd.DataFrame(rows))
 

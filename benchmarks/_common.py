@@ -1,0 +1,36 @@
+"""What the benchmark scripts share: pinning to one core and reporting the machine's load.
+
+The scripts run as ``python benchmarks/<script>.py``, so this folder is on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+
+
+def pin_to_one_core(cpu: int = 0) -> str:
+    """Pin this process to a single CPU where the OS allows it.
+
+    Args:
+        cpu: the CPU to run on; the lowest allowed one if ``cpu`` is not allowed.
+
+    Returns:
+        A sentence saying what was done, for the report.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        return f"not pinned (os.sched_setaffinity is not available on {platform.system()})"
+    try:
+        allowed = os.sched_getaffinity(0)
+        core = cpu if cpu in allowed else min(allowed)
+        os.sched_setaffinity(0, {core})
+    except OSError as exc:
+        return f"not pinned (os.sched_setaffinity failed: {exc})"
+    return f"pinned to CPU {core} with os.sched_setaffinity (of {len(allowed)} allowed)"
+
+
+def load_average() -> str:
+    """The system's 1-minute load average (other work on the machine inflates timings)."""
+    if not hasattr(os, "getloadavg"):
+        return "n/a"
+    return f"{os.getloadavg()[0]:.2f} (1-min, {os.cpu_count()} CPUs)"
