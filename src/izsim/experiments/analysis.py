@@ -66,19 +66,19 @@ def collect(store: ResultStore, tasks: list[RunTask], scenario: Scenario) -> Out
             if store.record(task).get("status") == "failed":
                 out.failed.append((task.policy, task.replicate))
             continue
-        frame = store.read(task, columns)
+        frame = store.columns(task, columns)
         out.replicates.setdefault(task.policy, []).append(task.replicate)
         bucket = rows.setdefault(task.policy, {})
         for target in targets:
             # the level, or its growth since a base month (targets.measured, as in one run)
-            series = measured(target, frame[target.indicator].to_numpy(), start)
+            series = measured(target, frame[target.indicator], start)
             deadline = month_index(target.deadline, start)
             met = np.array([not math.isnan(v) and target.met(v) for v in series])
             first = float(np.argmax(met)) if met.any() else math.nan
             bucket.setdefault(("deadline", target.id), []).append(series[deadline])
             bucket.setdefault(("first", target.id), []).append(first)
         for name in COST_INDICATORS:
-            bucket.setdefault(("horizon", name), []).append(frame[name].to_numpy()[-1])
+            bucket.setdefault(("horizon", name), []).append(frame[name][-1])
     for policy, bucket in rows.items():
         for (kind, key), values in bucket.items():
             table = {
