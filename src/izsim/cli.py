@@ -90,6 +90,8 @@ def run(
         )
     except InputError as error:
         raise _fail(error) from None
+    if out is not None and out.exists() and not out.is_dir():
+        raise _fail(InputError([Problem(str(out), "--out", "exists and is not a folder")]))
     result = simulate(spec, chosen, seed)
     card = scorecard(result)
     out_console.print(
@@ -101,8 +103,6 @@ def run(
         f"not modelled {counts.get('not_modelled', 0)}; simulated in {result.wall_seconds:.2f} s"
     )
     if out is not None:
-        if out.exists() and not out.is_dir():
-            raise _fail(InputError([Problem(str(out), "", "exists and is not a folder")]))
         paths = write_run(result, out, scenario_file=scenario, policy_file=policy_file)
         out_console.print(f"wrote {', '.join(str(p) for p in paths.values())}")
 
