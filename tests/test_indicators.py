@@ -135,3 +135,11 @@ def test_every_indicator_has_a_value_in_a_tuyen_quang_run(
     # Only the per-operating-zone shares may be undefined, and only while no zone of the kind
     # operates; Tuyên Quang has an operating KCN and CCN from the start.
     assert not np.isnan(model.values).any()
+
+
+def test_the_table_in_docs_model_md_is_the_catalogue() -> None:
+    from izsim.indicators import markdown_table
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert markdown_table() in text, "regenerate the table in docs/model.md §7 from indicators.yaml"

@@ -90,8 +90,15 @@ def run(
         )
     except InputError as error:
         raise _fail(error) from None
-    if out is not None and out.exists() and not out.is_dir():
-        raise _fail(InputError([Problem(str(out), "--out", "exists and is not a folder")]))
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise _fail(InputError([Problem(str(out), "--out", "exists and is not a folder")]))
+        try:  # before simulating: a folder that cannot be made would lose the run
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(
+                InputError([Problem(str(out), "--out", f"cannot be created: {exc.strerror}")])
+            ) from None
     result = simulate(spec, chosen, seed)
     card = scorecard(result)
     out_console.print(

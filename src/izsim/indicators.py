@@ -42,3 +42,14 @@ CATALOGUE: dict[str, Indicator] = _load()
 """Every indicator by id, in the order of the catalogue."""
 
 INDICATOR_IDS: tuple[str, ...] = tuple(CATALOGUE)
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown table in docs/model.md (a test keeps the two equal)."""
+    rows = ["| id | unit | English | Tiếng Việt | definition |", "|---|---|---|---|---|"]
+    for item in CATALOGUE.values():
+        definition = " ".join(item.definition.split()).replace("|", "\\|")
+        rows.append(
+            f"| `{item.id}` | {item.unit} | {item.label_en} | {item.label_vi} | {definition} |"
+        )
+    return "\n".join(rows) + "\n"

@@ -84,7 +84,7 @@ def test_desks_use_their_own_server_counts(scenario: Scenario, baseline: Policy)
     uneven = variant(scenario, "agencies", approval_servers_kcn=3, approval_servers_ccn=6)
     policy = with_levers(baseline, approval_capacity_multiplier=1.5)
     agencies = IZModel(uneven, policy, 0).agencies
-    assert agencies.iz_board_desk.capacity == 4  # round(4.5) rounds half to even
+    assert agencies.iz_board_desk.capacity == 5  # 4.5 rounds half up
     assert agencies.dpi_desk.capacity == 9
 
 

@@ -99,10 +99,18 @@ def test_public_fallback_develops_ccn_no_private_firm_takes(
     data = scenario.model_dump(exclude_unset=True)
     data["developers"]["private_entry_pct_per_month"] = 0  # no private developer ever comes
     shunned = Scenario.model_validate(data)
-    fallback = with_levers(baseline, public_developer_fallback_ccn=True)
+    fallback = with_levers(
+        baseline, public_developer_fallback_ccn=True, public_developer_bn_vnd_per_year=40
+    )
+    unfunded = with_levers(baseline, public_developer_fallback_ccn=True)
     new_ccn = INDICATOR_IDS.index("new_zones_ccn")
+    operating_ccn = INDICATOR_IDS.index("new_zones_operating_ccn")
     assert run(shunned, baseline, 1).values[-1, new_ccn] == 0
-    assert run(shunned, fallback, 1).values[-1, new_ccn] > 0
+    funded = run(shunned, fallback, 1).values[-1]
+    assert funded[new_ccn] > 0
+    assert funded[operating_ccn] > 0  # boards build what they establish
+    # a board without an allowance establishes nothing it could not build
+    assert run(shunned, unfunded, 1).values[-1, new_ccn] == 0
 
 
 def test_revocation_drive_revokes_more_stalled_projects(
@@ -140,7 +148,7 @@ def test_public_developers_spend_within_their_allowance(
     data = scenario.model_dump(exclude_unset=True)
     data["developers"]["private_entry_pct_per_month"] = 0  # only public boards develop
     shunned = Scenario.model_validate(data)
-    for allowance in (10.0, 40.0):
+    for allowance in (40.0, 80.0):
         policy = with_levers(
             baseline, public_developer_fallback_ccn=True, public_developer_bn_vnd_per_year=allowance
         )

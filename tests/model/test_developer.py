@@ -320,7 +320,7 @@ def test_plant_compliance_follows_the_developer_draw(scenario: Scenario, baselin
         zone = model.zone_by_id[CCN]
         Developer(model, public=False).start_wwtp(zone)
         model.env.run(until=12)  # the plant opens at t = 12, before the clock's month-12 step
-        draw = model.developer_draws[zone.index, 1]
+        draw = model.compliance_draws[zone.index]
         model.env.step()
         while zone.wwtp != "operating":
             model.env.step()

@@ -79,7 +79,12 @@ def test_planned_zone_starts_empty_and_not_established() -> None:
 
 @pytest.mark.parametrize(
     ("stage", "serviced", "under_way"),
-    [("approved", 0, False), ("clearing", 0, True), ("building", 0, True), ("building", 30, True)],
+    [
+        ("approved", 0, False),
+        ("clearing", 0, True),
+        ("building", 0, True),
+        ("operating", 30, False),
+    ],
 )
 def test_zone_past_planned_is_established_but_operating_only_with_serviced_land(
     stage: str, serviced: float, under_way: bool

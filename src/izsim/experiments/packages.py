@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -56,15 +57,30 @@ def compare_all_packages(
     )
 
 
+def _at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``low`` (argparse exits 2 otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        return value
+
+    return parse
+
+
 def main(province: str, argv: list[str] | None = None) -> int:
     """Command line of an ``experiments/compare_<province>.py`` script."""
     parser = argparse.ArgumentParser(
         description=f"{province}: all policy packages at equal public budget "
         f"(results/{province}/). Interrupted? Run it again to finish."
     )
-    parser.add_argument("--replicates", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--replicates", type=_at_least(1), default=20)
+    parser.add_argument("--seed", type=_at_least(0), default=1)
+    parser.add_argument("--workers", type=_at_least(1), default=None)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:

@@ -56,7 +56,12 @@ class ResultStore:
         it ends: a killed command leaves no stale lock behind.
         """
         self._check_folder()  # before the lock file: a refused folder is left as it was
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                [Problem(str(self.root), "--out", f"cannot be created: {exc.strerror}")]
+            ) from None
         lock = FileLock(self.root / LOCK_NAME, timeout=0)
         try:
             lock.acquire()

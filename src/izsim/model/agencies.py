@@ -38,9 +38,11 @@ class Agencies:
         self.budget = Budget(spec.budget_bn_vnd_per_year)
         capacity = levers.approval_capacity_multiplier
         self.iz_board_desk = simpy.Resource(
-            env, max(1, round(spec.approval_servers_kcn * capacity))
+            env, max(1, math.floor(spec.approval_servers_kcn * capacity + 0.5))
         )
-        self.dpi_desk = simpy.Resource(env, max(1, round(spec.approval_servers_ccn * capacity)))
+        self.dpi_desk = simpy.Resource(
+            env, max(1, math.floor(spec.approval_servers_ccn * capacity + 0.5))
+        )
         clearance = spec.clearance_ha_per_month * levers.clearance_capacity_multiplier
         self.clearance = simpy.Container(env, capacity=clearance, init=clearance)
         self.inspection_probability = min(
@@ -54,6 +56,7 @@ class Agencies:
         self.stall_reduction = 0.0
         self.approval_time_factor = levers.approval_time_multiplier
         self.public_works_allowance = 0.0  # what district boards may still spend (bn VND)
+        self.public_works_committed = 0.0  # first phases boards took up and have not paid yet
 
     def approval_desk(self, zone: Zone | None) -> simpy.Resource:
         """The queue a project's dossier waits in."""
@@ -78,7 +81,12 @@ class Agencies:
             min(amount, self.public_works_allowance), purpose, investment=True
         )
         self.public_works_allowance -= granted
+        self.public_works_committed = max(0.0, self.public_works_committed - granted)
         return granted
+
+    def public_works_free(self) -> float:
+        """Allowance not yet spoken for by clusters boards have taken up."""
+        return self.public_works_allowance - self.public_works_committed
 
     def run_programmes(self, zones: list[Zone]) -> None:
         """Spend this month's share of each programme the policy funds."""

@@ -165,7 +165,7 @@ class Developer(mesa.Agent):
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
         zone.wwtp_compliant = bool(
-            model.developer_draws[zone.index, 1] < devs.wwtp_compliant_pct / 100
+            model.compliance_draws[zone.index] < devs.wwtp_compliant_pct / 100
         )
 
     def upgrade_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:

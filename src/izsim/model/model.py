@@ -72,7 +72,10 @@ class IZModel(mesa.Model):
         self._market_demand = 0.0
         self._market_room: dict[int, float] = {}  # land left per zone in the market
         self._market_total_room = 0.0
-        self.developer_draws = np.zeros((len(self.zones), 2))
+        self.developer_draws = np.zeros(len(self.zones))
+        # One compliance draw per zone, made now: a plant finished in different months under
+        # different policies still meets (or misses) the standard alike.
+        self.compliance_draws = self.streams["developers"].random(len(self.zones))
         self.tenants_located = 0
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
@@ -108,7 +111,7 @@ class IZModel(mesa.Model):
         """One month of decisions; the simpy processes carry on between steps."""
         agencies = self.agencies
         agencies.new_month()
-        self.developer_draws = self.streams["developers"].random((len(self.zones), 2))
+        self.developer_draws = self.streams["developers"].random(len(self.zones))
         agencies.run_programmes(self.zones)
         self._developer_entry()
         for zone in self.zones:
@@ -166,6 +169,18 @@ class IZModel(mesa.Model):
         cost *= zone.spec.cost_factor
         return cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
 
+    def first_phase_cost(self, zone: Zone) -> float:
+        """What a developer pays for a zone's first phase and its plant (bn VND, net of the
+        province's clearance and plant support)."""
+        devs = self.scenario.developers
+        phase_leasable = zone.leasable_ha * devs.infrastructure_phase_pct / 100
+        wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
+        per_ha = (
+            self.development_cost_per_ha(zone)
+            - wwtp * (1 - self.levers.wwtp_support_pct / 100) / zone.leasable_ha
+        )
+        return phase_leasable * per_ha + wwtp * (1 - self.levers.wwtp_support_pct / 100)
+
     def pro_forma_ratio(self, zone: Zone) -> float:
         """Present value of lease revenue over development cost for a planned zone."""
         devs = self.scenario.developers
@@ -189,10 +204,7 @@ class IZModel(mesa.Model):
             if parent is not None and parent.occupancy < trigger:
                 continue
             viable = self.pro_forma_ratio(zone) >= devs.hurdle_ratio
-            if (
-                viable
-                and self.developer_draws[zone.index, 0] < devs.private_entry_pct_per_month / 100
-            ):
+            if viable and self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
                 if (
                     parent is not None
                     and parent.developer is not None
@@ -210,11 +222,15 @@ class IZModel(mesa.Model):
             and levers.public_developer_fallback_ccn
             and self.month >= self.scenario.agencies.public_developer_after_months
         ):
-            # District boards take up one cluster a month, the most promising first, rather
-            # than every planned site at once.
+            # District boards take up one cluster a month, the most promising first, and only
+            # when their allowance, less what earlier take-ups still owe, pays its first phase:
+            # a board does not establish a cluster it cannot build.
             zone = max(unwanted, key=lambda z: (self.pro_forma_ratio(z), -z.index))
-            Developer(self, public=True).take_up(zone)
-            self.events.append((self.month, "developer_public", zone.key))
+            cost = self.first_phase_cost(zone)
+            if self.agencies.public_works_free() >= cost:
+                self.agencies.public_works_committed += cost
+                Developer(self, public=True).take_up(zone)
+                self.events.append((self.month, "developer_public", zone.key))
 
     # ------------------------------------------------------------------ investors
     def arrival_rate(self) -> float:
@@ -225,9 +241,12 @@ class IZModel(mesa.Model):
             (1 + promotion / inv.promotion_reference_bn_vnd_per_year) / 2
         ) ** inv.promotion_elasticity
         pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
-        for window in (self.recent_leases, self.recent_demand):
-            while window and window[0][0] <= self.month - 12:
-                window.popleft()
+        # This month's leases are not in yet: the window is the 12 months before it. Demand of
+        # this month is added below and read next month, so its window ends with this month.
+        while self.recent_leases and self.recent_leases[0][0] < self.month - 12:
+            self.recent_leases.popleft()
+        while self.recent_demand and self.recent_demand[0][0] <= self.month - 12:
+            self.recent_demand.popleft()
         leases = len(self.recent_leases) / inv.track_record_leases_per_year
         track = (1 + inv.track_record_weight * min(leases, 3.0)) / (1 + inv.track_record_weight)
         return inv.prospects_per_month * promo * pci * track

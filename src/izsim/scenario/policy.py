@@ -152,7 +152,10 @@ def scale_levers(levers: Levers, factor: float, reference: Levers | None = None)
             continue
         value = ref + factor * (own - ref)
         if name in MULTIPLIER_LEVERS:
-            value = min(MULTIPLIER_BOUNDS[1], max(MULTIPLIER_BOUNDS[0], value))
+            # bounds never cut what the package or the reference itself asks for
+            low = min(MULTIPLIER_BOUNDS[0], own, ref)
+            high = max(MULTIPLIER_BOUNDS[1], own, ref)
+            value = min(high, max(low, value))
         elif name.endswith("_pct"):
             value = min(100.0, max(0.0, value))
         else:

@@ -163,13 +163,15 @@ class Investors(Sourced):
     promotion_reference_bn_vnd_per_year: Positive = Field(
         description="Promotion spending at which the base arrival rate applies."
     )
-    promotion_elasticity: NonNegative = Field(
-        description="Elasticity of arrivals to (1 + promotion / reference) / 2."
+    promotion_elasticity: float = Field(
+        ge=0, le=5, description="Elasticity of arrivals to (1 + promotion / reference) / 2."
     )
     competitiveness_pci: Pct = Field(description="The province's PCI score (0–100).")
-    pci_reference: Pct = Field(description="PCI score at which the base rate applies.")
-    pci_elasticity: NonNegative = Field(
-        description="Elasticity of arrivals to PCI / its reference."
+    pci_reference: float = Field(
+        gt=0, le=100, description="PCI score at which the base rate applies."
+    )
+    pci_elasticity: float = Field(
+        ge=0, le=10, description="Elasticity of arrivals to PCI / its reference."
     )
     track_record_weight: NonNegative = Field(
         description="Weight of recent leases in the arrival rate (investors follow investors)."
@@ -255,7 +257,9 @@ class Developers(Sourced):
     zone_approval_months_ccn: Positive = Field(
         description="Months from a developer's proposal to a CCN's establishment decision."
     )
-    infrastructure_phase_pct: Pct = Field(description="Share of a zone's area per phase.")
+    infrastructure_phase_pct: float = Field(
+        gt=0, le=100, description="Share of a zone's area per phase."
+    )
     infrastructure_build_months: Positive = Field(
         description="Months to build one infrastructure phase."
     )
@@ -354,6 +358,15 @@ class Zone(Sourced):
             )
         if self.stage == "planned" and (self.serviced_pct or self.developer != "none"):
             raise ValueError("a planned zone has no serviced land and no developer yet")
+        if self.stage == "planned" and self.wwtp != "none":
+            raise ValueError("a planned zone has no wastewater plant yet (wwtp: none)")
+        if self.stage in ("clearing", "building") and self.serviced_pct:
+            raise ValueError(
+                f"a zone at stage '{self.stage}' is in its first phase and has no serviced land;"
+                " a zone with serviced land building more is 'operating'"
+            )
+        if self.expands == self.id:
+            raise ValueError(f"zone '{self.id}' cannot expand itself")
         if self.stage != "planned" and self.developer == "none":
             raise ValueError(
                 f"a zone at stage '{self.stage}' needs a developer (private or public)"
