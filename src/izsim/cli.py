@@ -19,7 +19,7 @@ from rich.table import Table
 
 from izsim.errors import InputError, Problem
 from izsim.indicators import CATALOGUE
-from izsim.scenario.load import load_policy, load_scenario, read_yaml
+from izsim.scenario.load import load_policy, load_scenario, read_yaml, resolve_policy
 from izsim.scenario.policy import Policy
 
 app = typer.Typer(
@@ -53,11 +53,6 @@ def _is_policy(path: Path) -> bool:
     return path.parent.name == "policies"
 
 
-def _default_policy(scenario_file: Path) -> Path | None:
-    candidate = scenario_file.parent / "policies" / "baseline.yaml"
-    return candidate if candidate.is_file() else None
-
-
 @app.command()
 def run(
     scenario: Annotated[
@@ -82,7 +77,8 @@ def run(
 
     try:
         spec = load_scenario(scenario)
-        policy_file = policy or _default_policy(scenario)
+        baseline = resolve_policy("baseline", scenario)
+        policy_file = policy or (baseline if baseline.is_file() else None)
         chosen = (
             load_policy(policy_file)
             if policy_file
@@ -110,7 +106,7 @@ def run(
         f"not modelled {counts.get('not_modelled', 0)}; simulated in {result.wall_seconds:.2f} s"
     )
     if out is not None:
-        paths = write_run(result, out, scenario_file=scenario, policy_file=policy_file)
+        paths = write_run(result, out, scenario_file=scenario, policy_file=policy_file, card=card)
         out_console.print(f"wrote {', '.join(str(p) for p in paths.values())}")
 
 

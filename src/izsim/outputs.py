@@ -14,6 +14,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -36,9 +37,15 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_run(
-    result: RunResult, out: Path, *, scenario_file: Path, policy_file: Path | None
+    result: RunResult,
+    out: Path,
+    *,
+    scenario_file: Path,
+    policy_file: Path | None,
+    card: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
-    """Write the three files of a run into ``out``; returns their paths."""
+    """Write the three files of a run into ``out``; returns their paths. ``card`` is the
+    run's scorecard when the caller has it already."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {
         "timeseries": out / "timeseries.parquet",
@@ -47,7 +54,7 @@ def write_run(
     }
     table = pa.Table.from_pandas(result.timeseries, preserve_index=False)
     atomic_write(paths["timeseries"], lambda p: pq.write_table(table, p, compression="zstd"))
-    card = scorecard(result)
+    card = scorecard(result) if card is None else card
     atomic_write(paths["scorecard"], lambda p: card.to_csv(p, index=False, lineterminator="\n"))
     manifest = {
         "izsim_version": izsim.__version__,

@@ -25,7 +25,7 @@ from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
 from izsim.outputs import atomic_write
-from izsim.scenario.load import file_sha256, load_policy, load_scenario
+from izsim.scenario.load import file_sha256, load_policy, load_scenario, resolve_policy
 from izsim.scenario.policy import Policy
 
 TABLES = ("scorecard", "comparison", "cost_effectiveness", "convergence")
@@ -44,13 +44,6 @@ class CompareResult:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     scale_factors: dict[str, float] = field(default_factory=dict)
-
-
-def resolve_policy(name: str, scenario_file: Path) -> Path:
-    """A policy given by id (``baseline``) or by path (``my/policy.yaml``)."""
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        return Path(name)
-    return scenario_file.parent / "policies" / f"{name}.yaml"
 
 
 def compare(

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
@@ -151,14 +150,7 @@ class ResultStore:
         text = json.dumps(record, ensure_ascii=False) + "\n"
         atomic_write(self._paths(task)[1], lambda p: p.write_text(text, encoding="utf-8"))
 
-    def read(self, task: RunTask, columns: list[str] | None = None) -> pd.DataFrame:
-        """A finished run's indicators, indexed by month."""
-        frame = pq.read_table(
-            self._paths(task)[0], columns=None if columns is None else ["month", *columns]
-        )
-        return frame.to_pandas().set_index("month")
-
     def columns(self, task: RunTask, names: list[str]) -> dict[str, np.ndarray]:
-        """Some indicators of a finished run, as arrays by month (cheaper than :meth:`read`)."""
+        """Some indicators of a finished run, as arrays by month (only these columns are read)."""
         table = pq.read_table(self._paths(task)[0], columns=names)
         return {name: table.column(name).to_numpy() for name in names}

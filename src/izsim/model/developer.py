@@ -64,7 +64,7 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         if zone.stage == "planned":
             zone.stage = "approved"
-            months = devs.zone_approval_months_kcn if zone.is_kcn else devs.zone_approval_months_ccn
+            months = devs.zone_approval_months(kcn=zone.is_kcn)
             yield env.timeout(months * model.agencies.approval_time_factor)
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
@@ -90,11 +90,7 @@ class Developer(mesa.Agent):
             if not zone.operating:
                 zone.stage = "building"
             if not cleared:
-                cost_per_ha = (
-                    devs.infrastructure_cost_bn_vnd_per_ha_kcn
-                    if zone.is_kcn
-                    else devs.infrastructure_cost_bn_vnd_per_ha_ccn
-                )
+                cost_per_ha = devs.infrastructure_cost_per_ha(kcn=zone.is_kcn)
                 yield from self.pay(gross * cost_per_ha * zone.spec.cost_factor, "infrastructure")
             first = False
             yield env.timeout(devs.infrastructure_build_months)
@@ -156,7 +152,7 @@ class Developer(mesa.Agent):
         model = self.model
         devs = model.scenario.developers
         if not already_paid:
-            cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
+            cost = devs.wwtp_cost(kcn=zone.is_kcn)
             support = model.agencies.budget.request(
                 cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
             )
@@ -204,10 +200,8 @@ class Developer(mesa.Agent):
         model = self.model
         if self.public or model.levers.wwtp_before_tenants:
             return True
-        devs = model.scenario.developers
-        rate = devs.discount_rate_pct / 100
-        cost = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
-        annual_cost = cost * (1 - model.levers.wwtp_support_pct / 100) * rate
+        rate = model.scenario.developers.discount_rate_pct / 100
+        annual_cost = model.own_plant_cost(zone) * rate
         fines = 12 * model.agencies.inspection_probability * model.agencies.fine_bn_vnd
         fines_avoided = fines if zone.leased_ha > 0 else 0.0
         revenue = model.revenue_per_ha(zone)

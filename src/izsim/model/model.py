@@ -154,32 +154,31 @@ class IZModel(mesa.Model):
         others = self._market_total_room - self._market_room.get(zone.index, 0.0)
         return self._market_demand * own / (own + others) if own > 0 else 0.0
 
-    def development_cost_per_ha(self, zone: Zone) -> float:
-        """A developer's cost per leasable ha in bn VND: clearance (less the public share),
-        infrastructure, and its share of the plant (less public support)."""
+    def works_cost_per_ha(self, zone: Zone) -> float:
+        """A developer's clearance (less the province's share) and infrastructure cost per
+        gross ha of ``zone``, in bn VND."""
         devs, levers = self.scenario.developers, self.levers
+        clearance = devs.clearance_cost_bn_vnd_per_ha * (1 - levers.public_clearance_pct / 100)
+        infra = devs.infrastructure_cost_per_ha(kcn=zone.is_kcn)
+        return (clearance + infra) * zone.spec.cost_factor
+
+    def own_plant_cost(self, zone: Zone) -> float:
+        """A developer's share of the zone's central plant (less public support), bn VND."""
+        support = self.levers.wwtp_support_pct / 100
+        return self.scenario.developers.wwtp_cost(kcn=zone.is_kcn) * (1 - support)
+
+    def development_cost_per_ha(self, zone: Zone) -> float:
+        """A developer's whole cost per leasable ha (works and plant), in bn VND."""
         leasable_share = zone.leasable_ha / zone.area_ha
-        infra = (
-            devs.infrastructure_cost_bn_vnd_per_ha_kcn
-            if zone.is_kcn
-            else devs.infrastructure_cost_bn_vnd_per_ha_ccn
+        return (
+            self.works_cost_per_ha(zone) / leasable_share
+            + self.own_plant_cost(zone) / zone.leasable_ha
         )
-        wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
-        cost = devs.clearance_cost_bn_vnd_per_ha * (1 - levers.public_clearance_pct / 100) + infra
-        cost *= zone.spec.cost_factor
-        return cost / leasable_share + wwtp * (1 - levers.wwtp_support_pct / 100) / zone.leasable_ha
 
     def first_phase_cost(self, zone: Zone) -> float:
-        """What a developer pays for a zone's first phase and its plant (bn VND, net of the
-        province's clearance and plant support)."""
-        devs = self.scenario.developers
-        phase_leasable = zone.leasable_ha * devs.infrastructure_phase_pct / 100
-        wwtp = devs.wwtp_cost_bn_vnd_kcn if zone.is_kcn else devs.wwtp_cost_bn_vnd_ccn
-        per_ha = (
-            self.development_cost_per_ha(zone)
-            - wwtp * (1 - self.levers.wwtp_support_pct / 100) / zone.leasable_ha
-        )
-        return phase_leasable * per_ha + wwtp * (1 - self.levers.wwtp_support_pct / 100)
+        """What a developer pays for a zone's first phase and its plant, in bn VND."""
+        phase_gross = zone.area_ha * self.scenario.developers.infrastructure_phase_pct / 100
+        return phase_gross * self.works_cost_per_ha(zone) + self.own_plant_cost(zone)
 
     def pro_forma_ratio(self, zone: Zone) -> float:
         """Present value of lease revenue over development cost for a planned zone."""

@@ -91,10 +91,6 @@ class Sourced(Strict):
             if name in self.model_fields_set and _is_number(getattr(self, name))
         ]
 
-    def source_of(self, name: str) -> str:
-        """The source of field ``name``."""
-        return self.sources.get(name) or self.source or ""
-
 
 def _wants_number(annotation: Any) -> bool:
     """Whether a field of this type takes a number (alone or as one branch of a union)."""

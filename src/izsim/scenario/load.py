@@ -33,6 +33,14 @@ def load_policy(path: str | Path) -> Policy:
     return _load(Path(path), Policy)
 
 
+def resolve_policy(name: str, scenario_file: Path) -> Path:
+    """A policy given by id (``baseline``: ``policies/baseline.yaml`` beside the scenario) or
+    by path (``my/policy.yaml``)."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return Path(name)
+    return scenario_file.parent / "policies" / f"{name}.yaml"
+
+
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes, for manifests."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

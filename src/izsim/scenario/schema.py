@@ -281,6 +281,22 @@ class Developers(Sourced):
         description="Months without a lease before a private developer stops building phases."
     )
 
+    def infrastructure_cost_per_ha(self, *, kcn: bool) -> float:
+        """Infrastructure cost per gross ha of a KCN (high-tech zones too) or a CCN."""
+        return (
+            self.infrastructure_cost_bn_vnd_per_ha_kcn
+            if kcn
+            else self.infrastructure_cost_bn_vnd_per_ha_ccn
+        )
+
+    def wwtp_cost(self, *, kcn: bool) -> float:
+        """Cost of a central wastewater plant of a KCN (high-tech zones too) or a CCN."""
+        return self.wwtp_cost_bn_vnd_kcn if kcn else self.wwtp_cost_bn_vnd_ccn
+
+    def zone_approval_months(self, *, kcn: bool) -> float:
+        """Months to a zone's establishment decision."""
+        return self.zone_approval_months_kcn if kcn else self.zone_approval_months_ccn
+
 
 class Agencies(Sourced):
     """Provincial agencies: capacities, enforcement and the programme budget."""
