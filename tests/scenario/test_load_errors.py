@@ -634,3 +634,22 @@ def test_script_exits_2_without_traceback(tmp_path: Path, content: str | bytes) 
         assert done.stderr.startswith(f"error: {path}")
         assert "Traceback" not in done.stderr + done.stdout
         assert not out.exists()
+
+
+def test_a_policy_given_as_the_scenario_is_named_as_such() -> None:
+    from izsim.scenario import load_scenario
+
+    with pytest.raises(InputError) as caught:
+        load_scenario(ROOT / "scenarios" / "policies" / "baseline.yaml")
+    assert [p.message for p in caught.value.problems] == [
+        "is a policy file; give a scenario here (a policy goes to --policy)"
+    ]
+
+
+def test_a_scenario_given_as_the_policy_is_named_as_such() -> None:
+    from izsim.scenario import load_policy
+
+    with pytest.raises(InputError) as caught:
+        load_policy(ROOT / "scenarios" / "tuyen_quang.yaml")
+    assert len(caught.value.problems) == 1
+    assert "is a scenario file" in caught.value.problems[0].message

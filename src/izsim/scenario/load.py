@@ -102,6 +102,24 @@ def _load(path: Path, model: type[M]) -> M:
     if not isinstance(data, dict):
         kind = _kind(data)
         raise InputError([Problem(name, "", f"holds {kind}; expected a mapping of fields", 1)])
+    # A policy given as the scenario (or the other way round) would otherwise get a page of
+    # "unknown field" errors; say what happened instead.
+    if model is Scenario and "levers" in data and "scenario" not in data:
+        raise InputError(
+            [
+                Problem(
+                    name, "", "is a policy file; give a scenario here (a policy goes to --policy)"
+                )
+            ]
+        )
+    if model is Policy and "scenario" in data and "levers" not in data:
+        raise InputError(
+            [
+                Problem(
+                    name, "", "is a scenario file; give a policy here (e.g. policies/baseline.yaml)"
+                )
+            ]
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
