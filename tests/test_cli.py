@@ -18,7 +18,16 @@ from izsim.indicators import INDICATOR_IDS
 from tests.conftest import ROOT, SCENARIO_FILE
 
 runner = CliRunner()
-FILES = ("timeseries.parquet", "scorecard.csv", "manifest.json")
+FILES = (
+    "timeseries.parquet",
+    "timeseries.csv",
+    "zones.csv",
+    "zone_states.parquet",
+    "events.csv",
+    "scorecard.csv",
+    "manifest.json",
+    "inputs",
+)
 
 
 def izsim_command() -> list[str]:
@@ -40,7 +49,7 @@ def test_help_explains_every_command() -> None:
         assert option in run_help.output
 
 
-def test_run_writes_the_three_files(tmp_path: Path) -> None:
+def test_run_writes_its_files(tmp_path: Path) -> None:
     out = tmp_path / "tq"
     result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 import izsim
+from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import PACKAGES, atomic_write, write_run
 from izsim.result import RunResult
-from izsim.run import run
+from izsim.run import ZONE_COLUMNS, run
 from izsim.scenario import Policy, Scenario
 from izsim.scorecard import scorecard
 from tests.conftest import BASELINE_FILE, SCENARIO_FILE
 
-FILES = {"manifest.json", "scorecard.csv", "timeseries.parquet"}
+FILES = {
+    "manifest.json",
+    "scorecard.csv",
+    "timeseries.parquet",
+    "timeseries.csv",
+    "zones.csv",
+    "zone_states.parquet",
+    "events.csv",
+    "inputs",
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +42,68 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_write_run_writes_exactly_three_files_and_no_temporaries(
-    result: RunResult, tmp_path: Path
-) -> None:
+def test_write_run_writes_its_files_and_no_temporaries(result: RunResult, tmp_path: Path) -> None:
     out = tmp_path / "nested" / "run"  # created on demand
     paths = write_run(result, out, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
-    assert paths == {
-        "timeseries": out / "timeseries.parquet",
-        "scorecard": out / "scorecard.csv",
-        "manifest": out / "manifest.json",
-    }
+    assert {p.name for p in paths.values()} | {"inputs"} == FILES
     assert {p.name for p in out.iterdir()} == FILES  # no .tmp left behind
+    assert (out / "inputs" / SCENARIO_FILE.name).read_bytes() == SCENARIO_FILE.read_bytes()
+    copy = out / "inputs" / "policies" / BASELINE_FILE.name
+    assert copy.read_bytes() == BASELINE_FILE.read_bytes()
+
+
+def test_every_csv_has_a_bom_and_round_trips_through_pandas(
+    result: RunResult, tmp_path: Path
+) -> None:
+    paths = write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    for key in ("timeseries_csv", "zones", "events", "scorecard"):
+        raw = paths[key].read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8), key
+        assert b"\r\n" not in raw
+    wide = pd.read_csv(paths["timeseries_csv"], index_col="month")
+    assert list(wide.columns) == list(INDICATOR_IDS)
+    pd.testing.assert_frame_equal(wide, result.wide(), check_exact=False, rtol=1e-12)
+    zones = pd.read_csv(paths["zones"], keep_default_na=False, na_values=[])
+    assert list(zones.columns) == ZONE_COLUMNS
+    assert list(zones["zone"]) == [z.id for z in result.scenario.zones]
+    assert "KCN Nam Sơn Dương" in set(zones["name"])  # Vietnamese survives the round trip
+    expected = result.zones.astype(str)
+    for column in ("area_ha", "leased_ha", "occupancy_pct"):
+        assert np.allclose(zones[column], result.zones[column])
+    assert (zones["stage"] == expected["stage"]).all()
+    assert (zones["established"] == expected["established"]).all()
+    events = pd.read_csv(paths["events"])
+    pd.testing.assert_frame_equal(events, result.events)
+    # the same text as written with plain UTF-8, but for the three-byte mark
+    assert paths["zones"].read_text(encoding="utf-8-sig") == result.zones.to_csv(
+        index=False, lineterminator="\n"
+    )
+
+
+def test_zone_table_and_events_agree_with_the_monthly_states(result: RunResult) -> None:
+    states = result.zone_states()
+    assert len(states) == result.scenario.months * len(result.scenario.zones)
+    for row in result.zones.itertuples():
+        mine = states[states["zone"] == row.zone]
+        operating = mine.loc[mine["stage"] == "operating", "month"]
+        if row.first_operating.startswith("before"):
+            assert mine["stage"].iloc[0] == "operating"
+        elif row.first_operating:
+            assert operating.iloc[0] == row.first_operating
+        else:
+            assert operating.empty
+        assert mine["stage"].iloc[-1] == row.stage
+        assert mine["plant"].iloc[-1] == row.plant
+        changes = result.events[
+            (result.events["zone"] == row.zone) & result.events["event"].str.startswith("stage_")
+        ]
+        # every change of stage is an event, and nothing else is
+        assert len(changes) == (mine["stage"] != mine["stage"].shift()).sum() - (
+            mine["stage"].iloc[0] == result.scenario.zones[row.Index].stage
+        )
+        if row.established and not row.established.startswith("before"):
+            assert (changes["event"] == "stage_approved").any()
+    assert list(result.events["month"]) == sorted(result.events["month"])
 
 
 def test_timeseries_and_scorecard_hold_the_run(result: RunResult, tmp_path: Path) -> None:
@@ -60,6 +123,7 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
     manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
     assert set(manifest) == {
         "izsim_version",
+        "kind",
         "scenario",
         "policy",
         "seed",
@@ -69,14 +133,19 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
         "packages",
     }
     assert manifest["izsim_version"] == izsim.__version__
+    assert manifest["kind"] == "run"
     assert manifest["scenario"] == {
         "id": "tuyen_quang",
+        "name": "Tuyên Quang",
         "file": str(SCENARIO_FILE),
+        "copy": f"inputs/{SCENARIO_FILE.name}",
         "sha256": sha256(SCENARIO_FILE),
     }
     assert manifest["policy"] == {
         "id": "baseline",
+        "name": result.policy.name,
         "file": str(BASELINE_FILE),
+        "copy": f"inputs/policies/{BASELINE_FILE.name}",
         "sha256": sha256(BASELINE_FILE),
     }
     assert manifest["seed"] == 5
@@ -90,14 +159,21 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
 def test_manifest_without_a_policy_file(result: RunResult, tmp_path: Path) -> None:
     paths = write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=None)
     manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
-    assert manifest["policy"] == {"id": "baseline", "file": None, "sha256": None}
+    assert manifest["policy"] == {
+        "id": "baseline",
+        "name": result.policy.name,
+        "file": None,
+        "copy": None,
+        "sha256": None,
+    }
 
 
 def test_data_files_are_byte_identical_when_rewritten(result: RunResult, tmp_path: Path) -> None:
     first = write_run(result, tmp_path / "a", scenario_file=SCENARIO_FILE, policy_file=None)
     second = write_run(result, tmp_path / "b", scenario_file=SCENARIO_FILE, policy_file=None)
-    for key in ("timeseries", "scorecard"):
-        assert first[key].read_bytes() == second[key].read_bytes()
+    for key in first:
+        if key != "manifest":
+            assert first[key].read_bytes() == second[key].read_bytes(), key
 
 
 def test_atomic_write_moves_the_finished_file_into_place(tmp_path: Path) -> None:

@@ -84,6 +84,8 @@ def result(scenario: Scenario, baseline: Policy) -> RunResult:
         values=values,
         zones=pd.DataFrame(),
         events=pd.DataFrame(),
+        zone_stages=np.zeros((small.months, 0), dtype=np.int8),
+        zone_plants=np.zeros((small.months, 0), dtype=np.int8),
         wall_seconds=0.0,
     )
 

@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pandas as pd
 
+from izsim.calendar import month_label
 from izsim.model.model import IZModel
+from izsim.model.zone import PLANT_STATES, STAGES
 from izsim.result import RunResult
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 ZONE_COLUMNS = [
     "zone",
+    "name",
     "kind",
-    "stage",
+    "region",
     "developer",
+    "stage",
+    "established",
+    "first_operating",
+    "plant_operating",
     "area_ha",
     "leasable_ha",
     "serviced_ha",
     "leased_ha",
     "occupancy_pct",
-    "wwtp",
-    "wwtp_compliant",
-    "established_month",
+    "plant",
     "dropped",
 ]
+EVENT_COLUMNS = ["month", "zone", "event"]
 
 
 def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
@@ -37,41 +44,97 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
         seed: a non-negative integer.
 
     Returns:
-        The run's indicators by month, final zone states and events.
+        The run's indicators by month, zone states by month, final zone table and events.
     """
     began = time.perf_counter()
     model = IZModel(scenario, policy, seed)
     model.run()
-    zones = pd.DataFrame(
-        [
+    start = scenario.scenario.start
+    before = f"before {start}"
+    rows = []
+    for z in model.zones:
+        column = model.zone_stages[:, z.index]
+        plants = model.zone_plants[:, z.index]
+        if z.established_before_start:
+            established = before
+        else:
+            established = (
+                "" if z.established_month is None else month_label(z.established_month, start)
+            )
+        rows.append(
             {
                 "zone": z.key,
+                "name": z.spec.name,
                 "kind": z.kind,
-                "stage": z.stage,
+                "region": z.spec.region,
                 "developer": "none"
                 if z.developer is None
                 else ("public" if z.developer.public else "private"),
+                "stage": z.stage,
+                "established": established,
+                "first_operating": before
+                if z.spec.serviced_pct > 0
+                else _first(column == STAGES.index("operating"), start),
+                "plant_operating": before
+                if z.spec.wwtp == "operating"
+                else _first(plants >= PLANT_STATES.index("not_compliant"), start),
                 "area_ha": z.area_ha,
                 "leasable_ha": z.leasable_ha,
                 "serviced_ha": z.serviced_ha,
                 "leased_ha": z.leased_ha,
                 "occupancy_pct": 100 * z.occupancy,
-                "wwtp": z.wwtp,
-                "wwtp_compliant": z.wwtp_compliant,
-                "established_month": -1 if z.established_month is None else z.established_month,
+                "plant": z.plant_state,
                 "dropped": z.dropped,
             }
-            for z in model.zones
-        ],
-        columns=ZONE_COLUMNS,
-    )
-    events = pd.DataFrame(model.events, columns=["month", "event", "zone"])
+        )
+    zones = pd.DataFrame(rows, columns=ZONE_COLUMNS)
     return RunResult(
         scenario=scenario,
         policy=policy,
         seed=seed,
         values=model.values,
         zones=zones,
-        events=events,
+        events=_events(model),
+        zone_stages=model.zone_stages,
+        zone_plants=model.zone_plants,
         wall_seconds=time.perf_counter() - began,
+    )
+
+
+def _first(flags: np.ndarray, start: str) -> str:
+    """The month the flag is first true, or '' if never."""
+    return month_label(int(np.argmax(flags)), start) if flags.any() else ""
+
+
+def _events(model: IZModel) -> pd.DataFrame:
+    """Developers' take-ups (as the model logged them) and every change of a zone's stage or
+    plant state, read from the monthly states; in month order, zones in scenario order."""
+    start = model.scenario.scenario.start
+    found: list[tuple[int, int, int, str]] = [
+        (month, model.zone_by_id[zone].index, 0, event) for month, event, zone in model.events
+    ]
+    for zone in model.zones:
+        spec = zone.spec
+        initial_plant = (
+            spec.wwtp
+            if spec.wwtp != "operating"
+            else ("compliant" if spec.wwtp_compliant else "not_compliant")
+        )
+        for codes, names, kind, first in (
+            (model.zone_stages[:, zone.index], STAGES, "stage", STAGES.index(spec.stage)),
+            (
+                model.zone_plants[:, zone.index],
+                PLANT_STATES,
+                "plant",
+                PLANT_STATES.index(initial_plant),
+            ),
+        ):
+            previous = np.concatenate(([first], codes[:-1]))
+            for month in np.flatnonzero(codes != previous):
+                order = 1 if kind == "stage" else 2
+                found.append((int(month), zone.index, order, f"{kind}_{names[codes[month]]}"))
+    found.sort()
+    return pd.DataFrame(
+        [(month_label(m, start), model.zones[z].key, event) for m, z, _, event in found],
+        columns=EVENT_COLUMNS,
     )

@@ -64,6 +64,9 @@ def small(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"targets": [OUTPUT, KCN, SKILLS]})
 
 
+NO_ZONES = pd.DataFrame({"month": [], "zone": [], "stage": [], "plant": []})
+
+
 def outcomes_of(
     replicates: dict[str, list[int]],
     output: dict[str, list[float]],
@@ -398,7 +401,7 @@ def test_collect_reads_the_deadline_first_month_met_and_horizon(
         values[:, column["public_spending_bn_vnd"]] = np.arange(60) * scale
         values[:, column["jobs_industry"]] = 1000 + task.replicate
         values[:, column["land_leased_ha"]] = np.nan if task.replicate == 2 else 5
-        store.write_ok(task, values, months, 0.1)
+        store.write_ok(task, values, months, 0.1, NO_ZONES)
 
     outcomes = analysis.collect(store, tasks, small)
     assert outcomes.replicates == {"base": [0, 1, 2], "plus": [0, 2]}

@@ -6,6 +6,7 @@ and few replicates, so every comparison here takes a second or less (a process p
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import os
@@ -124,7 +125,11 @@ def short_copy(folder: Path) -> Path:
 
 def outputs(folder: Path) -> dict[str, bytes]:
     """The files that must not depend on interruptions or workers: tables and run data."""
-    files = [folder / f"{name}.csv" for name in TABLES] + sorted(folder.glob("runs/*/*.parquet"))
+    files = (
+        [folder / f"{name}.csv" for name in TABLES]
+        + [folder / "runs.parquet", folder / "zone_states.parquet"]
+        + sorted(folder.glob("runs/*/*.parquet"))
+    )
     return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
@@ -176,21 +181,70 @@ def test_writes_every_file_with_its_columns(reference: CompareResult) -> None:
         "config.json",
         "manifest.json",
         "runs",
+        "runs.parquet",
+        "zone_states.parquet",
+        "inputs",
         *(f"{name}.csv" for name in TABLES),
     }
     for name in TABLES:
+        assert (out / f"{name}.csv").read_bytes().startswith(codecs.BOM_UTF8), name
         frame = pd.read_csv(out / f"{name}.csv")
         assert list(frame.columns) == COLUMNS[name], name
         assert list(getattr(reference, name).columns) == COLUMNS[name], name
     for policy in POLICIES:
         names = sorted(p.name for p in (out / "runs" / policy).iterdir())
         assert names == sorted(
-            f"r{r:04d}.{ext}" for r in range(REPLICATES) for ext in ("json", "parquet")
+            f"r{r:04d}.{ext}"
+            for r in range(REPLICATES)
+            for ext in ("json", "parquet", "zones.parquet")
         )
+    inputs = out / "inputs"
+    assert sorted(p.name for p in (inputs / "policies").iterdir()) == sorted(
+        f"{p}.yaml" for p in POLICIES
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (out / manifest["scenario"]["copy"]).read_bytes() == Path(
+        manifest["scenario"]["file"]
+    ).read_bytes()
     data = pq.read_table(out / "runs" / "balanced" / "r0002.parquet").to_pandas()
     assert list(data.columns) == ["month", *INDICATOR_IDS]
     assert len(data) == 60 and data["month"].iloc[0] == "2021-01"
     assert data["month"].iloc[-1] == "2025-12"
+
+
+def test_runs_parquet_equals_the_per_run_files(reference: CompareResult) -> None:
+    out = reference.out
+    tidy = pd.read_parquet(out / "runs.parquet")
+    assert list(tidy.columns) == ["policy", "replicate", "seed", "month", "indicator", "value"]
+    assert len(tidy) == len(POLICIES) * REPLICATES * 60 * len(INDICATOR_IDS)
+    records = {}
+    for policy in POLICIES:
+        for replicate in range(REPLICATES):
+            path = out / "runs" / policy / f"r{replicate:04d}"
+            wide = pq.read_table(path.with_suffix(".parquet")).to_pandas()
+            record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            records[policy, replicate] = record["seed"]
+            mine = tidy[(tidy["policy"] == policy) & (tidy["replicate"] == replicate)]
+            assert (mine["seed"] == record["seed"]).all()
+            back = mine.pivot(index="month", columns="indicator", values="value")
+            back = back[list(INDICATOR_IDS)].reset_index()
+            back.columns.name = None
+            pd.testing.assert_frame_equal(back, wide, check_dtype=False)
+    states = pd.read_parquet(out / "zone_states.parquet")
+    assert list(states.columns) == [
+        "policy",
+        "replicate",
+        "seed",
+        "month",
+        "zone",
+        "stage",
+        "plant",
+    ]
+    one = pd.read_parquet(out / "runs" / "balanced" / "r0002.zones.parquet")
+    mine = states[(states["policy"] == "balanced") & (states["replicate"] == 2)]
+    pd.testing.assert_frame_equal(
+        mine[["month", "zone", "stage", "plant"]].reset_index(drop=True), one
+    )
 
 
 def test_scorecard_has_every_target_and_wilson_probabilities(
@@ -364,7 +418,7 @@ def test_an_interrupted_comparison_resumes_where_it_stopped(
         compare(short_file, POLICIES, **args, on_done=first)
     assert first.seen == tasks[:k]
     assert stored_runs(out) == {(t.policy, t.name) for t in tasks[:k]}
-    assert len(list(out.glob("runs/*/*"))) == 2 * k  # no trace of the runs not made
+    assert len(list(out.glob("runs/*/*"))) == 3 * k  # no trace of the runs not made
     assert not list(out.glob("*.csv")) and not (out / "manifest.json").exists()
 
     second = Interrupt(out)

@@ -24,7 +24,7 @@ from izsim.experiments.budget import MAX_FACTOR, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
-from izsim.outputs import atomic_write
+from izsim.outputs import atomic_write, copy_inputs, write_csv
 from izsim.scenario.load import file_sha256, load_policy, load_scenario, resolve_policy
 from izsim.scenario.policy import Policy
 
@@ -167,13 +167,25 @@ def compare(
             scale_factors=scale,
         )
         for name in TABLES:
-            frame: pd.DataFrame = getattr(result, name)
-            atomic_write(
-                out / f"{name}.csv",
-                lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"),
-            )
+            write_csv(out / f"{name}.csv", getattr(result, name))
+        store.write_combined(tasks)
+        copies = copy_inputs(out, scenario_file, [files[n] for n in policies])
         manifest = {
+            "kind": "compare",
             "config": config,
+            "scenario": {
+                "name": scenario.scenario.name,
+                "file": str(scenario_file),
+                "copy": copies[str(scenario_file)],
+            },
+            "policies": {
+                loaded[n].id: {
+                    "name": loaded[n].name,
+                    "file": str(files[n]),
+                    "copy": copies[str(files[n])],
+                }
+                for n in policies
+            },
             "runs": [
                 {**store.record(t)} for t in sorted(tasks, key=lambda t: (t.policy, t.replicate))
             ],

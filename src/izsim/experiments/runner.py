@@ -87,7 +87,7 @@ def run_one(
         return "failed"
     start = scenario.scenario.start
     months = [month_label(i, start) for i in range(result.values.shape[0])]
-    store.write_ok(task, result.values, months, time.perf_counter() - began)
+    store.write_ok(task, result.values, months, time.perf_counter() - began, result.zone_states())
     return "ok"
 
 

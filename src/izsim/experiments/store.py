@@ -3,14 +3,18 @@
 ```
 DIR/
   config.json            what was asked (scenario and policies with their hashes, seed, R)
-  runs/<policy>/r0007.parquet   one run's indicators, months × indicators
-  runs/<policy>/r0007.json      its seed, status, wall time, and the error if it failed
+  runs/<policy>/r0007.parquet        one run's indicators, months × indicators
+  runs/<policy>/r0007.zones.parquet  its zones' stage and plant state by month
+  runs/<policy>/r0007.json           its seed, status, wall time, and the error if it failed
+  runs.parquet  zone_states.parquet  every run in one tidy table each, written at the end
+  inputs/                the scenario and policy files, copied
   manifest.json          every run's record, written at the end
   scorecard.csv  comparison.csv  cost_effectiveness.csv  convergence.csv
 ```
 
 Every file is written to a temporary name and renamed, so an interrupted command leaves only
-whole files. A run counts as done when its ``.json`` says ``ok`` and its ``.parquet`` exists.
+whole files. A run counts as done when its ``.json`` says ``ok`` and both its ``.parquet`` files
+exist (the record is written last).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
@@ -29,7 +34,9 @@ from filelock import FileLock, Timeout
 from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
-from izsim.outputs import atomic_write
+from izsim.outputs import atomic_write, write_parquet
+
+RUN_COLUMNS = ["policy", "replicate", "seed"]
 
 LOCK_NAME = ".izsim.lock"
 
@@ -114,23 +121,40 @@ class ResultStore:
         folder = self.runs / task.policy
         return folder / f"{task.name}.parquet", folder / f"{task.name}.json"
 
+    def zones_path(self, task: RunTask) -> Path:
+        """The file of the run's zone states by month."""
+        return self.runs / task.policy / f"{task.name}.zones.parquet"
+
     def done(self, task: RunTask) -> bool:
         """The run finished successfully before (it will not be run again)."""
-        return self._paths(task)[0].exists() and self.record(task).get("status") == "ok"
+        return (
+            self._paths(task)[0].exists()
+            and self.zones_path(task).exists()
+            and self.record(task).get("status") == "ok"
+        )
 
     def record(self, task: RunTask) -> dict[str, Any]:
         """The run's record, or an empty one."""
         path = self._paths(task)[1]
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
-    def write_ok(self, task: RunTask, values: np.ndarray, months: list[str], wall: float) -> None:
-        """Store a finished run: its values first, then the record that marks it done."""
+    def write_ok(
+        self,
+        task: RunTask,
+        values: np.ndarray,
+        months: list[str],
+        wall: float,
+        zone_states: pd.DataFrame,
+    ) -> None:
+        """Store a finished run: its values and zone states first, then the record that marks
+        it done."""
         data = self._paths(task)[0]
         data.parent.mkdir(parents=True, exist_ok=True)
         columns = {"month": pa.array(months)}
         columns.update({name: pa.array(values[:, i]) for i, name in enumerate(INDICATOR_IDS)})
         table = pa.table(columns)
         atomic_write(data, lambda p: pq.write_table(table, p, compression="zstd"))
+        write_parquet(self.zones_path(task), zone_states)
         self._write_record(task, "ok", wall, None)
 
     def write_failed(self, task: RunTask, error: str, wall: float) -> None:
@@ -154,3 +178,48 @@ class ResultStore:
         """Some indicators of a finished run, as arrays by month (only these columns are read)."""
         table = pq.read_table(self._paths(task)[0], columns=names)
         return {name: table.column(name).to_numpy() for name in names}
+
+    def write_combined(self, tasks: list[RunTask]) -> None:
+        """Write ``runs.parquet`` (policy, replicate, seed, month, indicator, value) and
+        ``zone_states.parquet`` (policy, replicate, seed, month, zone, stage, plant): every
+        finished run in design order, one tidy table each, for ``pandas.read_parquet``."""
+        done = [t for t in sorted(tasks, key=lambda t: (t.policy, t.replicate)) if self.done(t)]
+        write_parquet(self.root / "runs.parquet", self._tidy_runs(done))
+        states = [self._with_run(pd.read_parquet(self.zones_path(t)), t) for t in done]
+        frame = (
+            pd.concat(states, ignore_index=True)
+            if states
+            else pd.DataFrame(columns=[*RUN_COLUMNS, "month", "zone", "stage", "plant"])
+        )
+        write_parquet(self.root / "zone_states.parquet", frame)
+
+    def _tidy_runs(self, done: list[RunTask]) -> pd.DataFrame:
+        blocks, months, keys = [], None, []
+        for task in done:
+            table = pq.read_table(self._paths(task)[0])
+            months = table.column("month").to_pylist()
+            blocks.append(np.column_stack([table.column(n).to_numpy() for n in INDICATOR_IDS]))
+            keys.append(task)
+        n_ind = len(INDICATOR_IDS)
+        n_months = len(months or [])
+        per_run = n_months * n_ind
+        values = np.concatenate([b.reshape(-1) for b in blocks]) if blocks else np.array([])
+        return pd.DataFrame(
+            {
+                "policy": np.repeat(np.array([t.policy for t in keys], dtype=object), per_run),
+                "replicate": np.repeat(
+                    np.array([t.replicate for t in keys], dtype=np.int64), per_run
+                ),
+                "seed": np.repeat(np.array([t.seed for t in keys], dtype=np.int64), per_run),
+                "month": np.tile(np.repeat(np.array(months or [], dtype=object), n_ind), len(keys)),
+                "indicator": np.tile(np.array(INDICATOR_IDS, dtype=object), n_months * len(keys)),
+                "value": values.astype(float),
+            }
+        )
+
+    @staticmethod
+    def _with_run(frame: pd.DataFrame, task: RunTask) -> pd.DataFrame:
+        frame.insert(0, "seed", task.seed)
+        frame.insert(0, "replicate", task.replicate)
+        frame.insert(0, "policy", task.policy)
+        return frame

@@ -23,7 +23,7 @@ from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
 from izsim.model.investor import Investor
 from izsim.model.streams import Streams
-from izsim.model.zone import Zone
+from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
@@ -80,6 +80,10 @@ class IZModel(mesa.Model):
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
         self.values = np.full((self.months, len(INDICATOR_IDS)), np.nan)
+        # Each zone's stage and plant state at the end of every month (codes: index in
+        # zone.STAGES and zone.PLANT_STATES): what zone timelines and event lists are made of.
+        self.zone_stages = np.zeros((self.months, len(self.zones)), dtype=np.int8)
+        self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
         self._start_existing_developers()
         self.env.process(self._clock())
@@ -390,6 +394,9 @@ class IZModel(mesa.Model):
         row[col["projects_revoked"]] = self.agencies.projects_revoked
         row[col["prospects"]] = self.prospects_this_month
         row[col["tenants_located"]] = self.tenants_located
+        for zone in self.zones:
+            self.zone_stages[month, zone.index] = STAGES.index(zone.stage)
+            self.zone_plants[month, zone.index] = PLANT_STATES.index(zone.plant_state)
 
     def _zone_indicators(self) -> dict[str, float]:
         out: dict[str, float] = {}

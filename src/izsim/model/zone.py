@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from izsim.scenario.schema import Zone as ZoneSpec
 
 STAGES = ("planned", "approved", "clearing", "building", "operating")
+PLANT_STATES = ("none", "building", "not_compliant", "compliant")
+"""States of a zone's central wastewater plant (hệ thống xử lý nước thải tập trung): none,
+being built, operating but not meeting the standard, operating and meeting it."""
 
 
 class Zone(mesa.Agent):
@@ -92,6 +95,13 @@ class Zone(mesa.Agent):
     def wwtp_ok(self) -> bool:
         """Its central wastewater plant operates and meets the standard."""
         return self.wwtp == "operating" and self.wwtp_compliant
+
+    @property
+    def plant_state(self) -> str:
+        """The plant's state, one of :data:`PLANT_STATES`."""
+        if self.wwtp != "operating":
+            return self.wwtp
+        return "compliant" if self.wwtp_compliant else "not_compliant"
 
     def reserve(self, hectares: float) -> None:
         """Hold land for a prospect whose dossier is being processed."""
