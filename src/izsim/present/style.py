@@ -1,0 +1,131 @@
+"""One look for every figure: a colour-blind-safe palette, a type scale readable when projected,
+and marks that still tell series apart when printed in grey.
+
+Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot), so drawing never
+touches global state and works without a display.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ParamSpec
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from izsim.present.language import Lang, number
+
+# Okabe & Ito's colour-blind-safe palette; the first colour, near black, is the reference policy.
+PALETTE = (
+    "#000000",  # black
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow (last: too light for lines)
+)
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+HATCHES = ("", "//", "\\\\", "xx", "..", "--", "++")
+TARGET_COLOUR = "#D55E00"
+OBSERVED_COLOUR = "#000000"
+SEQUENTIAL = "cividis"  # perceptually uniform, colour-blind-safe, monotone in grey
+DPI = 200
+WIDTH, HEIGHT = 11.0, 6.2  # inches: 2200 × 1240 px at 200 dpi, a 16:9-ish slide
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib and has every Vietnamese diacritic
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 11,
+    "legend.frameon": False,
+    "figure.titlesize": 17,
+    "figure.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "lines.linewidth": 2.2,
+    "svg.fonttype": "path",  # text as outlines: the SVG needs no font on the reader's machine
+    "svg.hashsalt": "izsim",  # the same figure gives the same SVG bytes
+    "pdf.fonttype": 42,
+}
+
+P = ParamSpec("P")
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """Apply izsim's style within the block (figures read some settings only when drawn)."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def figure_function(draw: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Decorate a function that builds a figure so that it builds it in izsim's style."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with styled():
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+def new_figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
+    """A blank figure of izsim's size with a constrained layout."""
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def policy_style(position: int) -> dict[str, object]:
+    """Colour, line style and marker of the policy at ``position`` (0 = the reference)."""
+    i = position % (len(PALETTE) - 1)
+    return {
+        "color": PALETTE[i],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
+
+
+def number_axis(axis: object, lang: Lang, decimals: int | None = None) -> None:
+    """Format an axis' tick labels with ``lang``'s thousands and decimal marks."""
+    axis.set_major_formatter(  # type: ignore[attr-defined]
+        FuncFormatter(lambda value, _pos: number(value, lang, decimals))
+    )
+
+
+def year_axis(ax: Axes) -> None:
+    """Ticks on whole years of a time axis measured in decimal years."""
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
+
+
+def add_source(fig: Figure, text: str) -> None:
+    """The source line at the foot of a figure: what was run and where the numbers come from."""
+    fig.get_layout_engine().set(h_pad=0.12)  # type: ignore[union-attr]
+    fig.text(0.005, 0.003, text, fontsize=9, color="#444444", ha="left", va="bottom", wrap=True)
+
+
+def save(fig: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` (200 dpi) and ``stem.svg``; returns the paths."""
+    paths = []
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    with styled():
+        for fmt in formats:
+            path = stem.with_suffix(f".{fmt}")
+            metadata = {"Software": None} if fmt == "png" else {"Date": None}
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=metadata)
+            paths.append(path)
+    return paths
