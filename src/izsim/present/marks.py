@@ -1,0 +1,137 @@
+"""Marks that many figures share: the plan's target and deadline, observed values, the source
+line, and a target described in words."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from izsim.indicators import CATALOGUE
+from izsim.present.language import (
+    Lang,
+    indicator_label,
+    month_text,
+    number,
+    policy_label,
+    unit_label,
+    word,
+)
+from izsim.present.observed import Observation
+from izsim.present.results import Results
+from izsim.present.style import OBSERVED_COLOUR, TARGET_COLOUR, add_source
+from izsim.scenario.schema import Target
+
+COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def decimal_year(month: str) -> float:
+    """The end of ``month`` as a decimal year (2025-12 -> 2026.0), as :meth:`Results.years`."""
+    year, mon = (int(x) for x in month.split("-"))
+    return year + mon / 12
+
+
+def target_value_text(target: Target, lang: Lang) -> str:
+    """``> 27,700`` or ``16.5–17.5`` in the reader's number format."""
+    if target.comparator == "between":
+        low, high = target.value  # type: ignore[misc]
+        return f"{number(low, lang)}–{number(high, lang)}"
+    return f"{COMPARATOR_TEXT[target.comparator]} {number(float(target.value), lang)}"  # type: ignore[arg-type]
+
+
+def target_unit(target: Target, lang: Lang) -> str:
+    """The unit the target is stated in (growth targets are in %/yr)."""
+    unit = "%/yr" if target.growth_since else CATALOGUE[target.indicator].unit
+    return unit_label(unit, lang)
+
+
+def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
+    """A target in words: indicator, comparator, value, unit and deadline.
+
+    ``short`` leaves out the unit, for tight axis labels.
+    """
+    if target.not_modelled is not None:
+        name = target.indicator
+    else:
+        name = indicator_label(target.indicator, lang)
+    if target.growth_since:
+        since = month_text(target.growth_since, lang)
+        name += f" ({'từ' if lang == 'vi' else 'since'} {since})"
+    unit = "" if short else f" {target_unit(target, lang)}"
+    deadline = target.deadline[:4] if short else month_text(target.deadline, lang)
+    return f"{name} {target_value_text(target, lang)}{unit}, {word('by', lang)} {deadline}"
+
+
+def draw_target(ax: Axes, target: Target, lang: Lang, *, label: bool = True) -> None:
+    """The target's value (a dashed line, or a band for 'between') and its deadline (a dotted
+    vertical line), in the target colour, with a legend entry."""
+    when = month_text(target.deadline, lang)
+    text = f"{word('target', lang)}: {target_value_text(target, lang)} ({when})"
+    if target.comparator == "between":
+        low, high = target.value  # type: ignore[misc]
+        ax.axhspan(low, high, color=TARGET_COLOUR, alpha=0.15, label=text if label else None)
+    else:
+        ax.axhline(
+            float(target.value),  # type: ignore[arg-type]
+            color=TARGET_COLOUR,
+            linestyle="--",
+            linewidth=1.8,
+            label=text if label else None,
+        )
+    ax.axvline(decimal_year(target.deadline), color=TARGET_COLOUR, linestyle=":", linewidth=1.5)
+
+
+def draw_observations(ax: Axes, observations: list[Observation], lang: Lang) -> None:
+    """Observed values as points: filled for the province's own figures, hollow for national
+    patterns; an undated figure gets a horizontal bar over its span."""
+    for scope, face in (("province", OBSERVED_COLOUR), ("national", "white")):
+        mine = [o for o in observations if o.scope == scope]
+        if not mine:
+            continue
+        key = "observed_province" if scope == "province" else "observed_national"
+        for i, obs in enumerate(mine):
+            xerr = None
+            if obs.span is not None:
+                xerr = [[obs.year - obs.span[0]], [obs.span[1] - obs.year]]
+            ax.errorbar(
+                [obs.year],
+                [obs.value],
+                xerr=xerr,
+                fmt="D" if scope == "province" else "o",
+                markersize=8,
+                markerfacecolor=face,
+                markeredgecolor=OBSERVED_COLOUR,
+                markeredgewidth=1.6,
+                ecolor=OBSERVED_COLOUR,
+                capsize=4,
+                linestyle="none",
+                zorder=5,
+                label=word(key, lang) if i == 0 else None,
+            )
+
+
+def source_line(results: Results, lang: Lang, extra: str = "") -> str:
+    """``Source: izsim simulation · Scenario: Tuyên Quang · Policies: … · 20 replicates,
+    seed 1``."""
+    info = results.provenance()
+    names = ", ".join(policy_label(p, lang, results.policy_names.get(p)) for p in results.policies)
+    label = word("policies" if results.kind == "compare" else "policy", lang)
+    runs = (
+        f"{info['replicates']} {word('replicates', lang)}, {word('seed', lang)} {info['seed']}"
+        if results.kind == "compare"
+        else f"{word('one_run', lang)}, {word('seed', lang)} {info['seed']}"
+    )
+    parts = [
+        f"{word('source', lang)}: {word('made_by', lang)}",
+        f"{word('scenario', lang)}: {info['scenario']}",
+        f"{label}: {names}",
+        runs,
+    ]
+    if extra:
+        parts.append(extra)
+    return " · ".join(parts)
+
+
+def finish(fig: Figure, results: Results, lang: Lang, extra: str = "") -> Figure:
+    """Add the source line at the foot of ``fig`` and return it."""
+    add_source(fig, source_line(results, lang, extra))
+    return fig
