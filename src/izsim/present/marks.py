@@ -44,20 +44,31 @@ def target_unit(target: Target, lang: Lang) -> str:
     return unit_label(unit, lang)
 
 
+def unit_suffix(target: Target, lang: Lang) -> str:
+    """`` <unit>`` to write after a value of the target; nothing after a count ("3 KCN")."""
+    if not target.growth_since and CATALOGUE[target.indicator].unit == "count":
+        return ""
+    return f" {target_unit(target, lang)}"
+
+
 def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
     """A target in words: indicator, comparator, value, unit and deadline.
 
     ``short`` leaves out the unit, for tight axis labels.
     """
+    deadline = target.deadline[:4] if short else month_text(target.deadline, lang)
     if target.not_modelled is not None:
-        name = target.indicator
-    else:
-        name = indicator_label(target.indicator, lang)
+        # the model has no label or unit for it: in Vietnamese, the plan's own words
+        if lang == "vi":
+            return f"{target.source.quote}, {word('by', lang)} {deadline}"
+        return (
+            f"{target.indicator} {target_value_text(target, lang)}, {word('by', lang)} {deadline}"
+        )
+    name = indicator_label(target.indicator, lang)
     if target.growth_since:
         since = month_text(target.growth_since, lang)
         name += f" ({'từ' if lang == 'vi' else 'since'} {since})"
-    unit = "" if short else f" {target_unit(target, lang)}"
-    deadline = target.deadline[:4] if short else month_text(target.deadline, lang)
+    unit = "" if short else unit_suffix(target, lang)
     return f"{name} {target_value_text(target, lang)}{unit}, {word('by', lang)} {deadline}"
 
 

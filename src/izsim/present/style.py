@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ParamSpec
@@ -112,10 +113,33 @@ def year_axis(ax: Axes) -> None:
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
 
 
+SOURCE_SIZE = 9  # points
+
+
 def add_source(fig: Figure, text: str) -> None:
-    """The source line at the foot of a figure: what was run and where the numbers come from."""
-    fig.get_layout_engine().set(h_pad=0.12)  # type: ignore[union-attr]
-    fig.text(0.005, 0.003, text, fontsize=9, color="#444444", ha="left", va="bottom", wrap=True)
+    """The source line at the foot of a figure: what was run and where the numbers come from.
+
+    The text is wrapped to the figure's width and the layout keeps that strip free, so the
+    line never runs into an axis label.
+    """
+    width_in, height_in = fig.get_size_inches()
+    # DejaVu Sans averages about 0.55 em a character
+    chars = max(40, int(width_in * 72 / (SOURCE_SIZE * 0.56)))
+    lines = textwrap.wrap(text, chars) or [""]
+    strip = (len(lines) * SOURCE_SIZE * 1.3 + 6) / (height_in * 72)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, strip, 1, 1 - strip))  # left, bottom, width, height
+    fig.text(
+        0.005,
+        0.004,
+        "\n".join(lines),
+        fontsize=SOURCE_SIZE,
+        color="#444444",
+        ha="left",
+        va="bottom",
+        linespacing=1.3,
+    )
 
 
 def save(fig: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

@@ -1,0 +1,365 @@
+"""Fan charts: how an indicator unfolds over the replicates of a policy, against the plan.
+
+A fan shows the median month by month, the band holding the middle half of the runs (25–75 %)
+and the band holding nine runs in ten (5–95 %). The plan's target and deadline are drawn in,
+and observed values (the province's own figures and national patterns) are shown beside the
+simulation, with the axis reaching back to the earliest of them so history and simulation read
+together. A single run is drawn as one line without bands.
+
+The helpers here (quantiles that tolerate months without a value, which targets an indicator's
+level answers to, the history strip before the start, notes on observed values) are shared by
+the other time-series figures: :mod:`izsim.present.zone_kinds` and :mod:`izsim.present.panel`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from izsim.indicators import CATALOGUE
+from izsim.present import observed
+from izsim.present.language import Lang, indicator_label, month_text, policy_label, unit_label, word
+from izsim.present.marks import draw_observations, draw_target, finish
+from izsim.present.observed import Observation
+from izsim.present.results import Results
+from izsim.present.style import (
+    HATCHES,
+    figure_function,
+    new_figure,
+    number_axis,
+    policy_style,
+    year_axis,
+)
+from izsim.scenario.schema import Target
+
+FAN_INDICATORS: tuple[str, ...] = (
+    "industrial_output_bn_vnd",
+    "occupancy_rate",
+    "wwtp_compliance_kcn",
+    "jobs_industry",
+    "industry_share_grdp",
+)
+"""The five indicators the report draws as fans. Wastewater compliance is drawn for KCN, where
+the plans set most targets; :func:`izsim.present.zone_kinds.by_zone_kind` shows KCN and CCN
+side by side."""
+
+LEGEND_ROW = 60  # height of the plots against the legend's row, which the legend hangs from
+HISTORY_COLOUR = "#EFEFEF"
+START_COLOUR = "#777777"
+_SHARE_PREFIXES = ("occupancy_rate", "wwtp_compliance")
+# Notes of observed values (observed.py) and the label that says them in both languages.
+_NOTE_KEYS = {
+    "has a central plant; compliance not reported": "obs_note_plant",
+    "price basis not stated": "obs_note_price",
+}
+_UNDATED_NOTE = "undated list"
+
+
+@dataclass(frozen=True)
+class Fan:
+    """Quantiles of an indicator over runs, month by month (NaN where no run has a value).
+
+    Attributes:
+        median: the 50 % quantile.
+        low50, high50: the 25 % and 75 % quantiles.
+        low90, high90: the 5 % and 95 % quantiles.
+        runs: how many runs the quantiles are taken over.
+    """
+
+    median: np.ndarray
+    low50: np.ndarray
+    high50: np.ndarray
+    low90: np.ndarray
+    high90: np.ndarray
+    runs: int
+
+
+def fan(series: np.ndarray) -> Fan:
+    """Quantiles over the runs (first axis) of a runs × months array, ignoring NaN months."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN months stay NaN
+        q = np.nanquantile(series, [0.05, 0.25, 0.75, 0.95], axis=0)
+        median = np.nanmedian(series, axis=0)
+    return Fan(median, q[1], q[2], q[0], q[3], series.shape[0])
+
+
+def level_targets(results: Results, indicator: str) -> list[Target]:
+    """The modelled targets on ``indicator``'s level (growth targets measure something else)."""
+    return [
+        t for t in results.modelled_targets() if t.indicator == indicator and t.growth_since is None
+    ]
+
+
+def is_share_of_zones(indicator: str) -> bool:
+    """Occupancy and compliance: percentages that run from 0 to 100."""
+    return indicator.startswith(_SHARE_PREFIXES)
+
+
+def start_year(results: Results) -> float:
+    """The beginning of the first simulated month as a decimal year."""
+    return float(results.years()[0]) - 1 / 12
+
+
+def time_limits(results: Results, observations: Sequence[Observation]) -> tuple[float, float]:
+    """The x-axis range: the simulated period, reaching back to the earliest observation."""
+    first = start_year(results)
+    earliest = min(
+        [first] + [o.span[0] if o.span else o.year for o in observations],
+    )
+    left = first if earliest >= first else np.floor(earliest) - 0.25
+    return float(left), float(results.years()[-1]) + 0.15
+
+
+def mark_history(ax: Axes, results: Results, lang: Lang, left: float) -> None:
+    """Shade the years before the simulation starts and mark the start with a thin line."""
+    first = start_year(results)
+    if left >= first:
+        return
+    ax.axvspan(left, first, color=HISTORY_COLOUR, zorder=0, linewidth=0)
+    ax.axvline(
+        first,
+        color=START_COLOUR,
+        linewidth=1.2,
+        zorder=1,
+        label=word("sim_start", lang, month=month_text(results.months[0], lang)),
+    )
+
+
+def observation_notes(observations: Sequence[Observation], lang: Lang) -> list[str]:
+    """What the drawn observed values measure differently from the indicator, in words."""
+    notes: list[str] = []
+    for obs in observations:
+        if not obs.note:
+            continue
+        key = _NOTE_KEYS.get(obs.note)
+        if key is None and _UNDATED_NOTE in obs.note:
+            key = "obs_note_undated"
+        text = word(key, lang) if key else obs.note
+        if text not in notes:
+            notes.append(text)
+    return notes
+
+
+def draw_fan(
+    ax: Axes,
+    x: np.ndarray,
+    quantiles: Fan,
+    *,
+    colour: str,
+    linestyle: object = "-",
+    marker: str | None = None,
+    hatch: str = "",
+    strong: bool = True,
+    gid: str = "",
+    label: str | None = None,
+) -> Line2D:
+    """Draw a fan: the 90 % band, the 50 % band on it, and the median line on top.
+
+    Args:
+        ax: the axes.
+        x: decimal years of the months.
+        quantiles: the fan to draw; with one run only the line is drawn.
+        colour: the colour of line and bands.
+        linestyle: the median's line style.
+        marker: a marker drawn once a year on the median (tells lines apart in grey).
+        hatch: hatching of the 50 % band (tells overlapping bands apart in grey).
+        strong: bands of a fan drawn alone (else lighter, for several fans on one axes).
+        gid: suffix of the artists' ids (``median:``, ``band50:``, ``band90:`` + gid).
+        label: the median's legend entry.
+
+    Returns:
+        The median line.
+    """
+    if quantiles.runs > 1:
+        alpha90, alpha50 = (0.14, 0.28) if strong else (0.07, 0.16)
+        ax.fill_between(
+            x,
+            quantiles.low90,
+            quantiles.high90,
+            color=colour,
+            alpha=alpha90,
+            linewidth=0,
+            gid=f"band90:{gid}",
+        )
+        ax.fill_between(
+            x,
+            quantiles.low50,
+            quantiles.high50,
+            facecolor=colour,
+            edgecolor=colour if hatch else "none",
+            hatch=hatch or None,
+            alpha=alpha50,
+            linewidth=0,
+            gid=f"band50:{gid}",
+        )
+    (line,) = ax.plot(
+        x,
+        quantiles.median,
+        color=colour,
+        linestyle=linestyle,
+        marker=marker,
+        markevery=(11, 12),
+        markersize=7,
+        zorder=3,
+        gid=f"median:{gid}",
+        label=label,
+    )
+    return line
+
+
+def band_handles(lang: Lang, colour: str = "#000000", *, strong: bool = True) -> list[Patch]:
+    """Legend entries explaining the 50 % and 90 % bands."""
+    alpha90, alpha50 = (0.14, 0.28) if strong else (0.07, 0.16)
+    # the 50 % band lies on the 90 % band: its legend swatch shows both layers
+    both = 1 - (1 - alpha90) * (1 - alpha50)
+    return [
+        Patch(facecolor=colour, alpha=both, linewidth=0, label=word("band_50", lang)),
+        Patch(facecolor=colour, alpha=alpha90, linewidth=0, label=word("band_90", lang)),
+    ]
+
+
+def share_limits(ax: Axes) -> None:
+    """0–100 % with a little room above 100 for a target drawn there."""
+    ax.set_ylim(-2, 106)
+
+
+@figure_function
+def fan_chart(
+    results: Results,
+    indicator: str,
+    *,
+    lang: Lang = "en",
+    policies: Sequence[str] | None = None,
+) -> Figure:
+    """A fan chart of ``indicator`` over the replicates of one or more policies.
+
+    Args:
+        results: saved results of a comparison or a single run.
+        indicator: a catalogue id.
+        lang: ``en`` or ``vi``.
+        policies: the policies to draw, in this order, each in its colour (the reference
+            keeps black); by default the reference alone. Several fans on one axes get lighter
+            bands, the 50 % band hatched.
+
+    Returns:
+        The figure: median, 50 % and 90 % bands, the plan's targets on the indicator's level
+        with their deadlines, and observed values (before the start on a shaded strip).
+
+    Raises:
+        KeyError: ``indicator`` is not in the catalogue.
+        ValueError: a policy is not in ``results``.
+    """
+    if indicator not in CATALOGUE:
+        raise KeyError(f"'{indicator}' is not in the indicator catalogue")
+    chosen = list(policies) if policies else [results.reference]
+    unknown = [p for p in chosen if p not in results.values]
+    if unknown:
+        raise ValueError(f"no results for policies {unknown}; have {results.policies}")
+    several = len(chosen) > 1
+    runs = min(results.series(indicator, p).shape[0] for p in chosen)
+    names = {p: policy_label(p, lang, results.policy_names.get(p)) for p in chosen}
+
+    fig = new_figure()
+    grid = fig.add_gridspec(2, 1, height_ratios=[LEGEND_ROW, 1])
+    ax = fig.add_subplot(grid[0])
+    x = results.years()
+    lines: list[Line2D] = []
+    for policy in chosen:
+        position = results.policies.index(policy)
+        style = policy_style(position)
+        if several:
+            label = word("policy_median", lang, policy=names[policy])
+        else:
+            label = word("median" if runs > 1 else "simulated", lang)
+        lines.append(
+            draw_fan(
+                ax,
+                x,
+                fan(results.series(indicator, policy)),
+                colour=str(style["color"]),
+                linestyle=style["linestyle"],
+                marker=str(style["marker"]) if several else None,
+                hatch=HATCHES[position % len(HATCHES)] if several else "",
+                strong=not several,
+                gid=policy,
+                label=label,
+            )
+        )
+    for target in level_targets(results, indicator):
+        draw_target(ax, target, lang)
+    seen = observed.for_indicator(results.scenario.scenario.id, indicator)
+    draw_observations(ax, seen, lang)
+    left, right = time_limits(results, seen)
+    mark_history(ax, results, lang, left)
+    ax.set_xlim(left, right)
+    if is_share_of_zones(indicator):
+        share_limits(ax)
+
+    label = indicator_label(indicator, lang)
+    fig.suptitle(word("fan_title" if runs > 1 else "fan_run_title", lang, label=label))
+    if several:
+        subtitle = word("fan_subtitle_many", lang, n=runs)
+    elif runs > 1:
+        subtitle = word("fan_subtitle", lang, policy=names[chosen[0]], n=runs)
+    else:
+        subtitle = f"{names[chosen[0]]} · {word('one_run', lang)}"
+    ax.set_title(subtitle, loc="left", fontsize=12, fontweight="normal")
+    ax.set_xlabel(word("year", lang))
+    ax.set_ylabel(unit_label(CATALOGUE[indicator].unit, lang))
+    number_axis(ax.yaxis, lang)
+    year_axis(ax)
+    legend(
+        fig.add_subplot(grid[1]),
+        [ax],
+        lines,
+        lang,
+        bands=runs > 1,
+        colour=lines[0].get_color(),
+        strong=not several,
+    )
+    return finish(fig, results, lang, extra=" · ".join(observation_notes(seen, lang)))
+
+
+def legend(
+    where: Axes,
+    axes: Sequence[Axes],
+    lines: Sequence[Line2D],
+    lang: Lang,
+    *,
+    bands: bool,
+    colour: str = "#000000",
+    strong: bool = True,
+    ncols: int = 3,
+) -> None:
+    """One legend for a figure in the thin axes ``where`` below the plots: the lines, what the
+    bands hold, then the targets, observed values and start of the simulation found on
+    ``axes`` (each entry once).
+
+    ``where`` is a row of the figure's grid with a small height ratio (:data:`LEGEND_ROW`);
+    the constrained layout makes room for the legend hanging from it.
+    """
+    handles: list[object] = list(lines)
+    if bands:
+        handles += band_handles(lang, colour, strong=strong)
+    labels = [h.get_label() for h in handles]  # type: ignore[attr-defined]
+    for ax in axes:
+        for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
+            if text not in labels and handle not in lines:
+                handles.append(handle)
+                labels.append(text)
+    where.axis("off")
+    where.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=min(ncols, len(handles)),
+        borderaxespad=0,
+    )

@@ -1,0 +1,200 @@
+"""The plan's scorecard as a picture: every target of the plan against every policy package,
+coloured by the probability of meeting it by its deadline.
+
+Rows are the plan's targets in the scenario's order; targets the model cannot measure follow as
+grey hatched rows marked "not modelled", so the planner sees the whole plan and what the
+simulation leaves out. A single run shows "met" or "missed" in each cell.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Colormap, Normalize, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from izsim.present.language import Lang, percent, policy_label, word
+from izsim.present.marks import finish, target_text
+from izsim.present.results import Results
+from izsim.present.style import HEIGHT, SEQUENTIAL, WIDTH, figure_function, new_figure
+
+LABEL_WIDTH = 38
+"""Characters per line of a target's label before it wraps."""
+EXTRA_LABEL_WIDTH = 48
+"""The same for the smaller labels of targets that are not modelled."""
+POLICY_WIDTH = 15
+"""Characters per line of a policy's name over its column."""
+ROW_INCHES = 0.5
+"""Height of a row of the heatmap."""
+EXTRA_ROW = 0.7
+"""Height of a row of a target that is not modelled, in rows of the heatmap."""
+NOT_MODELLED_GREY = "#E6E6E6"
+NO_VALUE_GREY = "#BDBDBD"
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters; long words stay whole and
+    the last two words (``by 2025``, ``đến 2025``) stay together."""
+    head, _, tail = text.rpartition(" ")
+    if head:
+        text = f"{head}\N{NO-BREAK SPACE}{tail}"
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def contrast_colour(rgba: tuple[float, ...]) -> str:
+    """Black or white, whichever reads better on the colour ``rgba`` (relative luminance)."""
+    r, g, b = to_rgb(rgba)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if luminance > 0.45 else "white"
+
+
+def probability_matrix(results: Results) -> tuple[list[str], np.ndarray]:
+    """Modelled target ids and their targets × policies probabilities (NaN: no value).
+
+    The rows follow the scenario's order of modelled targets, the columns ``results.policies``.
+    """
+    targets = [t.id for t in results.modelled_targets()]
+    table = results.probabilities().pivot(index="target", columns="policy", values="probability")
+    matrix = table.reindex(index=targets, columns=results.policies).to_numpy(dtype=float)
+    return targets, matrix
+
+
+@figure_function
+def scorecard_chart(
+    results: Results, *, lang: Lang = "en", include_not_modelled: bool = True
+) -> Figure:
+    """Targets × policies heatmap of the probability of meeting each target by its deadline.
+
+    Each cell is coloured on a colour-blind-safe sequential scale (cividis, also monotone in
+    grey) and shows the probability in words; a colour bar gives the scale. For a single run
+    the cells say "met" or "missed" (or "no value" where the indicator is undefined at the
+    deadline) and there is no colour bar.
+
+    Args:
+        results: a saved run or comparison.
+        lang: ``en`` or ``vi``.
+        include_not_modelled: add the plan's targets the model cannot measure as grey hatched
+            rows marked "not modelled" (set False for a shorter slide).
+
+    Returns:
+        The figure; its first axes holds the heatmap image, whose array is the modelled targets
+        × policies probabilities (masked where there is no value).
+    """
+    single = results.kind == "run"
+    modelled = results.modelled_targets()
+    extra = [t for t in results.scenario.targets if t.not_modelled is not None]
+    if not include_not_modelled:
+        extra = []
+    _, matrix = probability_matrix(results)
+    n_mod, n_cols = len(modelled), len(results.policies)
+    # rows of targets the model cannot measure are lower: they hold no numbers
+    gap = 0.35 if modelled and extra else 0.0
+    first_extra = n_mod - 0.5 + gap + EXTRA_ROW / 2
+    bottom = first_extra + EXTRA_ROW * len(extra) - EXTRA_ROW / 2 if extra else n_mod - 0.5
+
+    width = max(WIDTH, 4.6 + 1.3 * n_cols + (0 if single else 1.0))
+    fig = new_figure(width, max(HEIGHT, 2.3 + ROW_INCHES * (bottom + 0.5)))
+    ax = fig.add_subplot()
+    cmap = _colormap()
+    norm = Normalize(0.0, 1.0)
+    image = ax.imshow(
+        np.ma.masked_invalid(matrix),
+        cmap=cmap,
+        norm=norm,
+        aspect="auto",
+        interpolation="nearest",
+        extent=(-0.5, n_cols - 0.5, n_mod - 0.5, -0.5),
+    )
+    for row in range(n_mod):
+        for col in range(n_cols):
+            value = matrix[row, col]
+            if math.isnan(value):
+                text, colour = word("no_value", lang), "black"
+            else:
+                text = _cell_text(value, single, lang)
+                colour = contrast_colour(cmap(norm(value)))
+            ax.text(col, row, text, ha="center", va="center", color=colour, fontsize=13)
+    # white lines between cells keep neighbouring colours apart in print
+    for col in range(1, n_cols):
+        ax.vlines(col - 0.5, -0.5, n_mod - 0.5, color="white", linewidth=2)
+    for row in range(1, n_mod):
+        ax.axhline(row - 0.5, color="white", linewidth=2)
+
+    if extra:
+        top = first_extra - EXTRA_ROW / 2
+        ax.add_patch(
+            Rectangle(
+                (-0.5, top),
+                n_cols,
+                bottom - top,
+                facecolor=NOT_MODELLED_GREY,
+                edgecolor="#9E9E9E",
+                hatch="//",
+                linewidth=0.8,
+            )
+        )
+        for k in range(1, len(extra)):
+            ax.axhline(top + EXTRA_ROW * k, color="white", linewidth=1.5)
+        ax.text(
+            (n_cols - 1) / 2,
+            (top + bottom) / 2,
+            word("not_modelled", lang),
+            ha="center",
+            va="center",
+            fontsize=14,
+            style="italic",
+            color="#222222",
+            bbox={"facecolor": "white", "edgecolor": "#9E9E9E", "boxstyle": "round,pad=0.4"},
+        )
+
+    positions = [*range(n_mod), *(first_extra + EXTRA_ROW * k for k in range(len(extra)))]
+    ax.set_yticks(
+        positions,
+        [wrap(target_text(t, lang, short=True), LABEL_WIDTH) for t in modelled]
+        + [wrap(target_text(t, lang, short=True), EXTRA_LABEL_WIDTH) for t in extra],
+        fontsize=12,
+    )
+    for tick in ax.get_yticklabels()[n_mod:]:
+        tick.set_color("#555555")
+        tick.set_style("italic")
+        tick.set_fontsize(10.5)
+    ax.set_ylim(bottom, -0.5)
+    ax.set_xlim(-0.5, n_cols - 0.5)
+    names = [
+        wrap(policy_label(p, lang, results.policy_names.get(p)), POLICY_WIDTH)
+        for p in results.policies
+    ]
+    ax.set_xticks(range(n_cols), names, fontsize=12)
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+    if single:
+        ax.set_title(word("scorecard_run_title", lang), loc="left", pad=14)
+    else:
+        ax.set_title(word("scorecard_title", lang), loc="left", pad=14)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, aspect=30)
+        bar.set_label(word("probability", lang))
+        bar.formatter = FuncFormatter(lambda v, _pos: percent(v, lang))
+        bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0])
+        bar.outline.set_visible(False)
+    return finish(fig, results, lang)
+
+
+def _colormap() -> Colormap:
+    cmap = colormaps[SEQUENTIAL].copy()
+    cmap.set_bad(NO_VALUE_GREY)
+    return cmap
+
+
+def _cell_text(value: float, single: bool, lang: Lang) -> str:
+    if single:
+        return word("met" if value >= 0.5 else "missed", lang)
+    return percent(value, lang)

@@ -1,0 +1,71 @@
+"""The zone timeline draws each zone's states as they were saved."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+
+from izsim.model.zone import PLANT_STATES, STAGES
+from izsim.present.results import Results
+from izsim.present.timeline import median_states, zone_timeline
+
+
+def _bars(fig, layer: str) -> list[PolyCollection]:
+    ax = fig.axes[0]
+    return [c for c in ax.collections if getattr(c, "layer", None) == layer]
+
+
+def _months_drawn(results: Results, bars: list[PolyCollection], zone: str, code: str) -> set[int]:
+    """Month indexes a zone's bars of one state cover."""
+    start = results.years()[0] - 1 / 12
+    months = set()
+    for bar in bars:
+        if bar.zone != zone or bar.code != code:
+            continue
+        for path in bar.get_paths():
+            xs = path.vertices[:, 0]
+            first = round((xs.min() - start) * 12)
+            last = round((xs.max() - start) * 12)
+            months.update(range(first, last))
+    return months
+
+
+def test_a_single_run_draws_every_zone_month_in_its_saved_stage(saved_run: Results) -> None:
+    fig = zone_timeline(saved_run, lang="en")
+    stages = saved_run.zone_stages[saved_run.reference][0]
+    plants = saved_run.zone_plants[saved_run.reference][0]
+    bars, plant_bars = _bars(fig, "stage"), _bars(fig, "plant")
+    for z, zone in enumerate(saved_run.scenario.zones):
+        for code, stage in enumerate(STAGES):
+            expected = set(np.flatnonzero(stages[:, z] == code))
+            assert _months_drawn(saved_run, bars, zone.id, stage) == expected, (zone.id, stage)
+        for code, plant in enumerate(PLANT_STATES):
+            if plant != "none":
+                expected = set(np.flatnonzero(plants[:, z] == code))
+                assert _months_drawn(saved_run, plant_bars, zone.id, plant) == expected
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[-1] == saved_run.scenario.zones[0].name  # first zone on top
+
+
+def test_median_states_is_the_stage_half_the_runs_have_reached() -> None:
+    codes = np.array([[[0], [1]], [[2], [4]], [[3], [4]], [[0], [0]]])  # 4 runs, 2 months
+    assert median_states(codes).ravel().tolist() == [2, 4]
+    # at least half reached 2 in month 0 (runs 1, 2), and 4 in month 1 (runs 1, 2)
+    assert median_states(codes[:3]).ravel().tolist() == [2, 4]
+
+
+def test_a_comparison_draws_the_median_stage_and_the_share_operating(
+    saved_compare: Results,
+) -> None:
+    fig = zone_timeline(saved_compare, lang="vi")
+    policy = saved_compare.reference
+    median = median_states(saved_compare.zone_stages[policy])
+    bars = _bars(fig, "stage")
+    zone = saved_compare.scenario.zones[1]
+    expected = set(np.flatnonzero(median[:, 1] == STAGES.index("operating")))
+    assert _months_drawn(saved_compare, bars, zone.id, "operating") == expected
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    share = (saved_compare.zone_stages[policy][:, -1, 1] == STAGES.index("operating")).mean()
+    assert f"{100 * share:.0f} %" in texts
+    words = " ".join(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")))
+    assert "đang hoạt động" in words and "giải phóng mặt bằng" in words
