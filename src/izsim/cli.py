@@ -250,6 +250,43 @@ def _probability_table(card: pd.DataFrame) -> Table:
 
 
 @app.command()
+def report(
+    folder: Annotated[
+        Path, typer.Argument(help="Results folder of `izsim run --out` or `izsim compare --out`.")
+    ],
+    lang: Annotated[str, typer.Option(help="vi, en or both.")] = "both",
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated: html, pdf, png (PNG and SVG).")
+    ] = "html,pdf,png",
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not list the files written.")] = False,
+) -> None:
+    """Figures, an HTML report per language and a PDF handout from saved results.
+
+    Nothing is simulated again: everything is read from FOLDER and written into it
+    (figures/ and report.<lang>.html / .pdf).
+    """
+    import time
+
+    from izsim.present.report import parse_formats, parse_langs, write_report
+
+    began = time.perf_counter()
+    try:
+        langs = parse_langs(lang)
+        chosen = parse_formats(formats)
+
+        def tell(path: Path) -> None:
+            if not quiet:
+                err_console.print(f"wrote {path}", highlight=False)
+
+        written = write_report(folder, langs=langs, formats=chosen, on_file=tell)
+    except InputError as error:
+        raise _fail(error) from None
+    out_console.print(
+        f"{len(written)} files in {folder} ({time.perf_counter() - began:.1f} s)", highlight=False
+    )
+
+
+@app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="'scenario' or 'policy'.")] = "scenario",
     markdown: Annotated[

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -110,10 +111,13 @@ def start_year(results: Results) -> float:
 def time_limits(results: Results, observations: Sequence[Observation]) -> tuple[float, float]:
     """The x-axis range: the simulated period, reaching back to the earliest observation."""
     first = start_year(results)
-    earliest = min(
-        [first] + [o.span[0] if o.span else o.year for o in observations],
-    )
-    left = first if earliest >= first else np.floor(earliest) - 0.25
+    left = first
+    if observations:
+        earliest = min(o.span[0] if o.span else o.year for o in observations)
+        # an observation at the very start (a year-end figure of the base year) would sit on
+        # the edge: leave room for its marker too
+        if earliest <= first + 0.01:
+            left = min(np.floor(earliest) - 0.25, first - 0.3)
     return float(left), float(results.years()[-1]) + 0.15
 
 
@@ -155,8 +159,10 @@ def draw_fan(
     colour: str,
     linestyle: object = "-",
     marker: str | None = None,
+    marker_month: int = 11,
     hatch: str = "",
     strong: bool = True,
+    middle: bool = True,
     gid: str = "",
     label: str | None = None,
 ) -> Line2D:
@@ -169,8 +175,12 @@ def draw_fan(
         colour: the colour of line and bands.
         linestyle: the median's line style.
         marker: a marker drawn once a year on the median (tells lines apart in grey).
-        hatch: hatching of the 50 % band (tells overlapping bands apart in grey).
+        marker_month: the month of the year (0–11) the markers sit on; give each line its own
+            so that markers of lines running together do not hide each other.
+        hatch: hatching of the inner band (tells overlapping bands apart in grey); without the
+            50 % band, of the 90 % band.
         strong: bands of a fan drawn alone (else lighter, for several fans on one axes).
+        middle: draw the 50 % band (else only the 90 % band).
         gid: suffix of the artists' ids (``median:``, ``band50:``, ``band90:`` + gid).
         label: the median's legend entry.
 
@@ -178,34 +188,35 @@ def draw_fan(
         The median line.
     """
     if quantiles.runs > 1:
-        alpha90, alpha50 = (0.14, 0.28) if strong else (0.07, 0.16)
+        alpha90, alpha50 = band_alphas(strong)
         ax.fill_between(
             x,
             quantiles.low90,
             quantiles.high90,
-            color=colour,
-            alpha=alpha90,
+            facecolor=to_rgba(colour, alpha90),
+            edgecolor=to_rgba(colour, 0.45) if hatch and not middle else "none",
+            hatch=hatch if hatch and not middle else None,
             linewidth=0,
             gid=f"band90:{gid}",
         )
-        ax.fill_between(
-            x,
-            quantiles.low50,
-            quantiles.high50,
-            facecolor=colour,
-            edgecolor=colour if hatch else "none",
-            hatch=hatch or None,
-            alpha=alpha50,
-            linewidth=0,
-            gid=f"band50:{gid}",
-        )
+        if middle:
+            ax.fill_between(
+                x,
+                quantiles.low50,
+                quantiles.high50,
+                facecolor=to_rgba(colour, alpha50),
+                edgecolor=to_rgba(colour, 0.45) if hatch else "none",
+                hatch=hatch or None,
+                linewidth=0,
+                gid=f"band50:{gid}",
+            )
     (line,) = ax.plot(
         x,
         quantiles.median,
         color=colour,
         linestyle=linestyle,
         marker=marker,
-        markevery=(11, 12),
+        markevery=(marker_month % 12, 12),
         markersize=7,
         zorder=3,
         gid=f"median:{gid}",
@@ -214,9 +225,14 @@ def draw_fan(
     return line
 
 
+def band_alphas(strong: bool = True) -> tuple[float, float]:
+    """Opacity of the 90 % and the 50 % band: full for a fan alone, lighter for several."""
+    return (0.14, 0.28) if strong else (0.07, 0.16)
+
+
 def band_handles(lang: Lang, colour: str = "#000000", *, strong: bool = True) -> list[Patch]:
     """Legend entries explaining the 50 % and 90 % bands."""
-    alpha90, alpha50 = (0.14, 0.28) if strong else (0.07, 0.16)
+    alpha90, alpha50 = band_alphas(strong)
     # the 50 % band lies on the 90 % band: its legend swatch shows both layers
     both = 1 - (1 - alpha90) * (1 - alpha50)
     return [
@@ -286,6 +302,7 @@ def fan_chart(
                 colour=str(style["color"]),
                 linestyle=style["linestyle"],
                 marker=str(style["marker"]) if several else None,
+                marker_month=11 - 3 * chosen.index(policy),
                 hatch=HATCHES[position % len(HATCHES)] if several else "",
                 strong=not several,
                 gid=policy,
@@ -315,51 +332,58 @@ def fan_chart(
     ax.set_ylabel(unit_label(CATALOGUE[indicator].unit, lang))
     number_axis(ax.yaxis, lang)
     year_axis(ax)
-    legend(
-        fig.add_subplot(grid[1]),
-        [ax],
-        lines,
-        lang,
-        bands=runs > 1,
-        colour=lines[0].get_color(),
-        strong=not several,
-    )
+    entries: list[tuple[object, str]] = [(line, str(line.get_label())) for line in lines]
+    if runs > 1:
+        bands = band_handles(lang, lines[0].get_color(), strong=not several)
+        entries += [(band, band.get_label()) for band in bands]
+    legend(fig.add_subplot(grid[1]), entries, [ax])
     return finish(fig, results, lang, extra=" · ".join(observation_notes(seen, lang)))
 
 
 def legend(
     where: Axes,
+    entries: Sequence[tuple[object, str]],
     axes: Sequence[Axes],
-    lines: Sequence[Line2D],
-    lang: Lang,
     *,
-    bands: bool,
-    colour: str = "#000000",
-    strong: bool = True,
     ncols: int = 3,
+    title: str | None = None,
 ) -> None:
-    """One legend for a figure in the thin axes ``where`` below the plots: the lines, what the
-    bands hold, then the targets, observed values and start of the simulation found on
-    ``axes`` (each entry once).
+    """One legend for a figure, hanging from the thin axes ``where`` below the plots.
+
+    It lists ``entries`` (handle, label) first, then whatever else is labelled on ``axes`` —
+    targets, observed values, the start of the simulation — each label once.
 
     ``where`` is a row of the figure's grid with a small height ratio (:data:`LEGEND_ROW`);
-    the constrained layout makes room for the legend hanging from it.
+    the constrained layout makes room for the legend below it.
     """
-    handles: list[object] = list(lines)
-    if bands:
-        handles += band_handles(lang, colour, strong=strong)
-    labels = [h.get_label() for h in handles]  # type: ignore[attr-defined]
+    handles = [handle for handle, _ in entries]
+    labels = [text for _, text in entries]
     for ax in axes:
         for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
-            if text not in labels and handle not in lines:
+            if text not in labels:
                 handles.append(handle)
                 labels.append(text)
+    ncols = max(1, min(ncols, len(handles)))
+    order = row_major(len(handles), ncols)
     where.axis("off")
     where.legend(
-        handles,
-        labels,
+        [handles[i] for i in order],
+        [labels[i] for i in order],
         loc="upper center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=min(ncols, len(handles)),
+        ncols=ncols,
         borderaxespad=0,
+        title=title,
+        title_fontsize=12,
     )
+
+
+def row_major(count: int, ncols: int) -> list[int]:
+    """The order to give a legend of ``ncols`` columns (which matplotlib fills column by
+    column) so that its entries read along the rows."""
+    rows, long_columns = divmod(count, ncols)
+    order: list[int] = []
+    for column in range(ncols):
+        length = rows + 1 if column < long_columns else rows
+        order += [row * ncols + column for row in range(length)]
+    return order

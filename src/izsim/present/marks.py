@@ -3,6 +3,8 @@ line, and a target described in words."""
 
 from __future__ import annotations
 
+import re
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -22,6 +24,12 @@ from izsim.present.style import OBSERVED_COLOUR, TARGET_COLOUR, add_source
 from izsim.scenario.schema import Target
 
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def plan_words(quote: str, limit: int = 140) -> str:
+    """A plan's quote as running text: markup and table spacing removed, cut at ``limit``."""
+    text = " ".join(re.sub(r"<[^>]+>", " ", quote).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def decimal_year(month: str) -> float:
@@ -60,7 +68,7 @@ def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
     if target.not_modelled is not None:
         # the model has no label or unit for it: in Vietnamese, the plan's own words
         if lang == "vi":
-            return f"{target.source.quote}, {word('by', lang)} {deadline}"
+            return f"{plan_words(target.source.quote)}, {word('by', lang)} {deadline}"
         return (
             f"{target.indicator} {target_value_text(target, lang)}, {word('by', lang)} {deadline}"
         )
@@ -68,7 +76,9 @@ def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
     if target.growth_since:
         since = month_text(target.growth_since, lang)
         name += f" ({'từ' if lang == 'vi' else 'since'} {since})"
-    unit = "" if short else unit_suffix(target, lang)
+    unit = unit_suffix(target, lang)
+    if short and not unit.strip().startswith("%"):
+        unit = ""  # tight labels keep only what changes the meaning: % against %/yr
     return f"{name} {target_value_text(target, lang)}{unit}, {word('by', lang)} {deadline}"
 
 

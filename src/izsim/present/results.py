@@ -149,11 +149,10 @@ def load_results(folder: str | Path) -> Results:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(str(folder), "", "is not a folder of izsim results")])
-    manifest = _json(folder / "manifest.json")
     if (folder / "config.json").exists():
-        return _load_compare(folder, manifest)
+        return _load_compare(folder, _json(folder / "manifest.json"))
     if (folder / "timeseries.parquet").exists():
-        return _load_run(folder, manifest)
+        return _load_run(folder, _json(folder / "manifest.json"))
     raise InputError(
         [
             Problem(

@@ -9,6 +9,7 @@ simulation leaves out. A single run shows "met" or "missed" in each cell.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -32,16 +33,19 @@ POLICY_WIDTH = 15
 ROW_INCHES = 0.5
 """Height of a row of the heatmap."""
 EXTRA_ROW = 0.7
-"""Height of a row of a target that is not modelled, in rows of the heatmap."""
+"""Least height of a row of a target that is not modelled, in rows of the heatmap."""
 NOT_MODELLED_GREY = "#E6E6E6"
 NO_VALUE_GREY = "#BDBDBD"
 
 
-def wrap(text: str, width: int) -> str:
-    """``text`` broken into lines of at most ``width`` characters; long words stay whole and
-    the last two words (``by 2025``, ``đến 2025``) stay together."""
+def wrap(text: str, width: int, *, keep_last: bool = False) -> str:
+    """``text`` broken into lines of at most ``width`` characters, long words whole.
+
+    ``keep_last`` keeps the last two words (``by 2025``, ``đến 2025``) on one line.
+    """
+    text = " ".join(re.sub(r"<[^>]+>", "", text).split())  # plan quotes hold tags and tabs
     head, _, tail = text.rpartition(" ")
-    if head:
+    if keep_last and head:
         text = f"{head}\N{NO-BREAK SPACE}{tail}"
     return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
@@ -92,13 +96,26 @@ def scorecard_chart(
         extra = []
     _, matrix = probability_matrix(results)
     n_mod, n_cols = len(modelled), len(results.policies)
-    # rows of targets the model cannot measure are lower: they hold no numbers
+    labels = [wrap(target_text(t, lang, short=True), LABEL_WIDTH, keep_last=True) for t in modelled]
+    extra_labels = [
+        wrap(target_text(t, lang, short=True), EXTRA_LABEL_WIDTH, keep_last=True) for t in extra
+    ]
+    # a row is as high as its label; rows of targets not modelled hold no numbers, so they
+    # are only as high as their (smaller) label needs
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    row_inches = max(ROW_INCHES, 0.2 * lines + 0.1)
+    heights = [
+        max(EXTRA_ROW, (0.18 * (label.count("\n") + 1) + 0.08) / row_inches)
+        for label in extra_labels
+    ]
     gap = 0.35 if modelled and extra else 0.0
-    first_extra = n_mod - 0.5 + gap + EXTRA_ROW / 2
-    bottom = first_extra + EXTRA_ROW * len(extra) - EXTRA_ROW / 2 if extra else n_mod - 0.5
+    top = n_mod - 0.5 + gap
+    edges = top + np.concatenate([[0.0], np.cumsum(heights)])
+    centres = (edges[:-1] + edges[1:]) / 2
+    bottom = float(edges[-1]) if extra else n_mod - 0.5
 
     width = max(WIDTH, 4.6 + 1.3 * n_cols + (0 if single else 1.0))
-    fig = new_figure(width, max(HEIGHT, 2.3 + ROW_INCHES * (bottom + 0.5)))
+    fig = new_figure(width, max(HEIGHT, 2.3 + row_inches * (bottom + 0.5)))
     ax = fig.add_subplot()
     cmap = _colormap()
     norm = Normalize(0.0, 1.0)
@@ -126,7 +143,6 @@ def scorecard_chart(
         ax.axhline(row - 0.5, color="white", linewidth=2)
 
     if extra:
-        top = first_extra - EXTRA_ROW / 2
         ax.add_patch(
             Rectangle(
                 (-0.5, top),
@@ -138,8 +154,8 @@ def scorecard_chart(
                 linewidth=0.8,
             )
         )
-        for k in range(1, len(extra)):
-            ax.axhline(top + EXTRA_ROW * k, color="white", linewidth=1.5)
+        for edge in edges[1:-1]:
+            ax.axhline(edge, color="white", linewidth=1.5)
         ax.text(
             (n_cols - 1) / 2,
             (top + bottom) / 2,
@@ -152,13 +168,7 @@ def scorecard_chart(
             bbox={"facecolor": "white", "edgecolor": "#9E9E9E", "boxstyle": "round,pad=0.4"},
         )
 
-    positions = [*range(n_mod), *(first_extra + EXTRA_ROW * k for k in range(len(extra)))]
-    ax.set_yticks(
-        positions,
-        [wrap(target_text(t, lang, short=True), LABEL_WIDTH) for t in modelled]
-        + [wrap(target_text(t, lang, short=True), EXTRA_LABEL_WIDTH) for t in extra],
-        fontsize=12,
-    )
+    ax.set_yticks([*range(n_mod), *centres], labels + extra_labels, fontsize=12)
     for tick in ax.get_yticklabels()[n_mod:]:
         tick.set_color("#555555")
         tick.set_style("italic")
@@ -181,7 +191,8 @@ def scorecard_chart(
     else:
         ax.set_title(word("scorecard_title", lang), loc="left", pad=14)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, aspect=30)
-        bar.set_label(word("probability", lang))
+        runs = word("fan_subtitle_many", lang, n=results.runs_per_policy)
+        bar.set_label(f"{word('probability', lang)} ({runs})")
         bar.formatter = FuncFormatter(lambda v, _pos: percent(v, lang))
         bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0])
         bar.outline.set_visible(False)
@@ -189,9 +200,8 @@ def scorecard_chart(
 
 
 def _colormap() -> Colormap:
-    cmap = colormaps[SEQUENTIAL].copy()
-    cmap.set_bad(NO_VALUE_GREY)
-    return cmap
+    """The sequential colour map, grey where there is no value."""
+    return colormaps[SEQUENTIAL].with_extremes(bad=NO_VALUE_GREY)
 
 
 def _cell_text(value: float, single: bool, lang: Lang) -> str:

@@ -21,15 +21,16 @@ from matplotlib.ticker import FuncFormatter
 
 from izsim.present.language import Lang, number
 
-# Okabe & Ito's colour-blind-safe palette; the first colour, near black, is the reference policy.
+# Okabe & Ito's colour-blind-safe palette; the first colour, near black, is the reference
+# policy. Vermillion is kept for the plan's targets, so no policy before the seventh wears it.
 PALETTE = (
     "#000000",  # black
     "#0072B2",  # blue
-    "#D55E00",  # vermillion
     "#009E73",  # bluish green
     "#E69F00",  # orange
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion (= the target colour; only a seventh policy)
     "#F0E442",  # yellow (last: too light for lines)
 )
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)))

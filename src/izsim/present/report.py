@@ -1,0 +1,538 @@
+"""``izsim report``: figures, a self-contained HTML report per language and a PDF handout, all
+from a saved run or comparison folder (nothing is simulated again).
+
+```
+DIR/figures/<figure>.<lang>.png   200 dpi      DIR/report.<lang>.html   figures embedded
+DIR/figures/<figure>.<lang>.svg                DIR/report.<lang>.pdf    one figure a page
+```
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+import izsim
+from izsim.errors import InputError, Problem
+from izsim.outputs import atomic_write
+from izsim.present import fans, panel, policies, scorecard, spending, timeline, zone_kinds
+from izsim.present.findings import findings
+from izsim.present.language import (
+    LANGS,
+    Lang,
+    number,
+    percent,
+    policy_label,
+    word,
+)
+from izsim.present.marks import target_text, unit_suffix
+from izsim.present.provenance import behavioural_assumptions, source_counts
+from izsim.present.results import Results, load_results
+from izsim.present.style import DPI, styled
+
+FORMATS = ("html", "pdf", "png")
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure of the report.
+
+    Attributes:
+        key: file stem (``figures/<key>.<lang>.png``).
+        draw: builds the figure for results and a language.
+        caption: what the figure shows, in each language.
+        applies: whether it makes sense for these results.
+    """
+
+    key: str
+    draw: Callable[[Results, Lang], Figure]
+    caption: dict[str, str]
+    applies: Callable[[Results], bool]
+
+
+def _always(_: Results) -> bool:
+    return True
+
+
+def _several_policies(results: Results) -> bool:
+    return results.kind == "compare" and len(results.policies) > 1
+
+
+def _single_run(results: Results) -> bool:
+    return results.kind == "run"
+
+
+def _fan(indicator: str) -> FigureSpec:
+    return FigureSpec(
+        key=f"fan_{indicator}",
+        draw=lambda r, lang: fans.fan_chart(r, indicator, lang=lang),
+        caption={
+            "en": "Median and the bands holding 50 % and 90 % of the runs of the reference"
+            " policy; the plan's target and deadline in red; observed values as black marks"
+            " (filled: the province, hollow: the national pattern).",
+            "vi": "Trung vị và các dải chứa 50 % và 90 % số lần chạy của gói chính sách tham"
+            " chiếu; mục tiêu và thời hạn của quy hoạch màu đỏ; số liệu thực tế là các điểm đen"
+            " (đặc: của tỉnh, rỗng: của cả nước).",
+        },
+        applies=_always,
+    )
+
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec(
+        "scorecard",
+        lambda r, lang: scorecard.scorecard_chart(r, lang=lang),
+        {
+            "en": "Each target of the plan against each policy: the share of runs that meet it"
+            " by its deadline (a single run: met or missed).",
+            "vi": "Từng mục tiêu của quy hoạch với từng gói chính sách: tỷ lệ số lần chạy đạt"
+            " mục tiêu đúng hạn (một lần chạy: đạt hay không đạt).",
+        },
+        _always,
+    ),
+    FigureSpec(
+        "panel",
+        lambda r, lang: panel.run_panel(r, lang=lang),
+        {
+            "en": "The main indicators of this run, with the plan's targets.",
+            "vi": "Các chỉ tiêu chính của lần chạy này, cùng các mục tiêu của quy hoạch.",
+        },
+        _single_run,
+    ),
+    FigureSpec(
+        "policy_probabilities",
+        lambda r, lang: policies.policy_probabilities(r, lang=lang),
+        {
+            "en": "Probability of meeting each target under each policy, with its 95 % Wilson"
+            " interval.",
+            "vi": "Xác suất đạt từng mục tiêu theo từng gói chính sách, với khoảng tin cậy"
+            " Wilson 95 %.",
+        },
+        _several_policies,
+    ),
+    FigureSpec(
+        "paired_differences",
+        lambda r, lang: policies.paired_differences(r, lang=lang),
+        {
+            "en": "Change in the probability of meeting each target against the reference"
+            " policy, from paired runs (the same random numbers), with 95 % intervals.",
+            "vi": "Thay đổi xác suất đạt từng mục tiêu so với gói tham chiếu, từ các cặp lần"
+            " chạy dùng chung số ngẫu nhiên, với khoảng tin cậy 95 %.",
+        },
+        policies.paired_differences_available,
+    ),
+    *(_fan(indicator) for indicator in fans.FAN_INDICATORS),
+    FigureSpec(
+        "by_zone_kind",
+        lambda r, lang: zone_kinds.by_zone_kind(r, lang=lang),
+        {
+            "en": "Occupancy of operating zones and the share of operating zones with a"
+            " compliant central wastewater plant, KCN and CCN apart.",
+            "vi": "Tỷ lệ lấp đầy của các khu, cụm đang hoạt động và tỷ lệ có hệ thống xử lý"
+            " nước thải tập trung đạt chuẩn, tách KCN và CCN.",
+        },
+        _always,
+    ),
+    FigureSpec(
+        "zone_timeline",
+        lambda r, lang: timeline.zone_timeline(r, lang=lang),
+        {
+            "en": "When each zone is established, cleared, built and put into operation, and"
+            " its central wastewater plant (reference policy).",
+            "vi": "Thời điểm từng khu, cụm được thành lập, giải phóng mặt bằng, xây dựng hạ"
+            " tầng, đi vào hoạt động, và hệ thống xử lý nước thải tập trung (gói tham chiếu).",
+        },
+        _always,
+    ),
+    FigureSpec(
+        "investment_by_source",
+        lambda r, lang: spending.investment_by_source(r, lang=lang),
+        {
+            "en": "Zone-related investment by source, cumulative, against the plan's figures"
+            " where it sets them.",
+            "vi": "Vốn đầu tư liên quan đến khu, cụm theo nguồn, cộng dồn, so với số liệu của"
+            " quy hoạch (nếu có).",
+        },
+        _always,
+    ),
+    FigureSpec(
+        "cost_effectiveness",
+        lambda r, lang: spending.cost_effectiveness_chart(r, lang=lang),
+        {
+            "en": "What each policy's extra public spending buys against the reference policy.",
+            "vi": "Hiệu quả của khoản chi ngân sách tăng thêm của từng gói so với gói tham chiếu.",
+        },
+        spending.cost_effectiveness_available,
+    ),
+)
+
+
+@dataclass
+class Rendered:
+    """One figure drawn for one language."""
+
+    spec: FigureSpec
+    lang: Lang
+    figure: Figure
+    png: bytes
+
+
+def parse_langs(text: str) -> list[Lang]:
+    """``vi``, ``en`` or ``both``; raises :class:`InputError` otherwise."""
+    if text == "both":
+        return list(LANGS)
+    if text in LANGS:
+        return [text]  # type: ignore[list-item]
+    raise InputError([Problem("--lang", "", f"'{text}': use vi, en or both")])
+
+
+def parse_formats(text: str) -> list[str]:
+    """A comma-separated subset of html, pdf, png; raises :class:`InputError` otherwise."""
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise InputError(
+            [Problem("--format", "", f"'{text}': use one or more of {', '.join(FORMATS)}")]
+        )
+    return chosen
+
+
+def render(results: Results, lang: Lang) -> list[Rendered]:
+    """Every figure that applies to ``results``, drawn in ``lang``."""
+    out = []
+    for spec in FIGURES:
+        if not spec.applies(results):
+            continue
+        figure = spec.draw(results, lang)
+        buffer = io.BytesIO()
+        with styled():
+            figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        out.append(Rendered(spec, lang, figure, buffer.getvalue()))
+    return out
+
+
+def write_report(
+    folder: str | Path,
+    *,
+    langs: Sequence[Lang] = LANGS,
+    formats: Sequence[str] = FORMATS,
+    on_file: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Build the report of a saved run or comparison into its folder.
+
+    Args:
+        folder: the ``--out`` folder of ``izsim run`` or ``izsim compare``.
+        langs: languages to write.
+        formats: ``png`` (figures as PNG and SVG), ``html``, ``pdf``.
+        on_file: called with each file written (progress).
+
+    Returns:
+        The files written.
+    """
+    results = load_results(folder)
+    root = Path(folder)
+    written: list[Path] = []
+
+    def wrote(path: Path) -> None:
+        written.append(path)
+        if on_file is not None:
+            on_file(path)
+
+    for lang in langs:
+        drawn = render(results, lang)
+        if "png" in formats:
+            for item in drawn:
+                png = root / "figures" / f"{item.spec.key}.{lang}.png"
+                png.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(png, lambda p, data=item.png: p.write_bytes(data))
+                wrote(png)
+                svg = png.with_suffix(".svg")
+                atomic_write(svg, lambda p, f=item.figure: _svg(f, p))
+                wrote(svg)
+        if "html" in formats:
+            page = root / f"report.{lang}.html"
+            text = html_report(results, drawn, lang)
+            atomic_write(page, lambda p, t=text: p.write_text(t, encoding="utf-8"))
+            wrote(page)
+        if "pdf" in formats:
+            pdf = root / f"report.{lang}.pdf"
+            atomic_write(pdf, lambda p, d=drawn, lg=lang: pdf_report(results, d, lg, p))
+            wrote(pdf)
+    return written
+
+
+def _svg(figure: Figure, path: Path) -> None:
+    with styled():
+        figure.savefig(path, format="svg", metadata={"Date": None})
+
+
+# ---------------------------------------------------------------- words of the report
+HEADINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Industrial zones: simulation against the plan",
+        "vi": "Khu, cụm công nghiệp: mô phỏng so với quy hoạch",
+    },
+    "findings": {"en": "Findings", "vi": "Kết quả chính"},
+    "findings_note": {
+        "en": "Generated from the numbers below; “met” means met by the target's deadline.",
+        "vi": "Được tạo tự động từ các số liệu dưới đây; “đạt” nghĩa là đạt đúng thời hạn.",
+    },
+    "scorecard": {"en": "Scorecard against the plan", "vi": "Bảng đánh giá so với quy hoạch"},
+    "figures": {"en": "Figures", "vi": "Biểu đồ"},
+    "provenance": {"en": "Provenance", "vi": "Nguồn gốc dữ liệu"},
+    "assumptions": {"en": "Assumptions that matter", "vi": "Các giả định quan trọng"},
+    "target": {"en": "Target", "vi": "Mục tiêu"},
+    "plan_words": {"en": "The plan's words", "vi": "Nội dung quy hoạch"},
+    "deadline": {"en": "Deadline", "vi": "Thời hạn"},
+    "plan": {"en": "Plan", "vi": "Quy hoạch"},
+    "scenario_file": {"en": "Scenario", "vi": "Kịch bản"},
+    "runs": {"en": "Runs", "vi": "Số lần chạy"},
+    "budget": {"en": "Equal public budget", "vi": "Ngân sách bằng nhau"},
+    "version": {"en": "izsim version", "vi": "Phiên bản izsim"},
+    "warnings": {"en": "Warnings", "vi": "Cảnh báo"},
+    "sources_count": {
+        "en": "Of the scenario's {total} numbers, {plan} come from the plan, {ref} from"
+        " reference records, {derived} are derived from them and {assumption} are the"
+        " modellers' assumptions, each with a reason and usually a range.",
+        "vi": "Trong {total} số liệu của kịch bản, {plan} lấy từ quy hoạch, {ref} từ dữ liệu"
+        " tham chiếu, {derived} được suy ra từ đó và {assumption} là giả định của nhóm mô"
+        " hình, mỗi giả định có lý do và thường có khoảng giá trị.",
+    },
+    "assumptions_note": {
+        "en": "These assumptions set how investors choose, how developers decide and how"
+        " agencies act; they are not calibrated yet, and no sensitivity analysis has ranked"
+        " them yet, so read every probability above as conditional on them.",
+        "vi": "Các giả định này quyết định cách nhà đầu tư lựa chọn, chủ đầu tư hạ tầng ra"
+        " quyết định và cơ quan quản lý hành động; chúng chưa được hiệu chỉnh và chưa được"
+        " phân tích độ nhạy, vì vậy mọi xác suất ở trên đều phụ thuộc vào chúng.",
+    },
+    "show_assumptions": {"en": "Show the {n} assumptions", "vi": "Xem {n} giả định"},
+    "block": {"en": "Block", "vi": "Nhóm"},
+    "parameter": {"en": "Parameter", "vi": "Tham số"},
+    "value": {"en": "Value", "vi": "Giá trị"},
+    "reason": {
+        "en": "Source and reason (as written in the scenario)",
+        "vi": "Nguồn và lý do (như trong kịch bản)",
+    },
+    "interval": {"en": "95 % interval", "vi": "khoảng tin cậy 95 %"},
+    "contents": {"en": "Contents", "vi": "Mục lục"},
+}
+
+
+def _h(key: str, lang: Lang, **fields: object) -> str:
+    text = HEADINGS[key][lang]
+    return text.format(**fields) if fields else text
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _subtitle(results: Results, lang: Lang) -> str:
+    names = ", ".join(policy_label(p, lang, results.policy_names.get(p)) for p in results.policies)
+    info = results.provenance()
+    if results.kind == "compare":
+        runs = (
+            f"{info['replicates']} {word('replicates', lang)}, {word('seed', lang)} {info['seed']}"
+        )
+    else:
+        runs = f"{word('one_run', lang)}, {word('seed', lang)} {info['seed']}"
+    return f"{word('policies', lang)}: {names} · {runs}"
+
+
+def _scorecard_rows(results: Results, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the scorecard table: target, the plan's words, then one cell per
+    policy (probability with its interval, or met/missed with the simulated value)."""
+    names = [policy_label(p, lang, results.policy_names.get(p)) for p in results.policies]
+    header = [_h("target", lang), _h("plan_words", lang), *names]
+    card = results.scorecard
+    rows = []
+    for target in results.scenario.targets:
+        src = target.source
+        cells = [target_text(target, lang), f"“{src.quote}” ({src.seed}, §{src.section})"]
+        for policy in results.policies:
+            if target.not_modelled is not None:
+                cells.append(word("not_modelled", lang))
+                continue
+            if results.kind == "compare":
+                row = card[(card["target"] == target.id) & (card["policy"] == policy)]
+                if row.empty:
+                    cells.append("–")
+                    continue
+                r = row.iloc[0]
+                low, high = (percent(r[k], lang) for k in ("probability_low", "probability_high"))
+                cells.append(f"{percent(r['probability'], lang)} ({low}–{high})")
+            else:
+                r = card[card["target"] == target.id].iloc[0]
+                status = word(r["status"], lang) if r["status"] in ("met", "missed") else "–"
+                cells.append(
+                    f"{status}: {number(float(r['simulated']), lang)}{unit_suffix(target, lang)}"
+                )
+        rows.append(cells)
+    return header, rows
+
+
+CSS = """
+body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#1a1a1a;line-height:1.45;font-size:17px}
+h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;
+margin-top:2em}.meta{color:#444}figure{margin:2em 0}figure img{width:100%;height:auto;
+border:1px solid #ddd}figcaption{color:#333;font-size:.95em;margin-top:.4em}
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #ccc;
+padding:.35em .5em;vertical-align:top;text-align:left}th{background:#f0f4f8}
+td.num{text-align:right;white-space:nowrap}.quote{color:#444;font-style:italic}
+nav ul{columns:2}li{margin:.3em 0}details{margin:1em 0}summary{cursor:pointer;color:#0072B2}
+.warn{background:#fff4e5;border-left:4px solid #E69F00;padding:.5em 1em}
+@media print{figure{page-break-inside:avoid}}
+"""
+
+
+def html_report(results: Results, drawn: list[Rendered], lang: Lang) -> str:
+    """The report as one HTML page with everything inside it (figures as data: URLs)."""
+    province = results.scenario.scenario.name
+    title = f"{province}: {_h('title', lang)}"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">{_e(_subtitle(results, lang))}</p>',
+        f"<nav><h2>{_e(_h('contents', lang))}</h2><ul>",
+        f'<li><a href="#findings">{_e(_h("findings", lang))}</a></li>',
+        f'<li><a href="#scorecard">{_e(_h("scorecard", lang))}</a></li>',
+        *(
+            f'<li><a href="#fig-{item.spec.key}">{_e(_figure_title(item))}</a></li>'
+            for item in drawn
+        ),
+        f'<li><a href="#provenance">{_e(_h("provenance", lang))}</a></li>',
+        f'<li><a href="#assumptions">{_e(_h("assumptions", lang))}</a></li>',
+        "</ul></nav>",
+        f'<section id="findings"><h2>{_e(_h("findings", lang))}</h2>',
+        f'<p class="meta">{_e(_h("findings_note", lang))}</p><ul>',
+        *(f"<li>{_e(text)}</li>" for text in findings(results, lang)),
+        "</ul></section>",
+    ]
+    header, rows = _scorecard_rows(results, lang)
+    parts += [
+        f'<section id="scorecard"><h2>{_e(_h("scorecard", lang))}</h2><table><thead><tr>',
+        *(f"<th>{_e(h)}</th>" for h in header),
+        "</tr></thead><tbody>",
+    ]
+    for row in rows:
+        cells = [f"<td>{_e(row[0])}</td>", f'<td class="quote">{_e(row[1])}</td>']
+        cells += [f'<td class="num">{_e(c)}</td>' for c in row[2:]]
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table></section>")
+    parts.append(f'<section id="figures"><h2>{_e(_h("figures", lang))}</h2>')
+    for item in drawn:
+        data = base64.b64encode(item.png).decode("ascii")
+        caption = item.spec.caption[lang]
+        parts.append(
+            f'<figure id="fig-{item.spec.key}"><img alt="{_e(_figure_title(item))}"'
+            f' src="data:image/png;base64,{data}"><figcaption>{_e(caption)}</figcaption></figure>'
+        )
+    parts.append("</section>")
+    parts += _provenance_html(results, lang)
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _figure_title(item: Rendered) -> str:
+    titles = [item.figure.get_suptitle()]
+    titles += [ax.get_title() or ax.get_title(loc="left") for ax in item.figure.axes[:1]]
+    return next((t.split("\n")[0] for t in titles if t), item.spec.key)
+
+
+def _provenance_html(results: Results, lang: Lang) -> list[str]:
+    scenario = results.scenario
+    counts = source_counts(scenario)
+    info = results.provenance()
+    manifest = results.manifest
+    version = manifest.get("izsim_version") or manifest.get("config", {}).get("izsim_version")
+    parts = [
+        f'<section id="provenance"><h2>{_e(_h("provenance", lang))}</h2><ul>',
+        f"<li>{_e(_h('plan', lang))}: {_e(', '.join(scenario.scenario.plan_seeds))}</li>",
+        f"<li>{_e(_h('scenario_file', lang))}: {_e(scenario.scenario.id)} —"
+        f" {_e(scenario.scenario.description)}</li>",
+        f"<li>{_e(_h('runs', lang))}: {_e(_subtitle(results, lang))}</li>",
+    ]
+    if info["budget"]:
+        parts.append(
+            f"<li>{_e(_h('budget', lang))}: {_e(number(float(info['budget']), lang))}"
+            f" {_e('bn VND/yr' if lang == 'en' else 'tỷ đồng/năm')}</li>"
+        )
+    parts.append(f"<li>{_e(_h('version', lang))}: {_e(version or izsim.__version__)}</li></ul>")
+    parts.append(f"<p>{_e(_h('sources_count', lang, total=sum(counts.values()), **counts))}</p>")
+    warnings = manifest.get("warnings") or []
+    if warnings:
+        parts.append(f'<div class="warn"><strong>{_e(_h("warnings", lang))}</strong><ul>')
+        parts += [f"<li>{_e(w)}</li>" for w in warnings]
+        parts.append("</ul></div>")
+    parts.append("</section>")
+    assumptions = behavioural_assumptions(scenario)
+    parts += [
+        f'<section id="assumptions"><h2>{_e(_h("assumptions", lang))}</h2>',
+        f"<p>{_e(_h('assumptions_note', lang))}</p>",
+        f"<details><summary>{_e(_h('show_assumptions', lang, n=len(assumptions)))}</summary>",
+        "<table><thead><tr>",
+        *(f"<th>{_e(_h(k, lang))}</th>" for k in ("block", "parameter", "value", "reason")),
+        "</tr></thead><tbody>",
+    ]
+    for item in assumptions:
+        parts.append(
+            f"<tr><td>{_e(item.block)}</td><td><code>{_e(item.field)}</code></td>"
+            f'<td class="num">{_e(number(item.value, lang))}</td><td>{_e(item.source)}</td></tr>'
+        )
+    parts += ["</tbody></table></details></section>"]
+    return parts
+
+
+# ---------------------------------------------------------------- PDF handout
+A4 = (8.27, 11.69)
+
+
+def pdf_report(results: Results, drawn: list[Rendered], lang: Lang, path: Path) -> None:
+    """A handout: a cover page with the findings, then one figure a page."""
+    with styled(), PdfPages(path, metadata={"Creator": "izsim", "Producer": None}) as pdf:
+        pdf.savefig(_cover(results, lang))
+        for item in drawn:
+            pdf.savefig(item.figure)
+
+
+def _cover(results: Results, lang: Lang) -> Figure:
+    fig = Figure(figsize=A4)
+    province = results.scenario.scenario.name
+    y = 0.95
+    fig.text(0.07, y, province, fontsize=22, fontweight="bold", va="top")
+    y -= 0.04
+    fig.text(0.07, y, _h("title", lang), fontsize=14, va="top")
+    y -= 0.035
+    for line in textwrap.wrap(_subtitle(results, lang), 95):
+        fig.text(0.07, y, line, fontsize=9, color="#444444", va="top")
+        y -= 0.018
+    y -= 0.02
+    fig.text(0.07, y, _h("findings", lang), fontsize=15, fontweight="bold", va="top")
+    y -= 0.035
+    for item in findings(results, lang):
+        lines = textwrap.wrap(item, 92)
+        if y - 0.018 * len(lines) < 0.04:
+            break
+        for i, line in enumerate(lines):
+            fig.text(0.07, y, ("• " if i == 0 else "  ") + line, fontsize=10, va="top")
+            y -= 0.018
+        y -= 0.008
+    return fig
