@@ -117,7 +117,7 @@ def test_the_plans_target_and_deadline_are_drawn(saved_compare: Results) -> None
         if same_color(line.get_color(), TARGET_COLOUR) and line.get_linestyle() == ":"
     ]
     assert deadlines == [2026.0]  # the end of December 2025
-    assert f"{word('target', 'en')}: > 27,700 (Dec 2025)" in texts(fig)
+    assert f"{word('target', 'en')}: >\u00a027,700 (Dec 2025)" in texts(fig)
 
 
 def test_a_growth_target_is_not_drawn_on_the_level(saved_compare: Results) -> None:

@@ -37,8 +37,8 @@ def test_numbers_follow_each_languages_conventions(
 
 
 def test_percent_and_months() -> None:
-    assert percent(0.655, "en", 1) == "65.5 %"
-    assert percent(0.655, "vi", 1) == "65,5 %"
+    assert percent(0.655, "en", 1) == "65.5\u00a0%"
+    assert percent(0.655, "vi", 1) == "65,5\u00a0%"
     assert month_text("2025-12", "vi") == "12/2025"
     assert month_text("2025-03", "en") == "Mar 2025"
 

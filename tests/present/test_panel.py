@@ -58,7 +58,7 @@ def test_each_panel_shows_the_targets_on_what_it_plots(saved_compare: Results) -
         assert levels(ax) == expected, tile
         shown += len(expected)
     assert shown >= 5  # Tuyên Quang: output, its growth, GRDP share, jobs, occupancy
-    assert "> 27,700 (2025)" in texts(fig)
+    assert ">\u00a027,700 (2025)" in texts(fig)
 
 
 def test_a_growth_target_is_drawn_with_the_growth_it_measures(saved_compare: Results) -> None:

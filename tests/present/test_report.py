@@ -1,4 +1,8 @@
-"""``izsim report``: every file from saved results, nothing outside the HTML, both languages."""
+"""``izsim report``: every file from saved results, nothing outside the HTML, both languages.
+
+Building both reports in both languages takes about a minute, so those tests are marked slow
+(CI runs them); the command-line test builds one small HTML report in the default suite.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def built(
     run_folder: Path,
     compare_folder: Path,
     tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch_module,
+    no_simulation: pytest.MonkeyPatch,
 ) -> dict[str, tuple[Path, list[Path]]]:
     """Reports of the saved run and comparison, made with the model unable to run."""
     out = {}
@@ -70,6 +74,7 @@ def no_simulation() -> Iterator[pytest.MonkeyPatch]:
     patch.undo()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["run", "compare"])
 def test_every_file_is_written_and_valid(kind: str, built: dict) -> None:
     folder, written = built[kind]
@@ -99,6 +104,7 @@ def test_every_file_is_written_and_valid(kind: str, built: dict) -> None:
     assert not list(folder.rglob(".*.tmp"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["run", "compare"])
 def test_the_html_references_nothing_outside_itself(kind: str, built: dict) -> None:
     folder, _ = built[kind]
@@ -118,6 +124,7 @@ def test_the_html_references_nothing_outside_itself(kind: str, built: dict) -> N
         assert {v[1:] for _, n, v in parser.refs if n == "href"} <= anchors
 
 
+@pytest.mark.slow
 def test_the_vietnamese_report_speaks_vietnamese(built: dict) -> None:
     folder, _ = built["compare"]
     vi = (folder / "report.vi.html").read_text(encoding="utf-8")
@@ -132,6 +139,7 @@ def test_the_vietnamese_report_speaks_vietnamese(built: dict) -> None:
         assert target.source.quote in vi and target.source.quote in en  # the plan's words
 
 
+@pytest.mark.slow
 def test_the_findings_are_in_the_report(built: dict) -> None:
     folder, _ = built["compare"]
     results = load_results(folder)

@@ -116,7 +116,7 @@ def test_plan_figures_are_marked_at_their_deadline(saved_compare: Results) -> No
     ax = arrow.axes
     assert arrow.get_marker() == "^"
     assert arrow.get_ydata()[0] == pytest.approx(0.97 * ax.get_ylim()[1])
-    assert any(f"≥ {number(far, 'en')}" in t for t in texts(fig))  # its value is written
+    assert any(f"≥\u00a0{number(far, 'en')}" in t for t in texts(fig))  # its value is written
     found = texts(fig)
     assert word("plan_figure", "en") in found
     assert word("no_plan_figure_short", "en") in found  # non-state has no figure here

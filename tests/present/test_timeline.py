@@ -66,6 +66,6 @@ def test_a_comparison_draws_the_median_stage_and_the_share_operating(
     assert _months_drawn(saved_compare, bars, zone.id, "operating") == expected
     texts = [t.get_text() for t in fig.axes[0].texts]
     share = (saved_compare.zone_stages[policy][:, -1, 1] == STAGES.index("operating")).mean()
-    assert f"{100 * share:.0f} %" in texts
+    assert f"{100 * share:.0f}\u00a0%" in texts
     words = " ".join(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")))
     assert "đang hoạt động" in words and "giải phóng mặt bằng" in words

@@ -93,7 +93,7 @@ def test_targets_of_either_kind_are_drawn(saved_compare: Results) -> None:
     assert not in_target_colour(occupancy)
     assert in_target_colour(compliance)
     text = texts(fig)
-    assert "Target KCN, CCN: ≥ 100 (Dec 2025)" in text
+    assert "Target KCN, CCN: ≥\u00a0100 (Dec 2025)" in text
     assert "Target CCN: ≥ 70 (Dec 2025)" in text
 
 

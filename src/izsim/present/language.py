@@ -79,7 +79,7 @@ def number(value: float, lang: Lang, decimals: int | None = None) -> str:
 
 def percent(share: float, lang: Lang, decimals: int = 0) -> str:
     """A share in 0–1 as a percentage: ``65 %``."""
-    return f"{number(100 * share, lang, decimals)} %"
+    return f"{number(100 * share, lang, decimals)}\u00a0%"  # no line break before %
 
 
 def month_text(month: str, lang: Lang) -> str:

@@ -23,6 +23,7 @@ from izsim.present.results import Results
 from izsim.present.style import OBSERVED_COLOUR, TARGET_COLOUR, add_source
 from izsim.scenario.schema import Target
 
+NBSP = "\u00a0"  # keeps "> 14 %/yr" on one line when labels wrap
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
 
@@ -43,7 +44,7 @@ def target_value_text(target: Target, lang: Lang) -> str:
     if target.comparator == "between":
         low, high = target.value  # type: ignore[misc]
         return f"{number(low, lang)}–{number(high, lang)}"
-    return f"{COMPARATOR_TEXT[target.comparator]} {number(float(target.value), lang)}"  # type: ignore[arg-type]
+    return f"{COMPARATOR_TEXT[target.comparator]}{NBSP}{number(float(target.value), lang)}"  # type: ignore[arg-type]
 
 
 def target_unit(target: Target, lang: Lang) -> str:
@@ -56,7 +57,7 @@ def unit_suffix(target: Target, lang: Lang) -> str:
     """`` <unit>`` to write after a value of the target; nothing after a count ("3 KCN")."""
     if not target.growth_since and CATALOGUE[target.indicator].unit == "count":
         return ""
-    return f" {target_unit(target, lang)}"
+    return f"{NBSP}{target_unit(target, lang)}"
 
 
 def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:

@@ -43,7 +43,9 @@ def wrap(text: str, width: int, *, keep_last: bool = False) -> str:
 
     ``keep_last`` keeps the last two words (``by 2025``, ``đến 2025``) on one line.
     """
-    text = " ".join(re.sub(r"<[^>]+>", "", text).split())  # plan quotes hold tags and tabs
+    # plan quotes hold tags and tabs; split on ordinary white space only, so the no-break
+    # spaces of "> 14 %/yr" survive
+    text = re.sub(r"[ \t\r\n\f\v]+", " ", re.sub(r"<[^>]+>", "", text)).strip()
     head, _, tail = text.rpartition(" ")
     if keep_last and head:
         text = f"{head}\N{NO-BREAK SPACE}{tail}"
