@@ -530,7 +530,8 @@ def _cover(results: Results, lang: Lang) -> Figure:
     y -= 0.04
     fig.text(0.07, y, _h("title", lang), fontsize=14, va="top")
     y -= 0.035
-    for line in textwrap.wrap(_subtitle(results, lang), 95):
+    plan = f"{_h('plan', lang)}: {', '.join(results.scenario.scenario.plan_seeds)}"
+    for line in [*textwrap.wrap(_subtitle(results, lang), 95), plan]:
         fig.text(0.07, y, line, fontsize=9, color="#444444", va="top")
         y -= 0.018
     y -= 0.02
