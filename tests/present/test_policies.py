@@ -3,7 +3,6 @@ differences from comparison.csv; a single run has no differences to draw."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,21 +20,7 @@ from izsim.present.policies import (
 )
 from izsim.present.results import Results
 from izsim.present.style import save
-
-VIETNAMESE = re.compile(r"[ạảãàáâầấẩẫậăằắẳẵặđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
-
-
-def texts(fig: Figure) -> list[str]:
-    found = [t.get_text() for t in fig.texts] + [fig.get_suptitle()]
-    for ax in fig.axes:
-        found += [t.get_text() for t in ax.texts]
-        found += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
-        found += [ax.get_xlabel(), ax.get_ylabel()]
-        legend = ax.get_legend()
-        if legend is not None:
-            found += [t.get_text() for t in legend.get_texts()]
-    return [t for t in found if t]
+from tests.present.figure_text import VIETNAMESE, texts
 
 
 def errorbars(fig: Figure) -> dict[str, list[ErrorbarContainer]]:

@@ -3,7 +3,6 @@ languages, and met/missed for a single run."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,19 +17,7 @@ from izsim.present.language import percent, word
 from izsim.present.results import Results
 from izsim.present.scorecard import contrast_colour, probability_matrix, scorecard_chart, wrap
 from izsim.present.style import save
-
-VIETNAMESE = re.compile(r"[ạảãàáâầấẩẫậăằắẳẵặđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
-
-
-def texts(fig: Figure) -> list[str]:
-    """Every text of the figure: titles, tick labels, cell texts, source line."""
-    found = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        found += [t.get_text() for t in ax.texts]
-        found += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
-        found += [ax.get_xlabel(), ax.get_ylabel()]
-    return [t for t in found if t]
+from tests.present.figure_text import VIETNAMESE, texts
 
 
 def heatmap(fig: Figure) -> AxesImage:

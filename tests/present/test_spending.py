@@ -5,7 +5,6 @@ spend no more than the reference."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,21 +26,7 @@ from izsim.present.spending import (
 )
 from izsim.present.style import save
 from izsim.scenario.schema import Target
-
-VIETNAMESE = re.compile(r"[ạảãàáâầấẩẫậăằắẳẵặđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
-
-
-def texts(fig: Figure) -> list[str]:
-    found = [t.get_text() for t in fig.texts] + [fig.get_suptitle()]
-    for ax in fig.axes:
-        found += [t.get_text() for t in ax.texts]
-        found += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
-        found += [ax.get_xlabel(), ax.get_ylabel()]
-        legend = ax.get_legend()
-        if legend is not None:
-            found += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
-    return [t for t in found if t]
+from tests.present.figure_text import VIETNAMESE, texts
 
 
 def by_gid(fig: Figure, gid: str) -> list:

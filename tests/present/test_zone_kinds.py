@@ -94,7 +94,7 @@ def test_targets_of_either_kind_are_drawn(saved_compare: Results) -> None:
     assert in_target_colour(compliance)
     text = texts(fig)
     assert "Target KCN, CCN: ≥\u00a0100 (Dec 2025)" in text
-    assert "Target CCN: ≥ 70 (Dec 2025)" in text
+    assert "Target CCN: ≥\u00a070 (Dec 2025)" in text
 
 
 def test_a_vietnamese_figure_speaks_vietnamese(saved_compare: Results) -> None:

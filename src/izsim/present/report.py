@@ -516,7 +516,8 @@ A4 = (8.27, 11.69)
 
 def pdf_report(results: Results, drawn: list[Rendered], lang: Lang, path: Path) -> None:
     """A handout: a cover page with the findings, then one figure a page."""
-    with styled(), PdfPages(path, metadata={"Creator": "izsim", "Producer": None}) as pdf:
+    metadata = {"Creator": "izsim", "Producer": None, "CreationDate": None}
+    with styled(), PdfPages(path, metadata=metadata) as pdf:
         pdf.savefig(_cover(results, lang))
         for item in drawn:
             pdf.savefig(item.figure)
