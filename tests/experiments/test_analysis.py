@@ -238,8 +238,9 @@ def test_paired_difference_is_the_t_interval_of_the_differences(small: Scenario)
     )
     met = (plus > 27700).astype(float) - (base > 27700).astype(float)
     assert row["probability_difference"] == pytest.approx(met.mean(), abs=1e-6)
+    low, high = t_interval(met)
     assert (row["probability_difference_low"], row["probability_difference_high"]) == (
-        pytest.approx(t_interval(met), abs=1e-6)
+        pytest.approx((max(low, -1), min(high, 1)), abs=1e-6)  # a probability stays in ±1
     )
 
     row = row_of(table, target=KCN.id, policy="plus")
@@ -441,3 +442,22 @@ def test_growth_since_targets_are_scored_on_growth_as_in_one_run(tmp_path: Path)
     alone = single[single["target"] == target.id].iloc[0]
     assert compared["median"] == pytest.approx(alone["simulated"], abs=1e-6)
     assert 0 < alone["simulated"] < 40  # a growth rate in %/yr, not a level of output
+
+
+def test_a_probability_difference_stays_within_plus_minus_one(small: Scenario) -> None:
+    # 3 pairs: met under "plus" in all, under "base" in one: differences 1, 1, 0. The t
+    # interval (mean 0.67, sd 0.58, t 4.30) would reach +2.1; a probability cannot.
+    reps = {"base": [0, 1, 2], "plus": [0, 1, 2]}
+    outcomes = outcomes_of(
+        reps,
+        {"base": [0, 0, 30000], "plus": [30000, 30000, 30000]},
+        {"base": [0, 0, 0], "plus": [0, 0, 0]},
+    )
+    row = row_of(
+        analysis.comparison(small, ["base", "plus"], "base", outcomes),
+        target=OUTPUT.id,
+        policy="plus",
+    )
+    assert row["probability_difference"] == pytest.approx(2 / 3, abs=1e-6)
+    assert row["probability_difference_high"] == 1.0
+    assert -1.0 <= row["probability_difference_low"] < 2 / 3

@@ -55,7 +55,7 @@ def test_labels_come_from_the_catalogue_and_the_labels_file() -> None:
     assert indicator_label("occupancy_rate", "en") == CATALOGUE["occupancy_rate"].label_en
     assert unit_label("bn VND (2010 prices)", "vi") == "tỷ đồng (giá so sánh 2010)"
     assert unit_label("no such unit", "vi") == "no such unit"
-    assert policy_label("baseline", "vi") == "Kịch bản gốc (như hiện nay)"
+    assert policy_label("baseline", "vi") == "Kịch bản cơ sở (như hiện nay)"
     assert policy_label("my_package", "vi", "My package") == "My package"
     assert word("fan_title", "en", label="Jobs") == "Jobs: spread over runs"
 

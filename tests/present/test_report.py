@@ -130,7 +130,7 @@ def test_the_vietnamese_report_speaks_vietnamese(built: dict) -> None:
     vi = (folder / "report.vi.html").read_text(encoding="utf-8")
     en = (folder / "report.en.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in vi and '<html lang="en">' in en
-    for words in ("Kết quả chính", "Kịch bản gốc (như hiện nay)", "Ưu tiên hạ tầng", "Mục tiêu"):
+    for words in ("Kết quả chính", "Kịch bản cơ sở (như hiện nay)", "Ưu tiên hạ tầng", "Mục tiêu"):
         assert words in vi
     assert "Tỷ trọng công nghiệp trong GRDP" in vi  # a catalogue label, diacritics intact
     assert "Industry share of GRDP" in en and "Tỷ trọng công nghiệp trong GRDP" not in en

@@ -69,3 +69,18 @@ def test_a_comparison_draws_the_median_stage_and_the_share_operating(
     assert f"{100 * share:.0f}\u00a0%" in texts
     words = " ".join(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")))
     assert "đang hoạt động" in words and "giải phóng mặt bằng" in words
+
+
+def test_sites_never_taken_up_are_counted_not_drawn(saved_run: Results) -> None:
+    policy = saved_run.reference
+    stages = saved_run.zone_stages[policy].copy()
+    stages[:, :, -1] = STAGES.index("planned")  # the last zone never leaves the plan
+    changed = Results(**{**saved_run.__dict__, "zone_stages": {policy: stages}})
+    fig = zone_timeline(changed, lang="en")
+    drawn = {bar.zone for bar in _bars(fig, "stage")}
+    last = saved_run.scenario.zones[-1]
+    assert last.id not in drawn
+    assert len(drawn) == len(saved_run.scenario.zones) - 1
+    assert "1 candidate sites no developer took up in any run are not drawn" in (
+        fig.axes[0].get_title(loc="left")
+    )

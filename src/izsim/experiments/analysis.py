@@ -197,6 +197,8 @@ def comparison(
             a, b = values[policy][mine], values[reference][theirs]
             mean, low, high = _paired(a, b)
             p_mean, p_low, p_high = _paired(_met(target, a), _met(target, b))
+            # the t interval on met/missed differences can pass ±1; a probability cannot
+            p_low, p_high = max(p_low, -1.0), min(p_high, 1.0)
             rows.append(
                 {
                     "target": target.id,

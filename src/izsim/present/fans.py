@@ -337,7 +337,9 @@ def fan_chart(
         bands = band_handles(lang, lines[0].get_color(), strong=not several)
         entries += [(band, band.get_label()) for band in bands]
     legend(fig.add_subplot(grid[1]), entries, [ax])
-    return finish(fig, results, lang, extra=" · ".join(observation_notes(seen, lang)))
+    return finish(
+        fig, results, lang, extra=" · ".join(observation_notes(seen, lang)), policies=chosen
+    )
 
 
 def legend(

@@ -4,6 +4,7 @@ line, and a target described in words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -29,7 +30,10 @@ COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
 def plan_words(quote: str, limit: int = 140) -> str:
     """A plan's quote as running text: markup and table spacing removed, cut at ``limit``."""
-    text = " ".join(re.sub(r"<[^>]+>", " ", quote).split())
+    text = re.sub(r"<[^>]+>", " ", quote)  # HTML tags in quotes taken from web pages
+    text = text.replace("\\div", "÷").replace("\\times", "×")  # LaTeX in quotes of tables
+    text = re.sub(r"\\[A-Za-z]+", "", text.replace("\\%", "%")).replace("$", "")
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
@@ -63,9 +67,11 @@ def unit_suffix(target: Target, lang: Lang) -> str:
 def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
     """A target in words: indicator, comparator, value, unit and deadline.
 
-    ``short`` leaves out the unit, for tight axis labels.
+    ``short`` drops the unit's qualifier ("(2010 prices)") and, for a December deadline, the
+    month, for tight axis labels.
     """
-    deadline = target.deadline[:4] if short else month_text(target.deadline, lang)
+    december = target.deadline.endswith("-12")
+    deadline = target.deadline[:4] if short and december else month_text(target.deadline, lang)
     if target.not_modelled is not None:
         # the model has no label or unit for it: in Vietnamese, the plan's own words
         if lang == "vi":
@@ -75,11 +81,14 @@ def target_text(target: Target, lang: Lang, *, short: bool = False) -> str:
         )
     name = indicator_label(target.indicator, lang)
     if target.growth_since:
-        since = month_text(target.growth_since, lang)
-        name += f" ({'từ' if lang == 'vi' else 'since'} {since})"
+        # growth over a sub-period of the plan, e.g. 2026–2030 from a base in December 2025
+        first = int(target.growth_since[:4]) + (1 if target.growth_since.endswith("-12") else 0)
+        span = f"{first}–{target.deadline[:4]}"
+        growth = "tăng trưởng bình quân" if lang == "vi" else "average growth"
+        name += f": {growth} {span}"
     unit = unit_suffix(target, lang)
-    if short and not unit.strip().startswith("%"):
-        unit = ""  # tight labels keep only what changes the meaning: % against %/yr
+    if short:
+        unit = re.sub(r"\s*\([^)]*\)", "", unit)
     return f"{name} {target_value_text(target, lang)}{unit}, {word('by', lang)} {deadline}"
 
 
@@ -131,7 +140,9 @@ def draw_observations(ax: Axes, observations: list[Observation], lang: Lang) -> 
             )
 
 
-def source_line(results: Results, lang: Lang, extra: str = "") -> str:
+def source_line(
+    results: Results, lang: Lang, extra: str = "", policies: Sequence[str] | None = None
+) -> str:
     """``Source: izsim simulation · Scenario: Tuyên Quang · Policies: … · 20 replicates,
     seed 1``."""
     info = results.provenance()
@@ -153,7 +164,14 @@ def source_line(results: Results, lang: Lang, extra: str = "") -> str:
     return " · ".join(parts)
 
 
-def finish(fig: Figure, results: Results, lang: Lang, extra: str = "") -> Figure:
-    """Add the source line at the foot of ``fig`` and return it."""
-    add_source(fig, source_line(results, lang, extra))
+def finish(
+    fig: Figure,
+    results: Results,
+    lang: Lang,
+    extra: str = "",
+    policies: Sequence[str] | None = None,
+) -> Figure:
+    """Add the source line at the foot of ``fig`` and return it; ``policies``: the ones the
+    figure draws, when not all."""
+    add_source(fig, source_line(results, lang, extra, policies))
     return fig

@@ -178,7 +178,9 @@ def run_panel(
             (Line2D([], [], color=TARGET_COLOUR, linestyle=":"), word("target_deadline", lang)),
         ]
     legend(fig.add_subplot(grid[3, :]), entries, axes, ncols=4, title=note)
-    return finish(fig, results, lang, extra=" · ".join(observation_notes(every, lang)))
+    return finish(
+        fig, results, lang, extra=" · ".join(observation_notes(every, lang)), policies=[policy]
+    )
 
 
 def growth_targets(results: Results) -> list[Target]:

@@ -50,12 +50,20 @@ class FigureSpec:
         draw: builds the figure for results and a language.
         caption: what the figure shows, in each language.
         applies: whether it makes sense for these results.
+        caption_run: the caption for a single run, where it differs.
     """
 
     key: str
     draw: Callable[[Results, Lang], Figure]
     caption: dict[str, str]
     applies: Callable[[Results], bool]
+    caption_run: dict[str, str] | None = None
+
+    def caption_for(self, results: Results, lang: Lang) -> str:
+        """The caption that fits ``results`` (a comparison or a single run)."""
+        if results.kind == "run" and self.caption_run is not None:
+            return self.caption_run[lang]
+        return self.caption[lang]
 
 
 def _always(_: Results) -> bool:
@@ -76,13 +84,23 @@ def _fan(indicator: str) -> FigureSpec:
         draw=lambda r, lang: fans.fan_chart(r, indicator, lang=lang),
         caption={
             "en": "Median and the bands holding 50 % and 90 % of the runs of the reference"
-            " policy; the plan's target and deadline in red; observed values as black marks"
-            " (filled: the province, hollow: the national pattern).",
+            " policy; the plan's target (dashed) and deadline (dotted) in orange-red; observed"
+            " values, where the reference data hold them, as black marks (filled: the province,"
+            " hollow: the national pattern).",
             "vi": "Trung vị và các dải chứa 50 % và 90 % số lần chạy của gói chính sách tham"
-            " chiếu; mục tiêu và thời hạn của quy hoạch màu đỏ; số liệu thực tế là các điểm đen"
-            " (đặc: của tỉnh, rỗng: của cả nước).",
+            " chiếu; mục tiêu (nét đứt) và thời hạn (nét chấm) của quy hoạch màu đỏ cam; số liệu"
+            " thực tế, nếu có trong dữ liệu tham chiếu, là các điểm đen (đặc: của tỉnh, rỗng:"
+            " của cả nước).",
         },
         applies=_always,
+        caption_run={
+            "en": "The indicator in this run; the plan's target (dashed) and deadline (dotted)"
+            " in orange-red; observed values, where the reference data hold them, as black"
+            " marks (filled: the province, hollow: the national pattern).",
+            "vi": "Chỉ tiêu trong lần chạy này; mục tiêu (nét đứt) và thời hạn (nét chấm) của"
+            " quy hoạch màu đỏ cam; số liệu thực tế, nếu có trong dữ liệu tham chiếu, là các"
+            " điểm đen (đặc: của tỉnh, rỗng: của cả nước).",
+        },
     )
 
 
@@ -318,10 +336,11 @@ HEADINGS: dict[str, dict[str, str]] = {
     "assumptions_note": {
         "en": "These assumptions set how investors choose, how developers decide and how"
         " agencies act; they are not calibrated yet, and no sensitivity analysis has ranked"
-        " them yet, so read every probability above as conditional on them.",
+        " them yet, so read every result above as conditional on them.",
         "vi": "Các giả định này quyết định cách nhà đầu tư lựa chọn, chủ đầu tư hạ tầng ra"
         " quyết định và cơ quan quản lý hành động; chúng chưa được hiệu chỉnh và chưa được"
-        " phân tích độ nhạy, vì vậy mọi xác suất ở trên đều phụ thuộc vào chúng.",
+        " phân tích độ nhạy, vì vậy mọi kết quả ở trên đều phụ thuộc vào chúng. Lý do được"
+        " ghi bằng tiếng Anh, như trong tệp kịch bản.",
     },
     "show_assumptions": {"en": "Show the {n} assumptions", "vi": "Xem {n} giả định"},
     "block": {"en": "Block", "vi": "Nhóm"},
@@ -449,7 +468,7 @@ def html_report(results: Results, drawn: list[Rendered], lang: Lang) -> str:
     parts.append(f'<section id="figures"><h2>{_e(_h("figures", lang))}</h2>')
     for item in drawn:
         data = base64.b64encode(item.png).decode("ascii")
-        caption = item.spec.caption[lang]
+        caption = item.spec.caption_for(results, lang)
         parts.append(
             f'<figure id="fig-{item.spec.key}"><img alt="{_e(_figure_title(item))}"'
             f' src="data:image/png;base64,{data}"><figcaption>{_e(caption)}</figcaption></figure>'
@@ -486,7 +505,9 @@ def _provenance_html(results: Results, lang: Lang) -> list[str]:
         )
     parts.append(f"<li>{_e(_h('version', lang))}: {_e(version or izsim.__version__)}</li></ul>")
     parts.append(f"<p>{_e(_h('sources_count', lang, total=sum(counts.values()), **counts))}</p>")
-    warnings = manifest.get("warnings") or []
+    # The command's warnings are English sentences; the Vietnamese findings say the main one
+    # (how precise the probabilities are) in Vietnamese.
+    warnings = (manifest.get("warnings") or []) if lang == "en" else []
     if warnings:
         parts.append(f'<div class="warn"><strong>{_e(_h("warnings", lang))}</strong><ul>')
         parts += [f"<li>{_e(w)}</li>" for w in warnings]

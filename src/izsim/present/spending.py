@@ -175,7 +175,7 @@ def investment_by_source(
     if plan_handle is not None:
         entries.append((plan_handle, word("plan_figure", lang)))
     legend(fig.add_subplot(grid[1, :]), entries, [], ncols=4, title=title)
-    return finish(fig, results, lang, extra=word("investment_scope", lang))
+    return finish(fig, results, lang, extra=word("investment_scope", lang), policies=[chosen])
 
 
 def _plan_marks(

@@ -3,6 +3,8 @@ and its central wastewater plant over time, one row per zone (tiến độ các 
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -27,6 +29,8 @@ PLANT_LOOK = {
     "compliant": {"facecolor": "#009E73", "edgecolor": "#009E73", "hatch": ""},
 }
 KIND_ORDER = {"kcn": 0, "high_tech": 0, "ccn": 1}
+NAME_CHARS = 30  # zone names wrap beyond this, so long names do not squeeze the bars
+SUBTITLE_CHARS = 110
 
 
 def median_states(codes: np.ndarray) -> np.ndarray:
@@ -84,8 +88,11 @@ def zone_timeline(
         stage_rows = median_states(stages)
         plant_rows = median_states(plants)
         modal = True
+    # Candidate sites no developer took up in any run add rows of one colour and no news;
+    # they are counted in a note instead of drawn.
+    never = (stages == STAGES.index("planned")).all(axis=(0, 1))
     zones = sorted(
-        range(len(results.scenario.zones)),
+        (i for i in range(len(results.scenario.zones)) if not never[i]),
         key=lambda i: (KIND_ORDER[results.scenario.zones[i].kind], i),
     )
     height = 2.4 + 0.42 * len(zones)
@@ -127,18 +134,26 @@ def zone_timeline(
                 color="#333333",
             )
     ax.set_yticks(range(len(zones)))
-    ax.set_yticklabels([results.scenario.zones[z].name for z in reversed(zones)])
+    ax.set_yticklabels(
+        [
+            textwrap.fill(results.scenario.zones[z].name, NAME_CHARS, break_long_words=False)
+            for z in reversed(zones)
+        ]
+    )
     ax.set_ylim(-0.7, len(zones) - 0.3)
     ax.set_xlim(start, years[-1] + (0.9 if modal else 0.05))
     ax.grid(axis="y", visible=False)
     year_axis(ax)
     ax.set_xlabel(word("year", lang))
     fig.suptitle(word("timeline_title", lang), x=0.01, ha="left")
+    notes = []
     if modal:
         name = policy_label(policy, lang, results.policy_names.get(policy))
-        subtitle = "\n".join(
-            [word("timeline_modal", lang, n=runs, policy=name), word("timeline_right", lang)]
-        )
+        notes += [word("timeline_modal", lang, n=runs, policy=name), word("timeline_right", lang)]
+    if never.any():
+        notes.append(word("timeline_hidden", lang, n=int(never.sum())))
+    if notes:
+        subtitle = "\n".join(textwrap.fill(n, SUBTITLE_CHARS) for n in notes)
         ax.set_title(subtitle, loc="left", fontsize=11, fontweight="normal", color="#333333")
     handles = [
         Patch(
@@ -161,4 +176,4 @@ def zone_timeline(
         title=f"{word('stage_legend', lang)} · {word('plant_legend', lang)}",
         title_fontsize=11,
     )
-    return finish(fig, results, lang)
+    return finish(fig, results, lang, policies=[policy])

@@ -131,7 +131,9 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
     else:
         note = word("kind_run_note", lang, policy=name)
     legend(fig.add_subplot(grid[1, :]), kind_entries(runs, lang), axes, title=note)
-    return finish(fig, results, lang, extra=" · ".join(observation_notes(every, lang)))
+    return finish(
+        fig, results, lang, extra=" · ".join(observation_notes(every, lang)), policies=[policy]
+    )
 
 
 def kind_entries(runs: int, lang: Lang) -> list[tuple[object, str]]:

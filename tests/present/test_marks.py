@@ -1,0 +1,36 @@
+"""Targets in words, and the plan's words cleaned for reading."""
+
+from __future__ import annotations
+
+from izsim.present.marks import NBSP, plan_words, target_text
+from izsim.scenario import Scenario, load_scenario
+from tests.conftest import ROOT
+
+
+def test_plan_words_drop_markup_and_table_spacing() -> None:
+    quote = "chiếm $39 \\div 40\\%$ và vốn <i>FDI</i>\t\tkhoảng  69,4"
+    assert plan_words(quote) == "chiếm 39 ÷ 40% và vốn FDI khoảng 69,4"
+    long = "một " * 60
+    cut = plan_words(long, limit=40)
+    assert len(cut) <= 40 and cut.endswith(" …")
+
+
+def test_targets_in_words(scenario: Scenario) -> None:
+    ipv = next(t for t in scenario.targets if t.id == "ipv_2025")
+    assert target_text(ipv, "en") == (
+        f"Industrial production value >{NBSP}27,700{NBSP}bn VND (2010 prices), by Dec 2025"
+    )
+    assert target_text(ipv, "vi", short=True) == (
+        f"Giá trị sản xuất công nghiệp (SS2010) >{NBSP}27.700{NBSP}tỷ đồng, đến 2025"
+    )
+    kcn = next(t for t in scenario.targets if t.indicator == "new_zones_kcn")
+    assert target_text(kcn, "en").startswith(f"New KCN since start ≥{NBSP}3, by")  # no "count"
+    skipped = next(t for t in scenario.targets if t.not_modelled is not None)
+    assert plan_words(skipped.source.quote) in target_text(skipped, "vi")  # the plan's words
+
+
+def test_growth_over_a_later_period_names_the_period() -> None:
+    nghe_an = load_scenario(ROOT / "scenarios" / "nghe_an.yaml")
+    later = next(t for t in nghe_an.targets if t.growth_since == "2025-12")
+    text = target_text(later, "vi")
+    assert "tăng trưởng bình quân 2026–2030" in text and "%/năm" in text
