@@ -34,3 +34,17 @@ def test_growth_over_a_later_period_names_the_period() -> None:
     later = next(t for t in nghe_an.targets if t.growth_since == "2025-12")
     text = target_text(later, "vi")
     assert "tăng trưởng bình quân 2026–2030" in text and "%/năm" in text
+
+
+def test_the_source_line_names_only_the_policies_drawn(saved_compare) -> None:
+    from izsim.present.fans import fan_chart
+    from izsim.present.language import policy_label
+    from tests.present.figure_text import texts
+
+    fig = fan_chart(saved_compare, "jobs_industry", lang="en")
+    (line,) = [t for t in texts(fig) if t.startswith("Source:")]
+    flat = " ".join(line.split())
+    assert f"Policy: {policy_label(saved_compare.reference, 'en')} ·" in flat
+    for other in saved_compare.policies[1:]:
+        assert policy_label(other, "en") not in flat
+    assert "4 replicates, seed 2" in flat

@@ -146,8 +146,9 @@ def source_line(
     """``Source: izsim simulation · Scenario: Tuyên Quang · Policies: … · 20 replicates,
     seed 1``."""
     info = results.provenance()
-    names = ", ".join(policy_label(p, lang, results.policy_names.get(p)) for p in results.policies)
-    label = word("policies" if results.kind == "compare" else "policy", lang)
+    shown = list(policies) if policies is not None else results.policies
+    names = ", ".join(policy_label(p, lang, results.policy_names.get(p)) for p in shown)
+    label = word("policies" if len(shown) > 1 else "policy", lang)
     runs = (
         f"{info['replicates']} {word('replicates', lang)}, {word('seed', lang)} {info['seed']}"
         if results.kind == "compare"

@@ -64,6 +64,9 @@ STYLE = {
     # SVG text stays text (editable in Inkscape or PowerPoint, a third of the size and time of
     # outlines); Vietnamese is Unicode, so any system font with its diacritics shows it.
     "svg.fonttype": "none",
+    # Unhinted glyphs measure the same in the PNG as in the PDF and SVG, so the layout solved
+    # once for the PNG fits the vector files too (hinted, long labels overflowed in the PDF).
+    "text.hinting": "no_hinting",
     "svg.hashsalt": "izsim",  # the same figure gives the same SVG bytes
     "pdf.fonttype": 3,  # subset Type 3 fonts: the handout embeds only the glyphs it uses
 }
