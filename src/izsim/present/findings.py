@@ -64,9 +64,9 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
     },
     "precision": {
         "en": "With {runs} runs per package some probabilities are known only to ±{width}"
-        " (worst: “{target}”); about {needed} runs would give ±{wanted}.",
-        "vi": "Với {runs} lần chạy mỗi gói, một số xác suất chỉ chính xác đến ±{width}"
-        " (kém nhất: “{target}”); cần khoảng {needed} lần chạy để đạt ±{wanted}.",
+        " percentage points (worst: “{target}”); about {needed} runs would give ±{wanted}.",
+        "vi": "Với {runs} lần chạy mỗi gói, một số xác suất chỉ chính xác đến ±{width} điểm"
+        " phần trăm (kém nhất: “{target}”); cần khoảng {needed} lần chạy để đạt ±{wanted}.",
     },
     "run_met": {
         "en": "In this run {k} of {m} modelled targets are met by their deadlines{colon}{items}.",
@@ -263,8 +263,8 @@ def _precision_finding(results: Results, targets: dict, lang: Lang) -> str | Non
         "precision",
         lang,
         runs=int(worst["runs"]),
-        width=number(worst["half"], lang, 2),
+        width=number(100 * worst["half"], lang, 0),
         target=target_text(targets[worst["target"]], lang),
         needed=needed,
-        wanted=number(PROBABILITY_PRECISION, lang, 2),
+        wanted=number(100 * PROBABILITY_PRECISION, lang, 0),
     )

@@ -559,12 +559,20 @@ def _cover(results: Results, lang: Lang) -> Figure:
     y -= 0.02
     fig.text(0.07, y, _h("findings", lang), fontsize=15, fontweight="bold", va="top")
     y -= 0.035
+    caveat = textwrap.wrap(_h("assumptions_note", lang), 100)
+    room = 0.04 + 0.016 * len(caveat) + 0.02  # the caveat always fits below the findings
     for item in findings(results, lang):
         lines = textwrap.wrap(item, 92)
-        if y - 0.018 * len(lines) < 0.04:
+        if y - 0.018 * len(lines) < room:
             break
         for i, line in enumerate(lines):
             fig.text(0.07, y, ("• " if i == 0 else "  ") + line, fontsize=10, va="top")
             y -= 0.018
         y -= 0.008
+    y -= 0.01
+    fig.text(0.07, y, _h("assumptions", lang), fontsize=11, fontweight="bold", va="top")
+    y -= 0.022
+    for line in caveat:
+        fig.text(0.07, y, line, fontsize=9, color="#444444", va="top")
+        y -= 0.016
     return fig
