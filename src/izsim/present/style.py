@@ -155,7 +155,7 @@ def save(fig: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> 
     stem.parent.mkdir(parents=True, exist_ok=True)
     with styled():
         for fmt in formats:
-            path = stem.with_suffix(f".{fmt}")
+            path = stem.parent / f"{stem.name}.{fmt}"  # stems may hold dots: scorecard.en
             if fmt == "png":
                 fig.savefig(
                     path, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs=PNG_OPTIONS

@@ -1,0 +1,53 @@
+"""One style: files written where asked, colour-blind-safe marks, the source line kept clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.colors import same_color
+
+from izsim.present.style import (
+    PALETTE,
+    TARGET_COLOUR,
+    add_source,
+    figure_function,
+    new_figure,
+    policy_style,
+    save,
+)
+
+
+def test_save_keeps_a_dotted_stem_and_writes_both_formats(tmp_path: Path) -> None:
+    fig = new_figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    paths = save(fig, tmp_path / "scorecard.vi")
+    assert [p.name for p in paths] == ["scorecard.vi.png", "scorecard.vi.svg"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in paths[1].read_bytes()[:500]
+
+
+def test_no_policy_of_six_wears_the_target_colour() -> None:
+    colours = [policy_style(i)["color"] for i in range(6)]
+    assert not any(same_color(c, TARGET_COLOUR) for c in colours)
+    assert len(set(colours)) == 6 and colours[0] == PALETTE[0]
+    styles = [policy_style(i)["linestyle"] for i in range(6)]
+    assert len({str(s) for s in styles}) == 6  # told apart in grey too
+
+
+def test_the_source_line_sits_below_the_axes_and_their_labels(tmp_path: Path) -> None:
+    @figure_function
+    def draw() -> object:
+        fig = new_figure()
+        ax = fig.add_subplot()
+        ax.plot([2021, 2030], [0, 1])
+        ax.set_xlabel("Năm")
+        add_source(fig, "Nguồn: mô phỏng izsim · " + "rất dài " * 40)
+        return fig
+
+    fig = draw()
+    fig.draw_without_rendering()  # lays the figure out
+    renderer = fig._get_renderer()
+    source = fig.texts[-1].get_window_extent(renderer)
+    label = fig.axes[0].xaxis.label.get_window_extent(renderer)
+    assert source.y1 <= label.y0  # the wrapped source line stays under the axis label
+    assert source.x1 <= fig.bbox.width  # and inside the figure
