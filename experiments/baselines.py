@@ -1,0 +1,135 @@
+"""Look at the four baselines: each province under current practice, 20 replicates, with its
+report (fan charts, zone timeline, KCN/CCN panels…) and a table of the patterns a land-use
+modeller checks first, beside the national record.
+
+    .venv/bin/python experiments/baselines.py [--replicates 20] [--workers N] [--lang en]
+
+Writes results/baselines/<province>/ (a comparison folder with its report) and prints the table.
+Run it after every change to the model's behaviour and open the figures. Interrupted? Run it
+again: finished runs are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+from izsim.experiments import compare
+from izsim.present.report import write_report
+from izsim.present.results import Results, load_results
+from izsim.scenario.sources import reference_records
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+
+
+def band(values: np.ndarray) -> str:
+    """Median [5–95 %] of the replicates' values (NaN where no zone of the kind operates)."""
+    clean = values[~np.isnan(values)]
+    if not len(clean):
+        return "–"
+    low, mid, high = np.quantile(clean, [0.05, 0.5, 0.95])
+    return f"{mid:.0f} [{low:.0f}–{high:.0f}]"
+
+
+def at(results: Results, indicator: str, month: str) -> np.ndarray:
+    return results.series(indicator, results.reference)[:, results.month_position(month)]
+
+
+def rows(results: Results) -> list[tuple[str, str]]:
+    """The patterns of one baseline."""
+    growth_2021 = at(results, "industrial_output_growth", "2021-12")
+    out = []
+    for year in ("2025", "2030"):
+        month = f"{year}-12"
+        out += [
+            (
+                f"occupancy of operating KCN {year}, %",
+                band(at(results, "occupancy_rate_kcn", month)),
+            ),
+            (
+                f"occupancy of operating CCN {year}, %",
+                band(at(results, "occupancy_rate_ccn", month)),
+            ),
+            (
+                f"operating KCN with compliant plant {year}, %",
+                band(at(results, "wwtp_compliance_kcn", month)),
+            ),
+            (
+                f"operating CCN with compliant plant {year}, %",
+                band(at(results, "wwtp_compliance_ccn", month)),
+            ),
+            (f"new KCN by {year}", band(at(results, "new_zones_kcn", month))),
+            (f"new CCN by {year}", band(at(results, "new_zones_ccn", month))),
+            (
+                f"industry share of workforce {year}, %",
+                band(at(results, "industry_labour_share", month)),
+            ),
+        ]
+    spread = np.quantile(growth_2021, [0.05, 0.95])
+    out.append(
+        (
+            "2021 output growth, 5–95 % over replicates, %",
+            f"{spread[0]:.2f}–{spread[1]:.2f} (width {spread[1] - spread[0]:.2f})",
+        )
+    )
+    return out
+
+
+def national() -> list[tuple[str, str]]:
+    """The national record the table is read against (from shared/data)."""
+    records = reference_records()
+    occupancy = [
+        records[r]["value"] for r in records if r.startswith("nat_kcn_") and r.endswith("occ_op")
+    ]
+    return [
+        ("occupancy of operating KCN, 2016–2023", f"{min(occupancy)}–{max(occupancy)} %"),
+        ("CCN occupancy 2021", f"{records['nat_ccn_2021_occ']['value']} %"),
+        ("operating KCN with a central plant, 2019–2020", "about 86–89 %"),
+        (
+            "operating CCN with a plant, 2018 / 2021",
+            f"17 % / {records['nat_ccn_2021_wwtp_share']['value']} %",
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--replicates", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--lang", default="both", choices=["en", "vi", "both"])
+    parser.add_argument("--no-report", action="store_true", help="only the table")
+    args = parser.parse_args()
+    table: dict[str, dict[str, str]] = {}
+    for province in PROVINCES:
+        out = ROOT / "results" / "baselines" / province
+        compare(
+            ROOT / "scenarios" / f"{province}.yaml",
+            ["baseline"],
+            replicates=args.replicates,
+            seed=1,
+            workers=args.workers,
+            out=out,
+            quiet=True,
+        )
+        if not args.no_report:
+            langs = ["en", "vi"] if args.lang == "both" else [args.lang]
+            write_report(out, langs=langs)  # type: ignore[arg-type]
+        for name, value in rows(load_results(out)):
+            table.setdefault(name, {})[province] = value
+        print(f"{province}: results/baselines/{province}/", flush=True)
+    width = max(len(name) for name in table)
+    print(f"\nBaselines, {args.replicates} replicates: median [5–95 %]\n")
+    print(f"{'':{width}}  " + "  ".join(f"{p:>16}" for p in PROVINCES))
+    for name, by_province in table.items():
+        print(f"{name:{width}}  " + "  ".join(f"{by_province[p]:>16}" for p in PROVINCES))
+    print("\nNational record (shared/data):")
+    for name, value in national():
+        print(f"  {name}: {value}")
+
+
+if __name__ == "__main__":
+    main()
