@@ -4,7 +4,9 @@ modeller checks first, beside the national record.
 
     .venv/bin/python experiments/baselines.py [--replicates 20] [--workers N] [--lang en]
 
-Writes results/baselines/<province>/ (a comparison folder with its report) and prints the table.
+Writes results/baselines/<province>/ (a comparison folder with its report) and prints the table
+(with the rent path and the share of 2021–25 output growth that the fixed trend of existing
+industry supplies).
 Run it after every change to the model's behaviour and open the figures. Interrupted? Run it
 again: finished runs are kept.
 """
@@ -69,6 +71,22 @@ def rows(results: Results) -> list[tuple[str, str]]:
                 band(at(results, "industry_labour_share", month)),
             ),
         ]
+    rents = [float(np.nanmedian(at(results, "rent_usd_m2", f"{y}-12"))) for y in (2021, 2025, 2030)]
+    out.append(
+        (
+            "rent of operating zones 2021 / 2025 / 2030, USD/m²",
+            " / ".join(f"{r:.0f}" for r in rents),
+        )
+    )
+    # Existing industry grows at a fixed rate (economy.existing_output_growth_pct), so its part
+    # of the output gained by December 2025 follows from the scenario alone.
+    economy = results.scenario.economy
+    base = economy.industrial_output_base_bn_vnd
+    trend = base * ((1 + economy.existing_output_growth_pct / 100) ** 5 - 1)
+    gained = at(results, "industrial_output_bn_vnd", "2025-12") - base
+    out.append(
+        ("share of 2021–25 output growth from the fixed trend, %", band(100 * trend / gained))
+    )
     spread = np.quantile(growth_2021, [0.05, 0.95])
     out.append(
         (
@@ -92,6 +110,12 @@ def national() -> list[tuple[str, str]]:
         (
             "operating CCN with a plant, 2018 / 2021",
             f"17 % / {records['nat_ccn_2021_wwtp_share']['value']} %",
+        ),
+        (
+            "land rent, USD/m² per lease term (market surveys of key provinces)",
+            f"north {records['rent_north_2020q1']['value']} (2020), "
+            f"{records['rent_north_2022']['value']} (2022); "
+            f"central {records['rent_central_2022']['value']} (2022)",
         ),
     ]
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from izsim.errors import InputError
 from izsim.experiments import analysis
 from izsim.experiments.analysis import Outcomes, replicates_needed, wilson
 from izsim.experiments.design import design
@@ -461,3 +463,18 @@ def test_a_probability_difference_stays_within_plus_minus_one(small: Scenario) -
     assert row["probability_difference"] == pytest.approx(2 / 3, abs=1e-6)
     assert row["probability_difference_high"] == 1.0
     assert -1.0 <= row["probability_difference_low"] < 2 / 3
+
+
+def test_runs_written_by_an_older_izsim_are_named_not_mixed_in(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "cmp", {"test": 1})
+    store.open()
+    tasks = design(["base"], 2, seed=5)
+    months = [f"2021-{i + 1:02d}" for i in range(12)]
+    for task in tasks:
+        store.write_ok(task, np.ones((12, len(INDICATOR_IDS))), months, 0.1, NO_ZONES)
+    store.write_combined(tasks)
+    assert len(pd.read_parquet(tmp_path / "cmp" / "runs.parquet")) == 2 * 12 * len(INDICATOR_IDS)
+    old = tmp_path / "cmp" / "runs" / "base" / "r0001.parquet"
+    pq.write_table(pq.read_table(old).drop_columns([INDICATOR_IDS[-1]]), old)
+    with pytest.raises(InputError, match=f"r0001.parquet: has no {INDICATOR_IDS[-1]}"):
+        store.write_combined(tasks)

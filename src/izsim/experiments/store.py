@@ -197,6 +197,18 @@ class ResultStore:
         blocks, months, keys = [], None, []
         for task in done:
             table = pq.read_table(self._paths(task)[0])
+            missing = [n for n in INDICATOR_IDS if n not in table.column_names]
+            if missing:
+                raise InputError(
+                    [
+                        Problem(
+                            str(self._paths(task)[0]),
+                            "",
+                            f"has no {', '.join(missing)}: it was written by an older izsim;"
+                            " use a new --out folder, or delete this one",
+                        )
+                    ]
+                )
             months = table.column("month").to_pylist()
             blocks.append(np.column_stack([table.column(n).to_numpy() for n in INDICATOR_IDS]))
             keys.append(task)

@@ -428,6 +428,10 @@ class IZModel(mesa.Model):
             if z.spec.expands is not None and z.is_kcn
         )
         operating = [z for z in self.zones if z.operating]
+        leasable = sum(z.leasable_ha for z in operating)
+        out["rent_usd_m2"] = (
+            sum(z.rent_usd_m2 * z.leasable_ha for z in operating) / leasable if leasable else np.nan
+        )
         for suffix, members in (
             ("", operating),
             ("_kcn", [z for z in operating if z.is_kcn]),
