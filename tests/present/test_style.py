@@ -51,3 +51,16 @@ def test_the_source_line_sits_below_the_axes_and_their_labels(tmp_path: Path) ->
     label = fig.axes[0].xaxis.label.get_window_extent(renderer)
     assert source.y1 <= label.y0  # the wrapped source line stays under the axis label
     assert source.x1 <= fig.bbox.width  # and inside the figure
+
+
+def test_no_figure_text_is_italic(saved_compare) -> None:
+    """DejaVu's oblique face loses its diacritics when text is copied out of the PDF."""
+    from matplotlib.text import Text
+
+    from izsim.present.report import FIGURES
+
+    for spec in FIGURES:
+        if spec.applies(saved_compare):
+            fig = spec.draw(saved_compare, "vi")
+            styles = {t.get_fontstyle() for t in fig.findobj(Text) if t.get_text()}
+            assert styles == {"normal"}, spec.key

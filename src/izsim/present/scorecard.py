@@ -165,7 +165,7 @@ def scorecard_chart(
             ha="center",
             va="center",
             fontsize=14,
-            style="italic",
+            style="normal",
             color="#222222",
             bbox={"facecolor": "white", "edgecolor": "#9E9E9E", "boxstyle": "round,pad=0.4"},
         )
@@ -173,7 +173,6 @@ def scorecard_chart(
     ax.set_yticks([*range(n_mod), *centres], labels + extra_labels, fontsize=12)
     for tick in ax.get_yticklabels()[n_mod:]:
         tick.set_color("#555555")
-        tick.set_style("italic")
         tick.set_fontsize(10.5)
     ax.set_ylim(bottom, -0.5)
     ax.set_xlim(-0.5, n_cols - 0.5)

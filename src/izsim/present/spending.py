@@ -145,7 +145,7 @@ def investment_by_source(
                 ha="left",
                 va="top",
                 fontsize=11,
-                style="italic",
+                style="normal",
                 color="#444444",
             )
         title = word(SOURCE_WORDS[indicator], lang)
@@ -416,7 +416,7 @@ def _per_trillion_bars(
                 va="center",
                 ha="left",
                 fontsize=11,
-                style="italic",
+                style="normal",
             )
             continue
         (bar,) = ax.barh(
