@@ -165,3 +165,20 @@ def test_the_cli_writes_the_report_and_refuses_bad_input(run_folder: Path, tmp_p
         assert result.exit_code == 2, args
         assert message in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_the_policy_paths_show_the_reference_and_the_two_that_end_highest(
+    saved_compare,
+) -> None:
+    import numpy as np
+
+    from izsim.present.report import leading_policies
+
+    chosen = leading_policies(saved_compare, "industrial_output_bn_vnd")
+    others = [p for p in saved_compare.policies if p != saved_compare.reference]
+    ends = {
+        p: np.median(saved_compare.series("industrial_output_bn_vnd", p)[:, -1]) for p in others
+    }
+    assert chosen[0] == saved_compare.reference
+    assert chosen[1:] == sorted(others, key=lambda p: -ends[p])[:2]
+    assert leading_policies(saved_compare, "industrial_output_bn_vnd", count=1) == chosen[:2]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -104,6 +105,16 @@ def _fan(indicator: str) -> FigureSpec:
     )
 
 
+def leading_policies(results: Results, indicator: str, count: int = 2) -> list[str]:
+    """The reference and the ``count`` other policies whose median ``indicator`` ends highest
+    (a figure of six fans on one axes is unreadable)."""
+    others = [p for p in results.policies if p != results.reference]
+    ends = {p: float(np.nanmedian(results.series(indicator, p)[:, -1])) for p in others}
+    return [results.reference, *sorted(others, key=lambda p: -ends[p])[:count]]
+
+
+PATHS_INDICATOR = "industrial_output_bn_vnd"
+
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec(
         "scorecard",
@@ -146,6 +157,19 @@ FIGURES: tuple[FigureSpec, ...] = (
             " chạy dùng chung số ngẫu nhiên, với khoảng tin cậy 95 %.",
         },
         policies.paired_differences_available,
+    ),
+    FigureSpec(
+        "policy_paths",
+        lambda r, lang: fans.fan_chart(
+            r, PATHS_INDICATOR, lang=lang, policies=leading_policies(r, PATHS_INDICATOR)
+        ),
+        {
+            "en": "Industrial output under the reference policy and the two packages that end"
+            " highest: median and the bands holding 50 % and 90 % of each one's runs.",
+            "vi": "Giá trị sản xuất công nghiệp theo gói tham chiếu và hai gói có kết quả cuối"
+            " kỳ cao nhất: trung vị và các dải chứa 50 % và 90 % số lần chạy của mỗi gói.",
+        },
+        _several_policies,
     ),
     *(_fan(indicator) for indicator in fans.FAN_INDICATORS),
     FigureSpec(
