@@ -19,18 +19,12 @@ import time
 from pathlib import Path
 
 from izsim.experiments import compare
+from izsim.experiments.packages import PACKAGES
 from izsim.present.report import write_report
 from izsim.present.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
-POLICIES = [
-    "baseline",
-    "infrastructure_first",
-    "incentives_first",
-    "regulation_first",
-    "admin_reform",
-    "balanced",
-]
+POLICIES = list(PACKAGES)
 
 
 def main() -> None:
