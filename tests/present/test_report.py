@@ -120,6 +120,8 @@ def test_the_html_references_nothing_outside_itself(kind: str, built: dict) -> N
                 assert name == "href" and value.startswith("#"), value
         assert "http://" not in text and "https://" not in text
         assert "url(" not in text and "@import" not in text and "@font-face" not in text
+        contents = re.findall(r'<li><a href="#[^"]+">([^<]+)</a></li>', text)
+        assert len(contents) == len(set(contents)) > 5  # every entry can be told apart
         anchors = set(re.findall(r'id="([^"]+)"', text))
         assert {v[1:] for _, n, v in parser.refs if n == "href"} <= anchors
 

@@ -59,6 +59,7 @@ class FigureSpec:
     caption: dict[str, str]
     applies: Callable[[Results], bool]
     caption_run: dict[str, str] | None = None
+    title: dict[str, str] | None = None  # for the contents, when the figure's own is not unique
 
     def caption_for(self, results: Results, lang: Lang) -> str:
         """The caption that fits ``results`` (a comparison or a single run)."""
@@ -170,6 +171,10 @@ FIGURES: tuple[FigureSpec, ...] = (
             " kỳ cao nhất: trung vị và các dải chứa 50 % và 90 % số lần chạy của mỗi gói.",
         },
         _several_policies,
+        title={
+            "en": "Industrial output: the reference and the two packages that end highest",
+            "vi": "Giá trị sản xuất công nghiệp: gói tham chiếu và hai gói cao nhất cuối kỳ",
+        },
     ),
     *(_fan(indicator) for indicator in fans.FAN_INDICATORS),
     FigureSpec(
@@ -504,6 +509,8 @@ def html_report(results: Results, drawn: list[Rendered], lang: Lang) -> str:
 
 
 def _figure_title(item: Rendered) -> str:
+    if item.spec.title is not None:
+        return item.spec.title[item.lang]
     titles = [item.figure.get_suptitle()]
     titles += [ax.get_title() or ax.get_title(loc="left") for ax in item.figure.axes[:1]]
     return next((t.split("\n")[0] for t in titles if t), item.spec.key)
