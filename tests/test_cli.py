@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from izsim.cli import app
 from izsim.indicators import INDICATOR_IDS
+from izsim.outputs import LOCK_NAME, folder_lock
 from tests.conftest import ROOT, SCENARIO_FILE
 
 runner = CliRunner()
@@ -53,7 +54,7 @@ def test_run_writes_its_files(tmp_path: Path) -> None:
     out = tmp_path / "tq"
     result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in out.iterdir() if p.name != LOCK_NAME) == sorted(FILES)
     tidy = pd.read_parquet(out / "timeseries.parquet")
     assert list(tidy.columns) == ["month", "indicator", "value"]
     assert set(tidy["indicator"]) == set(INDICATOR_IDS)
@@ -118,3 +119,20 @@ def test_rerun_is_byte_identical_and_other_seeds_differ(tmp_path: Path) -> None:
         digests.append({f: digest(tmp_path / name / f) for f in FILES[:2]})
     assert digests[0] == digests[1]
     assert digests[0]["timeseries.parquet"] != digests[2]["timeseries.parquet"]
+
+
+def test_a_second_command_into_a_folder_in_use_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "tq"
+    out.mkdir()
+    with folder_lock(out):  # as another izsim command holding the folder
+        result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--out", str(out)])
+        assert result.exit_code == 2
+        assert "another izsim command is writing into this folder" in result.output
+        assert "Traceback" not in result.output
+        assert {p.name for p in out.iterdir()} == {LOCK_NAME}  # nothing written
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with folder_lock(out):
+        result = runner.invoke(app, ["report", str(out), "--format", "html", "--lang", "en"])
+        assert result.exit_code == 2 and "another izsim command" in result.output
+        assert not (out / "report.en.html").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +188,7 @@ def test_atomic_write_moves_the_finished_file_into_place(tmp_path: Path) -> None
 
     atomic_write(target, write)
     assert target.read_text(encoding="utf-8") == "done"
-    assert seen == [tmp_path / ".out.txt.tmp"]
+    assert seen == [tmp_path / f".out.txt.{os.getpid()}.tmp"]  # one name per writer
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 

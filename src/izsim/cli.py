@@ -6,6 +6,7 @@ error and the command exits with code 2.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
@@ -21,6 +22,7 @@ from izsim.errors import InputError, Problem
 from izsim.indicators import CATALOGUE
 from izsim.scenario.load import load_policy, load_scenario, read_yaml, resolve_policy
 from izsim.scenario.policy import Policy
+from izsim.scenario.schema import Scenario
 
 app = typer.Typer(
     help="izsim: simulate industrial-zone (KCN/CCN) development in a Vietnamese province and "
@@ -71,9 +73,7 @@ def run(
     ] = None,
 ) -> None:
     """Run one scenario under one policy and print its scorecard against the plan."""
-    from izsim.outputs import write_run
-    from izsim.run import run as simulate
-    from izsim.scorecard import scorecard
+    from izsim.outputs import folder_lock
 
     try:
         spec = load_scenario(scenario)
@@ -95,6 +95,29 @@ def run(
             raise _fail(
                 InputError([Problem(str(out), "--out", f"cannot be created: {exc.strerror}")])
             ) from None
+    # Held from before the simulation to the last file: a second command into the same --out
+    # is refused at once instead of interleaving its files with this one's.
+    with contextlib.ExitStack() as stack:
+        if out is not None:
+            try:
+                stack.enter_context(folder_lock(out))
+            except InputError as error:
+                raise _fail(error) from None
+        _run_and_write(spec, chosen, seed, out, scenario, policy_file)
+
+
+def _run_and_write(
+    spec: Scenario,
+    chosen: Policy,
+    seed: int,
+    out: Path | None,
+    scenario: Path,
+    policy_file: Path | None,
+) -> None:
+    from izsim.outputs import write_run
+    from izsim.run import run as simulate
+    from izsim.scorecard import scorecard
+
     result = simulate(spec, chosen, seed)
     card = scorecard(result)
     out_console.print(

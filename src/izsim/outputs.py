@@ -20,18 +20,21 @@ correctly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 import izsim
+from izsim.errors import InputError, Problem
 from izsim.result import RunResult
 from izsim.scenario.load import file_sha256
 from izsim.scorecard import scorecard
@@ -42,9 +45,33 @@ CSV_ENCODING = "utf-8-sig"
 INPUTS = "inputs"
 
 
+LOCK_NAME = ".izsim.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(root: Path) -> Iterator[None]:
+    """Hold ``root`` for this command; another izsim command writing into it is refused.
+
+    The lock is an OS file lock (``filelock``), so it goes when the process does, however it
+    ends: a killed command leaves no stale lock behind.
+    """
+    lock = FileLock(root / LOCK_NAME, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError(
+            [Problem(str(root), "", "another izsim command is writing into this folder")]
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` and move ``tmp`` onto ``path`` only when it succeeded."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Call ``write(tmp)`` and move ``tmp`` onto ``path`` only when it succeeded (the temporary
+    name carries the process id, so two writers never share one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)

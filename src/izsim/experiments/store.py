@@ -29,16 +29,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from filelock import FileLock, Timeout
 
 from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
-from izsim.outputs import atomic_write, write_parquet
+from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, write_parquet
 
+__all__ = ["LOCK_NAME", "ResultStore"]
 RUN_COLUMNS = ["policy", "replicate", "seed"]
-
-LOCK_NAME = ".izsim.lock"
 
 
 class ResultStore:
@@ -56,11 +54,7 @@ class ResultStore:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the folder for this command; another command writing into it is refused.
-
-        The lock is an OS file lock (``filelock``), so it goes when the process does, however
-        it ends: a killed command leaves no stale lock behind.
-        """
+        """Hold the folder for this command (:func:`izsim.outputs.folder_lock`)."""
         self._check_folder()  # before the lock file: a refused folder is left as it was
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -68,17 +62,8 @@ class ResultStore:
             raise InputError(
                 [Problem(str(self.root), "--out", f"cannot be created: {exc.strerror}")]
             ) from None
-        lock = FileLock(self.root / LOCK_NAME, timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise InputError(
-                [Problem(str(self.root), "", "another izsim command is writing into this folder")]
-            ) from None
-        try:
+        with folder_lock(self.root):
             yield
-        finally:
-            lock.release()
 
     def _check_folder(self) -> None:
         if self.root.exists() and not self.root.is_dir():

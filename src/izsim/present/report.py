@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 import izsim
 from izsim.errors import InputError, Problem
-from izsim.outputs import atomic_write
+from izsim.outputs import atomic_write, folder_lock
 from izsim.present import fans, panel, policies, scorecard, spending, timeline, zone_kinds
 from izsim.present.findings import findings
 from izsim.present.language import (
@@ -295,6 +295,17 @@ def write_report(
     """
     results = load_results(folder)
     root = Path(folder)
+    with folder_lock(root):  # a compare or another report writing here is refused
+        return _write(results, root, langs, formats, on_file)
+
+
+def _write(
+    results: Results,
+    root: Path,
+    langs: Sequence[Lang],
+    formats: Sequence[str],
+    on_file: Callable[[Path], None] | None,
+) -> list[Path]:
     written: list[Path] = []
 
     def wrote(path: Path) -> None:
