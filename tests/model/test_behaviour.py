@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -157,3 +158,21 @@ def test_public_developers_spend_within_their_allowance(
         spent = model.agencies.budget.spent_by_purpose
         boards = sum(spent.get(p, 0.0) for p in ("clearance", "infrastructure", "wwtp"))
         assert 0 < boards <= allowance * scenario.months / 12 + 1e-6
+
+
+@pytest.mark.parametrize(("per_month", "most_in_a_month"), [(0, 0), (1, 1), (3, 3)])
+def test_district_boards_take_up_at_most_their_monthly_number_of_clusters(
+    scenario: Scenario, baseline: Policy, per_month: int, most_in_a_month: int
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["developers"]["private_entry_pct_per_month"] = 0  # only boards take up clusters
+    data["agencies"]["public_ccn_takeups_per_month"] = per_month
+    shunned = Scenario.model_validate(data)
+    rich = with_levers(
+        baseline, public_developer_fallback_ccn=True, public_developer_bn_vnd_per_year=400
+    )
+    model = IZModel(shunned, rich, 1)
+    model.run()
+    takeups = [month for month, event, _ in model.events if event == "developer_public"]
+    counts = Counter(takeups)
+    assert max(counts.values(), default=0) == most_in_a_month

@@ -540,3 +540,41 @@ def test_rent_changes_only_in_january_over_a_run(scenario: Scenario, baseline: P
     changed = [m for m in range(1, 48) if rents[m] != rents[m - 1]]
     assert set(changed) <= {12, 24, 36}
     assert rents[0] != 55  # January of the first year is a review too
+
+
+def with_numbers(scenario: Scenario, block: str, **numbers: float) -> Scenario:
+    """The scenario with some numbers of one block changed (sourced as a test's variant)."""
+    data = scenario.model_dump(exclude_unset=True)
+    data[block].update(numbers)
+    data[block].setdefault("sources", {}).update(dict.fromkeys(numbers, SOURCE))
+    return Scenario.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("neutral", "factor"), [(50, 1 + 0.03 * 0.5), (75, 1.0), (90, 1 - 0.03 * 0.15 / 0.9)]
+)
+def test_rent_holds_at_the_neutral_occupancy_and_moves_away_from_it(
+    scenario: Scenario, baseline: Policy, neutral: float, factor: float
+) -> None:
+    # Long Bình An's serviced land is 75 % taken: above a neutral 50 % the rent rises by half
+    # the yearly step, at 75 % it holds, below a neutral 90 % it falls (−(0.90−0.75)/0.90 of 3 %).
+    model, zone = rent_model(
+        with_numbers(scenario, "developers", rent_neutral_occupancy_pct=neutral), baseline
+    )
+    model.month = 12
+    zone.developer.review(zone)
+    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
+
+
+def test_the_track_record_counts_up_to_its_cap(scenario: Scenario, baseline: Policy) -> None:
+    rates = []
+    for cap in (1, 3, 10):
+        model = IZModel(with_numbers(scenario, "investors", track_record_cap=cap), baseline, 0)
+        model.month = 20
+        model.recent_leases.extend((15, 1.0) for _ in range(60))  # five times the neutral 12
+        rates.append(model.arrival_rate())
+    assert rates[0] < rates[1] < rates[2]
+    model = IZModel(scenario, baseline, 0)
+    model.month = 20
+    model.recent_leases.extend((15, 1.0) for _ in range(60))
+    assert model.arrival_rate() == rates[1]  # the scenario's own cap is 3

@@ -183,7 +183,10 @@ class Developer(mesa.Agent):
             self.start_wwtp(zone)
         if model.month % 12 == 0 and zone.operating and not self.public:
             devs = model.scenario.developers
-            pressure = (zone.serviced_occupancy - 0.5) * 2  # -1 (empty) .. +1 (full)
+            # -1 (empty) .. 0 (at the neutral occupancy) .. +1 (full)
+            neutral = devs.rent_neutral_occupancy_pct / 100
+            gap = zone.serviced_occupancy - neutral
+            pressure = gap / (1 - neutral) if gap > 0 else gap / neutral
             zone.rent_usd_m2 *= 1 + devs.rent_adjust_pct_per_year / 100 * max(
                 -1.0, min(1.0, pressure)
             )

@@ -225,12 +225,14 @@ class IZModel(mesa.Model):
             and levers.public_developer_fallback_ccn
             and self.month >= self.scenario.agencies.public_developer_after_months
         ):
-            # District boards take up one cluster a month, the most promising first, and only
-            # when their allowance, less what earlier take-ups still owe, pays its first phase:
-            # a board does not establish a cluster it cannot build.
-            zone = max(unwanted, key=lambda z: (self.pro_forma_ratio(z), -z.index))
-            cost = self.first_phase_cost(zone)
-            if self.agencies.public_works_free() >= cost:
+            # District boards take up a few clusters a month, the most promising first, and
+            # only when their allowance, less what earlier take-ups still owe, pays the first
+            # phase: a board does not establish a cluster it cannot build.
+            ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
+            for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
+                cost = self.first_phase_cost(zone)
+                if self.agencies.public_works_free() < cost:
+                    break
                 self.agencies.public_works_committed += cost
                 Developer(self, public=True).take_up(zone)
                 self.events.append((self.month, "developer_public", zone.key))
@@ -251,7 +253,9 @@ class IZModel(mesa.Model):
         while self.recent_demand and self.recent_demand[0][0] <= self.month - 12:
             self.recent_demand.popleft()
         leases = len(self.recent_leases) / inv.track_record_leases_per_year
-        track = (1 + inv.track_record_weight * min(leases, 3.0)) / (1 + inv.track_record_weight)
+        track = (1 + inv.track_record_weight * min(leases, inv.track_record_cap)) / (
+            1 + inv.track_record_weight
+        )
         return inv.prospects_per_month * promo * pci * track
 
     def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:

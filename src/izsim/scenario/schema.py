@@ -179,6 +179,12 @@ class Investors(Sourced):
     track_record_leases_per_year: Positive = Field(
         description="Leases a year at which the track record is neutral."
     )
+    track_record_cap: Positive = Field(
+        default=3,
+        le=100,
+        description="Most the track record counts, in multiples of track_record_leases_per_year"
+        " (more leases than that add nothing to arrivals).",
+    )
     approval_months: Positive = Field(description="Mean processing time of a project dossier.")
     construction_months: Positive = Field(
         description="Months from lease to the start of production (factory construction)."
@@ -277,6 +283,13 @@ class Developers(Sourced):
         le=50,
         description="Most a developer moves rent in a year (up when full, down when empty).",
     )
+    rent_neutral_occupancy_pct: float = Field(
+        default=50,
+        gt=0,
+        lt=100,
+        description="Share of serviced land taken at which the January rent review leaves rent"
+        " unchanged; rent moves up to rent_adjust_pct_per_year as the zone fills or empties.",
+    )
     abandon_after_months: Positive = Field(
         description="Months without a lease before a private developer stops building phases."
     )
@@ -317,6 +330,12 @@ class Agencies(Sourced):
     )
     public_developer_after_months: Positive = Field(
         description="Months from the start before a district board may take up a CCN."
+    )
+    public_ccn_takeups_per_month: int = Field(
+        default=1,
+        ge=0,
+        le=50,
+        description="Most clusters district boards take up in a month (the most promising first).",
     )
     access_gain_per_1000_bn_vnd: NonNegative = Field(
         description="Rise of a zone's access index per 1,000 bn VND outside-the-fence spending."
