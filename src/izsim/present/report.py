@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -392,6 +393,13 @@ HEADINGS: dict[str, dict[str, str]] = {
     },
     "interval": {"en": "95 % interval", "vi": "khoảng tin cậy 95 %"},
     "contents": {"en": "Contents", "vi": "Mục lục"},
+    "median": {"en": "median", "vi": "trung vị"},
+    "scorecard_note": {
+        "en": "Each cell: the probability of meeting the target by its deadline (95 % interval),"
+        " then the median simulated value at the deadline [5–95 % of runs].",
+        "vi": "Mỗi ô: xác suất đạt mục tiêu đúng hạn (khoảng tin cậy 95 %), sau đó là giá trị"
+        " mô phỏng trung vị tại thời điểm đến hạn [5–95 % số lần chạy].",
+    },
 }
 
 
@@ -437,7 +445,15 @@ def _scorecard_rows(results: Results, lang: Lang) -> tuple[list[str], list[list[
                     continue
                 r = row.iloc[0]
                 low, high = (percent(r[k], lang) for k in ("probability_low", "probability_high"))
-                cells.append(f"{percent(r['probability'], lang)} ({low}–{high})")
+                # the value beside its chance: 90 % met by a hair reads differently from a wide
+                # margin
+                unit = re.sub(r"\s*\([^)]*\)", "", unit_suffix(target, lang))
+                median = f"{number(float(r['median']), lang)}{unit}"
+                spread = f"{number(float(r['p05']), lang)}–{number(float(r['p95']), lang)}"
+                cells.append(
+                    f"{percent(r['probability'], lang)} ({low}–{high})\n"
+                    f"{_h('median', lang)} {median} [{spread}]"
+                )
             else:
                 r = card[card["target"] == target.id].iloc[0]
                 status = word(r["status"], lang) if r["status"] in ("met", "missed") else "–"
@@ -456,7 +472,7 @@ margin-top:2em}.meta{color:#444}figure{margin:2em 0}figure img{width:100%;height
 border:1px solid #ddd}figcaption{color:#333;font-size:.95em;margin-top:.4em}
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #ccc;
 padding:.35em .5em;vertical-align:top;text-align:left}th{background:#f0f4f8}
-td.num{text-align:right;white-space:nowrap}.quote{color:#444;font-style:italic}
+td.num{text-align:right}.quote{color:#444;font-style:italic}
 nav ul{columns:2}li{margin:.3em 0}details{margin:1em 0}summary{cursor:pointer;color:#0072B2}
 .warn{background:#fff4e5;border-left:4px solid #E69F00;padding:.5em 1em}
 @media print{figure{page-break-inside:avoid}}
@@ -496,13 +512,21 @@ def html_report(results: Results, drawn: list[Rendered], lang: Lang) -> str:
     ]
     header, rows = _scorecard_rows(results, lang)
     parts += [
-        f'<section id="scorecard"><h2>{_e(_h("scorecard", lang))}</h2><table><thead><tr>',
+        f'<section id="scorecard"><h2>{_e(_h("scorecard", lang))}</h2>',
+        f'<p class="meta">{_e(_h("scorecard_note", lang))}</p>'
+        if results.kind == "compare"
+        else "",
+        "<table><thead><tr>",
         *(f"<th>{_e(h)}</th>" for h in header),
         "</tr></thead><tbody>",
     ]
     for row in rows:
         cells = [f"<td>{_e(row[0])}</td>", f'<td class="quote">{_e(row[1])}</td>']
-        cells += [f'<td class="num">{_e(c)}</td>' for c in row[2:]]
+        # a cell's second line (the median value) goes under its probability
+        cells += [
+            '<td class="num">' + "<br>".join(_e(line) for line in c.split("\n")) + "</td>"
+            for c in row[2:]
+        ]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table></section>")
     parts.append(f'<section id="figures"><h2>{_e(_h("figures", lang))}</h2>')
