@@ -184,3 +184,19 @@ def test_the_policy_paths_show_the_reference_and_the_two_that_end_highest(
     assert chosen[0] == saved_compare.reference
     assert chosen[1:] == sorted(others, key=lambda p: -ends[p])[:2]
     assert leading_policies(saved_compare, "industrial_output_bn_vnd", count=1) == chosen[:2]
+
+
+@pytest.mark.slow
+def test_the_scorecard_table_gives_each_probability_its_median_value(built: dict) -> None:
+    from izsim.present.language import number, percent
+
+    folder, _ = built["compare"]
+    results = load_results(folder)
+    text = (folder / "report.en.html").read_text(encoding="utf-8")
+    card = results.scorecard[results.scorecard["status"] == "modelled"]
+    for row in card.itertuples():
+        cell = (
+            f"{percent(row.probability, 'en')} ({percent(row.probability_low, 'en')}–"
+            f"{percent(row.probability_high, 'en')})<br>median {number(row.median, 'en')}"
+        )
+        assert html.escape(cell, quote=True).replace("&lt;br&gt;", "<br>") in text, row.target
