@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from izsim.experiments import compare
+from izsim.present.language import indicator_label
+from izsim.present.observed import for_indicator
 from izsim.present.report import write_report
 from izsim.present.results import Results, load_results
 from izsim.scenario.sources import reference_records
@@ -97,27 +99,42 @@ def rows(results: Results) -> list[tuple[str, str]]:
     return out
 
 
+def _span(numbers: list[float]) -> str:
+    low, high = round(min(numbers)), round(max(numbers))
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
 def national() -> list[tuple[str, str]]:
-    """The national record the table is read against (from shared/data)."""
+    """The national record the table is read against: the observations the figures draw
+    (``izsim.present.observed``, from shared/data), and the rent surveys."""
+    out = []
+    for indicator in (
+        "occupancy_rate_kcn",
+        "occupancy_rate_ccn",
+        "wwtp_compliance_kcn",
+        "wwtp_compliance_ccn",
+    ):
+        found = [o for o in for_indicator("", indicator) if o.scope == "national"]
+        values = [o.value for o in found]
+        years = [int(o.year - 1e-9) for o in found]  # decimal year at the end of a month
+        span = _span(years)
+        note = f"; {found[0].note}" if found[0].note else ""
+        out.append(
+            (
+                f"{indicator_label(indicator, 'en')}, {span}",
+                f"{_span(values)} % ({len(found)} record{'s' if len(found) > 1 else ''}{note})",
+            )
+        )
     records = reference_records()
-    occupancy = [
-        records[r]["value"] for r in records if r.startswith("nat_kcn_") and r.endswith("occ_op")
-    ]
-    return [
-        ("occupancy of operating KCN, 2016–2023", f"{min(occupancy)}–{max(occupancy)} %"),
-        ("CCN occupancy 2021", f"{records['nat_ccn_2021_occ']['value']} %"),
-        ("operating KCN with a central plant, 2019–2020", "about 86–89 %"),
-        (
-            "operating CCN with a plant, 2018 / 2021",
-            f"17 % / {records['nat_ccn_2021_wwtp_share']['value']} %",
-        ),
+    out.append(
         (
             "land rent, USD/m² per lease term (market surveys of key provinces)",
             f"north {records['rent_north_2020q1']['value']} (2020), "
             f"{records['rent_north_2022']['value']} (2022); "
             f"central {records['rent_central_2022']['value']} (2022)",
-        ),
-    ]
+        )
+    )
+    return out
 
 
 def main() -> None:

@@ -136,3 +136,18 @@ def test_a_second_command_into_a_folder_in_use_is_refused(tmp_path: Path) -> Non
         result = runner.invoke(app, ["report", str(out), "--format", "html", "--lang", "en"])
         assert result.exit_code == 2 and "another izsim command" in result.output
         assert not (out / "report.en.html").exists()
+
+
+def test_a_report_that_cannot_be_written_exits_2_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import izsim.present.report
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "report.en.html"))
+
+    monkeypatch.setattr(izsim.present.report, "write_report", full)
+    result = runner.invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "report.en.html: cannot be written: No space left on device" in result.output
+    assert "Traceback" not in result.output

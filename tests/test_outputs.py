@@ -224,3 +224,12 @@ def test_atomic_write_replaces_an_existing_file(tmp_path: Path) -> None:
     atomic_write(target, lambda tmp: tmp.write_text("new", encoding="utf-8"))
     assert target.read_text(encoding="utf-8") == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_folder_that_cannot_hold_a_lock_is_an_input_error(tmp_path: Path) -> None:
+    from izsim.errors import InputError
+    from izsim.outputs import LOCK_NAME, folder_lock
+
+    (tmp_path / LOCK_NAME).mkdir()  # the lock file cannot be opened (as in a read-only folder)
+    with pytest.raises(InputError, match="cannot be written"), folder_lock(tmp_path):
+        pass

@@ -304,6 +304,9 @@ def report(
         written = write_report(folder, langs=langs, formats=chosen, on_file=tell)
     except InputError as error:
         raise _fail(error) from None
+    except OSError as exc:  # disk full, a file made read-only: what was written stays whole
+        problem = Problem(str(exc.filename or folder), "", f"cannot be written: {exc.strerror}")
+        raise _fail(InputError([problem])) from None
     out_console.print(
         f"{len(written)} files in {folder} ({time.perf_counter() - began:.1f} s)", highlight=False
     )

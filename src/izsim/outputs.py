@@ -62,6 +62,8 @@ def folder_lock(root: Path) -> Iterator[None]:
         raise InputError(
             [Problem(str(root), "", "another izsim command is writing into this folder")]
         ) from None
+    except OSError as exc:  # a read-only or missing folder: say so, not a traceback
+        raise InputError([Problem(str(root), "", f"cannot be written: {exc.strerror}")]) from None
     try:
         yield
     finally:

@@ -50,14 +50,7 @@ class RunResult:
     @property
     def timeseries(self) -> pd.DataFrame:
         """Tidy table: one row per month and indicator (``month``, ``indicator``, ``value``)."""
-        months, n = self.values.shape
-        return pd.DataFrame(
-            {
-                "month": np.repeat(self.months(), n),
-                "indicator": np.tile(np.array(INDICATOR_IDS, dtype=object), months),
-                "value": self.values.reshape(-1),
-            }
-        )
+        return tidy_values(self.values, self.months())
 
     def wide(self) -> pd.DataFrame:
         """Months as rows, indicators as columns."""
@@ -75,6 +68,18 @@ class RunResult:
         """The value of ``indicator`` at ``month`` (YYYY-MM)."""
         row = month_index(month, self.scenario.scenario.start)
         return float(self.values[row, INDICATOR_IDS.index(indicator)])
+
+
+def tidy_values(values: np.ndarray, months: list[str]) -> pd.DataFrame:
+    """Months × indicators values as a tidy table (``month``, ``indicator``, ``value``)."""
+    n_months, n = values.shape
+    return pd.DataFrame(
+        {
+            "month": np.repeat(months, n),
+            "indicator": np.tile(np.array(INDICATOR_IDS, dtype=object), n_months),
+            "value": values.reshape(-1),
+        }
+    )
 
 
 def zone_states_table(

@@ -9,7 +9,7 @@ import pandas as pd
 
 from izsim.calendar import month_label
 from izsim.model.model import IZModel
-from izsim.model.zone import PLANT_STATES, STAGES
+from izsim.model.zone import PLANT_STATES, STAGES, plant_state_of
 from izsim.result import RunResult
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
@@ -115,11 +115,7 @@ def _events(model: IZModel) -> pd.DataFrame:
     ]
     for zone in model.zones:
         spec = zone.spec
-        initial_plant = (
-            spec.wwtp
-            if spec.wwtp != "operating"
-            else ("compliant" if spec.wwtp_compliant else "not_compliant")
-        )
+        initial_plant = plant_state_of(spec.wwtp, spec.wwtp_compliant)
         for codes, names, kind, first in (
             (model.zone_stages[:, zone.index], STAGES, "stage", STAGES.index(spec.stage)),
             (

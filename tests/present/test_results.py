@@ -89,3 +89,22 @@ def test_without_its_copy_the_scenario_must_be_unchanged(run_folder: Path, tmp_p
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(InputError, match="has changed since"):
         load_results(copy)
+
+
+def test_a_damaged_file_is_named_not_a_traceback(compare_folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "cmp"
+    shutil.copytree(compare_folder, copy)
+    (copy / "runs.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(InputError, match=r"runs\.parquet: cannot be read"):
+        load_results(copy)
+
+
+def test_without_any_run_of_the_reference_nothing_is_drawn(
+    compare_folder: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "cmp"
+    shutil.copytree(compare_folder, copy)
+    runs = pd.read_parquet(copy / "runs.parquet")
+    runs[runs["policy"] != "baseline"].to_parquet(copy / "runs.parquet")  # all baseline failed
+    with pytest.raises(InputError, match="no run of the reference policy 'baseline' finished"):
+        load_results(copy)

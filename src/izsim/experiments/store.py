@@ -34,6 +34,7 @@ from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, write_parquet
+from izsim.result import tidy_values
 
 __all__ = ["LOCK_NAME", "ResultStore"]
 RUN_COLUMNS = ["policy", "replicate", "seed"]
@@ -169,50 +170,38 @@ class ResultStore:
         ``zone_states.parquet`` (policy, replicate, seed, month, zone, stage, plant): every
         finished run in design order, one tidy table each, for ``pandas.read_parquet``."""
         done = [t for t in sorted(tasks, key=lambda t: (t.policy, t.replicate)) if self.done(t)]
-        write_parquet(self.root / "runs.parquet", self._tidy_runs(done))
-        states = [self._with_run(pd.read_parquet(self.zones_path(t)), t) for t in done]
-        frame = (
-            pd.concat(states, ignore_index=True)
-            if states
-            else pd.DataFrame(columns=[*RUN_COLUMNS, "month", "zone", "stage", "plant"])
-        )
-        write_parquet(self.root / "zone_states.parquet", frame)
+        for name, columns, read in (
+            ("runs.parquet", ["month", "indicator", "value"], self._tidy_run),
+            ("zone_states.parquet", ["month", "zone", "stage", "plant"], self._zone_states),
+        ):
+            frames = [self._with_run(read(t), t) for t in done]
+            frame = (
+                pd.concat(frames, ignore_index=True)
+                if frames
+                else pd.DataFrame(columns=[*RUN_COLUMNS, *columns])
+            )
+            write_parquet(self.root / name, frame)
 
-    def _tidy_runs(self, done: list[RunTask]) -> pd.DataFrame:
-        blocks, months, keys = [], None, []
-        for task in done:
-            table = pq.read_table(self._paths(task)[0])
-            missing = [n for n in INDICATOR_IDS if n not in table.column_names]
-            if missing:
-                raise InputError(
-                    [
-                        Problem(
-                            str(self._paths(task)[0]),
-                            "",
-                            f"has no {', '.join(missing)}: it was written by an older izsim;"
-                            " use a new --out folder, or delete this one",
-                        )
-                    ]
-                )
-            months = table.column("month").to_pylist()
-            blocks.append(np.column_stack([table.column(n).to_numpy() for n in INDICATOR_IDS]))
-            keys.append(task)
-        n_ind = len(INDICATOR_IDS)
-        n_months = len(months or [])
-        per_run = n_months * n_ind
-        values = np.concatenate([b.reshape(-1) for b in blocks]) if blocks else np.array([])
-        return pd.DataFrame(
-            {
-                "policy": np.repeat(np.array([t.policy for t in keys], dtype=object), per_run),
-                "replicate": np.repeat(
-                    np.array([t.replicate for t in keys], dtype=np.int64), per_run
-                ),
-                "seed": np.repeat(np.array([t.seed for t in keys], dtype=np.int64), per_run),
-                "month": np.tile(np.repeat(np.array(months or [], dtype=object), n_ind), len(keys)),
-                "indicator": np.tile(np.array(INDICATOR_IDS, dtype=object), n_months * len(keys)),
-                "value": values.astype(float),
-            }
-        )
+    def _tidy_run(self, task: RunTask) -> pd.DataFrame:
+        path = self._paths(task)[0]
+        table = pq.read_table(path)
+        missing = [n for n in INDICATOR_IDS if n not in table.column_names]
+        if missing:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        f"has no {', '.join(missing)}: it was written by an older izsim;"
+                        " use a new --out folder, or delete this one",
+                    )
+                ]
+            )
+        values = np.column_stack([table.column(n).to_numpy() for n in INDICATOR_IDS])
+        return tidy_values(values.astype(float), table.column("month").to_pylist())
+
+    def _zone_states(self, task: RunTask) -> pd.DataFrame:
+        return pd.read_parquet(self.zones_path(task))
 
     @staticmethod
     def _with_run(frame: pd.DataFrame, task: RunTask) -> pd.DataFrame:

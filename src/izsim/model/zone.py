@@ -23,6 +23,14 @@ PLANT_STATES = ("none", "building", "not_compliant", "compliant")
 being built, operating but not meeting the standard, operating and meeting it."""
 
 
+def plant_state_of(wwtp: str, compliant: bool) -> str:
+    """The plant state (one of :data:`PLANT_STATES`) of a plant ``none``, ``building`` or
+    ``operating``, compliant or not."""
+    if wwtp != "operating":
+        return wwtp
+    return "compliant" if compliant else "not_compliant"
+
+
 class Zone(mesa.Agent):
     """One zone and its land accounts (all areas in ha).
 
@@ -99,9 +107,7 @@ class Zone(mesa.Agent):
     @property
     def plant_state(self) -> str:
         """The plant's state, one of :data:`PLANT_STATES`."""
-        if self.wwtp != "operating":
-            return self.wwtp
-        return "compliant" if self.wwtp_compliant else "not_compliant"
+        return plant_state_of(self.wwtp, self.wwtp_compliant)
 
     def reserve(self, hectares: float) -> None:
         """Hold land for a prospect whose dossier is being processed."""

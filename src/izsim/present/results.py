@@ -27,8 +27,6 @@ from izsim.scenario.load import file_sha256, load_scenario
 from izsim.scenario.schema import Scenario, Target
 
 _COLUMN = {name: i for i, name in enumerate(INDICATOR_IDS)}
-STAGE_CODE = {name: i for i, name in enumerate(STAGES)}
-PLANT_CODE = {name: i for i, name in enumerate(PLANT_STATES)}
 
 
 @dataclass
@@ -219,14 +217,15 @@ def _scenario(folder: Path, entry: dict[str, Any], sha256: str | None) -> Scenar
 
 def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
     scenario = _scenario(folder, manifest["scenario"], manifest["scenario"].get("sha256"))
-    tidy = pd.read_parquet(folder / "timeseries.parquet")
+    again = "run `izsim run` again"
+    tidy = _table(folder / "timeseries.parquet", again).to_pandas()
     months = list(dict.fromkeys(tidy["month"]))
     wide = tidy.pivot(index="month", columns="indicator", values="value")
     values = wide.reindex(index=months, columns=list(INDICATOR_IDS)).to_numpy(dtype=float)
     policy = manifest["policy"]["id"]
     zone_ids = [z.id for z in scenario.zones]
     stages, plants = _zone_codes(
-        pq.read_table(_required(folder / "zone_states.parquet", "run `izsim run` again")),
+        _table(folder / "zone_states.parquet", again),
         months,
         zone_ids,
     )
@@ -242,7 +241,7 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
         seeds={policy: [int(manifest.get("seed", 0))]},
         zone_stages={policy: stages[None]},
         zone_plants={policy: plants[None]},
-        scorecard=pd.read_csv(folder / "scorecard.csv", keep_default_na=False, na_values=[""]),
+        scorecard=_csv(folder / "scorecard.csv", again),
         manifest=manifest,
     )
 
@@ -263,8 +262,8 @@ def _zone_codes(
 def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
     config = _json(folder / "config.json")
     hint = "run the same `izsim compare` command again to complete the folder"
-    runs = pq.read_table(_required(folder / "runs.parquet", hint))
-    states = pq.read_table(_required(folder / "zone_states.parquet", hint))
+    runs = _table(folder / "runs.parquet", hint)
+    states = _table(folder / "zone_states.parquet", hint)
     scenario = _scenario(folder, manifest.get("scenario", {}), config["scenario"]["sha256"])
     policies = [p["id"] for p in config["policies"]]
     months = sorted(set(pc.unique(runs.column("month")).to_pylist()))
@@ -308,6 +307,19 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
         stage_cube[at] = zone_stage[theirs]
         plant_cube[at] = zone_plant[theirs]
         stages[policy], plants[policy] = stage_cube, plant_cube
+    reference = config.get("reference", policies[0])
+    if reference not in values:
+        # every figure is drawn against the reference: without its runs there is nothing to show
+        raise InputError(
+            [
+                Problem(
+                    str(folder / "runs" / reference),
+                    "",
+                    f"no run of the reference policy '{reference}' finished (see the .json"
+                    " records there for the errors); nothing can be drawn against it",
+                )
+            ]
+        )
     names = {pid: info.get("name", pid) for pid, info in manifest.get("policies", {}).items()}
     return Results(
         kind="compare",
@@ -315,7 +327,7 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
         scenario=scenario,
         policies=[p for p in policies if p in values],
         policy_names={p: names.get(p, p) for p in policies},
-        reference=config.get("reference", policies[0]),
+        reference=reference,
         months=months,
         values=values,
         seeds=seeds,
@@ -329,8 +341,18 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
     )
 
 
+def _table(path: Path, hint: str) -> pa.Table:
+    """A Parquet file of the folder; a missing or damaged one is named with what to do."""
+    try:
+        return pq.read_table(_required(path, hint))
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError([Problem(str(path), "", f"cannot be read ({exc}); {hint}")]) from None
+
+
 def _csv(path: Path, hint: str) -> pd.DataFrame:
     try:
         return pd.read_csv(_required(path, hint), keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), "", f"cannot be read ({exc}); {hint}")]) from None

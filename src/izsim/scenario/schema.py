@@ -180,7 +180,6 @@ class Investors(Sourced):
         description="Leases a year at which the track record is neutral."
     )
     track_record_cap: Positive = Field(
-        default=3,
         le=100,
         description="Most the track record counts, in multiples of track_record_leases_per_year"
         " (more leases than that add nothing to arrivals).",
@@ -284,7 +283,6 @@ class Developers(Sourced):
         description="Most a developer moves rent in a year (up when full, down when empty).",
     )
     rent_neutral_occupancy_pct: float = Field(
-        default=50,
         gt=0,
         lt=100,
         description="Share of serviced land taken at which the January rent review leaves rent"
@@ -332,7 +330,6 @@ class Agencies(Sourced):
         description="Months from the start before a district board may take up a CCN."
     )
     public_ccn_takeups_per_month: int = Field(
-        default=1,
         ge=0,
         le=50,
         description="Most clusters district boards take up in a month (the most promising first).",
