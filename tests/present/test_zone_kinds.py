@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from matplotlib.container import ErrorbarContainer
 from matplotlib.lines import Line2D
 from PIL import Image
 
+from izsim.indicators import CATALOGUE
 from izsim.present import observed
 from izsim.present.language import word
 from izsim.present.results import Results
@@ -123,3 +125,19 @@ def test_the_figure_saves_as_a_png(saved_run: Results, tmp_path: Path) -> None:
 def test_an_unknown_policy_is_refused(saved_compare: Results) -> None:
     with pytest.raises(ValueError, match="no results"):
         by_zone_kind(saved_compare, policy="no_such_policy")
+
+
+def test_a_kind_without_zones_leaves_its_lines_empty(saved_compare: Results) -> None:
+    values = {p: v.copy() for p, v in saved_compare.values.items()}
+    for indicator in INDICATORS:
+        if indicator.endswith("_ccn"):
+            values[saved_compare.reference][:, :, list(CATALOGUE).index(indicator)] = np.nan
+    empty = replace(saved_compare, values=values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = by_zone_kind(empty)
+    for stem, _ in PANELS:
+        (line,) = by_gid(fig, f"median:{stem}_ccn")
+        assert np.isnan(line.get_ydata()).all()
+        (line,) = by_gid(fig, f"median:{stem}_kcn")
+        assert not np.isnan(line.get_ydata()).all()

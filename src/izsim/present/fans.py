@@ -86,9 +86,10 @@ def fan(series: np.ndarray) -> Fan:
     """Quantiles over the runs (first axis) of a runs × months array, ignoring NaN months."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN months stay NaN
-        q = np.nanquantile(series, [0.05, 0.25, 0.75, 0.95], axis=0)
-        median = np.nanmedian(series, axis=0)
-    return Fan(median, q[1], q[2], q[0], q[3], series.shape[0])
+        low90, low50, median, high50, high90 = np.nanquantile(
+            series, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0
+        )
+    return Fan(median, low50, high50, low90, high90, series.shape[0])
 
 
 def level_targets(results: Results, indicator: str) -> list[Target]:
@@ -103,6 +104,23 @@ def is_share_of_zones(indicator: str) -> bool:
     return indicator.startswith(_SHARE_PREFIXES)
 
 
+def chosen_policy(results: Results, policy: str | None) -> str:
+    """``policy``, by default the reference, once it is known to have results.
+
+    Raises:
+        ValueError: ``policy`` is not in ``results``.
+    """
+    policy = policy or results.reference
+    if policy not in results.values:
+        raise ValueError(f"no results for policy '{policy}'; have {results.policies}")
+    return policy
+
+
+def observed_from(observation: Observation) -> float:
+    """When an observation begins: its date, or the first year of an undated one's span."""
+    return observation.span[0] if observation.span else observation.year
+
+
 def start_year(results: Results) -> float:
     """The beginning of the first simulated month as a decimal year."""
     return float(results.years()[0]) - 1 / 12
@@ -113,7 +131,7 @@ def time_limits(results: Results, observations: Sequence[Observation]) -> tuple[
     first = start_year(results)
     left = first
     if observations:
-        earliest = min(o.span[0] if o.span else o.year for o in observations)
+        earliest = min(observed_from(o) for o in observations)
         # an observation at the very start (a year-end figure of the base year) would sit on
         # the edge: leave room for its marker too
         if earliest <= first + 0.01:
@@ -279,7 +297,8 @@ def fan_chart(
     if unknown:
         raise ValueError(f"no results for policies {unknown}; have {results.policies}")
     several = len(chosen) > 1
-    runs = min(results.series(indicator, p).shape[0] for p in chosen)
+    quantiles = {p: fan(results.series(indicator, p)) for p in chosen}
+    runs = min(q.runs for q in quantiles.values())
     names = {p: policy_label(p, lang, results.policy_names.get(p)) for p in chosen}
 
     fig = new_figure()
@@ -287,7 +306,7 @@ def fan_chart(
     ax = fig.add_subplot(grid[0])
     x = results.years()
     lines: list[Line2D] = []
-    for policy in chosen:
+    for order, policy in enumerate(chosen):
         position = results.policies.index(policy)
         style = policy_style(position)
         if several:
@@ -298,11 +317,11 @@ def fan_chart(
             draw_fan(
                 ax,
                 x,
-                fan(results.series(indicator, policy)),
+                quantiles[policy],
                 colour=str(style["color"]),
                 linestyle=style["linestyle"],
                 marker=str(style["marker"]) if several else None,
-                marker_month=11 - 3 * chosen.index(policy),
+                marker_month=11 - 3 * order,
                 hatch=HATCHES[position % len(HATCHES)] if several else "",
                 strong=not several,
                 gid=policy,

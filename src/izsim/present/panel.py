@@ -20,11 +20,13 @@ from izsim.indicators import CATALOGUE
 from izsim.present import observed
 from izsim.present.fans import (
     LEGEND_ROW,
+    chosen_policy,
     is_share_of_zones,
     legend,
     level_targets,
     mark_history,
     observation_notes,
+    observed_from,
     share_limits,
     start_year,
     time_limits,
@@ -55,6 +57,11 @@ from izsim.targets import measured
 PAGE = (11.7, 8.3)  # inches: A4 landscape; letter and 16:9 slides take it with narrow margins
 GROWTH_COLOUR = PALETTE[4]  # reddish purple
 TITLE_CHARS = 30  # a panel title longer than this wraps
+RECENT = 0.5  # years: observations from this long before the start on are drawn
+# units of quantities that cannot fall below zero: their panels start at 0
+NON_NEGATIVE_UNITS = ("count", "persons", "ha", "bn VND", "bn VND (2010 prices)")
+OUTPUT = "industrial_output_bn_vnd"
+GROWTH = "industrial_output_growth_avg"  # the panel that also shows growth targets on OUTPUT
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,12 @@ class Tile:
 
 
 def _kinds(stem: str) -> tuple[Series, ...]:
-    return tuple(Series(f"{stem}_{k.suffix}", k.colour, k.linestyle, k.key, k) for k in KINDS)
+    return tuple(Series(k.of(stem), k.colour, k.linestyle, k.key, k) for k in KINDS)
 
 
 TILES: tuple[Tile, ...] = (
-    Tile((Series("industrial_output_bn_vnd"),)),
-    Tile((Series("industrial_output_growth_avg"),)),
+    Tile((Series(OUTPUT),)),
+    Tile((Series(GROWTH),)),
     Tile((Series("industry_share_grdp"),)),
     Tile((Series("jobs_industry"),)),
     Tile((Series("occupancy_rate"),)),
@@ -124,9 +131,7 @@ def run_panel(
     Raises:
         ValueError: ``policy`` or ``replicate`` is not in ``results``.
     """
-    policy = policy or results.reference
-    if policy not in results.values:
-        raise ValueError(f"no results for policy '{policy}'; have {results.policies}")
+    policy = chosen_policy(results, policy)
     total = results.values[policy].shape[0]
     if not 0 <= replicate < total:
         raise ValueError(f"replicate {replicate} is not among the {total} runs of '{policy}'")
@@ -140,7 +145,7 @@ def run_panel(
         series.indicator: [
             o
             for o in observed.for_indicator(scenario_id, series.indicator)
-            if (o.span[0] if o.span else o.year) >= first - 0.5
+            if observed_from(o) >= first - RECENT
         ]
         for tile in TILES
         for series in tile.lines
@@ -148,11 +153,13 @@ def run_panel(
     every = [o for found in recent.values() for o in found]
     left, right = time_limits(results, every)
 
+    growth = growth_targets(results)
+    targets = [tile_targets(results, tile, growth) for tile in TILES]
     axes: list[Axes] = []
     for i, tile in enumerate(TILES):
         ax = fig.add_subplot(grid[i // 3, i % 3], sharex=axes[0] if axes else None)
         axes.append(ax)
-        draw_tile(ax, tile, results, policy, replicate, recent, lang)
+        draw_tile(ax, tile, targets[i], results, policy, replicate, recent, lang)
         mark_history(ax, results, lang, left)
         year_axis(ax)
         if i // 3 < 2:
@@ -170,9 +177,7 @@ def run_panel(
     entries: list[tuple[object, str]] = [
         (Line2D([], [], color="#000000"), word("simulated", lang)),
     ]
-    if any(level_targets(results, s.indicator) for t in TILES for s in t.lines) or any(
-        growth_targets(results)
-    ):
+    if any(targets):
         entries += [
             (Line2D([], [], color=TARGET_COLOUR, linestyle="--"), word("plan_target", lang)),
             (Line2D([], [], color=TARGET_COLOUR, linestyle=":"), word("target_deadline", lang)),
@@ -189,22 +194,29 @@ def growth_targets(results: Results) -> list[Target]:
     return [
         t
         for t in results.modelled_targets()
-        if t.indicator == "industrial_output_bn_vnd" and t.growth_since is not None
+        if t.indicator == OUTPUT and t.growth_since is not None
     ]
+
+
+def tile_targets(results: Results, tile: Tile, growth: list[Target]) -> list[Target]:
+    """The targets a panel shows: those on the level of its lines, and on the growth panel
+    the ``growth`` targets."""
+    targets = [t for series in tile.lines for t in level_targets(results, series.indicator)]
+    return targets + growth if tile.lines[0].indicator == GROWTH else targets
 
 
 def draw_tile(
     ax: Axes,
     tile: Tile,
+    targets: list[Target],
     results: Results,
     policy: str,
     replicate: int,
     recent: dict[str, list[Observation]],
     lang: Lang,
 ) -> None:
-    """One panel: its lines, their targets and observed values, title and units."""
+    """One panel: its lines, their ``targets`` and observed values, title and units."""
     x = results.years()
-    targets: list[Target] = []
     ends: list[tuple[float, str, str]] = []
     for series in tile.lines:
         values = results.series(series.indicator, policy)[replicate]
@@ -219,15 +231,14 @@ def draw_tile(
         valid = values[~np.isnan(values)]
         if series.end_label and len(valid):
             ends.append((float(valid[-1]), word(series.end_label, lang), series.colour))
-        targets += level_targets(results, series.indicator)
         if series.kind is None:
             draw_observations(ax, recent[series.indicator], lang)
         else:
             draw_kind_observations(ax, recent[series.indicator], series.kind, lang)
+    growth = [t for t in targets if t.growth_since is not None]
+    if growth:
+        draw_growth(ax, growth, results, policy, replicate, lang)
     first = tile.lines[0].indicator
-    if first == "industrial_output_growth_avg" and growth_targets(results):
-        draw_growth(ax, results, policy, replicate, lang)
-        targets += growth_targets(results)
     for target in targets:
         draw_target(ax, target, lang, label=False)
     title = word(tile.title_key, lang) if tile.title_key else indicator_label(first, lang)
@@ -237,7 +248,7 @@ def draw_tile(
     number_axis(ax.yaxis, lang)
     if is_share_of_zones(first):
         share_limits(ax)
-    elif CATALOGUE[first].unit in ("count", "persons", "ha", "bn VND", "bn VND (2010 prices)"):
+    elif CATALOGUE[first].unit in NON_NEGATIVE_UNITS:
         ax.set_ylim(bottom=0)
     label_targets(ax, targets, lang)
     label_ends(ax, ends)
@@ -257,14 +268,16 @@ def wrap_title(title: str) -> str:
     return f"{title[:cut]}\n{title[cut + 1 :]}"
 
 
-def draw_growth(ax: Axes, results: Results, policy: str, replicate: int, lang: Lang) -> None:
+def draw_growth(
+    ax: Axes, targets: list[Target], results: Results, policy: str, replicate: int, lang: Lang
+) -> None:
     """Output's average growth from each growth target's base month, beside the growth since
-    the start, with a small legend telling the two apart."""
+    the start (the panel's first line), with a small legend telling the two apart."""
     x = results.years()
-    output = results.series("industrial_output_bn_vnd", policy)[replicate]
+    output = results.series(OUTPUT, policy)[replicate]
     lines = [ax.get_lines()[0]]
     texts = [word("since_start", lang)]
-    for target in growth_targets(results):
+    for target in targets:
         (line,) = ax.plot(
             x,
             measured(target, output, results.months[0]),

@@ -20,6 +20,7 @@ from izsim.present import observed
 from izsim.present.fans import (
     LEGEND_ROW,
     band_alphas,
+    chosen_policy,
     draw_fan,
     fan,
     legend,
@@ -55,6 +56,10 @@ class Kind:
     marker: str
     hatch: str
 
+    def of(self, stem: str) -> str:
+        """The indicator of ``stem`` (e.g. ``occupancy_rate``) for this kind of zone."""
+        return f"{stem}_{self.suffix}"
+
 
 KINDS = (
     Kind("kcn", "kcn_short", PALETTE[1], "-", "o", ""),
@@ -80,13 +85,11 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
     Raises:
         ValueError: ``policy`` is not in ``results``.
     """
-    policy = policy or results.reference
-    if policy not in results.values:
-        raise ValueError(f"no results for policy '{policy}'; have {results.policies}")
+    policy = chosen_policy(results, policy)
     runs = results.values[policy].shape[0]
     scenario_id = results.scenario.scenario.id
     seen = {
-        (stem, kind.suffix): observed.for_indicator(scenario_id, f"{stem}_{kind.suffix}")
+        kind.of(stem): observed.for_indicator(scenario_id, kind.of(stem))
         for stem, _ in PANELS
         for kind in KINDS
     }
@@ -99,20 +102,20 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
     axes.append(fig.add_subplot(grid[0, 1], sharex=axes[0], sharey=axes[0]))
     x = results.years()
     for ax, (stem, title_key) in zip(axes, PANELS, strict=True):
-        for kind in KINDS:
+        for order, kind in enumerate(KINDS):
             draw_fan(
                 ax,
                 x,
-                fan(results.series(f"{stem}_{kind.suffix}", policy)),
+                fan(results.series(kind.of(stem), policy)),
                 colour=kind.colour,
                 linestyle=kind.linestyle,
                 marker=kind.marker,
-                marker_month=11 if kind.suffix == "kcn" else 5,
+                marker_month=11 - 6 * order,
                 hatch=kind.hatch,
                 middle=False,
-                gid=f"{stem}_{kind.suffix}",
+                gid=kind.of(stem),
             )
-            draw_kind_observations(ax, seen[(stem, kind.suffix)], kind, lang)
+            draw_kind_observations(ax, seen[kind.of(stem)], kind, lang)
         draw_kind_targets(ax, results, stem, lang)
         mark_history(ax, results, lang, left)
         ax.set_title(word(title_key, lang), loc="left", fontsize=14)
@@ -186,7 +189,7 @@ def draw_kind_targets(ax: Axes, results: Results, stem: str, lang: Lang) -> None
     (e.g. KCN and CCN both at 100 % by December 2025)."""
     groups: dict[tuple[object, ...], tuple[Target, list[str]]] = {}
     for kind in KINDS:
-        for target in level_targets(results, f"{stem}_{kind.suffix}"):
+        for target in level_targets(results, kind.of(stem)):
             draw_target(ax, target, lang, label=False)
             key = (target.comparator, target.value, target.deadline)
             groups.setdefault(key, (target, []))[1].append(word(kind.key, lang))
