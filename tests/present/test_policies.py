@@ -3,10 +3,12 @@ differences from comparison.csv; a single run has no differences to draw."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
@@ -17,6 +19,7 @@ from izsim.present.policies import (
     paired_differences,
     paired_differences_available,
     policy_probabilities,
+    signed,
 )
 from izsim.present.results import Results
 from izsim.present.style import save
@@ -168,3 +171,35 @@ def test_saves_a_png(saved_compare: Results, tmp_path: Path) -> None:
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(path) as image:
         assert image.width > 1000 and image.height > 800
+
+
+def test_empty_comparison_csv_is_named(saved_compare: Results) -> None:
+    empty = replace(saved_compare, comparison=pd.DataFrame())
+    assert not paired_differences_available(empty)
+    with pytest.raises(ValueError, match=r"comparison\.csv has no rows"):
+        paired_differences(empty)
+
+
+def test_pairs_without_a_count_fall_back_to_the_runs(saved_compare: Results) -> None:
+    table = saved_compare.comparison.copy()
+    table["pairs"] = math.nan  # an unreadable count must not stop the figure
+    fig = paired_differences(replace(saved_compare, comparison=table))
+    note = word("paired_note", "en", n=saved_compare.runs_per_policy)
+    assert note in texts(fig)
+
+
+def test_value_panels_without_differences_still_draw(saved_compare: Results) -> None:
+    """NaN differences (a target no pair measured) leave a panel empty, not a traceback."""
+    table = saved_compare.comparison.copy()
+    for column in ("difference", "difference_low", "difference_high"):
+        table[column] = math.nan
+    fig = paired_differences(replace(saved_compare, comparison=table), measure="value")
+    for ax in fig.axes:
+        if ax.get_visible() and ax.containers:
+            assert ax.get_xlim() == (-1.0, 1.0)  # a unit either side of zero
+
+
+def test_signed_marks_gains_but_not_zero() -> None:
+    assert signed(10, "en") == "+10"
+    assert signed(-5, "en") == "−5"
+    assert signed(0.001, "en", 1) == "0.0"  # rounds to zero: no sign

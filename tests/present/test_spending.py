@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
@@ -181,3 +182,49 @@ def test_saves_a_png(saved_compare: Results, tmp_path: Path) -> None:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         with Image.open(path) as image:
             assert image.width > 1000 and image.height > 800
+
+
+def test_empty_cost_effectiveness_csv_is_named(saved_compare: Results) -> None:
+    empty = replace(saved_compare, cost_effectiveness=pd.DataFrame())
+    assert not cost_effectiveness_available(empty)
+    with pytest.raises(ValueError, match=r"cost_effectiveness\.csv"):
+        cost_effectiveness_chart(empty)
+
+
+def test_runs_without_a_count_fall_back(saved_compare: Results) -> None:
+    table = saved_compare.cost_effectiveness.copy()
+    table["runs"] = math.nan
+    fig = cost_effectiveness_chart(replace(saved_compare, cost_effectiveness=table))
+    expected = word("paired_means", "en", n=saved_compare.runs_per_policy)
+    assert any(expected in " ".join(t.split()) for t in texts(fig))
+
+
+def test_reference_without_runs(saved_compare: Results) -> None:
+    """A reference whose runs are missing: the cost figure still draws it at the origin and
+    investment by source draws the first policy that has runs."""
+    reference = saved_compare.reference
+    values = {p: v for p, v in saved_compare.values.items() if p != reference}
+    missing = replace(
+        saved_compare, values=values, policies=[p for p in saved_compare.policies if p in values]
+    )
+    (point,) = by_gid(cost_effectiveness_chart(missing), f"point:{reference}")
+    assert (point.get_xdata()[0], point.get_ydata()[0]) == (0, 0)
+    fig = investment_by_source(missing)
+    (line,) = by_gid(fig, f"median:{SOURCES[0]}")
+    first = missing.policies[0]
+    assert np.allclose(line.get_ydata(), np.median(missing.series(SOURCES[0], first), axis=0))
+
+
+def test_plan_figures_without_a_number_or_past_the_horizon(saved_compare: Results) -> None:
+    """A NaN figure is not marked and leaves the axis fitted to the runs; a far figure whose
+    deadline is past the simulated months is marked without a ratio to the simulation."""
+    results = with_plan(saved_compare, {SOURCES[0]: math.nan})
+    fig = investment_by_source(results)
+    assert not by_gid(fig, f"plan:{results.scenario.targets[0].id}")
+    (line,) = by_gid(fig, f"median:{SOURCES[0]}")
+    assert line.axes.get_ylim()[1] >= np.nanmax(line.get_ydata())
+    results = with_plan(saved_compare, {SOURCES[0]: 1e12})
+    late = results.scenario.targets[0].model_copy(update={"deadline": "2099-12"})
+    results = replace(results, scenario=results.scenario.model_copy(update={"targets": [late]}))
+    (arrow,) = by_gid(investment_by_source(results), f"plan:{late.id}")
+    assert arrow.get_marker() == "^"

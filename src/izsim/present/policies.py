@@ -29,6 +29,8 @@ from izsim.scenario.schema import Target
 
 LABEL_WIDTH = 36
 """Characters per line of a target's label on the y axis."""
+NAME_WIDTH = 18
+"""Characters per line of a policy's name beside a panel or bar."""
 POINT_INCHES = 0.12
 """Vertical room for one policy's point within a target's group."""
 BAND_COLOUR = "#F1F1F1"
@@ -63,16 +65,12 @@ def policy_probabilities(results: Results, *, lang: Lang = "en") -> Figure:
     """
     single = results.kind == "run"
     probabilities = results.probabilities()
-    targets = [t for t in results.modelled_targets() if t.id in set(probabilities["target"])]
+    measured = set(probabilities["target"])
+    targets = [t for t in results.modelled_targets() if t.id in measured]
     if not targets:
         raise ValueError("the scenario has no target the model measures; nothing to draw")
     policies = results.policies
-    group_inches = max(0.7, POINT_INCHES * len(policies) + 0.25)
-    fig = new_figure(WIDTH, max(5.0, 3.0 + group_inches * len(targets)))
-    grid = fig.add_gridspec(2, 1, height_ratios=[LEGEND_ROW, 1])
-    ax = fig.add_subplot(grid[0])
-    _target_groups(ax, targets, lang)
-    offsets = _offsets(len(policies))
+    fig, ax, legend_ax, offsets = _target_rows(targets, len(policies), lang)
     table = probabilities.set_index(["target", "policy"])
     for i, policy in enumerate(policies):
         rows = table.reindex([(t.id, policy) for t in targets])
@@ -96,11 +94,9 @@ def policy_probabilities(results: Results, *, lang: Lang = "en") -> Figure:
             FuncFormatter(lambda v, _pos: word("met" if v >= 0.5 else "missed", lang))
         )
         note = word("one_run_met_missed", lang)
-        for row, value in enumerate(
-            table.reindex([(t.id, policies[0]) for t in targets])["probability"]
-        ):
-            if math.isnan(value):  # the indicator had no value at the deadline
-                ax.text(0.5, row, word("no_value", lang), ha="center", va="center", fontsize=12)
+        # a run has one policy: x is its points, NaN where the indicator had no value
+        for row in np.flatnonzero(np.isnan(x)):
+            ax.text(0.5, row, word("no_value", lang), ha="center", va="center", fontsize=12)
         title = word("scorecard_run_title", lang)
     else:
         ax.xaxis.set_major_locator(FixedLocator(np.linspace(0, 1, 5)))
@@ -110,7 +106,7 @@ def policy_probabilities(results: Results, *, lang: Lang = "en") -> Figure:
         title = word("policy_probability_title", lang)
     fig.suptitle(title)
     ax.set_title(note, loc="left", fontsize=12, fontweight="normal")
-    legend(fig.add_subplot(grid[1]), [], [ax])
+    legend(legend_ax, [], [ax])
     return finish(fig, results, lang)
 
 
@@ -149,16 +145,19 @@ def paired_differences(
     if measure not in ("probability", "value"):
         raise ValueError(f"measure must be 'probability' or 'value', not '{measure}'")
     if not paired_differences_available(results):
+        if results.kind == "compare" and len(results.policies) > 1:
+            raise ValueError(
+                f"{results.folder / 'comparison.csv'} has no rows; run `izsim compare` again"
+            )
         raise ValueError(
             "paired differences need a comparison of two or more policies (izsim compare);"
             " a single run or a one-policy comparison has no reference to differ from"
         )
     table = results.comparison
     reference = policy_label(results.reference, lang, results.policy_names.get(results.reference))
+    compared = set(table["policy"])
     others = [
-        (i, p)
-        for i, p in enumerate(results.policies)
-        if p != results.reference and p in set(table["policy"])
+        (i, p) for i, p in enumerate(results.policies) if p != results.reference and p in compared
     ]
     ids = set(table["target"])
     targets = [t for t in results.modelled_targets() if t.id in ids]
@@ -166,7 +165,7 @@ def paired_differences(
     if measure == "probability":
         fig = _differences_one_axis(results, indexed, targets, others, lang)
     else:
-        fig = _differences_panels(indexed, targets, others, results, lang)
+        fig = _differences_panels(results, indexed, targets, others, lang)
     fig.suptitle(word("difference_title", lang, reference=reference))
     return finish(fig, results, lang)
 
@@ -178,12 +177,7 @@ def _differences_one_axis(
     others: list[tuple[int, str]],
     lang: Lang,
 ) -> Figure:
-    group_inches = max(0.7, POINT_INCHES * len(others) + 0.25)
-    fig = new_figure(WIDTH, max(5.0, 3.0 + group_inches * len(targets)))
-    grid = fig.add_gridspec(2, 1, height_ratios=[LEGEND_ROW, 1])
-    ax = fig.add_subplot(grid[0])
-    _target_groups(ax, targets, lang)
-    offsets = _offsets(len(others))
+    fig, ax, legend_ax, offsets = _target_rows(targets, len(others), lang)
     ax.axvline(0, color="black", linewidth=1.4, zorder=2)
     for k, (i, policy) in enumerate(others):
         rows = table.reindex([(t.id, policy) for t in targets])
@@ -195,22 +189,26 @@ def _differences_one_axis(
         y = np.arange(len(targets)) + offsets[k]
         label = policy_label(policy, lang, results.policy_names.get(policy))
         _points(ax, x, y, _errors(x, low, high), i, label, policy)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _signed(100 * v, lang)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: signed(100 * v, lang)))
     low, high = ax.get_xlim()
     reach = min(max(abs(low), abs(high), 0.1), 1.05)
     ax.set_xlim(-reach, reach)  # zero in the middle: gains right, losses left
     ax.set_xlabel(f"{word('difference_axis', lang)} · {word('interval_95', lang)}")
-    pairs = int(table["pairs"].min()) if "pairs" in table and len(table) else 0
-    ax.set_title(word("paired_note", lang, n=pairs), loc="left", fontsize=12, fontweight="normal")
-    legend(fig.add_subplot(grid[1]), [], [ax])
+    ax.set_title(
+        word("paired_note", lang, n=fewest(table, "pairs", results.runs_per_policy)),
+        loc="left",
+        fontsize=12,
+        fontweight="normal",
+    )
+    legend(legend_ax, [], [ax])
     return fig
 
 
 def _differences_panels(
+    results: Results,
     table: pd.DataFrame,
     targets: list[Target],
     others: list[tuple[int, str]],
-    results: Results,
     lang: Lang,
 ) -> Figure:
     n = max(len(targets), 1)
@@ -229,11 +227,10 @@ def _differences_panels(
             continue
         target = targets[index]
         ax.axvline(0, color="black", linewidth=1.4, zorder=2)
+        rows = table.reindex([(target.id, policy) for _, policy in others])
+        ends = rows[["difference", "difference_low", "difference_high"]].to_numpy(dtype=float)
         for k, (i, policy) in enumerate(others):
-            row = table.reindex([(target.id, policy)])
-            x = row["difference"].to_numpy(dtype=float)
-            low = row["difference_low"].to_numpy(dtype=float)
-            high = row["difference_high"].to_numpy(dtype=float)
+            x, low, high = ends[k : k + 1].T
             _points(ax, x, y[k : k + 1], _errors(x, low, high), i, names[k], policy)
         ax.set_title(
             wrap(target_text(target, lang, short=True), 30 if ncols <= 3 else 26, keep_last=True),
@@ -243,12 +240,13 @@ def _differences_panels(
         )
         ax.set_xlabel(target_unit(target, lang), fontsize=11)
         ax.tick_params(axis="x", labelsize=10.5)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _signed(v, lang)))
-        ax.xaxis.set_major_locator(FixedLocator(_symmetric_ticks(ax)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: signed(v, lang)))
+        ax.xaxis.set_major_locator(FixedLocator(_symmetric_ticks(ax, ends)))
         ax.grid(axis="y", visible=False)
         ax.set_ylim(len(others) - 0.5, -0.5)
         first_column = index % ncols == 0
-        ax.set_yticks(y, [wrap(name, 18) for name in names] if first_column else [], fontsize=11)
+        labels = [wrap(name, NAME_WIDTH) for name in names] if first_column else []
+        ax.set_yticks(y, labels, fontsize=11)
         ax.tick_params(axis="y", length=0)
     legend(
         fig.add_subplot(grid[nrows, :]),
@@ -259,17 +257,11 @@ def _differences_panels(
     return fig
 
 
-def _symmetric_ticks(ax: Axes) -> list[float]:
-    """Set the panel's x range symmetric about zero and return a few round ticks in it."""
-    data = [abs(v) for line in ax.get_lines() for v in np.ravel(line.get_xdata())]
-    data += [
-        abs(v)
-        for collection in ax.collections
-        for segment in collection.get_segments()  # type: ignore[attr-defined]
-        for v in np.ravel(np.asarray(segment)[:, 0])
-    ]
-    finite = [v for v in data if math.isfinite(v)]
-    reach = 1.1 * max(finite, default=0.0) or 1.0  # all zero: a unit either side
+def _symmetric_ticks(ax: Axes, values: np.ndarray) -> list[float]:
+    """Set the panel's x range symmetric about zero so that it holds ``values`` (the points
+    and their interval ends; NaN ignored), and return a few round ticks in it."""
+    finite = np.abs(values[np.isfinite(values)])
+    reach = 1.1 * float(finite.max(initial=0.0)) or 1.0  # all zero or none: a unit either side
     ax.set_xlim(-reach, reach)
     step = _nice_step(reach)
     ticks = np.arange(-math.floor(reach / step), math.floor(reach / step) + 1) * step
@@ -286,10 +278,30 @@ def _nice_step(reach: float) -> float:
     return power / 10
 
 
-def _signed(value: float, lang: Lang) -> str:
-    """A difference with its sign: ``+10``, ``−5``, ``0``."""
-    text = number(value, lang)
-    return f"+{text}" if value > 0 and text != "0" else text
+def signed(value: float, lang: Lang, decimals: int | None = None) -> str:
+    """A difference with its sign: ``+10``, ``−5``, ``0`` (no sign when it rounds to zero)."""
+    text = number(value, lang, decimals)
+    return f"+{text}" if value > 0 and text.strip("0,.") else text
+
+
+def fewest(table: pd.DataFrame, column: str, default: int) -> int:
+    """The least count in ``column`` of ``table`` (pairs, runs), or ``default`` when the table
+    has no such column or no count in it."""
+    counts = table[column].dropna() if column in table else ()
+    return int(min(counts)) if len(counts) else default
+
+
+def _target_rows(
+    targets: list[Target], points: int, lang: Lang
+) -> tuple[Figure, Axes, Axes, np.ndarray]:
+    """A figure of row groups, one per target, each room for ``points`` points: the figure, its
+    plot with the targets' rows, the axes for the legend below, and the points' offsets."""
+    group_inches = max(0.7, POINT_INCHES * points + 0.25)
+    fig = new_figure(WIDTH, max(5.0, 3.0 + group_inches * len(targets)))
+    grid = fig.add_gridspec(2, 1, height_ratios=[LEGEND_ROW, 1])
+    ax = fig.add_subplot(grid[0])
+    _target_groups(ax, targets, lang)
+    return fig, ax, fig.add_subplot(grid[1]), _offsets(points)
 
 
 def _target_groups(ax: Axes, targets: list[Target], lang: Lang) -> None:

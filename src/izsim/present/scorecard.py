@@ -9,7 +9,6 @@ simulation leaves out. A single run shows "met" or "missed" in each cell.
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 
 import numpy as np
@@ -20,7 +19,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from izsim.present.language import Lang, percent, policy_label, word
-from izsim.present.marks import finish, target_text
+from izsim.present.marks import NBSP, finish, plan_words, target_text
 from izsim.present.results import Results
 from izsim.present.style import HEIGHT, SEQUENTIAL, WIDTH, figure_function, new_figure
 
@@ -36,6 +35,9 @@ EXTRA_ROW = 0.7
 """Least height of a row of a target that is not modelled, in rows of the heatmap."""
 NOT_MODELLED_GREY = "#E6E6E6"
 NO_VALUE_GREY = "#BDBDBD"
+LIGHT_BACKGROUND = 0.45
+"""Relative luminance above which a cell's text is black rather than white: a little below the
+mid-grey 0.5, as white text on a middling colour reads worse than black."""
 
 
 def wrap(text: str, width: int, *, keep_last: bool = False) -> str:
@@ -43,9 +45,9 @@ def wrap(text: str, width: int, *, keep_last: bool = False) -> str:
 
     ``keep_last`` keeps the last two words (``by 2025``, ``đến 2025``) on one line.
     """
-    # plan quotes hold tags and tabs; split on ordinary white space only, so the no-break
-    # spaces of "> 14 %/yr" survive
-    text = re.sub(r"[ \t\r\n\f\v]+", " ", re.sub(r"<[^>]+>", "", text)).strip()
+    # plan quotes hold markup and tabs, which plan_words removes; it also treats no-break
+    # spaces as white space, so clean the pieces between them to keep "> 14 %/yr" whole
+    text = NBSP.join(plan_words(piece, limit=len(piece)) for piece in text.split(NBSP))
     head, _, tail = text.rpartition(" ")
     if keep_last and head:
         text = f"{head}\N{NO-BREAK SPACE}{tail}"
@@ -56,7 +58,7 @@ def contrast_colour(rgba: tuple[float, ...]) -> str:
     """Black or white, whichever reads better on the colour ``rgba`` (relative luminance)."""
     r, g, b = to_rgb(rgba)
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "black" if luminance > 0.45 else "white"
+    return "black" if luminance > LIGHT_BACKGROUND else "white"
 
 
 def probability_matrix(results: Results) -> tuple[list[str], np.ndarray]:
@@ -93,9 +95,9 @@ def scorecard_chart(
     """
     single = results.kind == "run"
     modelled = results.modelled_targets()
-    extra = [t for t in results.scenario.targets if t.not_modelled is not None]
-    if not include_not_modelled:
-        extra = []
+    extra = [
+        t for t in results.scenario.targets if include_not_modelled and t.not_modelled is not None
+    ]
     _, matrix = probability_matrix(results)
     n_mod, n_cols = len(modelled), len(results.policies)
     labels = [wrap(target_text(t, lang, short=True), LABEL_WIDTH, keep_last=True) for t in modelled]

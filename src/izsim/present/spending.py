@@ -39,6 +39,7 @@ from izsim.present.language import (
     word,
 )
 from izsim.present.marks import decimal_year, finish, target_value_text
+from izsim.present.policies import NAME_WIDTH, fewest, signed
 from izsim.present.results import Results
 from izsim.present.scorecard import wrap
 from izsim.present.style import (
@@ -98,7 +99,8 @@ def investment_by_source(
     Args:
         results: a saved run or comparison.
         lang: ``en`` or ``vi``.
-        policy: the policy to draw; by default the reference (a run: its policy).
+        policy: the policy to draw; by default the reference (a run: its policy), or the first
+            policy with runs if the reference has none.
 
     Returns:
         The figure: one panel per source; each median line has gid ``median:<indicator>`` and
@@ -107,18 +109,24 @@ def investment_by_source(
     Raises:
         ValueError: ``policy`` has no results in ``results``.
     """
-    chosen = results.reference if policy is None else policy
+    chosen = policy
+    if chosen is None:
+        chosen = results.reference if results.reference in results.values else results.policies[0]
     if chosen not in results.values:
         raise ValueError(f"no results for policy '{chosen}'; have {results.policies}")
     name = policy_label(chosen, lang, results.policy_names.get(chosen))
-    runs = results.series(SOURCES[0], chosen).shape[0]
+    runs = len(results.values[chosen])
     x = results.years()
     colour = str(policy_style(results.policies.index(chosen))["color"])
 
     fig = new_figure(WIDTH, 6.6)
     grid = fig.add_gridspec(2, len(SOURCES), height_ratios=[LEGEND_ROW, 1])
     axes = [fig.add_subplot(grid[0, k]) for k in range(len(SOURCES))]
-    plans = {indicator: level_targets(results, indicator) for indicator in SOURCES}
+    # a figure that is not a finite number cannot be marked, and would wreck the axis' range
+    plans = {
+        indicator: [t for t in level_targets(results, indicator) if math.isfinite(_plan_value(t))]
+        for indicator in SOURCES
+    }
     any_plan = any(plans.values())
     plan_handle: Line2D | None = None
     for k, (ax, indicator) in enumerate(zip(axes, SOURCES, strict=True)):
@@ -131,8 +139,9 @@ def investment_by_source(
             gid=indicator,
             label=word("median" if runs > 1 else "simulated", lang),
         )
-        upper = quantiles.high90 if runs > 1 else quantiles.median
-        top = float(np.nanmax(upper)) if np.isfinite(upper).any() else 0.0
+        # over one run the 95 % quantile is the run itself
+        finite = quantiles.high90[np.isfinite(quantiles.high90)]
+        top = float(finite.max(initial=0.0))
         targets = plans[indicator]
         handle = _plan_marks(ax, results, targets, quantiles.median, top, lang)
         plan_handle = plan_handle or handle
@@ -228,8 +237,9 @@ def _plan_marks(
     for target in far:
         value, when = _plan_value(target), decimal_year(target.deadline)
         ax.plot([when], [ceiling * 0.97], marker="^", gid=f"plan:{target.id}", **style)
-        at = results.month_position(target.deadline)
-        simulated = float(median[at])
+        # a deadline past the simulated months has no simulated value to compare with
+        at = results.months.index(target.deadline) if target.deadline in results.months else None
+        simulated = math.nan if at is None else float(median[at])
         line = f"▲ {target_value_text(target, lang)} ({month_text(target.deadline, lang)})"
         if simulated > 0:
             line += ":\n    " + word("times", lang, n=number(value / simulated, lang, 0))
@@ -295,6 +305,11 @@ def cost_effectiveness_chart(results: Results, *, lang: Lang = "en") -> Figure:
         ValueError: a single run, or a comparison without another policy than the reference.
     """
     if not cost_effectiveness_available(results):
+        if results.kind == "compare" and len(results.policies) > 1:
+            raise ValueError(
+                f"{results.folder / 'cost_effectiveness.csv'} compares no policy with the"
+                " reference; run `izsim compare` again"
+            )
         raise ValueError(
             "cost-effectiveness needs a comparison of two or more policies (izsim compare);"
             " a single run or a one-policy comparison has no reference to compare spending with"
@@ -321,7 +336,7 @@ def cost_effectiveness_chart(results: Results, *, lang: Lang = "en") -> Figure:
     )
     _per_trillion_bars(bars, results, table, others, lang)
     fig.suptitle(word("cost_title", lang, reference=ref_name))
-    runs = int(table["runs"].min()) if "runs" in table else results.runs_per_policy
+    runs = fewest(table, "runs", results.runs_per_policy)
     return finish(fig, results, lang, extra=word("paired_means", lang, n=runs))
 
 
@@ -335,7 +350,9 @@ def _spending_scatter(
     ax.axhline(0, color="black", linewidth=1.2, zorder=2)
     ax.axvline(0, color="black", linewidth=1.2, zorder=2)
     reference = results.reference
-    ref_style = policy_style(results.policies.index(reference))
+    # the reference is compared with even when its own runs are missing: then in its usual style
+    ref_at = results.policies.index(reference) if reference in results.policies else 0
+    ref_style = policy_style(ref_at)
     ax.plot(
         [0],
         [0],
@@ -369,9 +386,9 @@ def _spending_scatter(
         xs.append(x)
         ys.append(y)
         extra_met = float(row.get("extra_targets_met", math.nan))
-        label = wrap(policy_label(policy, lang, results.policy_names.get(policy)), 18)
+        label = _short_name(results, policy, lang)
         if not math.isnan(extra_met):
-            label += "\n" + word("extra_targets_label", lang, n=_signed(extra_met, lang, 1))
+            label += "\n" + word("extra_targets_label", lang, n=signed(extra_met, lang, 1))
         ax.annotate(
             label,
             (x, y),
@@ -390,7 +407,7 @@ def _spending_scatter(
     ax.set_ylim(min(ys) - 0.15 * span_y, max(ys) + 0.15 * span_y)
     number_axis(ax.xaxis, lang)
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _signed(v, lang)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: signed(v, lang)))
 
 
 def _per_trillion_bars(
@@ -402,8 +419,8 @@ def _per_trillion_bars(
 ) -> None:
     ax.axvline(0, color="black", linewidth=1.2, zorder=3)
     values = [float(table.loc[p].get("extra_jobs_per_trillion_vnd", math.nan)) for _, p in others]
-    finite = [abs(v) for v in values if not math.isnan(v)]
-    reach = max(finite, default=1.0)
+    finite = [v for v in values if not math.isnan(v)]
+    reach = max((abs(v) for v in finite), default=1.0)
     for row, ((i, policy), value) in enumerate(zip(others, values, strict=True)):
         style = policy_style(i)
         if math.isnan(value):
@@ -432,7 +449,7 @@ def _per_trillion_bars(
         )
         bar.set_gid(f"bar:{policy}")
         ax.annotate(
-            _signed(value, lang, 0),
+            signed(value, lang, 0),
             (value, row),
             xytext=(6 if value >= 0 else -6, 0),
             textcoords="offset points",
@@ -442,13 +459,12 @@ def _per_trillion_bars(
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
             zorder=4,
         )
-    names = [wrap(policy_label(p, lang, results.policy_names.get(p)), 18) for _, p in others]
+    names = [_short_name(results, p, lang) for _, p in others]
     ax.set_yticks(range(len(others)), names, fontsize=11.5)
     ax.set_ylim(len(others) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
-    low = min([0.0, *[v for v in values if not math.isnan(v)]])
-    high = max([0.0, *[v for v in values if not math.isnan(v)]])
+    low, high = min([0.0, *finite]), max([0.0, *finite])
     span = (high - low) or 1.0
     ax.set_xlim(low - (0.35 * span if low < 0 else 0.05 * span), high + 0.35 * span)
     number_axis(ax.xaxis, lang)
@@ -457,6 +473,6 @@ def _per_trillion_bars(
     ax.set_title(word("per_trillion_note", lang), loc="left", fontsize=12, fontweight="normal")
 
 
-def _signed(value: float, lang: Lang, decimals: int | None = None) -> str:
-    text = number(value, lang, decimals)
-    return f"+{text}" if value > 0 and text.strip("0,.") else text
+def _short_name(results: Results, policy: str, lang: Lang) -> str:
+    """The policy's name, wrapped to sit beside a point or bar."""
+    return wrap(policy_label(policy, lang, results.policy_names.get(policy)), NAME_WIDTH)
