@@ -108,3 +108,11 @@ def test_without_any_run_of_the_reference_nothing_is_drawn(
     runs[runs["policy"] != "baseline"].to_parquet(copy / "runs.parquet")  # all baseline failed
     with pytest.raises(InputError, match="no run of the reference policy 'baseline' finished"):
         load_results(copy)
+
+
+def test_an_empty_scorecard_is_named(run_folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "run"
+    shutil.copytree(run_folder, copy)
+    (copy / "scorecard.csv").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"scorecard\.csv: has no target, status"):
+        load_results(copy)

@@ -241,7 +241,7 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
         seeds={policy: [int(manifest.get("seed", 0))]},
         zone_stages={policy: stages[None]},
         zone_plants={policy: plants[None]},
-        scorecard=_csv(folder / "scorecard.csv", again),
+        scorecard=_csv(folder / "scorecard.csv", again, required=("target", "status")),
         manifest=manifest,
     )
 
@@ -333,7 +333,7 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
         seeds=seeds,
         zone_stages=stages,
         zone_plants=plants,
-        scorecard=_csv(folder / "scorecard.csv", hint),
+        scorecard=_csv(folder / "scorecard.csv", hint, required=("target", "status")),
         comparison=_csv(folder / "comparison.csv", hint),
         cost_effectiveness=_csv(folder / "cost_effectiveness.csv", hint),
         manifest=manifest,
@@ -349,10 +349,15 @@ def _table(path: Path, hint: str) -> pa.Table:
         raise InputError([Problem(str(path), "", f"cannot be read ({exc}); {hint}")]) from None
 
 
-def _csv(path: Path, hint: str) -> pd.DataFrame:
+def _csv(path: Path, hint: str, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table of the folder (empty if the file is); ``required`` columns must be there."""
     try:
-        return pd.read_csv(_required(path, hint), keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(_required(path, hint), keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError:
-        return pd.DataFrame()
+        frame = pd.DataFrame()
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), "", f"cannot be read ({exc}); {hint}")]) from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(str(path), "", f"has no {', '.join(missing)}; {hint}")])
+    return frame
