@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from izsim.experiments.analysis import PROBABILITY_PRECISION, replicates_needed
-from izsim.present.language import Lang, number, percent, policy_label
+from izsim.present.language import Lang, number, percent, policy_label, word
 from izsim.present.marks import target_text, unit_suffix
 from izsim.present.results import Results
 
@@ -21,74 +21,10 @@ LIKELY, UNLIKELY = 0.5, 0.1
 SMALL_OUTLAY = 0.5
 """Extra spending below this share of the reference's makes a per-trillion ratio unstable."""
 
-TEMPLATES: dict[str, dict[Lang, str]] = {
-    "reference": {
-        "en": "Under {policy}, {k} of {m} modelled targets are met in at least half of the runs"
-        "{colon}{items}.",
-        "vi": "Với {policy}, {k}/{m} mục tiêu được mô phỏng đạt trong ít nhất một nửa số lần"
-        " chạy{colon}{items}.",
-    },
-    "out_of_reach": {
-        "en": "Out of reach under every package (met in under {cut} of runs): {items}.",
-        "vi": "Không đạt được với bất kỳ gói nào (đạt trong dưới {cut} số lần chạy): {items}.",
-    },
-    "raises": {
-        "en": "{policy} raises the chance of meeting “{target}” from {a} to {b} ({d} points;"
-        " 95 % interval {low} to {high}).",
-        "vi": "{policy} nâng xác suất đạt “{target}” từ {a} lên {b} ({d} điểm phần trăm;"
-        " khoảng tin cậy 95 %: {low} đến {high}).",
-    },
-    "lowers": {
-        "en": "{policy} lowers the chance of meeting “{target}” from {a} to {b} ({d} points;"
-        " 95 % interval {low} to {high}).",
-        "vi": "{policy} làm giảm xác suất đạt “{target}” từ {a} xuống {b} ({d} điểm phần trăm;"
-        " khoảng tin cậy 95 %: {low} đến {high}).",
-    },
-    "no_change": {
-        "en": "{policy} changes no target's chance by more than the runs' chance variation"
-        " (every 95 % interval includes zero).",
-        "vi": "{policy} không làm thay đổi rõ rệt xác suất đạt mục tiêu nào (mọi khoảng tin cậy"
-        " 95 % đều chứa 0).",
-    },
-    "cost": {
-        "en": "{policy} adds the most industrial jobs per trillion VND of extra public spending:"
-        " {jobs} jobs per trillion ({added} jobs at the end for {extra} bn VND more than"
-        " {reference} over the period){caveat}.",
-        "vi": "{policy} tạo thêm nhiều lao động công nghiệp nhất trên 1.000 tỷ đồng chi ngân sách"
-        " tăng thêm: {jobs} người/1.000 tỷ đồng (thêm {added} người cuối kỳ khi chi nhiều hơn"
-        " {reference} {extra} tỷ đồng trong kỳ){caveat}.",
-    },
-    "small_outlay": {
-        "en": "; the extra outlay is small, so this ratio is unstable",
-        "vi": "; khoản chi thêm nhỏ nên tỷ số này kém ổn định",
-    },
-    "precision": {
-        "en": "With {runs} runs per package some probabilities are known only to ±{width}"
-        " percentage points (worst: “{target}”); about {needed} runs would give ±{wanted}.",
-        "vi": "Với {runs} lần chạy mỗi gói, một số xác suất chỉ chính xác đến ±{width} điểm"
-        " phần trăm (kém nhất: “{target}”); cần khoảng {needed} lần chạy để đạt ±{wanted}.",
-    },
-    "run_met": {
-        "en": "In this run {k} of {m} modelled targets are met by their deadlines{colon}{items}.",
-        "vi": "Trong lần chạy này {k}/{m} mục tiêu được mô phỏng đạt đúng hạn{colon}{items}.",
-    },
-    "run_missed": {
-        "en": "Missed: {items}.",
-        "vi": "Không đạt: {items}.",
-    },
-    "missed_item": {
-        "en": "“{target}” (simulated {value}{unit})",
-        "vi": "“{target}” (mô phỏng {value}{unit})",
-    },
-    "not_modelled": {
-        "en": "{n} targets of the plan are outside what the model measures: {items}.",
-        "vi": "{n} mục tiêu của quy hoạch nằm ngoài phạm vi mô hình: {items}.",
-    },
-}
-
 
 def _say(key: str, lang: Lang, **fields: object) -> str:
-    return TEMPLATES[key][lang].format(**fields)
+    """A sentence of the findings (``findings`` in data/labels.yaml), filled in."""
+    return word(key, lang, group="findings", **fields)
 
 
 def _items(texts: list[str]) -> str:

@@ -343,69 +343,9 @@ def _svg(figure: Figure, path: Path) -> None:
 
 
 # ---------------------------------------------------------------- words of the report
-HEADINGS: dict[str, dict[str, str]] = {
-    "title": {
-        "en": "Industrial zones: simulation against the plan",
-        "vi": "Khu, cụm công nghiệp: mô phỏng so với quy hoạch",
-    },
-    "findings": {"en": "Findings", "vi": "Kết quả chính"},
-    "findings_note": {
-        "en": "Generated from the numbers below; “met” means met by the target's deadline.",
-        "vi": "Được tạo tự động từ các số liệu dưới đây; “đạt” nghĩa là đạt đúng thời hạn.",
-    },
-    "scorecard": {"en": "Scorecard against the plan", "vi": "Bảng đánh giá so với quy hoạch"},
-    "figures": {"en": "Figures", "vi": "Biểu đồ"},
-    "provenance": {"en": "Provenance", "vi": "Nguồn gốc dữ liệu"},
-    "assumptions": {"en": "Assumptions that matter", "vi": "Các giả định quan trọng"},
-    "target": {"en": "Target", "vi": "Mục tiêu"},
-    "plan_words": {"en": "The plan's words", "vi": "Nội dung quy hoạch"},
-    "deadline": {"en": "Deadline", "vi": "Thời hạn"},
-    "plan": {"en": "Plan", "vi": "Quy hoạch"},
-    "scenario_file": {"en": "Scenario", "vi": "Kịch bản"},
-    "runs": {"en": "Runs", "vi": "Số lần chạy"},
-    "budget": {"en": "Equal public budget", "vi": "Ngân sách bằng nhau"},
-    "version": {"en": "izsim version", "vi": "Phiên bản izsim"},
-    "warnings": {"en": "Warnings", "vi": "Cảnh báo"},
-    "sources_count": {
-        "en": "Of the scenario's {total} numbers, {plan} come from the plan, {ref} from"
-        " reference records, {derived} are derived from them and {assumption} are the"
-        " modellers' assumptions, each with a reason and usually a range.",
-        "vi": "Trong {total} số liệu của kịch bản, {plan} lấy từ quy hoạch, {ref} từ dữ liệu"
-        " tham chiếu, {derived} được suy ra từ đó và {assumption} là giả định của nhóm mô"
-        " hình, mỗi giả định có lý do và thường có khoảng giá trị.",
-    },
-    "assumptions_note": {
-        "en": "These assumptions set how investors choose, how developers decide and how"
-        " agencies act; they are not calibrated yet, and no sensitivity analysis has ranked"
-        " them yet, so read every result above as conditional on them.",
-        "vi": "Các giả định này quyết định cách nhà đầu tư lựa chọn, chủ đầu tư hạ tầng ra"
-        " quyết định và cơ quan quản lý hành động; chúng chưa được hiệu chỉnh và chưa được"
-        " phân tích độ nhạy, vì vậy mọi kết quả ở trên đều phụ thuộc vào chúng. Lý do được"
-        " ghi bằng tiếng Anh, như trong tệp kịch bản.",
-    },
-    "show_assumptions": {"en": "Show the {n} assumptions", "vi": "Xem {n} giả định"},
-    "block": {"en": "Block", "vi": "Nhóm"},
-    "parameter": {"en": "Parameter", "vi": "Tham số"},
-    "value": {"en": "Value", "vi": "Giá trị"},
-    "reason": {
-        "en": "Source and reason (as written in the scenario)",
-        "vi": "Nguồn và lý do (như trong kịch bản)",
-    },
-    "interval": {"en": "95 % interval", "vi": "khoảng tin cậy 95 %"},
-    "contents": {"en": "Contents", "vi": "Mục lục"},
-    "median": {"en": "median", "vi": "trung vị"},
-    "scorecard_note": {
-        "en": "Each cell: the probability of meeting the target by its deadline (95 % interval),"
-        " then the median simulated value at the deadline [5–95 % of runs].",
-        "vi": "Mỗi ô: xác suất đạt mục tiêu đúng hạn (khoảng tin cậy 95 %), sau đó là giá trị"
-        " mô phỏng trung vị tại thời điểm đến hạn [5–95 % số lần chạy].",
-    },
-}
-
-
 def _h(key: str, lang: Lang, **fields: object) -> str:
-    text = HEADINGS[key][lang]
-    return text.format(**fields) if fields else text
+    """A heading or sentence of the report (``report`` in data/labels.yaml)."""
+    return word(key, lang, group="report", **fields)
 
 
 def _e(text: object) -> str:
