@@ -59,6 +59,18 @@ def rows(results: Results) -> list[tuple[str, str]]:
                 band(at(results, "occupancy_rate_ccn", month)),
             ),
             (
+                f"operating KCN with a plant {year}, %",
+                band(at(results, "wwtp_share_kcn", month)),
+            ),
+            (
+                f"operating CCN with a plant {year}, %",
+                band(at(results, "wwtp_share_ccn", month)),
+            ),
+            (
+                f"untreated industrial wastewater {year}, %",
+                band(at(results, "wastewater_untreated_pct", month)),
+            ),
+            (
                 f"operating KCN with compliant plant {year}, %",
                 band(at(results, "wwtp_compliance_kcn", month)),
             ),
@@ -111,8 +123,8 @@ def national() -> list[tuple[str, str]]:
     for indicator in (
         "occupancy_rate_kcn",
         "occupancy_rate_ccn",
-        "wwtp_compliance_kcn",
-        "wwtp_compliance_ccn",
+        "wwtp_share_kcn",
+        "wwtp_share_ccn",
     ):
         found = [o for o in for_indicator("", indicator) if o.scope == "national"]
         values = [o.value for o in found]

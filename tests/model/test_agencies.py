@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from izsim.model import wastewater
 from izsim.model.agencies import Agencies, checks_escaped
 from izsim.model.investor import Investor
 from izsim.model.model import IZModel
@@ -267,24 +268,32 @@ def inspect_only(model: IZModel, zone: Zone) -> None:
 def test_inspection_fines_a_private_developer_and_orders_a_plant(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    # A plant too dear to pay for itself: the developer would not build it unless ordered.
-    dear = variant(scenario, "developers", wwtp_cost_bn_vnd_ccn=1000)
-    model, control = quiet_model(dear, baseline), quiet_model(dear, baseline)
+    # No margin from polluting tenants at this rent: the developer would not build unless ordered.
+    model, control = quiet_model(cheap(scenario), baseline), quiet_model(cheap(scenario), baseline)
     ccn = model.zone_by_id["ccn_existing"]  # operating, tenants, no plant, private developer
     assert ccn.wwtp == "none" and ccn.leased_ha > 0 and not ccn.developer.public
     assert not ccn.developer.wants_wwtp(ccn)
+    untreated = wastewater.untreated_m3_day(model, ccn)
     inspect_only(model, ccn)
-    assert ccn.developer.fines_paid_bn_vnd == 1.0  # fine_bn_vnd
+    assert ccn.developer.fines_paid_bn_vnd == scenario.wastewater.fine(untreated)
+    assert ccn.last_violation_month == 0
     assert ccn.wwtp == "building"  # ordered to build a plant, at once
     model.env.run(until=0.5)
     control.env.run(until=0.5)
     assert control.zone_by_id["ccn_existing"].wwtp == "none"
     spent = model.economy.private_developer_spending
-    assert spent - control.economy.private_developer_spending == pytest.approx(1000.0)
+    assert spent - control.economy.private_developer_spending == pytest.approx(25.0)
     model.env.run(until=11.5)
     assert ccn.wwtp == "building"
     model.env.run(until=12.5)  # wwtp_build_months = 12
     assert ccn.wwtp == "operating"
+
+
+def cheap(scenario: Scenario) -> Scenario:
+    data = scenario.model_dump(exclude_unset=True)
+    for zone in data["zones"]:
+        zone["rent_usd_m2"] = 5
+    return Scenario.model_validate(data)
 
 
 def test_inspection_without_a_finding_does_nothing(scenario: Scenario, baseline: Policy) -> None:
@@ -294,23 +303,23 @@ def test_inspection_without_a_finding_does_nothing(scenario: Scenario, baseline:
     assert ccn.wwtp == "none" and ccn.developer.fines_paid_bn_vnd == 0.0
     inspect_only(model, lba)  # inspected, but its plant is compliant
     assert lba.developer.fines_paid_bn_vnd == 0.0 and not lba.wwtp_upgrading
+    assert lba.last_violation_month is None
 
 
-def test_inspection_upgrades_a_non_compliant_plant(scenario: Scenario, baseline: Policy) -> None:
+def test_inspection_orders_a_failed_plant_repaired(scenario: Scenario, baseline: Policy) -> None:
     model = quiet_model(scenario, baseline)
     lba = model.zone_by_id["long_binh_an"]
-    lba.wwtp_compliant = False
+    lba.wwtp_fault, lba.wwtp_compliant = True, False
+    fine = scenario.wastewater.fine(wastewater.untreated_m3_day(model, lba))
     inspect_only(model, lba)
-    assert lba.developer.fines_paid_bn_vnd == 1.0
-    assert lba.wwtp == "operating"  # no new plant
-    model.env.run(until=0.5)
-    assert lba.wwtp_upgrading and not lba.wwtp_compliant
-    inspect_only(model, lba)  # already upgrading: fined again, no second upgrade
-    assert lba.developer.fines_paid_bn_vnd == 2.0
+    assert lba.developer.fines_paid_bn_vnd == fine
+    assert lba.wwtp == "operating" and lba.wwtp_upgrading  # no new plant; a repair
+    inspect_only(model, lba)  # already repairing: fined again, no second repair
+    assert lba.developer.fines_paid_bn_vnd == 2 * fine
     model.env.run(until=8.5)
-    assert lba.wwtp_upgrading and not lba.wwtp_compliant
+    assert lba.wwtp_upgrading and lba.wwtp_fault
     model.env.run(until=9.5)  # wwtp_upgrade_months = 9
-    assert lba.wwtp_compliant and not lba.wwtp_upgrading and lba.wwtp_ok
+    assert not lba.wwtp_fault and not lba.wwtp_upgrading
 
 
 def test_a_plant_under_construction_draws_a_fine_but_no_remedy(
@@ -320,21 +329,23 @@ def test_a_plant_under_construction_draws_a_fine_but_no_remedy(
     ccn = model.zone_by_id["ccn_existing"]
     ccn.wwtp = "building"
     inspect_only(model, ccn)
-    assert ccn.developer.fines_paid_bn_vnd == 1.0
+    assert ccn.developer.fines_paid_bn_vnd > 0
     assert ccn.wwtp == "building" and not ccn.wwtp_upgrading
     model.env.run(until=24.5)
     assert ccn.wwtp == "building"  # nobody started a plant process
 
 
-def test_a_public_developer_is_not_fined_but_must_remedy(
+def test_a_public_developer_is_not_fined_and_remedies_when_the_allowance_pays(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    model = quiet_model(scenario, baseline)
-    ccn = model.zone_by_id["ccn_existing"]
-    ccn.developer.public = True
-    inspect_only(model, ccn)
-    assert ccn.developer.fines_paid_bn_vnd == 0.0
-    assert ccn.wwtp == "building"
+    for allowance, remedied in ((0.0, False), (1000.0, True)):
+        model = quiet_model(scenario, baseline)
+        ccn = model.zone_by_id["ccn_existing"]
+        ccn.developer.public = True
+        model.agencies.public_works_allowance = allowance
+        inspect_only(model, ccn)
+        assert ccn.developer.fines_paid_bn_vnd == 0.0
+        assert (ccn.wwtp == "building") is remedied
 
 
 def test_zones_without_tenants_or_developer_or_serviced_land_are_not_fined(
@@ -354,21 +365,23 @@ def test_zones_without_tenants_or_developer_or_serviced_land_are_not_fined(
     assert ccn.wwtp == "none"
     ccn.serviced_ha = serviced
     inspect_only(model, ccn)
-    assert developer.fines_paid_bn_vnd == 1.0
+    assert developer.fines_paid_bn_vnd > 0
 
 
 def test_inspection_draw_is_compared_with_the_probability(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    model = IZModel(scenario, baseline, 0)  # p = 0.04
+    model = IZModel(scenario, baseline, 0)
     ccn = model.zone_by_id["ccn_existing"]
+    chance = wastewater.inspection_chance(model, ccn)  # 4 % plus complaints
+    assert chance > 0.04
     draws = np.ones(len(model.zones))
-    draws[ccn.index] = 0.04
+    draws[ccn.index] = chance
     model.agencies.inspect(model.zones, draws)
     assert ccn.developer.fines_paid_bn_vnd == 0.0
-    draws[ccn.index] = 0.0399
+    draws[ccn.index] = chance * 0.999
     model.agencies.inspect(model.zones, draws)
-    assert ccn.developer.fines_paid_bn_vnd == 1.0
+    assert ccn.developer.fines_paid_bn_vnd > 0
 
 
 # ---------------------------------------------------------------- revocation
@@ -459,6 +472,5 @@ def test_agencies_are_built_from_the_model(scenario: Scenario, baseline: Policy)
     agencies = Agencies(model)
     assert agencies.budget.per_year == 150
     assert agencies.budget.available == 0.0
-    assert agencies.fine_bn_vnd == 1.0
     assert agencies.stalled == [] and agencies.projects_revoked == 0
     assert agencies.approval_time_factor == 1.0

@@ -17,6 +17,7 @@ from tests.conftest import with_levers
 SOURCE = "assumption: a variant made by a unit test of the developers"
 KCN = "nam_son_duong"  # 300 ha, 68.7 % leasable: 206.1 ha; a 35 % phase is 72.135 ha (105 gross)
 CCN = "ccn_south_1"  # 50 ha, 70 % leasable: 35 ha; a phase is 12.25 ha (17.5 gross)
+RICH = 1e9  # a developer whose finance capacity never binds (finance is tested in test_wastewater)
 
 
 def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
@@ -56,7 +57,7 @@ def record_stages(model: IZModel, zone: Zone) -> list[tuple[float, str]]:
 
 def take_up(model: IZModel, zone_id: str, *, public: bool = False) -> tuple[Developer, Zone]:
     zone = model.zone_by_id[zone_id]
-    developer = Developer(model, public=public)
+    developer = Developer(model, public=public, capacity_bn_vnd=RICH)
     developer.take_up(zone)
     return developer, zone
 
@@ -287,7 +288,7 @@ def test_a_public_developer_never_goes_slow(scenario: Scenario, baseline: Policy
 def test_start_wwtp_is_idempotent_within_a_month(scenario: Scenario, baseline: Policy) -> None:
     model = IZModel(quiet(scenario), baseline, 0)
     zone = model.zone_by_id[CCN]
-    developer = Developer(model, public=False)
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
     developer.start_wwtp(zone)
     assert zone.wwtp == "building"
     developer.start_wwtp(zone)  # e.g. an inspection finding in the same month
@@ -307,7 +308,7 @@ def test_a_plant_under_way_at_the_start_is_already_paid(
     model = IZModel(quiet(scenario), baseline, 0)
     zone = model.zone_by_id[KCN]
     zone.wwtp = "building"
-    Developer(model, public=False).start_wwtp(zone, already_paid=True)
+    Developer(model, public=False, capacity_bn_vnd=RICH).start_wwtp(zone, already_paid=True)
     model.env.run(until=12.5)
     assert zone.wwtp == "operating"
     assert model.economy.private_developer_spending == 0.0
@@ -318,7 +319,7 @@ def test_plant_compliance_follows_the_developer_draw(scenario: Scenario, baselin
     for seed in range(8):
         model = IZModel(quiet(scenario), baseline, seed)
         zone = model.zone_by_id[CCN]
-        Developer(model, public=False).start_wwtp(zone)
+        Developer(model, public=False, capacity_bn_vnd=RICH).start_wwtp(zone)
         model.env.run(until=12)  # the plant opens at t = 12, before the clock's month-12 step
         draw = model.compliance_draws[zone.index]
         model.env.step()
@@ -334,7 +335,7 @@ def test_wwtp_support_is_paid_by_the_budget(scenario: Scenario, baseline: Policy
     zone = model.zone_by_id[CCN]
     model.env.run(until=0.5)  # the January allotment is in
     spent = model.economy.private_developer_spending
-    Developer(model, public=False).start_wwtp(zone)
+    Developer(model, public=False, capacity_bn_vnd=RICH).start_wwtp(zone)
     model.env.run(until=1)
     assert model.agencies.budget.spent_by_purpose["wwtp_support"] == pytest.approx(10.0)
     assert model.economy.private_developer_spending - spent == pytest.approx(15.0)
@@ -348,46 +349,77 @@ def cheap_rent(scenario: Scenario) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def plant_economics(scenario: Scenario, fine_scale: float) -> Scenario:
+    """Fees that just cover the variable cost and no fixed cost: only fines and the margin on
+    polluting tenants (nil at a cheap rent) can pay for a plant."""
+    data = cheap_rent(scenario).model_dump(exclude_unset=True)
+    ww = data["wastewater"]
+    ww.update(
+        fee_vnd_per_m3=ww["operating_cost_vnd_per_m3"],
+        operating_cost_fixed_pct_per_year=0,
+        fine_band_bn_vnd=[f * fine_scale for f in ww["fine_band_bn_vnd"]],
+    )
+    return Scenario.model_validate(data)
+
+
 @pytest.mark.parametrize(
-    ("multiplier", "leased", "wanted"),
+    ("fine_scale", "leased", "wanted"),
     [
-        # own cost a year 25 × 10 % = 2.5; fines avoided 12 × p × 1
-        (5.5, 1.0, True),  # p = 0.22: 2.64 ≥ 2.5
-        (5.0, 1.0, False),  # p = 0.20: 2.40 < 2.5
-        (5.5, 0.0, False),  # no tenants, no fine to avoid
+        (100.0, 1.0, True),  # fines expected far above the plant's annual cost
+        (0.01, 1.0, False),  # fines too small to matter
+        (100.0, 0.0, True),  # no tenants yet, but the land expected within the build time
     ],
 )
 def test_a_private_developer_builds_the_plant_when_it_pays(
-    scenario: Scenario, baseline: Policy, multiplier: float, leased: float, wanted: bool
+    scenario: Scenario, baseline: Policy, fine_scale: float, leased: float, wanted: bool
 ) -> None:
-    model = IZModel(
-        cheap_rent(scenario), with_levers(baseline, inspection_multiplier=multiplier), 0
-    )
+    model = IZModel(plant_economics(scenario, fine_scale), baseline, 0)
     zone = model.zone_by_id[CCN]
-    developer = Developer(model, public=False)
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
     zone.serviced_ha, zone.leased_ha = 12.25, leased
     assert developer.wants_wwtp(zone) is wanted
+
+
+def test_a_developer_without_room_for_the_plant_does_not_build_it(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(plant_economics(scenario, 100.0), baseline, 0)
+    zone = model.zone_by_id[CCN]
+    zone.serviced_ha, zone.leased_ha = 12.25, 1.0
+    assert not Developer(model, public=False, capacity_bn_vnd=24.0).wants_wwtp(zone)  # costs 25
+    assert Developer(model, public=False, capacity_bn_vnd=25.0).wants_wwtp(zone)
 
 
 def test_wwtp_support_lowers_the_cost_a_plant_must_beat(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    policy = with_levers(baseline, inspection_multiplier=5.0, wwtp_support_pct=10)
-    model = IZModel(cheap_rent(scenario), policy, 0)
-    zone = model.zone_by_id[CCN]
-    zone.serviced_ha, zone.leased_ha = 12.25, 1.0
-    assert Developer(model, public=False).wants_wwtp(zone)  # 2.40 ≥ 25 × 0.9 × 10 % = 2.25
+    wanted = {}
+    for support in (0, 90):
+        model = IZModel(
+            plant_economics(scenario, 5.0), with_levers(baseline, wwtp_support_pct=support), 0
+        )
+        zone = model.zone_by_id[CCN]
+        zone.serviced_ha, zone.leased_ha = 12.25, 1.0
+        wanted[support] = Developer(model, public=False, capacity_bn_vnd=RICH).wants_wwtp(zone)
+    assert wanted == {0: False, 90: True}
 
 
 def test_wants_wwtp_under_the_rule_and_for_public_developers(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    model = IZModel(cheap_rent(scenario), baseline, 0)
+    model = IZModel(plant_economics(scenario, 100.0), baseline, 0)
     zone = model.zone_by_id[CCN]
-    assert not Developer(model, public=False).wants_wwtp(zone)
-    assert Developer(model, public=True).wants_wwtp(zone)
+    zone.serviced_ha, zone.leased_ha = 12.25, 1.0
+    assert Developer(model, public=False, capacity_bn_vnd=RICH).wants_wwtp(zone)
+    assert not Developer(model, public=True).wants_wwtp(zone)  # a board builds when ordered
+    cheap = IZModel(cheap_rent(scenario), baseline, 0)
+    assert not Developer(cheap, public=False, capacity_bn_vnd=RICH).wants_wwtp(
+        cheap.zone_by_id[CCN]
+    )
     ruled = IZModel(cheap_rent(scenario), with_levers(baseline, wwtp_before_tenants=True), 0)
-    assert Developer(ruled, public=False).wants_wwtp(ruled.zone_by_id[CCN])
+    for public in (False, True):
+        developer = Developer(ruled, public=public, capacity_bn_vnd=RICH)
+        assert developer.wants_wwtp(ruled.zone_by_id[CCN])
 
 
 def test_review_starts_the_plant_once_the_zone_is_building(
@@ -437,11 +469,12 @@ def test_a_public_developer_pays_no_more_than_its_allowance(
         assert total <= (month + 1) * 1.0 + 1e-9  # 12 a year accrue one twelfth a month
         assert total + allowance == pytest.approx(month + 1)  # what is not paid is kept
         assert allowance >= -1e-9
-    # Clearance 26.25, infrastructure 52.5 and the plant 25 at 1 bn VND a month: slower than
-    # the 20 months a private firm takes.
+    # Clearance 26.25 and infrastructure 52.5 at 1 bn VND a month: slower than the 20 months
+    # a private firm takes. A board builds a plant only when ordered, and nobody leases here.
     operating = next(t for t, stage in log if stage == "operating")
-    assert operating > 8 + 26 + 52 + 12
-    assert paid[118] == pytest.approx(26.25 + 52.5 + 25)  # all paid in the end
+    assert operating >= 26 + 52 + 12  # the allowance accrues from month 0, approval or not
+    assert paid[118] == pytest.approx(26.25 + 52.5)  # all paid in the end
+    assert zone.wwtp == "none"
     assert budget.state_investment == pytest.approx(
         paid[118] + budget.spent_by_purpose["outside_fence"]
     )
@@ -471,7 +504,7 @@ def test_public_payments_are_limited_by_the_budget_too(
 
 def test_pay_is_immediate_for_a_private_developer(scenario: Scenario, baseline: Policy) -> None:
     model = IZModel(quiet(scenario), baseline, 0)
-    developer = Developer(model, public=False)
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
     steps = list(developer.pay(123.0, "infrastructure"))
     assert steps == []  # no waiting
     assert model.economy.private_developer_spending == 123.0
@@ -530,7 +563,7 @@ def test_public_boards_and_unbuilt_zones_keep_their_rent(
     zone.developer.review(zone)
     assert zone.rent_usd_m2 == 55
     planned = model.zone_by_id[KCN]
-    Developer(model, public=False).review(planned)
+    Developer(model, public=False, capacity_bn_vnd=RICH).review(planned)
     assert planned.rent_usd_m2 == 50
 
 

@@ -51,7 +51,12 @@ def check_month(model: IZModel) -> None:
         # Tenants' land adds up: revoked land went back, nobody is counted twice.
         assert np.isclose(zone.leased_ha, initial + by_zone.get(zone.key, 0.0), atol=1e-6)
         assert min(zone.tenants_by_sector) >= 0
+        assert zone.wwtp_capacity_m3_day >= 0
+        if zone.wwtp_compliant:  # compliance is an operating state of a plant that runs
+            assert zone.wwtp == "operating" and not zone.wwtp_fault
     assert model.agencies.budget.available >= 0
+    assert model.agencies.public_works_allowance >= -1e-9
+    assert model.outside_zone_leased_ha >= -1e-9
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,7 +94,23 @@ def test_invariants_hold_every_month(
     model.env.run(until=model.months + 0.5)
     values = model.values
     assert not np.isnan(values[:, INDICATOR_IDS.index("industrial_output_bn_vnd")]).any()
-    for name in ("occupancy_rate", "occupancy_rate_kcn", "occupancy_rate_ccn"):
+    for kind in ("kcn", "ccn", "outside"):
+        generated = values[:, INDICATOR_IDS.index(f"wastewater_generated_{kind}")]
+        treated = values[:, INDICATOR_IDS.index(f"wastewater_treated_{kind}")]
+        assert (treated >= 0).all() and (treated <= generated + 1e-6).all(), kind
+    for name in (
+        "occupancy_rate",
+        "occupancy_rate_kcn",
+        "occupancy_rate_ccn",
+        "wwtp_share_kcn",
+        "wwtp_share_ccn",
+        "wwtp_compliance_kcn",
+        "wwtp_compliance_ccn",
+        "wastewater_untreated_pct",
+        "wastewater_untreated_pct_kcn",
+        "wastewater_untreated_pct_ccn",
+        "wastewater_untreated_pct_outside",
+    ):
         column = values[:, INDICATOR_IDS.index(name)]
         column = column[~np.isnan(column)]
         assert ((column >= 0) & (column <= 100 + 1e-9)).all()

@@ -25,10 +25,12 @@ def test_values_equal_the_records() -> None:
     ha_nam = {o.record: o for o in observations("ha_nam")}
     assert ha_nam["hn_kcn_2020_occ"].value == records["hn_kcn_2020_occ"]["value"]
     assert ha_nam["hn_kcn_2020_occ"].scope == "province"
-    national = {o.record: o for o in for_indicator("ha_nam", "wwtp_compliance_kcn")}
+    national = {o.record: o for o in for_indicator("ha_nam", "wwtp_share_kcn")}
     assert national["nat_kcn_2019h1_wwtp"].value == pytest.approx(100 * 221 / 251)
     assert national["nat_kcn_2020q1_wwtp"].value == 88.0  # the share stated in the record
     assert all(o.scope == "national" for o in national.values())
+    # The records count plants in operation; compliance itself is not reported.
+    assert not for_indicator("ha_nam", "wwtp_compliance_kcn")
 
 
 def test_a_province_sees_only_its_own_figures() -> None:

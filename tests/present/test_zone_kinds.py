@@ -57,7 +57,7 @@ def test_the_reference_is_drawn_by_default(saved_compare: Results) -> None:
 def test_observed_values_are_drawn_in_their_kinds_colour(saved_compare: Results) -> None:
     fig = by_zone_kind(saved_compare)
     scenario = saved_compare.scenario.scenario.id
-    for ax, (stem, _) in zip(fig.axes[:2], PANELS, strict=True):
+    for ax, (stem, _) in zip(fig.axes[: len(PANELS)], PANELS, strict=True):
         for kind in KINDS:
             found = observed.for_indicator(scenario, f"{stem}_{kind.suffix}")
             drawn = sorted(
@@ -86,13 +86,14 @@ def test_targets_of_either_kind_are_drawn(saved_compare: Results) -> None:
     ]
     scenario = saved_compare.scenario.model_copy(update={"targets": targets})
     fig = by_zone_kind(replace(saved_compare, scenario=scenario))
-    occupancy, compliance = fig.axes[:2]
+    occupancy, plants, compliance = fig.axes[:3]
     assert target_levels(fig) == {100.0, 70.0}
 
     def in_target_colour(ax: Axes) -> list[Line2D]:
         return [line for line in ax.get_lines() if same_color(line.get_color(), TARGET_COLOUR)]
 
     assert not in_target_colour(occupancy)
+    assert not in_target_colour(plants)  # the plans' targets are on compliant plants
     assert in_target_colour(compliance)
     text = texts(fig)
     assert "Target KCN, CCN: ≥\u00a0100 (Dec 2025)" in text

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from izsim.model import wastewater
 from izsim.model.budget import Budget
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ class Agencies:
         self.inspection_probability = min(
             1.0, spec.inspection_pct_per_month / 100 * levers.inspection_multiplier
         )
-        self.fine_bn_vnd = spec.fine_bn_vnd
         self.stalled: list[Investor] = []
         self.projects_revoked = 0
         self.promotion_this_month = 0.0
@@ -75,13 +75,18 @@ class Agencies:
         if missing > 0:
             self.clearance.put(missing)
 
-    def public_works(self, amount: float, purpose: str) -> float:
-        """Pay a public developer's bill from the boards' allowance; returns what was paid."""
+    def public_works(self, amount: float, purpose: str, *, committed: bool = True) -> float:
+        """Pay a public developer's bill from the boards' allowance; returns what was paid.
+
+        ``committed``: the bill was promised when the board took the work on (a first phase,
+        a plant), so paying it releases that promise; a plant's running cost was not.
+        """
         granted = self.budget.request(
-            min(amount, self.public_works_allowance), purpose, investment=True
+            min(amount, self.public_works_allowance), purpose, investment=committed
         )
         self.public_works_allowance -= granted
-        self.public_works_committed = max(0.0, self.public_works_committed - granted)
+        if committed:
+            self.public_works_committed = max(0.0, self.public_works_committed - granted)
         return granted
 
     def public_works_free(self) -> float:
@@ -119,23 +124,28 @@ class Agencies:
             self.approval_time_factor = 1 + (levers.approval_time_multiplier - 1) * funded
 
     def inspect(self, zones: list[Zone], draws: np.ndarray) -> None:
-        """Environmental inspections: fines and remedies where tenants lack a compliant plant."""
+        """Environmental inspections (Sở TN&MT): a zone whose tenants discharge without
+        treatment to the standard is fined by the band of that flow and ordered to fix it.
+
+        The law requires a central plant wherever tenants discharge; tenants from before the
+        start are not agents, so the finding looks at leased land, not at the polluting count.
+        """
+        model = self.model
         for zone in zones:
-            if not zone.operating or draws[zone.index] >= self.inspection_probability:
+            if not zone.operating or zone.developer is None or zone.leased_ha <= 0:
                 continue
-            has_tenants = zone.leased_ha > 0
-            if zone.wwtp_ok or not has_tenants or zone.developer is None:
+            untreated = wastewater.untreated_m3_day(model, zone)
+            if untreated <= 0:
                 continue
+            if draws[zone.index] >= wastewater.inspection_chance(model, zone, untreated=untreated):
+                continue
+            zone.last_violation_month = model.month
             developer = zone.developer
-            if not developer.public:
-                developer.fines_paid_bn_vnd += self.fine_bn_vnd
-            if zone.wwtp == "operating" and not zone.wwtp_upgrading:
-                self.model.env.process(developer.upgrade_wwtp(zone))
-            elif zone.wwtp == "none":
-                # The law requires a central plant wherever tenants discharge wastewater; the
-                # finding orders one (tenants from before the start are not agents, so the
-                # polluting count alone would miss old, full zones).
-                developer.start_wwtp(zone)
+            if not developer.public:  # a board is not fined by the province that funds it
+                fine = model.scenario.wastewater.fine(untreated)
+                developer.fines_paid_bn_vnd += fine
+                developer.pay_now(fine, investment=False)
+            developer.order(zone)
 
     def monitor(self) -> None:
         """Revoke stalled projects whose grace period is over (thu hồi dự án chậm tiến độ).

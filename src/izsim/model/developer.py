@@ -2,9 +2,14 @@
 public fallback (Ban quản lý dự án đầu tư xây dựng huyện).
 
 A developer takes up a planned zone when its pro forma clears a hurdle (rent × expected
-absorption against clearance and infrastructure cost), has the zone established, clears land
-and builds infrastructure in phases keyed to occupancy, decides when to build the central
-wastewater plant, sets rent, and may go slow on a zone nobody leases in.
+absorption against clearance and infrastructure cost) and it can finance the first phase, has
+the zone established, clears land and builds infrastructure in phases keyed to occupancy,
+decides when to build, run, repair and expand the central wastewater plant, sets rent, and may
+go slow on a zone nobody leases in.
+
+A private developer's money is a finance capacity (equity and credit): it can have at most that
+much spent and not yet recovered from rents and fees, and waits when a bill does not fit. A
+district board pays from the province's allowance for public works.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 import simpy
+
+from izsim.model import wastewater
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -28,15 +35,42 @@ class Developer(mesa.Agent):
     Args:
         model: the model.
         public: a public project board (paid from the budget) rather than a private firm.
+        capacity_bn_vnd: a private developer's finance capacity (ignored for a public board).
     """
 
     model: IZModel
 
-    def __init__(self, model: IZModel, *, public: bool) -> None:
+    def __init__(self, model: IZModel, *, public: bool, capacity_bn_vnd: float = 0.0) -> None:
         super().__init__(model)
         self.public = public
         self.zones: list[Zone] = []
         self.fines_paid_bn_vnd = 0.0
+        self.capacity_bn_vnd = capacity_bn_vnd
+        self.outstanding_bn_vnd = 0.0  # spent and not yet recovered (negative: cash in hand)
+
+    # ---------------------------------------------------------------- money
+    @property
+    def room_bn_vnd(self) -> float:
+        """What a private developer can still spend now."""
+        return self.capacity_bn_vnd - self.outstanding_bn_vnd
+
+    def can_finance(self, amount: float) -> bool:
+        """Whether a bill of ``amount`` can be met now (a board: from the free allowance)."""
+        if self.public:
+            return self.model.agencies.public_works_free() >= amount
+        return self.room_bn_vnd >= amount
+
+    def receive_rent(self, zone: Zone, hectares: float) -> None:
+        """A tenant pays the rent of its lease term up front (a board's rent goes to the
+        province, outside the model)."""
+        if not self.public:
+            self.outstanding_bn_vnd -= self.model.revenue_per_ha(zone) * hectares
+
+    def pay_now(self, amount: float, *, investment: bool) -> None:
+        """A private developer's running cost, fine or capital outlay, paid at once."""
+        self.outstanding_bn_vnd += amount
+        if investment:
+            self.model.economy.private_developer_spending += amount
 
     # ---------------------------------------------------------------- decisions
     def take_up(self, zone: Zone) -> None:
@@ -46,10 +80,14 @@ class Developer(mesa.Agent):
         self.model.env.process(self.develop(zone))
 
     def pay(self, amount: float, purpose: str) -> Generator[simpy.Event, object, None]:
-        """Pay ``amount`` bn VND: a private firm pays at once; a public board waits for budget."""
+        """Pay ``amount`` bn VND of investment: a private firm when it fits its finance
+        capacity (it waits for rents to come in otherwise); a public board as the budget
+        allows."""
         model = self.model
         if not self.public:
-            model.economy.private_developer_spending += amount
+            while self.room_bn_vnd < amount:
+                yield model.env.timeout(1)
+            self.pay_now(amount, investment=True)
             return
         remaining = amount
         while remaining > 1e-9:
@@ -143,6 +181,9 @@ class Developer(mesa.Agent):
         when the process first runs, so a second decision in the same month sees it."""
         if zone.wwtp == "none" or already_paid:
             zone.wwtp = "building"
+            if self.public and not already_paid:
+                # A board commits the allowance now, so it does not promise it twice.
+                self.model.agencies.public_works_committed += self.model.own_plant_cost(zone)
             self.model.env.process(self._build_wwtp(zone, already_paid=already_paid))
 
     def _build_wwtp(
@@ -160,16 +201,96 @@ class Developer(mesa.Agent):
         yield model.env.timeout(devs.wwtp_build_months)
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
-        zone.wwtp_compliant = bool(
-            model.compliance_draws[zone.index] < devs.wwtp_compliant_pct / 100
-        )
+        zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(model, zone)
+        zone.wwtp_fault = bool(model.compliance_draws[zone.index] >= devs.wwtp_compliant_pct / 100)
+        zone.wwtp_funded = True
+        zone.wwtp_compliant = not zone.wwtp_fault
 
-    def upgrade_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
-        """Bring a non-compliant plant up to the standard after an inspection finding."""
-        zone.wwtp_upgrading = True
-        yield self.model.env.timeout(self.model.scenario.developers.wwtp_upgrade_months)
-        zone.wwtp_compliant = True
+    def start_repair(self, zone: Zone) -> None:
+        """Start repairing a failed plant, at most once at a time (the flag is set now, so a
+        finding later this month does not start a second repair)."""
+        if zone.wwtp_fault and not zone.wwtp_upgrading:
+            zone.wwtp_upgrading = True
+            self.model.env.process(self._repair_wwtp(zone))
+
+    def start_expansion(self, zone: Zone) -> None:
+        """Start adding a module to the plant, at most once at a time."""
+        if not zone.wwtp_expanding:
+            zone.wwtp_expanding = True
+            self.model.env.process(self._expand_wwtp(zone))
+
+    def _repair_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Bring a failed plant back to the standard: it costs money and time."""
+        model = self.model
+        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
+        yield from self.pay(capital * model.scenario.wastewater.repair_cost_pct / 100, "wwtp")
+        yield model.env.timeout(model.scenario.developers.wwtp_upgrade_months)
+        zone.wwtp_fault = False
         zone.wwtp_upgrading = False
+
+    def _expand_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Add a module of the design size (no more than the zone's full flow needs)."""
+        model = self.model
+        ww = model.scenario.wastewater
+        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
+        yield from self.pay(capital * ww.expansion_cost_pct / 100, "wwtp")
+        yield model.env.timeout(model.scenario.developers.wwtp_build_months)
+        full = zone.leasable_ha * ww.generation_m3_per_ha_day
+        module = ww.plant_design_share_pct / 100 * full
+        zone.wwtp_capacity_m3_day = min(full, zone.wwtp_capacity_m3_day + module)
+        zone.wwtp_expanding = False
+
+    def run_plant(self, zone: Zone) -> None:
+        """Pay this month's running cost, or not, and keep the plant repaired and large enough.
+
+        A plant whose fees cover its cost is always run. Otherwise a private developer pays the
+        shortfall only when the fines it expects a month without treatment are larger and it
+        has the room; a board only when the province's allowance pays it. A plant that is run
+        is repaired after a failure and expanded before its load outgrows it.
+        """
+        model = self.model
+        gap = wastewater.operating_gap_per_month(model, zone)
+        if gap <= 0:
+            funded = True
+        elif self.public:
+            agencies = model.agencies
+            granted = 0.0
+            if agencies.public_works_free() >= gap:
+                granted = agencies.public_works(gap, "wwtp_operation", committed=False)
+            funded = granted >= gap * (1 - 1e-9)
+        else:
+            flow = wastewater.discharge_m3_day(model, zone)
+            risk = wastewater.expected_fine_per_month(model, zone, flow)
+            funded = gap <= risk and self.room_bn_vnd >= gap
+        if not self.public and (funded or gap <= 0):
+            self.pay_now(gap, investment=False)  # a surplus (gap < 0) is recovered
+        zone.wwtp_funded = funded
+        if not funded:
+            return
+        self.start_repair(zone)
+        months = model.scenario.developers.wwtp_build_months
+        if wastewater.expected_discharge_m3_day(model, zone, months) > zone.wwtp_capacity_m3_day:
+            self.start_expansion(zone)
+
+    def order(self, zone: Zone) -> None:
+        """An inspection finding: build the missing plant, repair it or expand it, when the
+        developer can pay for it (otherwise the violation stays and is fined again)."""
+        model = self.model
+        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
+        if zone.wwtp == "none":
+            if self.can_finance(model.own_plant_cost(zone)):
+                self.start_wwtp(zone)
+            return
+        if zone.wwtp != "operating":
+            return
+        ww = model.scenario.wastewater
+        if self.can_finance(capital * ww.repair_cost_pct / 100):
+            self.start_repair(zone)
+        flow = wastewater.discharge_m3_day(model, zone)
+        if flow > zone.wwtp_capacity_m3_day and self.can_finance(
+            capital * ww.expansion_cost_pct / 100
+        ):
+            self.start_expansion(zone)
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:
@@ -192,22 +313,41 @@ class Developer(mesa.Agent):
             )
 
     def wants_wwtp(self, zone: Zone) -> bool:
-        """Build the plant when it pays, all terms in bn VND a year.
+        """Build the plant when it pays and can be financed, all terms in bn VND a year.
 
-        Annual cost: the developer's share of the plant times its cost of capital. Annual gain:
-        expected fines avoided (inspections a year × the fine, as ``Agencies.inspect`` fines a
-        zone with tenants and no compliant plant) plus the margin on the land polluting
-        prospects would lease a year once a plant serves them. A public board, and any
-        developer under the "plant before tenants" rule, builds it with the first phase.
+        Annual cost: the developer's share of the plant recovered over its life at the cost of
+        capital. Annual gain, at the flow expected when the plant would open: treatment fees
+        less running cost, the fines expected without a plant, and the margin on the land
+        polluting prospects would lease a year once a plant serves them. A district board
+        builds one only when ordered (an inspection finding) or under the "plant before
+        tenants" rule, and any developer under that rule builds it with the first phase.
         """
         model = self.model
-        if self.public or model.levers.wwtp_before_tenants:
+        if model.levers.wwtp_before_tenants:
             return True
-        rate = model.scenario.developers.discount_rate_pct / 100
-        annual_cost = model.own_plant_cost(zone) * rate
-        fines = 12 * model.agencies.inspection_probability * model.agencies.fine_bn_vnd
-        fines_avoided = fines if zone.leased_ha > 0 else 0.0
+        if self.public:
+            return False
+        own = model.own_plant_cost(zone)
+        if self.room_bn_vnd < own:
+            return False
+        devs, ww = model.scenario.developers, model.scenario.wastewater
+        rate = devs.discount_rate_pct / 100
+        annual_cost = own * capital_recovery_factor(rate, ww.plant_life_years)
+        flow = wastewater.expected_discharge_m3_day(model, zone, devs.wwtp_build_months)
+        capacity = max(flow, wastewater.design_capacity_m3_day(model, zone))
+        capital = devs.wwtp_cost(kcn=zone.is_kcn)
+        fees = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * min(
+            flow, capacity
+        ) * 365 / wastewater.VND_PER_BN - capital * ww.operating_cost_fixed_pct_per_year / 100
+        fines = 12 * wastewater.expected_fine_per_month(model, zone, flow)
         revenue = model.revenue_per_ha(zone)
         margin = max(0.0, 1 - model.development_cost_per_ha(zone) / revenue) if revenue else 0.0
         polluting_ha = model.polluting_prospect_share * model.expected_absorption_ha(zone)
-        return fines_avoided + polluting_ha * revenue * margin >= annual_cost
+        return fees + fines + polluting_ha * revenue * margin >= annual_cost
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    """The share of a capital sum to recover each year over ``years`` at ``rate``."""
+    if rate <= 0:
+        return 1 / years
+    return rate / (1 - (1 + rate) ** -years)

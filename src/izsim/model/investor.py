@@ -103,6 +103,8 @@ class Investor(mesa.Agent):
             self.zone.lease(self.land_ha, self.sector, self.polluting, model.month)
             if self.capital_bn_vnd >= model.investors.anchor_capital_bn_vnd:
                 self.zone.anchor = True
+        else:
+            model.outside_zone_leased_ha += self.land_ha
         model.economy.register_lease(self)
         if self.stalls:
             self.state = "stalled"
@@ -121,3 +123,5 @@ class Investor(mesa.Agent):
         self.state = "revoked"
         if self.zone is not None:
             self.zone.return_land(self.land_ha, self.sector, self.polluting)
+        else:
+            self.model.outside_zone_leased_ha -= self.land_ha

@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 
 from izsim.indicators import INDICATOR_IDS
+from izsim.model import wastewater
 from izsim.model.agencies import Agencies
 from izsim.model.arrivals import ArrivalProcess, Prospects
 from izsim.model.choice import choose, logit_shares
@@ -76,6 +77,8 @@ class IZModel(mesa.Model):
         # One compliance draw per zone, made now: a plant finished in different months under
         # different policies still meets (or misses) the standard alike.
         self.compliance_draws = self.streams["developers"].random(len(self.zones))
+        self.capacity_draws = np.zeros(len(self.zones))
+        self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
         self.tenants_located = 0
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
@@ -90,13 +93,30 @@ class IZModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _start_existing_developers(self) -> None:
+        draws = self.streams["finance"].standard_normal(len(self.zones))
         for zone in self.zones:
+            if zone.wwtp == "operating":
+                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone)
             if zone.spec.developer == "none":
                 continue
-            developer = Developer(self, public=zone.spec.developer == "public")
+            public = zone.spec.developer == "public"
+            # A developer holding a zone at the start got its investment decision, so it could
+            # finance the zone's first phase at least.
+            capacity = max(
+                self.finance_capacity(zone, float(draws[zone.index])),
+                self.first_phase_cost(zone, plant=False),
+            )
+            developer = Developer(self, public=public, capacity_bn_vnd=capacity)
             developer.take_up(zone)
             if zone.wwtp == "building":
                 developer.start_wwtp(zone, already_paid=True)
+
+    def finance_capacity(self, zone: Zone, draw: float) -> float:
+        """Finance capacity of a developer for ``zone`` from a standard normal ``draw``."""
+        devs = self.scenario.developers
+        return devs.finance_capacity(kcn=zone.is_kcn) * float(
+            np.exp(devs.finance_capacity_spread * draw)
+        )
 
     # ------------------------------------------------------------------ clock
     def _clock(self) -> Generator[simpy.Event, object, None]:
@@ -116,12 +136,14 @@ class IZModel(mesa.Model):
         agencies = self.agencies
         agencies.new_month()
         self.developer_draws = self.streams["developers"].random(len(self.zones))
+        self.capacity_draws = self.streams["finance"].standard_normal(len(self.zones))
         agencies.run_programmes(self.zones)
         self._developer_entry()
         for zone in self.zones:
             if zone.developer is not None:
                 zone.developer.review(zone)
         self._arrivals_and_choice()
+        wastewater.operate_plants(self, self.streams["plants"].random(len(self.zones)))
         agencies.inspect(self.zones, self.streams["inspections"].random(len(self.zones)))
         agencies.monitor()
 
@@ -179,10 +201,11 @@ class IZModel(mesa.Model):
             + self.own_plant_cost(zone) / zone.leasable_ha
         )
 
-    def first_phase_cost(self, zone: Zone) -> float:
-        """What a developer pays for a zone's first phase and its plant, in bn VND."""
+    def first_phase_cost(self, zone: Zone, *, plant: bool = True) -> float:
+        """What a developer pays for a zone's first phase (and its plant), in bn VND."""
         phase_gross = zone.area_ha * self.scenario.developers.infrastructure_phase_pct / 100
-        return phase_gross * self.works_cost_per_ha(zone) + self.own_plant_cost(zone)
+        works = phase_gross * self.works_cost_per_ha(zone)
+        return works + self.own_plant_cost(zone) if plant else works
 
     def pro_forma_ratio(self, zone: Zone) -> float:
         """Present value of lease revenue over development cost for a planned zone."""
@@ -207,15 +230,24 @@ class IZModel(mesa.Model):
             if parent is not None and parent.occupancy < trigger:
                 continue
             viable = self.pro_forma_ratio(zone) >= devs.hurdle_ratio
+            developer = None
             if viable and self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+                # This month's candidate: the parent zone's developer for an expansion, else a
+                # firm with its own finance capacity; either must be able to pay the first
+                # phase's works (the plant is a later decision).
+                cost = self.first_phase_cost(zone, plant=False)
                 if (
                     parent is not None
                     and parent.developer is not None
                     and not parent.developer.public
                 ):
-                    developer = parent.developer
+                    if parent.developer.room_bn_vnd >= cost:
+                        developer = parent.developer
                 else:
-                    developer = Developer(self, public=False)
+                    capacity = self.finance_capacity(zone, float(self.capacity_draws[zone.index]))
+                    if capacity >= cost:
+                        developer = Developer(self, public=False, capacity_bn_vnd=capacity)
+            if developer is not None:
                 developer.take_up(zone)
                 self.events.append((self.month, "developer_private", zone.key))
             elif zone.kind == "ccn":
@@ -230,7 +262,7 @@ class IZModel(mesa.Model):
             # phase: a board does not establish a cluster it cannot build.
             ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
             for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
-                cost = self.first_phase_cost(zone)
+                cost = self.first_phase_cost(zone, plant=False)  # boards build plants if ordered
                 if self.agencies.public_works_free() < cost:
                     break
                 self.agencies.public_works_committed += cost
@@ -416,6 +448,11 @@ class IZModel(mesa.Model):
             out[f"wwtp_compliance_{kind}"] = (
                 100 * sum(z.wwtp_ok for z in operating) / len(operating) if operating else np.nan
             )
+            out[f"wwtp_share_{kind}"] = (
+                100 * sum(z.wwtp_running for z in operating) / len(operating)
+                if operating
+                else np.nan
+            )
         out["zones_established_high_tech"] = sum(
             z.established for z in main if z.kind == "high_tech"
         )
@@ -445,7 +482,19 @@ class IZModel(mesa.Model):
             out[f"occupancy_rate{suffix}"] = (
                 100 * sum(z.leased_ha for z in members) / leasable if leasable else np.nan
             )
+        flows = wastewater.flows_by_kind(self)
+        for kind, (generated, treated) in flows.items():
+            out[f"wastewater_generated_{kind}"] = generated
+            out[f"wastewater_treated_{kind}"] = treated
+            out[f"wastewater_untreated_pct_{kind}"] = _untreated_pct(generated, treated)
+        out["wastewater_untreated_pct"] = _untreated_pct(
+            sum(g for g, _ in flows.values()), sum(t for _, t in flows.values())
+        )
         out["land_serviced_ha"] = sum(z.serviced_ha for z in self.zones)
         out["land_leased_ha"] = sum(z.leased_ha for z in self.zones)
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
         return out
+
+
+def _untreated_pct(generated: float, treated: float) -> float:
+    return 100 * (generated - treated) / generated if generated > 0 else np.nan

@@ -15,6 +15,8 @@ PURPOSES = (
     "developers",  # developer entry and plant compliance
     "inspections",  # environmental inspections
     "mesa",  # the Mesa model's own generators (not used for decisions)
+    "plants",  # wastewater plants' breakdowns
+    "finance",  # developers' finance capacity
 )
 
 

@@ -55,6 +55,12 @@ class Zone(mesa.Agent):
         self.reserved_ha = 0.0
         self.wwtp = spec.wwtp
         self.wwtp_compliant = spec.wwtp_compliant
+        # A plant operating but not compliant at the start is taken to need a repair.
+        self.wwtp_fault = spec.wwtp == "operating" and not spec.wwtp_compliant
+        self.wwtp_funded = True  # its owner paid last month's running cost
+        self.wwtp_capacity_m3_day = 0.0  # set when the model sizes the plant
+        self.wwtp_expanding = False
+        self.last_violation_month: int | None = None
         self.access_index = spec.access_index
         self.rent_usd_m2 = spec.rent_usd_m2
         self.anchor = spec.anchor
@@ -66,7 +72,7 @@ class Zone(mesa.Agent):
         self.dropped = False
         self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
-        self.wwtp_upgrading = False
+        self.wwtp_upgrading = False  # a repair under way
         self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None
 
     @property
@@ -105,6 +111,12 @@ class Zone(mesa.Agent):
         return self.wwtp == "operating" and self.wwtp_compliant
 
     @property
+    def wwtp_running(self) -> bool:
+        """Its central plant is built and its owner pays to run it (compliant or not); a plant
+        left idle for want of money is built but not in operation."""
+        return self.wwtp == "operating" and self.wwtp_funded
+
+    @property
     def plant_state(self) -> str:
         """The plant's state, one of :data:`PLANT_STATES`."""
         return plant_state_of(self.wwtp, self.wwtp_compliant)
@@ -118,8 +130,10 @@ class Zone(mesa.Agent):
         self.reserved_ha = max(0.0, self.reserved_ha - hectares)
 
     def lease(self, hectares: float, sector: int, polluting: bool, month: int) -> None:
-        """Turn a reservation into a lease."""
+        """Turn a reservation into a lease (the developer is paid the rent of the term)."""
         self.release(hectares)
+        if self.developer is not None:
+            self.developer.receive_rent(self, hectares)
         self.leased_ha += hectares
         self.tenants_by_sector[sector] += 1
         self.polluting_tenants += int(polluting)

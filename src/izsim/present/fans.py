@@ -57,7 +57,6 @@ START_COLOUR = "#777777"
 _SHARE_PREFIXES = ("occupancy_rate", "wwtp_compliance")
 # Notes of observed values (observed.py) and the label that says them in both languages.
 _NOTE_KEYS = {
-    "has a central plant; compliance not reported": "obs_note_plant",
     "price basis not stated": "obs_note_price",
 }
 _UNDATED_NOTE = "undated list"

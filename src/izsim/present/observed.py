@@ -38,7 +38,6 @@ class Observation:
     note: str = ""
 
 
-_PLANT_NOTE = "has a central plant; compliance not reported"
 _STATED_SHARE = re.compile(r"=\s*(\d+(?:\.\d+)?)\s*%")
 # Records of national patterns: (indicator, record id, decimal year, note).
 _NATIONAL: tuple[tuple[str, str, float, str], ...] = (
@@ -51,16 +50,16 @@ _NATIONAL: tuple[tuple[str, str, float, str], ...] = (
     ("occupancy_rate_kcn", "nat_kcn_2023oct_occ_op", 2023.83, ""),
     ("occupancy_rate_kcn", "nat_kcn_2023_occ_op", 2024.0, ""),
     ("occupancy_rate_ccn", "nat_ccn_2021_occ", 2021.25, ""),
-    ("wwtp_compliance_ccn", "nat_ccn_2021_wwtp_share", 2021.25, _PLANT_NOTE),
+    ("wwtp_share_ccn", "nat_ccn_2021_wwtp_share", 2021.25, ""),
 )
 # Shares of a count: (indicator, record id, the count it is a share of — None when the record
 # states the share in its unit, "(=88%)" — decimal year, note).
 _NATIONAL_SHARES: tuple[tuple[str, str, float | None, float, str], ...] = (
-    ("wwtp_compliance_kcn", "nat_kcn_2019h1_wwtp", 251, 2019.5, _PLANT_NOTE),
-    ("wwtp_compliance_kcn", "nat_kcn_2019q3_wwtp", 256, 2019.75, _PLANT_NOTE),
-    ("wwtp_compliance_kcn", "nat_kcn_2020q1_wwtp", None, 2020.25, _PLANT_NOTE),
-    ("wwtp_compliance_kcn", "nat_kcn_2020_monre_wwtp", None, 2020.25, _PLANT_NOTE),
-    ("wwtp_compliance_ccn", "nat_ccn_2018_wwtp", 680, 2018.83, _PLANT_NOTE),
+    ("wwtp_share_kcn", "nat_kcn_2019h1_wwtp", 251, 2019.5, ""),
+    ("wwtp_share_kcn", "nat_kcn_2019q3_wwtp", 256, 2019.75, ""),
+    ("wwtp_share_kcn", "nat_kcn_2020q1_wwtp", None, 2020.25, ""),
+    ("wwtp_share_kcn", "nat_kcn_2020_monre_wwtp", None, 2020.25, ""),
+    ("wwtp_share_ccn", "nat_ccn_2018_wwtp", 680, 2018.83, ""),
 )
 # The province's own records: scenario id -> (indicator, record id, decimal year, note).
 _PROVINCE: dict[str, tuple[tuple[str, str, float, str], ...]] = {

@@ -11,7 +11,7 @@ from izsim.scenario.base import Sourced
 from izsim.scenario.schema import Scenario
 from izsim.scenario.sources import source_kind
 
-BEHAVIOURAL_BLOCKS = ("economy", "investors", "developers", "agencies")
+BEHAVIOURAL_BLOCKS = ("economy", "investors", "developers", "agencies", "wastewater")
 """Blocks whose numbers drive decisions and growth (zones and sectors describe places and
 firms; their assumptions are many and each concerns one zone or sector)."""
 
@@ -52,15 +52,23 @@ def sourced_numbers(scenario: Scenario) -> list[SourcedNumber]:
     for block_name, block in _blocks(scenario):
         for name in block.numeric_fields():
             text = block.sources.get(name) or block.source or ""
-            out.append(
+            value = getattr(block, name)
+            # A table (fine bands) is one number per entry, all with the table's source.
+            items = (
+                [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+                if isinstance(value, list)
+                else [(name, value)]
+            )
+            out += [
                 SourcedNumber(
                     block=block_name,
-                    field=name,
-                    value=float(getattr(block, name)),
+                    field=field,
+                    value=float(number),
                     kind=source_kind(text),
                     source=" ".join(text.split()),
                 )
-            )
+                for field, number in items
+            ]
     return out
 
 

@@ -65,7 +65,11 @@ KINDS = (
     Kind("kcn", "kcn_short", PALETTE[1], "-", "o", ""),
     Kind("ccn", "ccn_short", PALETTE[2], "--", "s", "//"),
 )
-PANELS = (("occupancy_rate", "kind_occupancy"), ("wwtp_compliance", "kind_compliance"))
+PANELS = (
+    ("occupancy_rate", "kind_occupancy"),
+    ("wwtp_share", "kind_plants"),
+    ("wwtp_compliance", "kind_compliance"),
+)
 """Each panel: the indicators' stem (``_kcn`` / ``_ccn`` appended) and its title's key."""
 
 
@@ -79,7 +83,7 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
         policy: whose runs to draw; by default the reference.
 
     Returns:
-        Two panels, each with the KCN and CCN median and 90 % band over runs (one line each
+        One panel per entry of :data:`PANELS`, each with the KCN and CCN median and 90 % band over runs (one line each
         for a single run), observed national patterns and the plan's targets for either kind.
 
     Raises:
@@ -97,9 +101,10 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
     left, right = time_limits(results, every)
 
     fig = new_figure()
-    grid = fig.add_gridspec(2, 2, height_ratios=[LEGEND_ROW, 1])
+    grid = fig.add_gridspec(2, len(PANELS), height_ratios=[LEGEND_ROW, 1])
     axes = [fig.add_subplot(grid[0, 0])]
-    axes.append(fig.add_subplot(grid[0, 1], sharex=axes[0], sharey=axes[0]))
+    for column in range(1, len(PANELS)):
+        axes.append(fig.add_subplot(grid[0, column], sharex=axes[0], sharey=axes[0]))
     x = results.years()
     for ax, (stem, title_key) in zip(axes, PANELS, strict=True):
         for order, kind in enumerate(KINDS):

@@ -102,4 +102,7 @@ def _wants_number(annotation: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
+    """A number, or a list of numbers (a table such as fine bands needs a source too)."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_is_number(item) for item in value)
     return isinstance(value, int | float) and not isinstance(value, bool)

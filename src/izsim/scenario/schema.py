@@ -291,6 +291,19 @@ class Developers(Sourced):
     abandon_after_months: Positive = Field(
         description="Months without a lease before a private developer stops building phases."
     )
+    finance_capacity_bn_vnd_kcn: Positive = Field(
+        description="Median finance capacity of a KCN developer: the most it can have spent and"
+        " not yet recovered from rents and fees (equity and credit)."
+    )
+    finance_capacity_bn_vnd_ccn: Positive = Field(
+        description="Median finance capacity of a CCN developer (small firms)."
+    )
+    finance_capacity_spread: float = Field(
+        ge=0,
+        le=3,
+        description="Spread of developers' finance capacity: the standard deviation of its"
+        " logarithm (0: every developer has the median).",
+    )
 
     def infrastructure_cost_per_ha(self, *, kcn: bool) -> float:
         """Infrastructure cost per gross ha of a KCN (high-tech zones too) or a CCN."""
@@ -299,6 +312,10 @@ class Developers(Sourced):
             if kcn
             else self.infrastructure_cost_bn_vnd_per_ha_ccn
         )
+
+    def finance_capacity(self, *, kcn: bool) -> float:
+        """Median finance capacity of a KCN (high-tech zones too) or a CCN developer."""
+        return self.finance_capacity_bn_vnd_kcn if kcn else self.finance_capacity_bn_vnd_ccn
 
     def wwtp_cost(self, *, kcn: bool) -> float:
         """Cost of a central wastewater plant of a KCN (high-tech zones too) or a CCN."""
@@ -318,9 +335,6 @@ class Agencies(Sourced):
     inspection_pct_per_month: Pct = Field(
         description="Chance a month that an operating zone is inspected (Sở TN&MT)."
     )
-    fine_bn_vnd: NonNegative = Field(
-        description="Fine for a zone with tenants and no compliant central plant."
-    )
     grace_months: Positive = Field(description="Months a stalled project has before revocation.")
     revocation_pct: Pct = Field(description="Chance an overdue stalled project is revoked a month.")
     budget_bn_vnd_per_year: NonNegative = Field(
@@ -337,6 +351,93 @@ class Agencies(Sourced):
     access_gain_per_1000_bn_vnd: NonNegative = Field(
         description="Rise of a zone's access index per 1,000 bn VND outside-the-fence spending."
     )
+
+
+class Wastewater(Sourced):
+    """Industrial wastewater and central plants (hệ thống xử lý nước thải tập trung): what
+    tenants discharge, what a plant costs to run and earns, how it fails, how it is fined."""
+
+    generation_m3_per_ha_day: Positive = Field(
+        description="Wastewater discharged per leased hectare a day."
+    )
+    plant_design_share_pct: float = Field(
+        gt=0,
+        le=100,
+        description="A plant (or a new module) is built for this share of the zone's full flow"
+        " (every leasable hectare leased), or for the land already leased if that is more.",
+    )
+    plant_life_years: Positive = Field(
+        description="Years over which a developer recovers a plant's capital."
+    )
+    operating_cost_fixed_pct_per_year: Pct = Field(
+        description="Fixed running cost a year (staff, power, sludge, monitoring), % of capital."
+    )
+    operating_cost_vnd_per_m3: NonNegative = Field(
+        description="Running cost per m³ treated (chemicals, energy)."
+    )
+    fee_vnd_per_m3: NonNegative = Field(
+        description="Treatment fee tenants pay the developer per m³ (phí xử lý nước thải)."
+    )
+    failure_pct_per_month: Pct = Field(
+        description="Chance a month that a running plant breaks down or drifts out of standard."
+    )
+    repair_cost_pct: Pct = Field(description="Cost of bringing a failed plant back, % of capital.")
+    expansion_cost_pct: Pct = Field(
+        description="Cost of a further module of the plant's design size, % of capital."
+    )
+    outside_zone_treated_pct: Pct = Field(
+        description="Share of wastewater of facilities outside zones treated to standard on site."
+    )
+    fine_band_floors_m3_day: list[NonNegative] = Field(
+        min_length=1,
+        description="Lower bounds of the fine bands: daily flow discharged without treatment to"
+        " standard, m³/day; the first is 0, then increasing.",
+    )
+    fine_band_bn_vnd: list[NonNegative] = Field(
+        min_length=1,
+        description="Fine of each band for an organisation, bn VND (non-decreasing).",
+    )
+    record_months: Positive = Field(
+        description="Months a violation stays on a zone's record (inspections come more often)."
+    )
+    record_inspection_multiplier: float = Field(
+        ge=1, le=20, description="Inspection frequency of a zone with a violation on its record."
+    )
+    complaint_pct_per_month_per_1000_m3_day: NonNegative = Field(
+        description="Chance a month of an inspection after complaints, per 1,000 m³/day"
+        " discharged without treatment to standard."
+    )
+
+    @model_validator(mode="after")
+    def _bands(self) -> Wastewater:
+        floors, fines = self.fine_band_floors_m3_day, self.fine_band_bn_vnd
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if len(floors) != len(fines):
+            problems.append(
+                (
+                    ("fine_band_bn_vnd",),
+                    f"{len(fines)} fines for {len(floors)} bands: give one fine per band floor",
+                )
+            )
+        if floors[0] != 0:
+            problems.append((("fine_band_floors_m3_day", 0), "the first band starts at 0"))
+        for i in range(1, len(floors)):
+            if floors[i] <= floors[i - 1]:
+                problems.append((("fine_band_floors_m3_day", i), "band floors must increase"))
+        for i in range(1, len(fines)):
+            if fines[i] < fines[i - 1]:
+                problems.append((("fine_band_bn_vnd", i), "fines must not fall as flow rises"))
+        if problems:
+            raise CrossFieldError(problems)
+        return self
+
+    def fine(self, untreated_m3_day: float) -> float:
+        """The fine for an organisation discharging ``untreated_m3_day`` (bn VND)."""
+        fine = 0.0
+        for floor, amount in zip(self.fine_band_floors_m3_day, self.fine_band_bn_vnd, strict=False):
+            if untreated_m3_day >= floor:
+                fine = amount
+        return fine
 
 
 class Zone(Sourced):
@@ -500,6 +601,9 @@ class Scenario(Strict):
     developers: Developers = Field(description="Zone developers' costs and decision rules.")
     agencies: Agencies = Field(
         description="Provincial agencies' capacities, enforcement and budget."
+    )
+    wastewater: Wastewater = Field(
+        description="Industrial wastewater, central plants' economics and enforcement."
     )
     zones: list[Zone] = Field(
         min_length=1, description="Existing and planned KCN, CCN and high-tech zones."

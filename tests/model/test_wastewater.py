@@ -1,0 +1,304 @@
+"""Wastewater: discharge, plant operation and compliance as a state, fines and inspections,
+and developers' finance capacity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pydantic
+import pytest
+
+from izsim.indicators import INDICATOR_IDS
+from izsim.model import wastewater
+from izsim.model.developer import Developer, capital_recovery_factor
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+from izsim.scenario.schema import Wastewater
+from tests.conftest import with_levers
+
+KCN, CCN = "long_binh_an", "ccn_existing"  # KCN with a compliant plant; CCN with none
+
+
+def variant(scenario: Scenario, block: str, **numbers: object) -> Scenario:
+    data = scenario.model_dump(exclude_unset=True)
+    data[block].update(numbers)
+    return Scenario.model_validate(data)
+
+
+def quiet(scenario: Scenario) -> Scenario:
+    """Practically no prospects, so tests see only what they do themselves."""
+    return variant(scenario, "investors", prospects_per_month=1e-9)
+
+
+def paying(scenario: Scenario) -> Scenario:
+    """Quiet, with a fee that covers the plants' running cost."""
+    return variant(quiet(scenario), "wastewater", fee_vnd_per_m3=20_000)
+
+
+def model_of(scenario: Scenario, baseline: Policy, seed: int = 0, **levers: object) -> IZModel:
+    return IZModel(scenario, with_levers(baseline, **levers) if levers else baseline, seed)
+
+
+def no_failures(model: IZModel) -> list[float]:
+    return [1.0] * len(model.zones)
+
+
+# ---------------------------------------------------------------- the schema
+def test_fine_bands_pick_the_band_of_the_flow(scenario: Scenario) -> None:
+    ww = scenario.wastewater  # floors 0, 50, 500, 2000, 5000, 10000
+    assert ww.fine(0.1) == 0.05
+    assert ww.fine(49.9) == 0.05
+    assert ww.fine(50) == 0.15
+    assert ww.fine(9_999) == 1.4
+    assert ww.fine(1e6) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("floors", "fines", "message"),
+    [
+        ([0, 50], [0.1], "give one fine per band floor"),
+        ([10, 50], [0.1, 0.2], "the first band starts at 0"),
+        ([0, 50, 50], [0.1, 0.2, 0.3], "band floors must increase"),
+        ([0, 50], [0.2, 0.1], "fines must not fall as flow rises"),
+    ],
+)
+def test_fine_bands_must_make_sense(
+    scenario: Scenario, floors: list[float], fines: list[float], message: str
+) -> None:
+    data = scenario.wastewater.model_dump(exclude_unset=True)
+    data.update(fine_band_floors_m3_day=floors, fine_band_bn_vnd=fines)
+    with pytest.raises(pydantic.ValidationError, match=message):
+        Wastewater.model_validate(data)
+
+
+def test_a_fine_band_table_needs_a_source(scenario: Scenario) -> None:
+    data = scenario.wastewater.model_dump(exclude_unset=True)
+    del data["sources"]["fine_band_bn_vnd"]
+    with pytest.raises(pydantic.ValidationError, match="fine_band_bn_vnd"):
+        Wastewater.model_validate(data)
+
+
+# ---------------------------------------------------------------- flows and plants
+def test_discharge_follows_leased_land(scenario: Scenario, baseline: Policy) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    assert wastewater.discharge_m3_day(model, zone) == pytest.approx(zone.leased_ha * 15)
+    zone.leased_ha = 0.0
+    assert wastewater.discharge_m3_day(model, zone) == 0.0
+
+
+def test_a_plant_is_sized_for_the_design_share_or_what_is_leased(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    zone.leased_ha = 0.0
+    design = 15 * 0.5 * zone.leasable_ha
+    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(design)
+    zone.leased_ha = 0.9 * zone.leasable_ha
+    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(15 * zone.leased_ha)
+
+
+def test_the_operating_gap_is_fixed_cost_less_the_fee_margin(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    flow = wastewater.discharge_m3_day(model, zone)
+    assert 0 < flow <= zone.wwtp_capacity_m3_day
+    fixed = 80 * 0.03 / 12  # wwtp_cost_bn_vnd_kcn × operating_cost_fixed_pct_per_year
+    margin = (10_000 - 5_000) * flow * 365 / 12 / 1e9
+    assert wastewater.operating_gap_per_month(model, zone) == pytest.approx(fixed - margin)
+
+
+def test_a_plant_that_is_not_paid_to_run_falls_out_of_compliance(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    # No fee and a dear running cost: fines expected are far below the monthly shortfall.
+    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0)
+    model = model_of(costly, baseline)
+    zone = model.zone_by_id[KCN]
+    assert zone.wwtp_compliant
+    wastewater.operate_plants(model, no_failures(model))
+    assert not zone.wwtp_funded and not zone.wwtp_compliant
+    assert wastewater.treated_m3_day(model, zone) == 0.0
+    # The same plant, paid to run (fees above cost), is compliant again.
+    paid = model_of(paying(scenario), baseline)
+    wastewater.operate_plants(paid, no_failures(paid))
+    assert paid.zone_by_id[KCN].wwtp_funded and paid.zone_by_id[KCN].wwtp_compliant
+
+
+def test_a_public_plant_runs_only_while_the_allowance_pays(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0)
+    model = model_of(costly, baseline)
+    zone = model.zone_by_id[KCN]
+    zone.developer.public = True
+    model.agencies.public_works_allowance = 0.0
+    wastewater.operate_plants(model, no_failures(model))
+    assert not zone.wwtp_compliant
+    model.agencies.public_works_allowance = 100.0
+    model.agencies.budget.available = 100.0
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp_compliant
+    assert model.agencies.budget.spent_by_purpose["wwtp_operation"] > 0
+    assert model.agencies.public_works_allowance < 100.0
+
+
+def test_a_failed_plant_is_out_of_compliance_until_repaired_at_a_cost(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    uninspected = variant(paying(scenario), "wastewater", complaint_pct_per_month_per_1000_m3_day=0)
+    model, control = (model_of(uninspected, baseline, inspection_multiplier=1e-6) for _ in range(2))
+    zone = model.zone_by_id[KCN]
+    developer = zone.developer
+    draws = no_failures(model)
+    draws[zone.index] = 0.0  # below failure_pct_per_month: it breaks down
+    wastewater.operate_plants(model, draws)
+    wastewater.operate_plants(control, no_failures(control))
+    assert zone.wwtp_fault and not zone.wwtp_compliant and zone.wwtp_upgrading
+    model.env.run(until=0.5)  # the repair process pays: repair_cost_pct 5 % of 80
+    control.env.run(until=0.5)
+    repair = developer.outstanding_bn_vnd - control.zone_by_id[KCN].developer.outstanding_bn_vnd
+    assert repair == pytest.approx(4.0)
+    model.env.run(until=9.5)  # wwtp_upgrade_months = 9
+    assert not zone.wwtp_fault
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp_compliant
+
+
+def test_an_overloaded_plant_is_out_of_compliance_and_is_expanded(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(paying(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    zone.wwtp_capacity_m3_day = 0.5 * wastewater.discharge_m3_day(model, zone)
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp_funded and not zone.wwtp_compliant and zone.wwtp_expanding
+    small = zone.wwtp_capacity_m3_day
+    model.env.run(until=12.5)  # wwtp_build_months = 12
+    assert not zone.wwtp_expanding and zone.wwtp_capacity_m3_day > small
+    assert zone.wwtp_capacity_m3_day <= zone.leasable_ha * 15 + 1e-9
+
+
+# ---------------------------------------------------------------- inspections and fines
+def test_inspections_follow_the_record_and_complaints(scenario: Scenario, baseline: Policy) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    assert wastewater.inspection_chance(model, zone, untreated=0.0) == pytest.approx(0.04)
+    # complaint_pct_per_month_per_1000_m3_day = 5
+    assert wastewater.inspection_chance(model, zone, untreated=2000) == pytest.approx(0.14)
+    zone.last_violation_month = 0
+    assert wastewater.inspection_chance(model, zone, untreated=0.0) == pytest.approx(0.12)
+    model.month = 24  # record_months = 24: the record has expired
+    assert wastewater.inspection_chance(model, zone, untreated=0.0) == pytest.approx(0.04)
+
+
+def test_a_finding_fines_by_the_band_of_the_untreated_flow_and_orders_a_plant(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    developer = zone.developer
+    untreated = wastewater.untreated_m3_day(model, zone)
+    assert untreated > 0 and zone.wwtp == "none"
+    draws = np.ones(len(model.zones))
+    draws[zone.index] = 0.0
+    model.agencies.inspect(model.zones, draws)
+    assert developer.fines_paid_bn_vnd == scenario.wastewater.fine(untreated)
+    assert zone.last_violation_month == 0
+    assert zone.wwtp == "building"  # ordered, and the developer can finance it
+
+
+def test_an_order_the_developer_cannot_finance_leaves_the_violation(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    zone.developer.outstanding_bn_vnd = zone.developer.capacity_bn_vnd  # no room left
+    draws = np.ones(len(model.zones))
+    draws[zone.index] = 0.0
+    model.agencies.inspect(model.zones, draws)
+    assert zone.developer.fines_paid_bn_vnd > 0 and zone.wwtp == "none"
+
+
+def compliance(scenario: Scenario, baseline: Policy, seeds: range, **levers: object) -> float:
+    """Mean share of operating zones (KCN and CCN) with a compliant plant over 2021–30."""
+    shares = []
+    for seed in seeds:
+        model = model_of(scenario, baseline, seed, **levers)
+        model.run()
+        for kind in ("kcn", "ccn"):
+            column = model.values[:, INDICATOR_IDS.index(f"wwtp_compliance_{kind}")]
+            shares.append(np.nanmean(column))
+    return float(np.mean(shares))
+
+
+def test_higher_fines_or_more_inspections_raise_compliance(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    seeds = range(4)
+    base = compliance(scenario, baseline, seeds)
+    bands = [5 * f for f in scenario.wastewater.fine_band_bn_vnd]
+    dearer = variant(scenario, "wastewater", fine_band_bn_vnd=bands)
+    assert compliance(dearer, baseline, seeds) > base + 5
+    assert compliance(scenario, baseline, seeds, inspection_multiplier=4) > base + 5
+
+
+# ---------------------------------------------------------------- finance
+def test_capital_recovery_factor() -> None:
+    assert capital_recovery_factor(0.0, 20) == pytest.approx(0.05)
+    assert capital_recovery_factor(0.10, 20) == pytest.approx(0.117460, rel=1e-5)
+
+
+def test_a_private_developer_waits_for_room_to_pay(scenario: Scenario, baseline: Policy) -> None:
+    model = model_of(quiet(scenario), baseline)
+    developer = Developer(model, public=False, capacity_bn_vnd=10.0)
+    paid: list[float] = []
+
+    def bill():  # noqa: ANN202 - a simpy process
+        yield from developer.pay(8.0, "infrastructure")
+        paid.append(model.env.now)
+
+    developer.outstanding_bn_vnd = 5.0
+    model.env.process(bill())
+    model.env.run(until=2.5)
+    assert paid == []  # 5 + 8 > 10
+    developer.outstanding_bn_vnd = 2.0  # rents came in
+    model.env.run(until=3.5)
+    assert paid == [3.0] and developer.outstanding_bn_vnd == pytest.approx(10.0)
+
+
+def test_rent_paid_by_a_tenant_recovers_the_developers_money(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    developer = zone.developer
+    before = developer.outstanding_bn_vnd
+    zone.reserve(2.0)
+    zone.lease(2.0, 0, False, 0)
+    assert before - developer.outstanding_bn_vnd == pytest.approx(2 * model.revenue_per_ha(zone))
+
+
+def test_no_private_developer_enters_without_the_money_for_a_first_phase(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    poor = variant(
+        scenario, "developers", finance_capacity_bn_vnd_kcn=1.0, finance_capacity_bn_vnd_ccn=1.0
+    )
+    model = model_of(poor, baseline, public_developer_fallback_ccn=False)
+    model.run()
+    assert not new_firms(model)
+    rich = model_of(scenario, baseline, public_developer_fallback_ccn=False)
+    rich.run()
+    assert new_firms(rich)
+
+
+def new_firms(model: IZModel) -> list[str]:
+    """Zones a new private firm took up (an expansion goes to its parent's developer)."""
+    return [
+        zone
+        for _, kind, zone in model.events
+        if kind == "developer_private" and model.zone_by_id[zone].spec.expands is None
+    ]
