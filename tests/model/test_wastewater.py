@@ -3,9 +3,12 @@ and developers' finance capacity."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import numpy as np
 import pydantic
 import pytest
+import simpy
 
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import wastewater
@@ -256,7 +259,7 @@ def test_a_private_developer_waits_for_room_to_pay(scenario: Scenario, baseline:
     developer = Developer(model, public=False, capacity_bn_vnd=10.0)
     paid: list[float] = []
 
-    def bill():  # noqa: ANN202 - a simpy process
+    def bill() -> Generator[simpy.Event, object, None]:
         yield from developer.pay(8.0, "infrastructure")
         paid.append(model.env.now)
 

@@ -83,8 +83,9 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
         policy: whose runs to draw; by default the reference.
 
     Returns:
-        One panel per entry of :data:`PANELS`, each with the KCN and CCN median and 90 % band over runs (one line each
-        for a single run), observed national patterns and the plan's targets for either kind.
+        One panel per entry of :data:`PANELS`, each with the KCN and CCN median and 90 % band
+        over runs (one line each for a single run), observed national patterns and the plan's
+        targets for either kind.
 
     Raises:
         ValueError: ``policy`` is not in ``results``.
