@@ -93,12 +93,13 @@ def test_a_plant_is_sized_for_the_design_share_or_what_is_leased(
     scenario: Scenario, baseline: Policy
 ) -> None:
     model = model_of(quiet(scenario), baseline)
-    zone = model.zone_by_id[CCN]
+    zone = model.zone_by_id[CCN]  # a CCN plant collects 60 % of the flow (ccn_connected_pct)
     zone.leased_ha = 0.0
-    design = 15 * 0.5 * zone.leasable_ha
+    design = 15 * 0.5 * zone.leasable_ha * 0.6
     assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(design)
     zone.leased_ha = 0.9 * zone.leasable_ha
-    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(15 * zone.leased_ha)
+    full = 15 * zone.leased_ha * 0.6
+    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(full)
 
 
 def test_the_operating_gap_is_fixed_cost_less_the_fee_margin(
@@ -182,6 +183,23 @@ def test_an_overloaded_plant_is_out_of_compliance_and_is_expanded(
     model.env.run(until=12.5)  # wwtp_build_months = 12
     assert not zone.wwtp_expanding and zone.wwtp_capacity_m3_day > small
     assert zone.wwtp_capacity_m3_day <= zone.leasable_ha * 15 + 1e-9
+
+
+def test_a_ccn_plant_collects_only_its_connected_share(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(quiet(scenario), baseline)  # ccn_connected_pct = 60
+    ccn, kcn = model.zone_by_id[CCN], model.zone_by_id[KCN]
+    assert wastewater.collected_m3_day(model, ccn) == pytest.approx(
+        0.6 * wastewater.discharge_m3_day(model, ccn)
+    )
+    assert wastewater.collected_m3_day(model, kcn) == wastewater.discharge_m3_day(model, kcn)
+    # What the tenants never send to the plant is untreated, but not the developer's violation.
+    assert wastewater.untreated_m3_day(model, ccn) == pytest.approx(
+        wastewater.collected_m3_day(model, ccn)
+    )
+    generated, treated = wastewater.flows_by_kind(model)["ccn"]
+    assert treated == 0.0 and generated >= wastewater.discharge_m3_day(model, ccn)
 
 
 # ---------------------------------------------------------------- inspections and fines

@@ -235,7 +235,9 @@ class Developer(mesa.Agent):
         capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
         yield from self.pay(capital * ww.expansion_cost_pct / 100, "wwtp")
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
-        full = zone.leasable_ha * ww.generation_m3_per_ha_day
+        full = (
+            zone.leasable_ha * ww.generation_m3_per_ha_day * wastewater.connected_share(model, zone)
+        )
         module = ww.plant_design_share_pct / 100 * full
         zone.wwtp_capacity_m3_day = min(full, zone.wwtp_capacity_m3_day + module)
         zone.wwtp_expanding = False
@@ -259,7 +261,7 @@ class Developer(mesa.Agent):
                 granted = agencies.public_works(gap, "wwtp_operation", committed=False)
             funded = granted >= gap * (1 - 1e-9)
         else:
-            flow = wastewater.discharge_m3_day(model, zone)
+            flow = wastewater.collected_m3_day(model, zone)
             risk = wastewater.expected_fine_per_month(model, zone, flow)
             funded = gap <= risk and self.room_bn_vnd >= gap
         if not self.public and (funded or gap <= 0):
@@ -269,7 +271,7 @@ class Developer(mesa.Agent):
             return
         self.start_repair(zone)
         months = model.scenario.developers.wwtp_build_months
-        if wastewater.expected_discharge_m3_day(model, zone, months) > zone.wwtp_capacity_m3_day:
+        if wastewater.expected_collected_m3_day(model, zone, months) > zone.wwtp_capacity_m3_day:
             self.start_expansion(zone)
 
     def order(self, zone: Zone) -> None:
@@ -286,7 +288,7 @@ class Developer(mesa.Agent):
         ww = model.scenario.wastewater
         if self.can_finance(capital * ww.repair_cost_pct / 100):
             self.start_repair(zone)
-        flow = wastewater.discharge_m3_day(model, zone)
+        flow = wastewater.collected_m3_day(model, zone)
         if flow > zone.wwtp_capacity_m3_day and self.can_finance(
             capital * ww.expansion_cost_pct / 100
         ):
@@ -333,7 +335,7 @@ class Developer(mesa.Agent):
         devs, ww = model.scenario.developers, model.scenario.wastewater
         rate = devs.discount_rate_pct / 100
         annual_cost = own * capital_recovery_factor(rate, ww.plant_life_years)
-        flow = wastewater.expected_discharge_m3_day(model, zone, devs.wwtp_build_months)
+        flow = wastewater.expected_collected_m3_day(model, zone, devs.wwtp_build_months)
         capacity = max(flow, wastewater.design_capacity_m3_day(model, zone))
         capital = devs.wwtp_cost(kcn=zone.is_kcn)
         fees = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * min(

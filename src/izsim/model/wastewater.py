@@ -33,11 +33,23 @@ def discharge_m3_day(model: IZModel, zone: Zone) -> float:
     return zone.leased_ha * model.scenario.wastewater.generation_m3_per_ha_day
 
 
-def expected_discharge_m3_day(model: IZModel, zone: Zone, months: float) -> float:
-    """The flow a developer expects ``months`` ahead: land leased now plus the land it
-    expects to lease by then."""
+def connected_share(model: IZModel, zone: Zone) -> float:
+    """Share of the tenants' flow the central plant collects: all of it in a KCN (tenants must
+    connect), the scenario's share in a CCN."""
+    return 1.0 if zone.is_kcn else model.scenario.wastewater.ccn_connected_pct / 100
+
+
+def collected_m3_day(model: IZModel, zone: Zone) -> float:
+    """The flow that reaches the zone's central plant (or would, once there is one)."""
+    return discharge_m3_day(model, zone) * connected_share(model, zone)
+
+
+def expected_collected_m3_day(model: IZModel, zone: Zone, months: float) -> float:
+    """The collected flow a developer expects ``months`` ahead: land leased now plus the land
+    it expects to lease by then."""
     ha = zone.leased_ha + model.expected_absorption_ha(zone) * months / 12
-    return min(ha, zone.leasable_ha) * model.scenario.wastewater.generation_m3_per_ha_day
+    ww = model.scenario.wastewater
+    return min(ha, zone.leasable_ha) * ww.generation_m3_per_ha_day * connected_share(model, zone)
 
 
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
@@ -45,7 +57,8 @@ def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     land leased now if that is more (nobody builds a plant already too small)."""
     ww = model.scenario.wastewater
     design = ww.plant_design_share_pct / 100 * zone.leasable_ha
-    return ww.generation_m3_per_ha_day * max(design, zone.leased_ha)
+    flow = ww.generation_m3_per_ha_day * max(design, zone.leased_ha)
+    return flow * connected_share(model, zone)
 
 
 def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
@@ -53,7 +66,7 @@ def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
     plant earns money). Fees and variable cost follow the flow the plant can take."""
     ww = model.scenario.wastewater
     capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
-    treated = min(discharge_m3_day(model, zone), zone.wwtp_capacity_m3_day)
+    treated = min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
     fixed = capital * ww.operating_cost_fixed_pct_per_year / 100 / 12
     margin = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
     return fixed - margin / VND_PER_BN
@@ -63,12 +76,13 @@ def treated_m3_day(model: IZModel, zone: Zone) -> float:
     """Flow treated to the standard: what a compliant plant can take, else nothing."""
     if zone.wwtp != "operating" or not zone.wwtp_compliant:
         return 0.0
-    return min(discharge_m3_day(model, zone), zone.wwtp_capacity_m3_day)
+    return min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
 
 
 def untreated_m3_day(model: IZModel, zone: Zone) -> float:
-    """Flow discharged without treatment to the standard."""
-    return discharge_m3_day(model, zone) - treated_m3_day(model, zone)
+    """Collected flow the zone's developer lets out without treatment to the standard (the
+    developer's violation; CCN tenants who never connect are not its doing)."""
+    return collected_m3_day(model, zone) - treated_m3_day(model, zone)
 
 
 def inspection_chance(model: IZModel, zone: Zone, *, untreated: float | None = None) -> float:
@@ -110,7 +124,7 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
         zone.wwtp_compliant = (
             zone.wwtp_funded
             and not zone.wwtp_fault
-            and discharge_m3_day(model, zone) <= zone.wwtp_capacity_m3_day
+            and collected_m3_day(model, zone) <= zone.wwtp_capacity_m3_day
         )
 
 

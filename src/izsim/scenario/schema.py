@@ -385,6 +385,10 @@ class Wastewater(Sourced):
     expansion_cost_pct: Pct = Field(
         description="Cost of a further module of the plant's design size, % of capital."
     )
+    ccn_connected_pct: Pct = Field(
+        description="Share of CCN tenants' wastewater the central plant collects; the rest is"
+        " discharged by the tenants themselves, untreated (KCN tenants must connect)."
+    )
     outside_zone_treated_pct: Pct = Field(
         description="Share of wastewater of facilities outside zones treated to standard on site."
     )
