@@ -417,9 +417,13 @@ def test_wants_wwtp_under_the_rule_and_for_public_developers(
         cheap.zone_by_id[CCN]
     )
     ruled = IZModel(cheap_rent(scenario), with_levers(baseline, wwtp_before_tenants=True), 0)
-    for public in (False, True):
-        developer = Developer(ruled, public=public, capacity_bn_vnd=RICH)
-        assert developer.wants_wwtp(ruled.zone_by_id[CCN])
+    zone = ruled.zone_by_id[CCN]
+    assert Developer(ruled, public=False, capacity_bn_vnd=RICH).wants_wwtp(zone)
+    assert not Developer(ruled, public=False, capacity_bn_vnd=1.0).wants_wwtp(zone)
+    board = Developer(ruled, public=True)
+    assert not board.wants_wwtp(zone)  # the rule binds, but the board has no allowance yet
+    ruled.agencies.public_works_allowance = 1000.0
+    assert board.wants_wwtp(zone)
 
 
 def test_review_starts_the_plant_once_the_zone_is_building(

@@ -54,6 +54,9 @@ def check_month(model: IZModel) -> None:
         assert zone.wwtp_capacity_m3_day >= 0
         if zone.wwtp_compliant:  # compliance is an operating state of a plant that runs
             assert zone.wwtp == "operating" and not zone.wwtp_fault
+        developer = zone.developer
+        if developer is not None and not developer.public:  # money never below nothing
+            assert developer.room_bn_vnd >= -1e-6 and developer.fines_owed_bn_vnd >= 0
     assert model.agencies.budget.available >= 0
     assert model.agencies.public_works_allowance >= -1e-9
     assert model.outside_zone_leased_ha >= -1e-9

@@ -89,17 +89,31 @@ def test_discharge_follows_leased_land(scenario: Scenario, baseline: Policy) -> 
     assert wastewater.discharge_m3_day(model, zone) == 0.0
 
 
-def test_a_plant_is_sized_for_the_design_share_or_what_is_leased(
+def test_a_plant_is_sized_for_the_design_share_or_the_flow_expected_at_opening(
     scenario: Scenario, baseline: Policy
 ) -> None:
     model = model_of(quiet(scenario), baseline)
     zone = model.zone_by_id[CCN]  # a CCN plant collects 60 % of the flow (ccn_connected_pct)
+    full = 15 * zone.leasable_ha * 0.6
     zone.leased_ha = 0.0
-    design = 15 * 0.5 * zone.leasable_ha * 0.6
-    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(design)
+    ahead = wastewater.expected_collected_m3_day(model, zone, 12)  # wwtp_build_months
+    assert ahead < 0.5 * full
+    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(0.5 * full)
     zone.leased_ha = 0.9 * zone.leasable_ha
-    full = 15 * zone.leased_ha * 0.6
-    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(full)
+    ahead = wastewater.expected_collected_m3_day(model, zone, 12)
+    assert ahead >= 15 * zone.leased_ha * 0.6
+    assert wastewater.design_capacity_m3_day(model, zone) == pytest.approx(ahead)
+
+
+def test_an_overloaded_plant_treats_up_to_its_capacity(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(paying(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    collected = wastewater.collected_m3_day(model, zone)
+    zone.wwtp_capacity_m3_day = 0.6 * collected
+    assert wastewater.treated_m3_day(model, zone) == pytest.approx(0.6 * collected)
+    assert wastewater.untreated_m3_day(model, zone) == pytest.approx(0.4 * collected)
 
 
 def test_the_operating_gap_is_fixed_cost_less_the_fee_margin(

@@ -142,9 +142,7 @@ class Agencies:
             zone.last_violation_month = model.month
             developer = zone.developer
             if not developer.public:  # a board is not fined by the province that funds it
-                fine = model.scenario.wastewater.fine(untreated)
-                developer.fines_paid_bn_vnd += fine
-                developer.pay_now(fine, investment=False)
+                developer.pay_fine(model.scenario.wastewater.fine(untreated))
             developer.order(zone)
 
     def monitor(self) -> None:

@@ -14,6 +14,7 @@ district board pays from the province's allowance for public works.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,8 @@ class Developer(mesa.Agent):
         super().__init__(model)
         self.public = public
         self.zones: list[Zone] = []
-        self.fines_paid_bn_vnd = 0.0
+        self.fines_paid_bn_vnd = 0.0  # fined in all, paid or owed
+        self.fines_owed_bn_vnd = 0.0
         self.capacity_bn_vnd = capacity_bn_vnd
         self.outstanding_bn_vnd = 0.0  # spent and not yet recovered (negative: cash in hand)
 
@@ -67,10 +69,24 @@ class Developer(mesa.Agent):
             self.outstanding_bn_vnd -= self.model.revenue_per_ha(zone) * hectares
 
     def pay_now(self, amount: float, *, investment: bool) -> None:
-        """A private developer's running cost, fine or capital outlay, paid at once."""
+        """A private developer's running cost or capital outlay, paid at once (callers check
+        the room first)."""
         self.outstanding_bn_vnd += amount
         if investment:
             self.model.economy.private_developer_spending += amount
+
+    def pay_fine(self, amount: float) -> None:
+        """Pay a fine from the room left; what does not fit stays owed (arrears), so a
+        developer's money never goes below nothing."""
+        self.fines_paid_bn_vnd += amount
+        paid = min(amount, max(0.0, self.room_bn_vnd))
+        self.outstanding_bn_vnd += paid
+        self.fines_owed_bn_vnd += amount - paid
+
+    def _commit(self, amount: float) -> None:
+        """A board promises its allowance for work it starts, so it is not promised twice."""
+        if self.public:
+            self.model.agencies.public_works_committed += amount
 
     # ---------------------------------------------------------------- decisions
     def take_up(self, zone: Zone) -> None:
@@ -181,9 +197,8 @@ class Developer(mesa.Agent):
         when the process first runs, so a second decision in the same month sees it."""
         if zone.wwtp == "none" or already_paid:
             zone.wwtp = "building"
-            if self.public and not already_paid:
-                # A board commits the allowance now, so it does not promise it twice.
-                self.model.agencies.public_works_committed += self.model.own_plant_cost(zone)
+            if not already_paid:
+                self._commit(self.model.own_plant_cost(zone))
             self.model.env.process(self._build_wwtp(zone, already_paid=already_paid))
 
     def _build_wwtp(
@@ -211,19 +226,26 @@ class Developer(mesa.Agent):
         finding later this month does not start a second repair)."""
         if zone.wwtp_fault and not zone.wwtp_upgrading:
             zone.wwtp_upgrading = True
+            self._commit(self._plant_work_cost(zone, "repair"))
             self.model.env.process(self._repair_wwtp(zone))
 
     def start_expansion(self, zone: Zone) -> None:
         """Start adding a module to the plant, at most once at a time."""
         if not zone.wwtp_expanding:
             zone.wwtp_expanding = True
+            self._commit(self._plant_work_cost(zone, "expansion"))
             self.model.env.process(self._expand_wwtp(zone))
+
+    def _plant_work_cost(self, zone: Zone, work: str) -> float:
+        """Cost of a repair or a further module of ``zone``'s plant, bn VND."""
+        ww = self.model.scenario.wastewater
+        share = ww.repair_cost_pct if work == "repair" else ww.expansion_cost_pct
+        return self.model.scenario.developers.wwtp_cost(kcn=zone.is_kcn) * share / 100
 
     def _repair_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
         """Bring a failed plant back to the standard: it costs money and time."""
         model = self.model
-        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
-        yield from self.pay(capital * model.scenario.wastewater.repair_cost_pct / 100, "wwtp")
+        yield from self.pay(self._plant_work_cost(zone, "repair"), "wwtp")
         yield model.env.timeout(model.scenario.developers.wwtp_upgrade_months)
         zone.wwtp_fault = False
         zone.wwtp_upgrading = False
@@ -232,8 +254,7 @@ class Developer(mesa.Agent):
         """Add a module of the design size (no more than the zone's full flow needs)."""
         model = self.model
         ww = model.scenario.wastewater
-        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
-        yield from self.pay(capital * ww.expansion_cost_pct / 100, "wwtp")
+        yield from self.pay(self._plant_work_cost(zone, "expansion"), "wwtp")
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
         full = (
             zone.leasable_ha * ww.generation_m3_per_ha_day * wastewater.connected_share(model, zone)
@@ -269,28 +290,32 @@ class Developer(mesa.Agent):
         zone.wwtp_funded = funded
         if not funded:
             return
-        self.start_repair(zone)
+        if self.can_finance(self._plant_work_cost(zone, "repair")):
+            self.start_repair(zone)
         months = model.scenario.developers.wwtp_build_months
-        if wastewater.expected_collected_m3_day(model, zone, months) > zone.wwtp_capacity_m3_day:
+        ahead = wastewater.expected_collected_m3_day(model, zone, months)
+        if ahead > zone.wwtp_capacity_m3_day and self.can_finance(
+            self._plant_work_cost(zone, "expansion")
+        ):
             self.start_expansion(zone)
 
     def order(self, zone: Zone) -> None:
         """An inspection finding: build the missing plant, repair it or expand it, when the
-        developer can pay for it (otherwise the violation stays and is fined again)."""
+        developer can pay for it (otherwise the violation stays and is fined again). An idle
+        plant is repaired or expanded on order too; whether it is then run is
+        :meth:`run_plant`'s decision."""
         model = self.model
-        capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
         if zone.wwtp == "none":
             if self.can_finance(model.own_plant_cost(zone)):
                 self.start_wwtp(zone)
             return
         if zone.wwtp != "operating":
             return
-        ww = model.scenario.wastewater
-        if self.can_finance(capital * ww.repair_cost_pct / 100):
+        if self.can_finance(self._plant_work_cost(zone, "repair")):
             self.start_repair(zone)
         flow = wastewater.collected_m3_day(model, zone)
         if flow > zone.wwtp_capacity_m3_day and self.can_finance(
-            capital * ww.expansion_cost_pct / 100
+            self._plant_work_cost(zone, "expansion")
         ):
             self.start_expansion(zone)
 
@@ -315,37 +340,54 @@ class Developer(mesa.Agent):
             )
 
     def wants_wwtp(self, zone: Zone) -> bool:
-        """Build the plant when it pays and can be financed, all terms in bn VND a year.
+        """Build the plant when it can be financed, will be run and pays, in bn VND a year.
 
-        Annual cost: the developer's share of the plant recovered over its life at the cost of
-        capital. Annual gain, at the flow expected when the plant would open: treatment fees
-        less running cost, the fines expected without a plant, and the margin on the land
-        polluting prospects would lease a year once a plant serves them. A district board
-        builds one only when ordered (an inspection finding) or under the "plant before
-        tenants" rule, and any developer under that rule builds it with the first phase.
+        The plant is judged by the rules that will run it (:meth:`run_plant`): at the flow
+        expected when it would open it must pay for itself or cost less to run than the fines
+        expected without treatment, else it would stand idle and is not built. Then the annual
+        gain (fees less running cost, the fine expected within a year without a plant, whose
+        finding would order one anyway, and the margin on the extra land a compliant plant
+        brings through the site choice) must cover the developer's share of the plant recovered
+        over its life at the cost of capital. A district board builds one only when ordered (an
+        inspection finding) or under the "plant before tenants" rule; under that rule every
+        developer builds it with the first phase when it can finance it.
         """
         model = self.model
+        own = model.own_plant_cost(zone)
+        if not self.can_finance(own):
+            return False
         if model.levers.wwtp_before_tenants:
             return True
         if self.public:
             return False
-        own = model.own_plant_cost(zone)
-        if self.room_bn_vnd < own:
-            return False
         devs, ww = model.scenario.developers, model.scenario.wastewater
-        rate = devs.discount_rate_pct / 100
-        annual_cost = own * capital_recovery_factor(rate, ww.plant_life_years)
         flow = wastewater.expected_collected_m3_day(model, zone, devs.wwtp_build_months)
-        capacity = max(flow, wastewater.design_capacity_m3_day(model, zone))
-        capital = devs.wwtp_cost(kcn=zone.is_kcn)
-        fees = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * min(
-            flow, capacity
-        ) * 365 / wastewater.VND_PER_BN - capital * ww.operating_cost_fixed_pct_per_year / 100
-        fines = 12 * wastewater.expected_fine_per_month(model, zone, flow)
+        gap = wastewater.gap_at(model, zone, flow)
+        risk = wastewater.expected_fine_per_month(model, zone, flow)
+        if gap > 0 and gap > risk:
+            return False
+        chance = wastewater.inspection_chance(model, zone, untreated=flow)
+        fine_within_a_year = ww.fine(flow) * (1 - (1 - chance) ** 12) if flow > 0 else 0.0
         revenue = model.revenue_per_ha(zone)
         margin = max(0.0, 1 - model.development_cost_per_ha(zone) / revenue) if revenue else 0.0
-        polluting_ha = model.polluting_prospect_share * model.expected_absorption_ha(zone)
-        return fees + fines + polluting_ha * revenue * margin >= annual_cost
+        gain = -12 * gap + fine_within_a_year + self.plant_land_gain_ha(zone) * revenue * margin
+        rate = devs.discount_rate_pct / 100
+        return gain >= own * capital_recovery_factor(rate, ww.plant_life_years)
+
+    def plant_land_gain_ha(self, zone: Zone) -> float:
+        """Extra land a year a compliant plant brings the zone, from the site choice: with a
+        small share of each prospect's choices, a utility gain ``b`` multiplies the zone's
+        absorption by ``exp(b)``, so the absorption without the plant is ``A·exp(−b)`` and the
+        plant adds ``A·(1 − exp(−b))`` (``b`` is ``beta_wwtp`` for every prospect, plus
+        ``beta_wwtp_polluting`` for polluting ones)."""
+        model = self.model
+        inv = model.investors
+        absorption = model.expected_absorption_ha(zone)
+        polluting = model.polluting_prospect_share
+        return absorption * (
+            polluting * (1 - math.exp(-(inv.beta_wwtp + inv.beta_wwtp_polluting)))
+            + (1 - polluting) * (1 - math.exp(-inv.beta_wwtp))
+        )
 
 
 def capital_recovery_factor(rate: float, years: float) -> float:

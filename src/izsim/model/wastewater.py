@@ -53,28 +53,37 @@ def expected_collected_m3_day(model: IZModel, zone: Zone, months: float) -> floa
 
 
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
-    """Capacity of a new plant or module: the design share of the zone's full flow, or the
-    land leased now if that is more (nobody builds a plant already too small)."""
+    """Capacity of a new plant: the design share of the zone's full flow, or the flow expected
+    when it would open if that is more (nobody builds a plant already too small). A plant
+    operating at the start is taken to have been sized the same way."""
     ww = model.scenario.wastewater
-    design = ww.plant_design_share_pct / 100 * zone.leasable_ha
-    flow = ww.generation_m3_per_ha_day * max(design, zone.leased_ha)
-    return flow * connected_share(model, zone)
+    full = zone.leasable_ha * ww.generation_m3_per_ha_day * connected_share(model, zone)
+    months = model.scenario.developers.wwtp_build_months
+    return max(
+        ww.plant_design_share_pct / 100 * full, expected_collected_m3_day(model, zone, months)
+    )
 
 
 def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
     """A running plant's cost less the fees tenants pay for treatment, a month (negative: the
     plant earns money). Fees and variable cost follow the flow the plant can take."""
+    treated = min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
+    return gap_at(model, zone, treated)
+
+
+def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
+    """The monthly running cost less fees of ``zone``'s plant treating ``treated`` m³/day."""
     ww = model.scenario.wastewater
     capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
-    treated = min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
     fixed = capital * ww.operating_cost_fixed_pct_per_year / 100 / 12
     margin = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
     return fixed - margin / VND_PER_BN
 
 
 def treated_m3_day(model: IZModel, zone: Zone) -> float:
-    """Flow treated to the standard: what a compliant plant can take, else nothing."""
-    if zone.wwtp != "operating" or not zone.wwtp_compliant:
+    """Flow treated to the standard: what a running plant that has not failed can take (an
+    overloaded plant treats up to its capacity and lets the rest out), else nothing."""
+    if not zone.wwtp_running or zone.wwtp_fault:
         return 0.0
     return min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
 
