@@ -25,8 +25,8 @@ def polluting_tenants_before_plant(model: IZModel) -> int:
     count = 0
     for agent in model.agents_by_type.get(Investor, []):
         zone = agent.zone
-        if zone is None or not agent.polluting:
-            continue
+        if zone is None or not agent.polluting or agent.licensed_before_start:
+            continue  # a project licensed before the start chose before any rule
         if zone.wwtp_since is None or agent.arrived < zone.wwtp_since:
             count += 1
     return count

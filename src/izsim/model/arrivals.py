@@ -70,6 +70,11 @@ class ArrivalProcess:
         pool_rate = self.base_rate * MAX_RATE_MULTIPLIER
         rate = min(rate, pool_rate)
         n = int(rng.poisson(pool_rate))
+        pool, thinning = self.candidates(n, rng)
+        return pool, thinning < rate / pool_rate, rate
+
+    def candidates(self, n: int, rng: np.random.Generator) -> tuple[Prospects, np.ndarray]:
+        """``n`` candidate projects drawn from ``rng``, and a uniform each for thinning."""
         # A fixed number of variates per candidate, whatever the policy: common random numbers.
         u = rng.random((n, 7))
         normal = rng.standard_normal(n)
@@ -89,4 +94,4 @@ class ArrivalProcess:
             approval_draw=exponential,
             revocation_draw=u[:, 6],
         )
-        return pool, u[:, 5] < rate / pool_rate, rate
+        return pool, u[:, 5]

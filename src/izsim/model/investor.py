@@ -75,6 +75,7 @@ class Investor(mesa.Agent):
         self.state = "queued"
         self.arrived = model.month
         self.lease_month: float | None = None
+        self.licensed_before_start = False  # set for projects already building at the start
         self.production_start: float | None = None
 
     def production_share(self, now: float) -> float:
@@ -110,8 +111,14 @@ class Investor(mesa.Agent):
             self.state = "stalled"
             model.agencies.watch_stalled(self)
             return
+        yield from self.build(model.investors.construction_months)
+
+    def build(self, months: float) -> Generator[simpy.Event, object, None]:
+        """Build the factory for ``months``, then ramp up (a project licensed before the start
+        joins here with the months it has left)."""
+        model, env = self.model, self.model.env
         self.state = "building"
-        yield env.timeout(model.investors.construction_months)
+        yield env.timeout(months)
         self.state = "ramping"
         self.production_start = env.now
         model.economy.start_production(self)
@@ -124,4 +131,5 @@ class Investor(mesa.Agent):
         if self.zone is not None:
             self.zone.return_land(self.land_ha, self.sector, self.polluting)
         else:
-            self.model.outside_zone_leased_ha -= self.land_ha
+            model = self.model
+            model.outside_zone_leased_ha = max(0.0, model.outside_zone_leased_ha - self.land_ha)

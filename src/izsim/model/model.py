@@ -89,6 +89,7 @@ class IZModel(mesa.Model):
         self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
         self._start_existing_developers()
+        self._start_pipeline()
         self.env.process(self._clock())
 
     # ------------------------------------------------------------------ set-up
@@ -110,6 +111,49 @@ class IZModel(mesa.Model):
             developer.take_up(zone)
             if zone.wwtp == "building":
                 developer.start_wwtp(zone, already_paid=True)
+
+    def _start_pipeline(self) -> None:
+        """Projects licensed before the start and still building: drawn like prospects (from
+        their own stream), placed in operating zones in proportion to the land leased there,
+        on land that is part of that occupancy, with a uniform share of the construction time
+        left. They do not stall (they are building) and their capital was registered before the
+        start."""
+        count = self.investors.pipeline_projects
+        rng = self.streams["pipeline"]
+        pool, _ = self.arrivals.candidates(count, rng)
+        where, left = rng.random(count), rng.random(count)
+        zones = [z for z in self.zones if z.operating and z.leased_ha > 0]
+        if not count or not zones:
+            return
+        free = np.array([z.leased_ha for z in zones])  # occupancy not yet given to a project
+        months = self.investors.construction_months
+        for i in range(count):
+            if free.sum() <= 0:
+                break
+            j = int(np.searchsorted(np.cumsum(free) / free.sum(), where[i], side="right"))
+            j = min(j, len(zones) - 1)
+            zone, land = zones[j], float(min(pool.land_ha[i], free[j]))
+            free[j] -= land
+            zone.pipeline_ha += land
+            sector, polluting = int(pool.sector[i]), bool(pool.polluting[i])
+            zone.tenants_by_sector[sector] += 1
+            zone.polluting_tenants += int(polluting)
+            investor = Investor(
+                self,
+                sector=sector,
+                fdi=bool(pool.fdi[i]),
+                land_ha=land,
+                capital_bn_vnd=float(pool.capital_bn_vnd[i]),
+                polluting=polluting,
+                outdated=bool(pool.outdated[i]),
+                stalls=False,
+                approval_months=0.0,
+                revocation_draw=float(pool.revocation_draw[i]),
+                zone=zone,
+            )
+            investor.lease_month = 0.0
+            investor.licensed_before_start = True
+            self.env.process(investor.build(float(left[i]) * months))
 
     def finance_capacity(self, zone: Zone, draw: float) -> float:
         """Finance capacity of a developer for ``zone`` from a standard normal ``draw``."""

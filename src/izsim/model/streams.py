@@ -17,6 +17,7 @@ PURPOSES = (
     "mesa",  # the Mesa model's own generators (not used for decisions)
     "plants",  # wastewater plants' breakdowns
     "finance",  # developers' finance capacity
+    "pipeline",  # projects licensed before the start, still building
 )
 
 

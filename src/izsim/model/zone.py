@@ -53,6 +53,7 @@ class Zone(mesa.Agent):
         self.cleared_ha = self.area_ha * spec.serviced_pct / 100  # gross area already cleared
         self.leased_ha = self.leasable_ha * spec.occupancy_pct / 100
         self.reserved_ha = 0.0
+        self.pipeline_ha = 0.0  # occupancy at the start held by projects still building
         self.wwtp = spec.wwtp
         self.wwtp_compliant = spec.wwtp_compliant
         # A plant operating but not compliant at the start is taken to need a repair.

@@ -184,6 +184,12 @@ class Investors(Sourced):
         description="Most the track record counts, in multiples of track_record_leases_per_year"
         " (more leases than that add nothing to arrivals).",
     )
+    pipeline_projects: int = Field(
+        ge=0,
+        le=10_000,
+        description="Projects licensed before the start and still building their factories, in"
+        " operating zones (their land is part of the zones' occupancy at the start).",
+    )
     approval_months: Positive = Field(description="Mean processing time of a project dossier.")
     construction_months: Positive = Field(
         description="Months from lease to the start of production (factory construction)."
