@@ -116,10 +116,11 @@ def number_axis(axis: object, lang: Lang, decimals: int | None = None) -> None:
     )
 
 
-def year_axis(ax: Axes) -> None:
-    """Ticks on whole years of a time axis measured in decimal years."""
+def year_axis(ax: Axes, *, ticks: int = 8) -> None:
+    """Ticks on whole years (at most about ``ticks``; fewer for narrow panels) of a time axis
+    measured in decimal years."""
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
-    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=ticks))
 
 
 SOURCE_SIZE = 9  # points

@@ -126,7 +126,7 @@ def by_zone_kind(results: Results, *, lang: Lang = "en", policy: str | None = No
         mark_history(ax, results, lang, left)
         ax.set_title(word(title_key, lang), loc="left", fontsize=14)
         ax.set_xlabel(word("year", lang))
-        year_axis(ax)
+        year_axis(ax, ticks=4)  # three panels side by side
     axes[0].set_xlim(left, right)
     share_limits(axes[0])
     axes[0].set_ylabel(unit_label("%", lang))
