@@ -103,7 +103,7 @@ def test_targets_of_either_kind_are_drawn(saved_compare: Results) -> None:
 def test_a_vietnamese_figure_speaks_vietnamese(saved_compare: Results) -> None:
     text = texts(by_zone_kind(saved_compare, lang="vi"))
     assert word("by_kind_title", "vi") in text
-    assert "Tỷ lệ lấp đầy các khu, cụm đang hoạt động" in text
+    assert "HTXLNT đang vận hành" in text and "KCN, CCN đang hoạt động" in text
     assert "số liệu thực tế, cả nước, CCN" in text
 
 
