@@ -38,12 +38,13 @@ def with_plan(results: Results, figures: dict[str, float]) -> Results:
     """``results`` with targets on investment indicators at the last December."""
     deadline = [m for m in results.months if m.endswith("-12")][-1]
     targets = [
+        # a file cannot hold a NaN target any more; the figures still draw one safely
         Target.model_validate(
             {
                 "id": f"plan_{indicator}",
                 "indicator": indicator,
                 "comparator": ">=",
-                "value": value,
+                "value": 0 if math.isnan(value) else value,
                 "deadline": deadline,
                 "source": {
                     "seed": "003_7f81f80c4a81eaf2.txt",
@@ -51,7 +52,7 @@ def with_plan(results: Results, figures: dict[str, float]) -> Results:
                     "quote": "a figure made up by a test",
                 },
             }
-        )
+        ).model_copy(update={"value": value})
         for indicator, value in figures.items()
     ]
     scenario = results.scenario.model_copy(update={"targets": targets})

@@ -38,7 +38,10 @@ SourceText = Annotated[str, AfterValidator(_checked_source)]
 class Strict(BaseModel):
     """A schema block: unknown keys are errors and values never change after loading."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: YAML reads `.inf` and `.nan` as numbers, and no quantity of a
+    # province is infinite or undefined; refused here, every number field of every block is
+    # covered at once (they would otherwise overflow, divide by zero or write NaN results).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -76,11 +79,26 @@ class Sourced(Strict):
         if self.source is None:
             missing = [name for name in self.numeric_fields() if name not in self.sources]
             if missing:
-                raise ValueError(
-                    "these numbers have no source (give `source:` for the block or "
-                    f"`sources: {{field: ...}}`): {', '.join(missing)}"
-                )
+                raise ValueError(unsourced_message(missing))
         return self
+
+    @classmethod
+    def unsourced(cls, data: Any) -> list[str]:
+        """Numbers written in ``data`` (the block as read from the file, before validation)
+        that have no source.
+
+        The check after validation only runs once every field of the block is valid; this one
+        lets a loader report missing sources in the same pass as the schema's errors.
+        """
+        if not isinstance(data, dict) or data.get("source") is not None:
+            return []
+        sources = data.get("sources")
+        named = sources if isinstance(sources, dict) else {}
+        return [
+            name
+            for name in cls.model_fields
+            if name in data and _is_number(data[name]) and name not in named
+        ]
 
     def numeric_fields(self) -> list[str]:
         """Names of the numbers written in the file (booleans are choices, not data; a default
@@ -90,6 +108,14 @@ class Sourced(Strict):
             for name in type(self).model_fields
             if name in self.model_fields_set and _is_number(getattr(self, name))
         ]
+
+
+def unsourced_message(missing: list[str]) -> str:
+    """The error for numbers of a block without a source."""
+    return (
+        "these numbers have no source (give `source:` for the block or "
+        f"`sources: {{field: ...}}`): {', '.join(missing)}"
+    )
 
 
 def _wants_number(annotation: Any) -> bool:

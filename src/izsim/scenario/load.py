@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from izsim.errors import InputError, Problem
+from izsim.scenario.base import Sourced, unsourced_message
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import CrossFieldError, Scenario
 
@@ -123,7 +124,34 @@ def _load(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(name, exc, data, lines, model)) from None
+        problems = _problems(name, exc, data, lines, model)
+        # A block's sources are checked after its fields, so a block with a bad field would
+        # name its unsourced numbers only on the next try: add them now, in the same pass.
+        seen = {(p.field, p.message) for p in problems}
+        for loc, missing in _unsourced(data, model):
+            problem = Problem(
+                name, dotted(loc), unsourced_message(missing), nearest_line(loc, lines)
+            )
+            if (problem.field, problem.message) not in seen:
+                problems.append(problem)
+        raise InputError(problems) from None
+
+
+def _unsourced(data: dict, model: type[BaseModel]) -> list[tuple[tuple, list[str]]]:
+    """The sourced blocks of ``data`` (one level down, where the schemas have them) with the
+    numbers they write without a source."""
+    found = []
+    for name, field in model.model_fields.items():
+        block = _inner_model(field.annotation)
+        if not (isinstance(block, type) and issubclass(block, Sourced)) or name not in data:
+            continue
+        value = data[name]
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            missing = block.unsourced(item)
+            if missing:
+                found.append(((name,) if i is None else (name, i), missing))
+    return found
 
 
 def _problems(
@@ -136,8 +164,8 @@ def _problems(
         by_loc.setdefault(_field_loc(tuple(err["loc"]), data, model), []).append(err)
     problems = []
     for loc, errs in by_loc.items():
-        field = _dotted(loc)
-        line = _nearest_line(loc, lines)
+        field = dotted(loc)
+        line = nearest_line(loc, lines)
         message = "; or ".join(_message(err, loc, model) for err in errs)
         if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
             value = _value_at(data, loc)
@@ -207,7 +235,7 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _dotted(loc: tuple) -> str:
+def dotted(loc: tuple) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -231,7 +259,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _nearest_line(loc: tuple, lines: dict[tuple, int]) -> int | None:
+def nearest_line(loc: tuple, lines: dict[tuple, int]) -> int | None:
     # stops before the whole document: its first line (the first key, e.g. `scenario:`) would
     # point a planner at the wrong place for a file-wide check or a missing block
     for end in range(len(loc), 0, -1):
@@ -253,7 +281,7 @@ def _index_lines(
     if id(node) in inside:
         # `a: &x {b: *x}` is legal YAML but an endless block; walking it would never stop
         problems.append(
-            Problem(name, _dotted(path), "an alias repeats a block that contains it", lines[path])
+            Problem(name, dotted(path), "an alias repeats a block that contains it", lines[path])
         )
         return
     inside = inside | {id(node)}
@@ -266,7 +294,7 @@ def _index_lines(
                 problems.append(
                     Problem(
                         name,
-                        _dotted(child),
+                        dotted(child),
                         f"key '{key.value}' appears twice (first on line {seen[key.value]});"
                         " keep one",
                         line,

@@ -130,6 +130,30 @@ class Economy(Sourced):
             )
         return self
 
+    @model_validator(mode="after")
+    def _jobs_within_workforce(self) -> Economy:
+        # industry_labour_share is jobs / workforce: a province whose existing industry alone
+        # employs more than its workforce would report a share above 100 %
+        if self.jobs_industry_base >= self.workforce_base:
+            raise ValueError(
+                f"jobs_industry_base {self.jobs_industry_base:g} must be below workforce_base"
+                f" {self.workforce_base:g}: industry cannot employ more than the workforce"
+            )
+        return self
+
+
+def existing_jobs_exceed_workforce(economy: Economy, months: int) -> int | None:
+    """The first year (0 = the first simulated year) in which existing industry's jobs, at
+    their growth rate, would exceed the workforce at its own, or None within ``months``."""
+    jobs_growth = 1 + economy.existing_jobs_growth_pct / 100
+    workforce_growth = 1 + economy.workforce_growth_pct / 100
+    for year in range(-(-months // 12)):
+        years = min(year + 1, months / 12)  # the growth of the last month of that year
+        jobs = economy.jobs_industry_base * jobs_growth**years
+        if jobs > economy.workforce_base * workforce_growth**years:
+            return year
+    return None
+
 
 class Sector(Sourced):
     """A kind of tenant firm and what a hectare of it brings."""
@@ -159,7 +183,12 @@ class Sector(Sourced):
 class Investors(Sourced):
     """How prospects arrive, what they do after choosing, and what they value in a site."""
 
-    prospects_per_month: Positive = Field(description="Base arrival rate of prospects.")
+    prospects_per_month: Positive = Field(
+        # the thinning pool draws 8 × this every month: beyond ~100 (1,200 serious enquiries
+        # a year, more than any province receives) a run takes minutes and gigabytes
+        le=100,
+        description="Base arrival rate of prospects (at most 100 a month).",
+    )
     promotion_reference_bn_vnd_per_year: Positive = Field(
         description="Promotion spending at which the base arrival rate applies."
     )
@@ -599,6 +628,33 @@ class Target(Strict):
         }[self.comparator]
 
 
+def _expansion_cycles(zones: list[Zone]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Zones whose chain of ``expands`` comes back to them (a expands b, b expands a): each
+    would wait for the other to fill before it is developed, so none ever is."""
+    parent = {z.id: z.expands for z in zones}
+    index = {z.id: i for i, z in enumerate(zones)}
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    reported: set[str] = set()
+    for zone in zones:
+        chain = [zone.id]
+        while (step := parent.get(chain[-1])) is not None and step in parent:
+            if step in chain:
+                loop = chain[chain.index(step) :]
+                if not reported & set(loop):
+                    reported.update(loop)
+                    path = " -> ".join([*loop, step])
+                    problems.append(
+                        (
+                            ("zones", index[loop[0]], "expands"),
+                            f"expansions form a cycle ({path}); an expansion must expand a zone"
+                            " that expands nothing, or a chain that ends in one",
+                        )
+                    )
+                break
+            chain.append(step)
+    return problems
+
+
 class Scenario(Strict):
     """A province's scenario: the input to every run."""
 
@@ -650,6 +706,18 @@ class Scenario(Strict):
                 problems.append(
                     (("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}")
                 )
+        problems += _expansion_cycles(self.zones)
+        year = existing_jobs_exceed_workforce(self.economy, self.months)
+        if year is not None:
+            problems.append(
+                (
+                    ("economy", "existing_jobs_growth_pct"),
+                    f"at {self.economy.existing_jobs_growth_pct:g} %/yr, jobs of existing industry"
+                    f" outgrow the workforce (growing {self.economy.workforce_growth_pct:g} %/yr)"
+                    f" in year {year + 1} of the scenario: industry cannot employ more than the"
+                    " workforce",
+                )
+            )
         share = sum(s.prospect_share_pct for s in self.sectors)
         if abs(share - 100) > 0.5:
             problems.append((("sectors",), f"prospect_share_pct add up to {share:g}, not 100"))

@@ -1,0 +1,168 @@
+"""Plausibility checks: numbers that are allowed but are probably a slip.
+
+Validation refuses what cannot be (a share above 100 %, a negative area); these checks flag
+what can be but rarely is, as **warnings**: a run goes on, and ``--strict`` turns them into
+errors. Each names the file, the field and its line, the value and the likely slip:
+
+- a percentage written as a fraction (``0.6566`` for 65.66 %);
+- a percentage target below 1 % (``0.5`` meaning 50 %);
+- a sector's region that matches no zone's region (the region term then never applies);
+- a new CCN larger than the 75 ha cap of the CCN decree, which the shipped scenarios cite
+  (clusters that already operate may be several existing ones summed into one zone);
+- a target or a ``plan:`` / ``derived:`` source citing a plan document (seed file) that the
+  scenario's ``plan_seeds`` do not list: the mark of a file copied from another province.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from izsim.errors import Problem
+from izsim.indicators import CATALOGUE
+from izsim.scenario.base import Sourced
+from izsim.scenario.load import dotted, nearest_line, read_yaml
+from izsim.scenario.policy import Policy
+from izsim.scenario.schema import Scenario
+from izsim.scenario.sources import SEED_FILE
+
+CCN_MAX_HA = 75
+"""Largest area of one industrial cluster (CCN) under the CCN decree."""
+FRACTION_EXEMPT_SUFFIXES = ("_per_month", "_per_year")
+"""Percent fields that are rates per month or year, where below 1 % is ordinary."""
+
+
+def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
+    """Plausibility warnings of a validated scenario read from ``path``."""
+    found: list[tuple[tuple, str]] = []
+    blocks: list[tuple[tuple, BaseModel]] = [
+        (("economy",), scenario.economy),
+        (("investors",), scenario.investors),
+        (("developers",), scenario.developers),
+        (("agencies",), scenario.agencies),
+    ]
+    blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
+    blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
+    for loc, block in blocks:
+        found += _fractions(loc, block)
+    regions = {zone.region for zone in scenario.zones}
+    for i, sector in enumerate(scenario.sectors):
+        for j, region in enumerate(sector.regions):
+            if region not in regions:
+                found.append(
+                    (
+                        ("sectors", i, "regions", j),
+                        f"region '{region}' matches no zone's region ({', '.join(sorted(regions))})"
+                        "; the sector's region preference never applies",
+                    )
+                )
+    for i, zone in enumerate(scenario.zones):
+        if zone.kind == "ccn" and zone.stage != "operating" and zone.area_ha > CCN_MAX_HA:
+            found.append(
+                (
+                    ("zones", i, "area_ha"),
+                    f"{zone.area_ha:g} ha is above the {CCN_MAX_HA} ha cap of one CCN under the"
+                    " CCN decree; split it, or make it a KCN",
+                )
+            )
+    for i, target in enumerate(scenario.targets):
+        if target.not_modelled is None and target.growth_since is None:
+            unit = CATALOGUE[target.indicator].unit
+            values = target.value if isinstance(target.value, tuple) else (target.value,)
+            if unit == "%" and any(0 < abs(v) < 1 for v in values):
+                shown = " and ".join(f"{v:g}" for v in values)
+                found.append(
+                    (
+                        ("targets", i, "value"),
+                        f"{shown} % is a very small target for {target.indicator}, which is in"
+                        f" percent; for {100 * values[0]:g} % write {100 * values[0]:g}",
+                    )
+                )
+    found += _unlisted_plans(scenario)
+    return _problems(path, found)
+
+
+def policy_warnings(path: str | Path, policy: Policy) -> list[Problem]:
+    """Plausibility warnings of a validated policy read from ``path``."""
+    return _problems(path, _fractions(("levers",), policy.levers))
+
+
+def _fractions(loc: tuple, block: BaseModel) -> list[tuple[tuple, str]]:
+    """Shares in percent written as if they were fractions (0 < value < 1)."""
+    found = []
+    for name in type(block).model_fields:
+        if (
+            not name.endswith("_pct")
+            or "growth" in name
+            or name.endswith(FRACTION_EXEMPT_SUFFIXES)
+            or name not in block.model_fields_set
+        ):
+            continue
+        value = getattr(block, name)
+        if isinstance(value, float | int) and 0 < value < 1:
+            found.append(
+                (
+                    (*loc, name),
+                    f"{value:g} looks like a fraction, but the field is in percent (0-100):"
+                    f" {value:g} means {value:g} %; for {100 * value:g} % write {100 * value:g}",
+                )
+            )
+    return found
+
+
+def _unlisted_plans(scenario: Scenario) -> list[tuple[tuple, str]]:
+    listed = set(scenario.scenario.plan_seeds)
+    allowed = ", ".join(scenario.scenario.plan_seeds)
+    found = []
+
+    def check(loc: tuple, text: str) -> None:
+        kind = text.split(":", 1)[0].strip().lower()
+        if kind not in ("plan", "derived"):
+            return
+        for seed in SEED_FILE.findall(text):
+            if seed not in listed:
+                found.append(
+                    (
+                        loc,
+                        f"cites plan {seed}, which scenario.plan_seeds does not list ({allowed});"
+                        " list it there, or cite this province's plan",
+                    )
+                )
+                return
+
+    for i, target in enumerate(scenario.targets):
+        if target.source.seed not in listed:
+            found.append(
+                (
+                    ("targets", i, "source", "seed"),
+                    f"{target.source.seed} is not among scenario.plan_seeds ({allowed}); list it"
+                    " there, or cite this province's plan",
+                )
+            )
+    for loc, block in _sourced_blocks(scenario):
+        if block.source is not None:
+            check((*loc, "source"), block.source)
+        for name, text in block.sources.items():
+            check((*loc, "sources", name), text)
+    return found
+
+
+def _sourced_blocks(scenario: Scenario) -> list[tuple[tuple, Sourced]]:
+    blocks: list[tuple[tuple, Any]] = [
+        ((name,), getattr(scenario, name))
+        for name in ("economy", "investors", "developers", "agencies")
+    ]
+    blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
+    blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
+    return blocks
+
+
+def _problems(path: str | Path, found: list[tuple[tuple, str]]) -> list[Problem]:
+    if not found:
+        return []
+    _, lines = read_yaml(Path(path))
+    return [
+        Problem(str(path), dotted(loc), message, nearest_line(loc, lines)) for loc, message in found
+    ]
