@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from importlib.resources import files
 
@@ -9,11 +10,12 @@ import numpy as np
 import pytest
 import yaml
 
-from izsim.indicators import CATALOGUE, INDICATOR_IDS, Indicator
+from izsim.indicators import CATALOGUE, INDICATOR_IDS, Indicator, range_violations
 from izsim.model.model import IZModel
 from izsim.scenario import Policy, Scenario
 
 FIELDS = ("id", "unit", "label_en", "label_vi", "definition")
+OPTIONAL = ("undefined",)  # text: when the indicator has no value
 # Letters of Vietnamese that ASCII lacks (lower case; labels are compared case-folded).
 VIETNAMESE = set("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
 # Ids set directly in IZModel._collect (the rest come from the zone and economy accounts).
@@ -34,14 +36,51 @@ def raw_rows() -> list[dict]:
     return yaml.safe_load(text)
 
 
-def test_every_row_has_exactly_the_five_fields_all_non_empty() -> None:
+def test_every_row_has_the_text_fields_all_non_empty_and_a_range() -> None:
     rows = raw_rows()
     assert len(rows) == len(CATALOGUE)
     for row in rows:
-        assert tuple(row) == FIELDS, row.get("id")
-        for field in FIELDS:
+        assert set(row) - set(OPTIONAL) == {*FIELDS, "range"}, row.get("id")
+        for field in (*FIELDS, *(f for f in OPTIONAL if f in row)):
             assert isinstance(row[field], str), (row["id"], field)
             assert row[field].strip(), (row["id"], field)
+        low, high = row["range"]
+        assert isinstance(low, int | float) and isinstance(high, int | float), row["id"]
+        assert math.isfinite(low) and low < high, row["id"]
+
+
+def test_ranges_follow_the_units() -> None:
+    """Shares lie in 0-100, growth cannot fall below -100 %, and stocks, counts and money
+    are never negative."""
+    for item in CATALOGUE.values():
+        if item.unit == "%" and "growth" not in item.id:
+            assert item.range == (0, 100), item.id
+        elif "growth" in item.id:
+            assert item.range == (-100, math.inf), item.id
+        else:
+            assert item.range == (0, math.inf), item.id
+
+
+def test_a_value_outside_its_range_is_named_with_the_month() -> None:
+    values = np.full((3, len(INDICATOR_IDS)), 1.0)
+    months = ["2021-01", "2021-02", "2021-03"]
+    assert range_violations(values, months) == []
+    share = INDICATOR_IDS.index("industry_labour_share")
+    values[1:, share] = 130.0
+    occupancy = INDICATOR_IDS.index("occupancy_rate")
+    values[0, occupancy] = np.nan  # no zone operates yet: allowed
+    jobs = INDICATOR_IDS.index("jobs_industry")
+    values[2, jobs] = np.nan  # always defined: not allowed
+    output = INDICATOR_IDS.index("industrial_output_bn_vnd")
+    values[0, output] = np.inf
+    assert sorted(range_violations(values, months)) == [
+        "industrial_output_bn_vnd is infinite (inf) (bn VND (2010 prices)) in 2021-01",
+        "industry_labour_share = 130 is outside its range [0, 100] (%) in 2021-02",
+        "jobs_industry has no value (NaN) but is always defined (persons) in 2021-03",
+    ]
+    values[:] = 1.0
+    values[0, jobs] = -1e-12  # rounding when sums are taken in another order
+    assert range_violations(values, months) == []
 
 
 def test_ids_are_unique_slugs_in_file_order() -> None:

@@ -1,16 +1,20 @@
 """The indicator catalogue: every indicator the model reports, defined once.
 
-The table lives in ``izsim/data/indicators.yaml`` (id, unit, English and Vietnamese label,
-definition); data collection, scorecards, plots and reports all read it from here. Stocks are
+The table lives in ``izsim/data/indicators.yaml`` (id, unit, range, English and Vietnamese
+label, definition); data collection, scorecards, plots and reports all read it from here. Every
+finished run is checked against the declared ranges (:func:`range_violations`): a value outside
+them is a failed run with the reason, never a silent number in the results. Stocks are
 values at the end of the month; flows such as output are annual (the twelve months up to and
 including this one), so that a December value is the calendar year's figure that plans quote.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib.resources import files
 
+import numpy as np
 import yaml
 
 
@@ -21,6 +25,9 @@ class Indicator:
     Attributes:
         id: the name used in scenario targets and result files.
         unit: the unit of its values.
+        range: the lowest and highest value it can take (``inf`` where it has no upper bound).
+        undefined: when it has no value (NaN), e.g. a share of operating zones when none
+            operates; empty if it always has one.
         label_en: a short English label for tables and plots.
         label_vi: the same in Vietnamese.
         definition: how it is computed, precisely.
@@ -31,11 +38,33 @@ class Indicator:
     label_en: str
     label_vi: str
     definition: str
+    range: tuple[float, float]
+    undefined: str = ""
+
+    def problem(self, value: float) -> str | None:
+        """What is wrong with ``value`` for this indicator, or None if nothing is."""
+        low, high = self.range
+        if math.isnan(value):
+            return None if self.undefined else "has no value (NaN) but is always defined"
+        if math.isinf(value):
+            return f"is infinite ({value})"
+        # summing in another order can leave a stock a rounding error below zero
+        slack = RANGE_TOLERANCE * max(1.0, abs(value))
+        if value < low - slack or value > high + slack:
+            return f"= {value:g} is outside its range [{low:g}, {high:g}]"
+        return None
+
+
+RANGE_TOLERANCE = 1e-9
+"""Relative slack of the range check, for floating-point rounding only."""
 
 
 def _load() -> dict[str, Indicator]:
     text = files("izsim").joinpath("data/indicators.yaml").read_text(encoding="utf-8")
-    return {row["id"]: Indicator(**row) for row in yaml.safe_load(text)}
+    return {
+        row["id"]: Indicator(**{**row, "range": tuple(float(b) for b in row["range"])})
+        for row in yaml.safe_load(text)
+    }
 
 
 CATALOGUE: dict[str, Indicator] = _load()
@@ -44,12 +73,40 @@ CATALOGUE: dict[str, Indicator] = _load()
 INDICATOR_IDS: tuple[str, ...] = tuple(CATALOGUE)
 
 
+def range_violations(values: np.ndarray, months: list[str]) -> list[str]:
+    """The indicators of a run that leave their declared range, the first month of each.
+
+    Args:
+        values: months × indicators, in catalogue order.
+        months: the label of each row (YYYY-MM).
+
+    Returns:
+        One sentence per indicator out of range, e.g. ``occupancy_rate = 130 is outside its
+        range [0, 100] (%) in 2027-03``; empty when every value is in range.
+    """
+    found = []
+    for column, item in enumerate(CATALOGUE.values()):
+        for row, value in enumerate(values[:, column]):
+            problem = item.problem(float(value))
+            if problem is not None:
+                found.append(f"{item.id} {problem} ({item.unit}) in {months[row]}")
+                break
+    return found
+
+
 def markdown_table() -> str:
     """The catalogue as the Markdown table in docs/model.md (a test keeps the two equal)."""
-    rows = ["| id | unit | English | Tiếng Việt | definition |", "|---|---|---|---|---|"]
+    rows = [
+        "| id | unit | range | English | Tiếng Việt | definition |",
+        "|---|---|---|---|---|---|",
+    ]
     for item in CATALOGUE.values():
         definition = " ".join(item.definition.split()).replace("|", "\\|")
+        if item.undefined:
+            definition += f" No value when {item.undefined}."
+        low, high = (f"{b:g}".replace("inf", "∞") for b in item.range)
         rows.append(
-            f"| `{item.id}` | {item.unit} | {item.label_en} | {item.label_vi} | {definition} |"
+            f"| `{item.id}` | {item.unit} | {low} to {high} | {item.label_en} | {item.label_vi}"
+            f" | {definition} |"
         )
     return "\n".join(rows) + "\n"

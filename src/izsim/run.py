@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from izsim.calendar import month_label
+from izsim.indicators import range_violations
 from izsim.model.model import IZModel
 from izsim.model.zone import PLANT_STATES, STAGES, plant_state_of
 from izsim.result import RunResult
@@ -35,6 +36,24 @@ ZONE_COLUMNS = [
 EVENT_COLUMNS = ["month", "zone", "event"]
 
 
+class OutOfRangeError(RuntimeError):
+    """A finished run has an indicator outside its declared range (or NaN, or infinite).
+
+    The run is not returned: its numbers would be silently wrong. The message names each
+    indicator, its value and the first month it went wrong.
+
+    Attributes:
+        problems: one sentence per indicator out of range.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "the run left the range of its indicators, so its results are refused: "
+            + "; ".join(problems)
+        )
+
+
 def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
     """Simulate ``scenario`` under ``policy`` with ``seed``; the same inputs give the same result.
 
@@ -45,11 +64,19 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
 
     Returns:
         The run's indicators by month, zone states by month, final zone table and events.
+
+    Raises:
+        OutOfRangeError: an indicator left the range the catalogue declares for it.
     """
     began = time.perf_counter()
     model = IZModel(scenario, policy, seed)
     model.run()
     start = scenario.scenario.start
+    problems = range_violations(
+        model.values, [month_label(i, start) for i in range(model.values.shape[0])]
+    )
+    if problems:
+        raise OutOfRangeError(problems)
     before = f"before {start}"
     rows = []
     for z in model.zones:
