@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import json
 import os
@@ -14,8 +15,17 @@ import pyarrow.parquet as pq
 import pytest
 
 import izsim
+from izsim import outputs
 from izsim.indicators import INDICATOR_IDS
-from izsim.outputs import PACKAGES, atomic_write, write_run
+from izsim.outputs import (
+    LOCK_NAME,
+    PACKAGES,
+    atomic_write,
+    json_text,
+    manifest_problems,
+    refuse_compare_folder,
+    write_run,
+)
 from izsim.result import RunResult
 from izsim.run import ZONE_COLUMNS, run
 from izsim.scenario import Policy, Scenario
@@ -132,6 +142,7 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
         "wall_seconds",
         "python",
         "packages",
+        "files",
     }
     assert manifest["izsim_version"] == izsim.__version__
     assert manifest["kind"] == "run"
@@ -155,6 +166,84 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
     assert set(manifest["packages"]) == set(PACKAGES)
     assert all(isinstance(v, str) and v for v in manifest["packages"].values())
     assert paths["manifest"].read_text(encoding="utf-8").endswith("}\n")
+    # every file but the manifest, with its checksum
+    written = {
+        p.relative_to(tmp_path).as_posix()
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.name not in ("manifest.json", LOCK_NAME)
+    }
+    assert set(manifest["files"]) == written
+    for name, digest in manifest["files"].items():
+        assert sha256(tmp_path / name) == digest, name
+    assert manifest_problems(tmp_path) == []
+
+
+def test_a_changed_or_missing_file_makes_the_folder_incomplete(
+    result: RunResult, tmp_path: Path
+) -> None:
+    write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=None)
+    (tmp_path / "scorecard.csv").write_text("target,status\n", encoding="utf-8")
+    (tmp_path / "events.csv").unlink()
+    assert manifest_problems(tmp_path) == [
+        "events.csv is missing",
+        "scorecard.csv changed since the run wrote it (checksum differs)",
+    ]
+    (tmp_path / "manifest.json").unlink()
+    assert "has no manifest.json" in manifest_problems(tmp_path)[0]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "failing"),
+    [
+        (errno.ENOSPC, "events.csv"),  # disk full half-way
+        (errno.ENOSPC, "baseline.yaml"),  # ... or at the last copy
+        (errno.EROFS, "timeseries.parquet"),  # a read-only folder: the first file fails
+    ],
+)
+def test_a_failed_write_leaves_the_previous_run_as_it_was(
+    result: RunResult,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: int,
+    failing: str,
+) -> None:
+    """Before: a full disk left --out with some new files, some old ones and the old manifest."""
+    write_run(result, tmp_path, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    before = snapshot(tmp_path)
+    real = outputs.atomic_write
+
+    def failing_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+        if path.name == failing:
+            raise OSError(error, os.strerror(error), str(path))
+        real(path, write)
+
+    monkeypatch.setattr(outputs, "atomic_write", failing_write)
+    other = run(result.scenario, result.policy, 6)
+    with pytest.raises(OSError, match=os.strerror(error)):
+        write_run(other, tmp_path, scenario_file=SCENARIO_FILE, policy_file=BASELINE_FILE)
+    assert snapshot(tmp_path) == before  # not a file added, changed or removed
+    assert manifest_problems(tmp_path) == []
+
+
+def test_a_run_is_not_written_into_a_comparison_folder(tmp_path: Path) -> None:
+    from izsim.errors import InputError
+
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="holds a comparison"):
+        refuse_compare_folder(tmp_path)
+    refuse_compare_folder(tmp_path / "elsewhere")  # a new folder is fine
+
+
+def test_json_is_strict() -> None:
+    assert json_text({"a": 1.5}) == '{\n  "a": 1.5\n}\n'
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        json_text({"budget": float("inf")})
 
 
 def test_manifest_without_a_policy_file(result: RunResult, tmp_path: Path) -> None:

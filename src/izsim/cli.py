@@ -16,9 +16,10 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from izsim.errors import InputError, Problem
+from izsim.errors import InputError, Problem, check_path, printable
 from izsim.indicators import CATALOGUE
 from izsim.scenario.load import load_policy, load_scenario, read_yaml, resolve_policy
 from izsim.scenario.policy import Policy
@@ -36,12 +37,47 @@ out_console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 STATUS_STYLE = {"met": "green", "missed": "red", "not_modelled": "dim", "no_value": "yellow"}
+RUN_FAILED = 1
+"""Exit code of a run that failed although its input was valid (2 is bad input)."""
+NO_SUCCESSFUL_RUN = 3
+"""Exit code of a comparison in which some policy has no successful run."""
+
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat plausibility warnings (a percentage written as a fraction, a region no zone"
+        " has, a plan the scenario does not list...) as errors.",
+    ),
+]
+
+
+def _text(value: object) -> str:
+    """User text (file names, values, messages) safe to print: rich markup in it is escaped,
+    so `[a-z]` or a folder `[draft]` shows as written, and bytes that are not UTF-8 are
+    replaced."""
+    return escape(printable(str(value)))
 
 
 def _fail(error: InputError) -> typer.Exit:
     for problem in error.problems:
-        err_console.print(f"[bold red]error[/]: {problem}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error[/]: {_text(problem)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+def _warn(problems: list[Problem], *, strict: bool) -> None:
+    """Print plausibility warnings; with ``--strict`` they are errors (exit 2)."""
+    if strict and problems:
+        raise _fail(InputError(problems))
+    for problem in problems:
+        err_console.print(f"[yellow]warning[/]: {_text(problem)}", highlight=False, soft_wrap=True)
+
+
+def _write_failed(exc: OSError, where: Path) -> typer.Exit:
+    """Disk full, a read-only folder: a message and exit 2, not a traceback."""
+    name = exc.filename or where
+    reason = exc.strerror or str(exc)
+    return _fail(InputError([Problem(str(name), "", f"cannot be written: {reason}")]))
 
 
 def _is_policy(path: Path) -> bool:
@@ -71,11 +107,16 @@ def run(
         Path | None,
         typer.Option(help="Folder for timeseries.parquet, scorecard.csv, manifest.json."),
     ] = None,
+    strict: StrictOption = False,
 ) -> None:
     """Run one scenario under one policy and print its scorecard against the plan."""
-    from izsim.outputs import folder_lock
+    from izsim.outputs import folder_lock, refuse_compare_folder
+    from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 
     try:
+        for path, what in ((scenario, "scenario"), (policy, "--policy"), (out, "--out")):
+            if path is not None:
+                check_path(path, what)
         spec = load_scenario(scenario)
         baseline = resolve_policy("baseline", scenario)
         policy_file = policy or (baseline if baseline.is_file() else None)
@@ -84,11 +125,19 @@ def run(
             if policy_file
             else Policy(id="current_practice", name="Current practice")
         )
+        warnings = scenario_warnings(scenario, spec)
+        if policy_file is not None:
+            warnings += policy_warnings(policy_file, chosen)
     except InputError as error:
         raise _fail(error) from None
+    _warn(warnings, strict=strict)
     if out is not None:
         if out.exists() and not out.is_dir():
             raise _fail(InputError([Problem(str(out), "--out", "exists and is not a folder")]))
+        try:
+            refuse_compare_folder(out)
+        except InputError as error:
+            raise _fail(error) from None
         try:  # before simulating: a folder that cannot be made would lose the run
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -115,22 +164,31 @@ def _run_and_write(
     policy_file: Path | None,
 ) -> None:
     from izsim.outputs import write_run
+    from izsim.run import OutOfRangeError
     from izsim.run import run as simulate
     from izsim.scorecard import scorecard
 
-    result = simulate(spec, chosen, seed)
+    try:
+        result = simulate(spec, chosen, seed)
+    except OutOfRangeError as exc:
+        err_console.print(f"[bold red]run failed[/]: {_text(exc)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=RUN_FAILED) from None
     card = scorecard(result)
-    out_console.print(
-        _scorecard_table(card, f"{spec.scenario.name}: policy '{chosen.id}', seed {seed}")
-    )
+    title = f"{spec.scenario.name}: policy '{chosen.id}', seed {seed}"
+    out_console.print(_scorecard_table(card, _text(title)))
     counts = card["status"].value_counts()
     out_console.print(
         f"met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
         f"not modelled {counts.get('not_modelled', 0)}; simulated in {result.wall_seconds:.2f} s"
     )
     if out is not None:
-        paths = write_run(result, out, scenario_file=scenario, policy_file=policy_file, card=card)
-        out_console.print(f"wrote {', '.join(str(p) for p in paths.values())}")
+        try:
+            paths = write_run(
+                result, out, scenario_file=scenario, policy_file=policy_file, card=card
+            )
+        except OSError as exc:
+            raise _write_failed(exc, out) from None
+        out_console.print(f"wrote {_text(', '.join(str(p) for p in paths.values()))}")
 
 
 def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
@@ -152,22 +210,45 @@ def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
             goal = f"{label} {row.comparator} {row.target_value}{unit}"
             simulated = "—" if math.isnan(row.simulated) else f"{row.simulated:,.1f}"
         style = STATUS_STYLE[row.status]
-        table.add_row(row.target, goal, row.deadline, simulated, f"[{style}]{row.status}[/]")
+        table.add_row(
+            _text(row.target),
+            _text(goal),
+            _text(row.deadline),
+            simulated,
+            f"[{style}]{row.status}[/]",
+        )
     return table
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario or policy YAML files.")],
+    strict: StrictOption = False,
 ) -> None:
-    """Check scenario and policy files; report every problem and exit 2 if any."""
+    """Check scenario and policy files; report every problem and exit 2 if any.
+
+    Plausibility warnings are printed and do not fail the check, unless --strict.
+    """
+    from izsim.scenario.plausibility import policy_warnings, scenario_warnings
+
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for path in files:
         try:
-            (load_policy if _is_policy(path) else load_scenario)(path)
-            out_console.print(f"[green]ok[/] {path}", highlight=False)
+            check_path(path, "file")
+            if _is_policy(path):
+                found = policy_warnings(path, load_policy(path))
+            else:
+                found = scenario_warnings(path, load_scenario(path))
+            warnings += found
+            if not (strict and found):
+                out_console.print(f"[green]ok[/] {_text(path)}", highlight=False)
         except InputError as error:
             problems.extend(error.problems)
+    if strict:
+        problems += warnings
+    else:
+        _warn(warnings, strict=False)
     if problems:
         raise _fail(InputError(problems))
 
@@ -206,14 +287,34 @@ def compare(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Compare policy packages: probability of meeting each target, paired differences, cost.
 
     Interrupted? Run the same command again: finished runs are kept and only the rest run.
+    Exits with 3 when some policy has no successful run (the tables are written all the same).
     """
     from izsim.experiments import compare as run_comparison
+    from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 
     names = [p.strip() for p in policies.split(",") if p.strip()]
+    try:
+        for path, what in ((scenario, "scenario"), (out, "--out")):
+            if path is not None:
+                check_path(path, what)
+        for name in names:
+            check_path(name, "--policies")
+        if budget is not None and not math.isfinite(budget):
+            raise InputError([Problem("--budget", "", f"{budget}: give a finite amount, >= 0")])
+        spec = load_scenario(scenario)
+        warnings = scenario_warnings(scenario, spec)
+        for name in dict.fromkeys(names):
+            path = resolve_policy(name, scenario)
+            with contextlib.suppress(InputError):  # compare reports it with the others
+                warnings += policy_warnings(path, load_policy(path))
+    except InputError as error:
+        raise _fail(error) from None
+    _warn(warnings, strict=strict)
     try:
         result = run_comparison(
             scenario,
@@ -229,6 +330,14 @@ def compare(
         )
     except InputError as error:
         raise _fail(error) from None
+    except OSError as exc:
+        err_console.print(
+            "[bold red]error[/]: the comparison stopped; every run finished before is saved"
+            " whole: free the space or fix the folder's permissions and run the same command"
+            " again",
+            highlight=False,
+        )
+        raise _write_failed(exc, out or Path("results")) from None
     except KeyboardInterrupt:
         err_console.print(
             "interrupted: finished runs are saved; run the same command again to finish"
@@ -236,12 +345,20 @@ def compare(
         raise typer.Exit(code=130) from None
     out_console.print(_probability_table(result.scorecard))
     for line in result.warnings:
-        err_console.print(f"[yellow]warning[/]: {line}", highlight=False)
+        err_console.print(f"[yellow]warning[/]: {_text(line)}", highlight=False)
     if result.scale_factors:
         scaled = ", ".join(f"{k} ×{v:.3f}" for k, v in result.scale_factors.items())
-        out_console.print(f"scaled to {budget:g} bn VND a year: {scaled}")
+        out_console.print(f"scaled to {budget:g} bn VND a year: {_text(scaled)}")
     files = "scorecard.csv, comparison.csv, cost_effectiveness.csv, convergence.csv, manifest.json"
-    out_console.print(f"wrote {result.out}/ ({files})")
+    out_console.print(f"wrote {_text(result.out)}/ ({files})", highlight=False)
+    if result.without_success:
+        err_console.print(
+            f"[bold red]error[/]: no run succeeded for {_text(', '.join(result.without_success))};"
+            f" the runs' errors are in {_text(result.out / 'runs')}/<policy>/r*.json",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=NO_SUCCESSFUL_RUN)
 
 
 def _probability_table(card: pd.DataFrame) -> Table:
@@ -255,7 +372,7 @@ def _probability_table(card: pd.DataFrame) -> Table:
     table.add_column("target")
     table.add_column("goal")
     for policy in policies:
-        table.add_column(policy, justify="right")
+        table.add_column(_text(policy), justify="right")
     for target, rows in modelled.groupby("target", sort=False):
         first = rows.iloc[0]
         cells = []
@@ -267,7 +384,9 @@ def _probability_table(card: pd.DataFrame) -> Table:
                 low, high = row.probability_low, row.probability_high
                 cells.append(f"{row.probability:.0%} [{low:.0%}–{high:.0%}]")
         table.add_row(
-            str(target), f"{first.comparator} {first.target_value} by {first.deadline}", *cells
+            _text(target),
+            _text(f"{first.comparator} {first.target_value} by {first.deadline}"),
+            *cells,
         )
     return table
 
@@ -294,12 +413,13 @@ def report(
 
     began = time.perf_counter()
     try:
+        check_path(folder, "folder")
         langs = parse_langs(lang)
         chosen = parse_formats(formats)
 
         def tell(path: Path) -> None:
             if not quiet:
-                err_console.print(f"wrote {path}", highlight=False)
+                err_console.print(f"wrote {_text(path)}", highlight=False)
 
         written = write_report(folder, langs=langs, formats=chosen, on_file=tell)
     except InputError as error:
@@ -308,7 +428,8 @@ def report(
         problem = Problem(str(exc.filename or folder), "", f"cannot be written: {exc.strerror}")
         raise _fail(InputError([problem])) from None
     out_console.print(
-        f"{len(written)} files in {folder} ({time.perf_counter() - began:.1f} s)", highlight=False
+        f"{len(written)} files in {_text(folder)} ({time.perf_counter() - began:.1f} s)",
+        highlight=False,
     )
 
 

@@ -7,6 +7,7 @@ and the command line exits with code 2.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,51 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        return (
+        text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """``text`` as it can be shown and written as UTF-8.
+
+    A file name that is not UTF-8 reaches Python with its bad bytes as lone surrogates, which
+    no console or file can encode; they are shown as the replacement character instead.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def check_path(path: str | Path, what: str) -> None:
+    """Refuse a path that is not valid UTF-8 (it could not be named in messages or manifests).
+
+    Args:
+        path: a path given on the command line.
+        what: the argument it was given as, e.g. ``--out``.
+
+    Raises:
+        InputError: naming the path (bad bytes shown as the replacement character).
+    """
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            [
+                Problem(
+                    printable(str(path)),
+                    what,
+                    "the path is not valid UTF-8 text; rename it with UTF-8 characters",
+                )
+            ]
+        ) from None
 
 
 @dataclass

@@ -11,8 +11,11 @@
 | ``inputs/`` | copies of the scenario and policy files the run used |
 | ``manifest.json`` | versions, file hashes, seed, wall time |
 
-Files are written to a temporary name and renamed, so an interrupted write never leaves a
-half-written file behind; the manifest is written last. Only the manifest holds anything that
+Every file is first written into a staging folder inside ``--out`` and moved into place only
+when all were written; the old manifest is removed before the first move and the new one, which
+names every file with its SHA-256, is written last. So a full disk or a read-only folder leaves
+``--out`` as it was, and a folder is complete exactly when its manifest is there (and its
+checksums match). Only the manifest holds anything that
 changes between identical runs (the wall time), so every other file is byte-identical for the
 same inputs. CSV files are UTF-8 with a byte-order mark, so that Excel shows Vietnamese
 correctly.
@@ -21,9 +24,11 @@ correctly.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import platform
+import shutil
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -46,6 +51,32 @@ INPUTS = "inputs"
 
 
 LOCK_NAME = ".izsim.lock"
+STAGING_PREFIX = ".staging."
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """``data`` as strict JSON (no ``NaN`` or ``Infinity``, which strict parsers reject), with
+    a final newline.
+
+    Raises:
+        ValueError: ``data`` holds a non-finite number (a bug: inputs are refused before).
+    """
+    return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def refuse_compare_folder(out: Path) -> None:
+    """Refuse to write a run into a comparison's folder: its scorecard and manifest would be
+    overwritten by the run's, and the comparison's files would no longer agree."""
+    if (out / "config.json").exists() or (out / "runs").is_dir():
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    "--out",
+                    "holds a comparison (izsim compare); give izsim run another folder",
+                )
+            ]
+        )
 
 
 @contextlib.contextmanager
@@ -121,47 +152,124 @@ def write_run(
     card: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write a run's files into ``out``; returns their paths by name. ``card`` is the run's
-    scorecard when the caller has it already."""
+    scorecard when the caller has it already.
+
+    Raises:
+        OSError: a file could not be written (disk full, read-only folder); ``out`` is then as
+            it was before.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "timeseries": out / "timeseries.parquet",
-        "timeseries_csv": out / "timeseries.csv",
-        "zones": out / "zones.csv",
-        "zone_states": out / "zone_states.parquet",
-        "events": out / "events.csv",
-        "scorecard": out / "scorecard.csv",
-        "manifest": out / "manifest.json",
+    names = {
+        "timeseries": "timeseries.parquet",
+        "timeseries_csv": "timeseries.csv",
+        "zones": "zones.csv",
+        "zone_states": "zone_states.parquet",
+        "events": "events.csv",
+        "scorecard": "scorecard.csv",
     }
-    write_parquet(paths["timeseries"], result.timeseries)
-    write_csv(paths["timeseries_csv"], result.wide(), index=True)
-    write_csv(paths["zones"], result.zones)
-    write_parquet(paths["zone_states"], result.zone_states())
-    write_csv(paths["events"], result.events)
-    write_csv(paths["scorecard"], scorecard(result) if card is None else card)
-    copies = copy_inputs(out, scenario_file, [] if policy_file is None else [policy_file])
-    manifest = {
+    stage = out / f"{STAGING_PREFIX}{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        stage.mkdir()
+        files = _write_run_files(result, stage, names, scenario_file, policy_file, card)
+        manifest = _run_manifest(result, scenario_file, policy_file, files)
+        text = json_text(manifest)
+        (stage / "manifest.json").write_text(text, encoding="utf-8")
+        # Only renames from here on: they need no space. The old manifest goes first, so a
+        # folder caught half-way has none and reads as incomplete.
+        (out / "manifest.json").unlink(missing_ok=True)
+        for relative in files:
+            target = out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / relative, target)
+        os.replace(stage / "manifest.json", out / "manifest.json")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    paths = {key: out / name for key, name in names.items()}
+    paths["manifest"] = out / "manifest.json"
+    return paths
+
+
+def _write_run_files(
+    result: RunResult,
+    stage: Path,
+    names: dict[str, str],
+    scenario_file: Path,
+    policy_file: Path | None,
+    card: pd.DataFrame | None,
+) -> dict[str, str]:
+    """Write every file of a run but the manifest into ``stage``; returns each file's SHA-256
+    by its path relative to the folder."""
+    write_parquet(stage / names["timeseries"], result.timeseries)
+    write_csv(stage / names["timeseries_csv"], result.wide(), index=True)
+    write_csv(stage / names["zones"], result.zones)
+    write_parquet(stage / names["zone_states"], result.zone_states())
+    write_csv(stage / names["events"], result.events)
+    write_csv(stage / names["scorecard"], scorecard(result) if card is None else card)
+    copy_inputs(stage, scenario_file, [] if policy_file is None else [policy_file])
+    return {
+        path.relative_to(stage).as_posix(): file_sha256(path)
+        for path in sorted(stage.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _run_manifest(
+    result: RunResult,
+    scenario_file: Path,
+    policy_file: Path | None,
+    files: dict[str, str],
+) -> dict:
+    """The manifest of a run folder: what was run, with what, and every file's checksum."""
+    scenario_copy = f"{INPUTS}/{scenario_file.name}"
+    policy_copy = None if policy_file is None else f"{INPUTS}/policies/{policy_file.name}"
+    return {
         "izsim_version": izsim.__version__,
         "kind": "run",
         "scenario": {
             "id": result.scenario.scenario.id,
             "name": result.scenario.scenario.name,
             "file": str(scenario_file),
-            "copy": copies[str(scenario_file)],
-            "sha256": file_sha256(scenario_file),
+            "copy": scenario_copy,
+            "sha256": files[scenario_copy],
         },
         "policy": {
             "id": result.policy.id,
             "name": result.policy.name,
             "file": None if policy_file is None else str(policy_file),
-            "copy": None if policy_file is None else copies[str(policy_file)],
-            "sha256": None if policy_file is None else file_sha256(policy_file),
+            "copy": policy_copy,
+            "sha256": None if policy_copy is None else files[policy_copy],
         },
         "seed": result.seed,
         "months": int(result.values.shape[0]),
         "wall_seconds": round(result.wall_seconds, 4),
         "python": platform.python_version(),
         "packages": {name: version(name) for name in PACKAGES},
+        "files": files,
     }
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(paths["manifest"], lambda p: p.write_text(text, encoding="utf-8"))
-    return paths
+
+
+def manifest_problems(folder: Path) -> list[str]:
+    """What makes a run folder incomplete or inconsistent: no manifest, a damaged one, or a
+    file missing or changed since the manifest named it. Empty when the folder is whole."""
+    path = folder / "manifest.json"
+    if not path.is_file():
+        return ["has no manifest.json: the run that wrote it did not finish; run it again"]
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest.get("files", {}) if isinstance(manifest, dict) else None
+    except (ValueError, OSError) as exc:
+        return [f"manifest.json cannot be read ({exc}); run the command again"]
+    if not isinstance(files, dict):
+        return ["manifest.json lists no files; run the command again"]
+    problems = []
+    for relative, digest in files.items():
+        file = folder / relative
+        if not file.is_file():
+            # the copies of the inputs may be removed: readers fall back to the originals,
+            # whose checksums the manifest also holds
+            if not relative.startswith(f"{INPUTS}/"):
+                problems.append(f"{relative} is missing")
+        elif hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+            problems.append(f"{relative} changed since the run wrote it (checksum differs)")
+    return problems

@@ -7,7 +7,7 @@ runs are written as they finish; the tables are computed from what is on disk.
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 
 import izsim
 from izsim.errors import InputError, Problem
@@ -24,7 +25,7 @@ from izsim.experiments.budget import MAX_FACTOR, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
-from izsim.outputs import atomic_write, copy_inputs, write_csv
+from izsim.outputs import atomic_write, copy_inputs, json_text, write_csv
 from izsim.scenario.load import file_sha256, load_policy, load_scenario, resolve_policy
 from izsim.scenario.policy import Policy
 
@@ -44,6 +45,11 @@ class CompareResult:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     scale_factors: dict[str, float] = field(default_factory=dict)
+    without_success: list[str] = field(default_factory=list)
+    """Policies none of whose runs succeeded (their rows in the tables are empty)."""
+    rerun: list[str] = field(default_factory=list)
+    """Saved runs found damaged or not belonging to this comparison, each with the reason;
+    they were run again."""
 
 
 def compare(
@@ -84,6 +90,12 @@ def compare(
     scenario_file = Path(scenario_file)
     if replicates < 1:
         raise InputError([Problem("--replicates", "", f"{replicates}: must be at least 1")])
+    if budget_bn_vnd_per_year is not None and not (
+        math.isfinite(budget_bn_vnd_per_year) and budget_bn_vnd_per_year >= 0
+    ):
+        raise InputError(
+            [Problem("--budget", "", f"{budget_bn_vnd_per_year}: give a finite amount, >= 0")]
+        )
     if not policies or len(set(policies)) != len(policies):
         raise InputError([Problem("--policies", "", f"{policies}: give distinct policies")])
     scenario = load_scenario(scenario_file)
@@ -140,10 +152,21 @@ def compare(
         "seed": seed,
         "budget_bn_vnd_per_year": budget_bn_vnd_per_year,
     }
-    store = ResultStore(out, config)
+    store = ResultStore(out, config, months=scenario.months)
     with store.locked():
         store.open()
+        store.clear_leftovers()
+        # the manifest marks a finished comparison: gone until this one finishes
+        (out / "manifest.json").unlink(missing_ok=True)
         tasks = design(ids, replicates, seed)
+        rerun = []
+        for task in tasks:
+            reason = store.damage(task)
+            if reason is not None:
+                rerun.append(f"runs/{task.policy}/{task.name}: {reason}; it is run again")
+        if console is not None:
+            for line in rerun:
+                console.print(f"[yellow]rerun[/]: {escape(line)}", highlight=False)
         began = time.perf_counter()
         counts = execute(
             tasks,
@@ -165,6 +188,8 @@ def compare(
             warnings=short + analysis.warnings(scenario, ids, outcomes),
             counts=counts,
             scale_factors=scale,
+            without_success=[pid for pid in ids if not outcomes.replicates.get(pid)],
+            rerun=rerun,
         )
         for name in TABLES:
             write_csv(out / f"{name}.csv", getattr(result, name))
@@ -191,7 +216,8 @@ def compare(
             ],
             "this_invocation": {**counts, "wall_seconds": round(time.perf_counter() - began, 3)},
             "warnings": result.warnings,
+            "rerun": rerun,
         }
-        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(manifest)
         atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
     return result

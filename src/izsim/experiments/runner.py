@@ -2,7 +2,8 @@
 
 Each run is written to the results folder by the process that ran it, as soon as it finishes;
 finished runs are skipped when the same command is run again. A run that raises is recorded as
-failed and the others go on. Results do not depend on the number of workers: every run is a
+failed and the others go on; so is a run whose worker process dies (killed, out of memory): the
+pool is started again for the rest. Results do not depend on the number of workers: every run is a
 function of (scenario, policy, seed) alone.
 """
 
@@ -17,7 +18,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,10 @@ from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 _WORKER: dict[str, Any] = {}
+WORKER_DIED = (
+    "the worker process running it died (killed by a signal or out of memory) and its result"
+    " was lost; run the same command again to retry it"
+)
 
 
 def _init_worker(
@@ -172,26 +178,64 @@ class _Pool:
         # ends, however it ends (see _init_worker).
         self.watch, self.alive = context.Pipe(duplex=False)
         self.workers = workers
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers,
+        self.store = store
+        self.initargs = (scenario, policies, str(store.root), store.config, self.watch, self.alive)
+        self.executor = self._start(context)
+
+    def _start(self, context: Any) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=self.workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(scenario, policies, str(store.root), store.config, self.watch, self.alive),
+            initargs=self.initargs,
         )
         # Start every worker now, while this process has no other thread.
-        wait([self.executor.submit(_ready) for _ in range(workers)])
+        wait([executor.submit(_ready) for _ in range(self.workers)])
+        return executor
+
+    def _restart(self) -> None:
+        """A new pool after a worker died. The progress bar's thread runs by now, and forking
+        a process with threads can deadlock the child, so the new workers are spawned."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"
+        self.executor = self._start(multiprocessing.get_context(method))
 
     def run(self, todo: list[RunTask], finished: Callable[[RunTask, str], None]) -> None:
         """Run ``todo``, calling ``finished`` as each run ends."""
-        pending: set[Future] = set()
+        pending: dict[Future, RunTask] = {}
         queue = list(reversed(todo))
         # Keep only a few runs queued per worker, so Ctrl-C leaves little to cancel.
         while queue or pending:
             while queue and len(pending) < 2 * self.workers:
-                pending.add(self.executor.submit(_run_in_worker, queue.pop()))
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                task = queue.pop()
+                pending[self.executor.submit(_run_in_worker, task)] = task
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
             for future in done:
-                finished(*future.result())
+                broken |= self._collect(future, pending.pop(future), finished)
+            if broken:
+                # Every run in flight went down with the pool: collect them all, then go on
+                # with a new pool.
+                rest, _ = wait(pending, return_when=ALL_COMPLETED)
+                for future in rest:
+                    self._collect(future, pending.pop(future), finished)
+                self._restart()
+
+    def _collect(
+        self, future: Future, task: RunTask, finished: Callable[[RunTask, str], None]
+    ) -> bool:
+        """Pass a finished future's run on; returns whether its worker died."""
+        try:
+            finished(*future.result())
+            return False
+        except BrokenProcessPool:
+            if self.store.done(task):  # written whole just before the worker died
+                finished(task, "ok")
+            else:
+                self.store.write_failed(task, WORKER_DIED, 0.0)
+                finished(task, "failed")
+            return True
 
     def close(self, *, cancel: bool) -> None:
         """Shut down: runs in flight finish and are written; with ``cancel``, queued ones don't

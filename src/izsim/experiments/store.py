@@ -13,13 +13,17 @@ DIR/
 ```
 
 Every file is written to a temporary name and renamed, so an interrupted command leaves only
-whole files. A run counts as done when its ``.json`` says ``ok`` and both its ``.parquet`` files
-exist (the record is written last).
+whole files. A run counts as done when its ``.json`` says ``ok``, names the run's policy,
+replicate and seed, and both its ``.parquet`` files have the checksums the record gives and the
+columns and months of a run (the record is written last). Anything else saved for a run (a
+damaged record, a file copied from another run, a truncated table) is damage: the run is made
+again and the comparison says so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,11 +37,12 @@ import pyarrow.parquet as pq
 from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
-from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, write_parquet
+from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, json_text, write_parquet
 from izsim.result import tidy_values
 
 __all__ = ["LOCK_NAME", "ResultStore"]
 RUN_COLUMNS = ["policy", "replicate", "seed"]
+ZONE_STATE_COLUMNS = ["month", "zone", "stage", "plant"]
 
 
 class ResultStore:
@@ -46,11 +51,13 @@ class ResultStore:
     Args:
         root: the folder (``--out``).
         config: what the comparison is; a folder made for another config is refused.
+        months: months of each run, when known: a saved run of another length is damage.
     """
 
-    def __init__(self, root: Path, config: dict[str, Any]) -> None:
+    def __init__(self, root: Path, config: dict[str, Any], months: int | None = None) -> None:
         self.root = root
         self.config = config
+        self.months = months
         self.runs = root / "runs"
 
     @contextlib.contextmanager
@@ -83,7 +90,23 @@ class ResultStore:
         self._check_folder()
         path = self.root / "config.json"
         if path.exists():
-            old = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                old = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as exc:
+                # Without it nothing says which scenario, seed and policies the saved runs
+                # belong to, so they cannot be reused safely.
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "",
+                            f"is damaged ({exc}): the saved runs cannot be matched to this"
+                            " comparison; delete the folder (or use a new --out) and run again",
+                        )
+                    ]
+                ) from None
+            if not isinstance(old, dict):
+                old = {}
             if old != self.config:
                 changed = sorted(
                     k for k in set(old) | set(self.config) if old.get(k) != self.config.get(k)
@@ -100,8 +123,14 @@ class ResultStore:
                 )
             return
         self.runs.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.config, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(self.config)
         atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def clear_leftovers(self) -> None:
+        """Remove temporary files a killed process left (their names carry its process id;
+        the folder lock says no other process is writing)."""
+        for tmp in self.root.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
 
     def _paths(self, task: RunTask) -> tuple[Path, Path]:
         folder = self.runs / task.policy
@@ -112,17 +141,57 @@ class ResultStore:
         return self.runs / task.policy / f"{task.name}.zones.parquet"
 
     def done(self, task: RunTask) -> bool:
-        """The run finished successfully before (it will not be run again)."""
-        return (
-            self._paths(task)[0].exists()
-            and self.zones_path(task).exists()
-            and self.record(task).get("status") == "ok"
-        )
+        """The run finished successfully before and is whole (it will not be run again)."""
+        return self.record(task).get("status") == "ok" and self.damage(task) is None
+
+    def damage(self, task: RunTask) -> str | None:
+        """Why what is saved for this run cannot be used, or None: nothing is saved, the run
+        failed (it is simply run again), or it is whole."""
+        data, record_path = self._paths(task)
+        if not record_path.exists():
+            return None
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            return f"its record {record_path.name} cannot be read ({exc})"
+        if not isinstance(record, dict):
+            return f"its record {record_path.name} is not a run's record"
+        for key in ("policy", "replicate", "seed"):
+            if record.get(key) != getattr(task, key):
+                return (
+                    f"its record belongs to another run ({key} {record.get(key)!r}, not"
+                    f" {getattr(task, key)!r})"
+                )
+        if record.get("status") != "ok":
+            return None
+        sums = record.get("sha256")
+        for path, name, columns in (
+            (data, "values", ["month", *INDICATOR_IDS]),
+            (self.zones_path(task), "zones", ZONE_STATE_COLUMNS),
+        ):
+            if not path.exists():
+                return f"{path.name} is missing"
+            if isinstance(sums, dict) and _sha256(path) != sums.get(name):
+                return f"{path.name} is not the file its record names (checksum differs)"
+            try:
+                schema = pq.read_schema(path)
+                rows = pq.read_metadata(path).num_rows
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                return f"{path.name} cannot be read ({exc})"
+            if schema.names != columns:
+                return f"{path.name} does not have the columns of a run"
+            if name == "values" and self.months is not None and rows != self.months:
+                return f"{path.name} has {rows} months, not {self.months}"
+        return None
 
     def record(self, task: RunTask) -> dict[str, Any]:
-        """The run's record, or an empty one."""
+        """The run's record, or an empty one (also when it is damaged)."""
         path = self._paths(task)[1]
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        try:
+            record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (ValueError, OSError):
+            return {}
+        return record if isinstance(record, dict) else {}
 
     def write_ok(
         self,
@@ -134,21 +203,31 @@ class ResultStore:
     ) -> None:
         """Store a finished run: its values and zone states first, then the record that marks
         it done."""
-        data = self._paths(task)[0]
+        data, record = self._paths(task)
         data.parent.mkdir(parents=True, exist_ok=True)
+        # an old record would otherwise vouch for the new files while they are half written
+        record.unlink(missing_ok=True)
         columns = {"month": pa.array(months)}
         columns.update({name: pa.array(values[:, i]) for i, name in enumerate(INDICATOR_IDS)})
         table = pa.table(columns)
         atomic_write(data, lambda p: pq.write_table(table, p, compression="zstd"))
         write_parquet(self.zones_path(task), zone_states)
-        self._write_record(task, "ok", wall, None)
+        sums = {"values": _sha256(data), "zones": _sha256(self.zones_path(task))}
+        self._write_record(task, "ok", wall, None, sums)
 
     def write_failed(self, task: RunTask, error: str, wall: float) -> None:
         """Store the error of a run that failed."""
         self._paths(task)[1].parent.mkdir(parents=True, exist_ok=True)
         self._write_record(task, "failed", wall, error)
 
-    def _write_record(self, task: RunTask, status: str, wall: float, error: str | None) -> None:
+    def _write_record(
+        self,
+        task: RunTask,
+        status: str,
+        wall: float,
+        error: str | None,
+        sums: dict[str, str] | None = None,
+    ) -> None:
         record = {
             "policy": task.policy,
             "replicate": task.replicate,
@@ -157,7 +236,9 @@ class ResultStore:
             "wall_seconds": round(wall, 4),
             "error": error,
         }
-        text = json.dumps(record, ensure_ascii=False) + "\n"
+        if sums is not None:
+            record["sha256"] = sums
+        text = json_text(record, indent=None)
         atomic_write(self._paths(task)[1], lambda p: p.write_text(text, encoding="utf-8"))
 
     def columns(self, task: RunTask, names: list[str]) -> dict[str, np.ndarray]:
@@ -172,7 +253,7 @@ class ResultStore:
         done = [t for t in sorted(tasks, key=lambda t: (t.policy, t.replicate)) if self.done(t)]
         for name, columns, read in (
             ("runs.parquet", ["month", "indicator", "value"], self._tidy_run),
-            ("zone_states.parquet", ["month", "zone", "stage", "plant"], self._zone_states),
+            ("zone_states.parquet", ZONE_STATE_COLUMNS, self._zone_states),
         ):
             frames = [self._with_run(read(t), t) for t in done]
             frame = (
@@ -209,3 +290,7 @@ class ResultStore:
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "policy", task.policy)
         return frame
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

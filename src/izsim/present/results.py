@@ -216,6 +216,21 @@ def _scenario(folder: Path, entry: dict[str, Any], sha256: str | None) -> Scenar
 
 
 def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
+    from izsim.outputs import manifest_problems
+
+    if "files" in manifest:  # older folders have no checksums to check
+        problems = manifest_problems(folder)
+        if problems:
+            raise InputError(
+                [
+                    Problem(
+                        str(folder),
+                        "",
+                        f"is not the run its manifest describes ({'; '.join(problems)});"
+                        " run `izsim run` again",
+                    )
+                ]
+            )
     scenario = _scenario(folder, manifest["scenario"], manifest["scenario"].get("sha256"))
     again = "run `izsim run` again"
     tidy = _table(folder / "timeseries.parquet", again).to_pandas()
