@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from izsim.cli import app
@@ -151,3 +154,102 @@ def test_a_report_that_cannot_be_written_exits_2_without_a_traceback(
     assert result.exit_code == 2
     assert "report.en.html: cannot be written: No space left on device" in result.output
     assert "Traceback" not in result.output
+
+
+# --- faults and bad input (issue 12) -------------------------------------------------------------
+
+
+def changed_scenario(folder: Path, change: Callable[[dict], None], name: str = "s.yaml") -> Path:
+    """The Tuyên Quang scenario with ``change`` applied, written into ``folder``."""
+    data = yaml.safe_load(SCENARIO_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_square_brackets_in_messages_are_shown(tmp_path: Path) -> None:
+    """Rich read them as markup: the pattern showed as '^*$', a folder [draft] vanished."""
+
+    def bad_id(data: dict) -> None:
+        data["sectors"][0]["id"] = "Bad-Id"
+
+    path = changed_scenario(tmp_path / "[draft]", bad_id)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "'^[a-z][a-z0-9_]*$'" in result.output
+    assert f"{tmp_path}/[draft]/s.yaml" in result.output.replace("\n", "")
+
+
+def test_run_refuses_to_write_into_a_comparison_folder(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    (out / "runs").mkdir(parents=True)
+    (out / "config.json").write_text("{}", encoding="utf-8")
+    (out / "scorecard.csv").write_text("the comparison's", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "holds a comparison" in result.output
+    assert (out / "scorecard.csv").read_text(encoding="utf-8") == "the comparison's"
+
+
+@pytest.mark.parametrize("option", ["--out", "scenario"])
+def test_a_path_that_is_not_utf8_is_refused(tmp_path: Path, option: str) -> None:
+    odd = os.fsdecode(bytes(tmp_path / "out") + b"\xff")
+    args = ["run", str(SCENARIO_FILE), "--out", odd] if option == "--out" else ["run", odd]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "not valid UTF-8" in result.output and "out\ufffd" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "words"), [(28, "No space left on device"), (30, "Read-only file system")]
+)
+def test_a_run_that_cannot_be_written_exits_2_and_leaves_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
+) -> None:
+    import izsim.outputs
+
+    out = tmp_path / "tq"
+    assert runner.invoke(app, ["run", str(SCENARIO_FILE), "--out", str(out)]).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def full(path: Path, write: object) -> None:
+        raise OSError(code, words, str(path))
+
+    monkeypatch.setattr(izsim.outputs, "atomic_write", full)
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "3", "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"cannot be written: {words}" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_run_out_of_its_indicator_ranges_fails_with_the_reason(tmp_path: Path) -> None:
+    """Jobs of simulated firms above the workforce were written as a share above 100 %."""
+
+    def crowded(data: dict) -> None:
+        for sector in data["sectors"]:
+            sector["jobs_per_ha"] = 1000  # the most allowed, in every sector
+
+    path = changed_scenario(tmp_path, crowded)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "run failed" in result.output
+    assert (
+        "industry_labour_share" in result.output and "outside its range [0, 100]" in result.output
+    )
+    assert not (out / "timeseries.parquet").exists()
+
+
+def test_compare_refuses_an_infinite_budget(tmp_path: Path) -> None:
+    """--budget inf wrote Infinity into config.json, which strict JSON parsers reject."""
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app, ["compare", str(SCENARIO_FILE), "--budget", "inf", "--out", str(out), "--quiet"]
+    )
+    assert result.exit_code == 2
+    assert "--budget: inf: give a finite amount" in result.output
+    assert not out.exists()

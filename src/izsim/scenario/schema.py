@@ -167,7 +167,10 @@ class Sector(Sourced):
     capital_bn_vnd_per_ha: Positive = Field(
         description="Registered capital per hectare of a project."
     )
-    jobs_per_ha: NonNegative = Field(description="Workers per hectare at full production.")
+    jobs_per_ha: NonNegative = Field(
+        le=1000,  # dense garment and electronics plants have a few hundred
+        description="Workers per hectare at full production (at most 1,000).",
+    )
     output_bn_vnd_per_ha: NonNegative = Field(description="Annual output at full production.")
     export_share_pct: Pct = Field(description="Share of output exported.")
     polluting_pct: Pct = Field(description="Share of projects with polluting wastewater.")
@@ -491,7 +494,10 @@ class Zone(Sourced):
     stage: ZoneStage = Field(
         description="Stage at the start: planned, approved, clearing, building or operating."
     )
-    area_ha: Positive = Field(description="Planned (natural) area.")
+    area_ha: Positive = Field(
+        le=10000,  # larger than any industrial zone in Vietnam; an economic zone is many zones
+        description="Planned (natural) area (at most 10,000 ha).",
+    )
     leasable_pct: float = Field(gt=0, le=100, description="Leasable industrial land, % of area.")
     serviced_pct: Pct = Field(default=0, description="Serviced share of leasable land at start.")
     occupancy_pct: Pct = Field(default=0, description="Leased share of leasable land at start.")
