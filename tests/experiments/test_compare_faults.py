@@ -219,3 +219,33 @@ def test_a_worker_that_dies_is_a_failed_run_and_the_rest_go_on(
     again = run_compare(short_file, out, workers=2)
     assert again.counts["failed"] == 0 and again.counts["ok"] == result.counts["failed"]
     assert outputs(out) == outputs(whole.out)
+
+
+def test_a_full_disk_stops_the_comparison_with_exit_2_and_whole_runs(
+    short_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a traceback from deep inside the runner."""
+    from izsim.experiments import store
+
+    real = store.atomic_write
+    written: list[Path] = []
+
+    def filling(path: Path, write: Callable[[Path], None]) -> None:
+        if path.suffix == ".parquet" and len(written) >= 4:
+            raise OSError(28, "No space left on device", str(path))
+        real(path, write)
+        written.append(path)
+
+    monkeypatch.setattr(store, "atomic_write", filling)
+    out = tmp_path / "cmp"
+    args = ["compare", str(short_file), "--policies", ",".join(POLICIES), "--quiet"]
+    args += ["--replicates", str(REPLICATES), "--seed", str(SEED), "--workers", "1"]
+    result = cli.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2
+    assert "cannot be written: No space left on device" in result.output
+    assert "run the same command again" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert not (out / "manifest.json").exists()  # the folder says it is not finished
+    monkeypatch.setattr(store, "atomic_write", real)
+    assert cli.invoke(app, [*args, "--out", str(out)]).exit_code == 0
+    assert (out / "manifest.json").exists()
