@@ -152,3 +152,22 @@ def test_schema_errors_and_missing_sources_come_in_one_pass(tmp_path: Path) -> N
     # the same check after validation is not repeated when the block's fields are fine
     path = bad_scenario(tmp_path, drop(("economy", "sources", next(iter(sources)))))
     assert len(problems_of(load_scenario, path)) == 1
+
+
+@pytest.mark.parametrize(
+    ("place", "value", "says"),
+    [
+        (("sectors", 0, "land_need_cv"), 1e6, "less than or equal to 10"),
+        (("economy", "vnd_per_usd"), 1e-300, "greater than or equal to 1000"),
+        (("investors", "beta_access"), 1e300, "1e+300 is beyond ±1e+12"),
+        (("economy", "grdp_base_bn_vnd"), -1e13, "-1e+13 is beyond ±1e+12"),
+    ],
+)
+def test_numbers_that_would_overflow_are_refused(
+    tmp_path: Path, place: tuple, value: float, says: str
+) -> None:
+    """A land-need CV of 1e300 overflowed into NaN land needs and NaN output (found by the
+    fuzz test); a tiny exchange rate or a huge coefficient overflows the same way."""
+    path = bad_scenario(tmp_path, put(place, value))
+    problems = problems_of(load_scenario, path)
+    assert any(says in p.message for p in problems), problems

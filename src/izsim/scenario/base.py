@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from typing import Annotated, Any
@@ -24,6 +25,10 @@ NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Index01 = Annotated[float, Field(ge=0, le=1, json_schema_extra={"unit": "index 0–1"})]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+MAX_MAGNITUDE = 1e12
+"""Largest size of any number in a scenario or policy. The largest quantities of a province
+(output in bn VND, people) are below 1e8; a number beyond this is a slip of unit or exponent,
+and the model's sums and powers of it would overflow to inf."""
 
 
 def _checked_source(text: str) -> str:
@@ -49,12 +54,17 @@ class Strict(BaseModel):
         # pydantic reads true as 1 for a number, and YAML reads yes/no/on/off as booleans, so
         # `area_ha: yes` would silently become 1 ha.
         name = info.field_name
-        if (
-            isinstance(value, bool)
-            and name is not None
-            and _wants_number(cls.model_fields[name].annotation)
-        ):
+        if name is None or not _wants_number(cls.model_fields[name].annotation):
+            return value
+        if isinstance(value, bool):
             raise ValueError("expected a number, not true/false")
+        numbers = value if isinstance(value, list | tuple) else [value]
+        for number in numbers:
+            if _is_number(number) and math.isfinite(number) and abs(number) > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"{number:g} is beyond ±{MAX_MAGNITUDE:g}, larger than any quantity of a"
+                    " province; check the unit and the exponent"
+                )
         return value
 
 

@@ -117,7 +117,10 @@ class Economy(Sourced):
         le=100,
         description="Yearly growth of exports of the industry existing at the start.",
     )
-    vnd_per_usd: Positive = Field(description="Exchange rate used to convert output to USD.")
+    vnd_per_usd: Positive = Field(
+        ge=1000,  # below it exports in USD overflow; the rate has been 15,000-26,000 since 2010
+        description="Exchange rate used to convert output to USD (at least 1,000).",
+    )
 
     @model_validator(mode="after")
     def _grdp_holds_industry(self) -> Economy:
@@ -163,7 +166,10 @@ class Sector(Sourced):
     prospect_share_pct: Pct = Field(description="Share of prospects in this sector.")
     fdi_share_pct: Pct = Field(description="Share of the sector's prospects that are foreign.")
     land_need_ha: Positive = Field(description="Mean land a project needs.")
-    land_need_cv: NonNegative = Field(description="Coefficient of variation of land need.")
+    land_need_cv: NonNegative = Field(
+        le=10,  # beyond it the lognormal's variance overflows and land needs become NaN
+        description="Coefficient of variation of land need (at most 10).",
+    )
     capital_bn_vnd_per_ha: Positive = Field(
         description="Registered capital per hectare of a project."
     )
