@@ -171,3 +171,24 @@ def test_numbers_that_would_overflow_are_refused(
     path = bad_scenario(tmp_path, put(place, value))
     problems = problems_of(load_scenario, path)
     assert any(says in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "place", [("economy", "value_added_ratio_pct"), ("economy", "exports_base_musd")]
+)
+def test_a_base_that_leaves_a_growth_rate_undefined_is_refused(
+    tmp_path: Path, place: tuple
+) -> None:
+    """A value-added ratio of 0 (found by the fuzz test) made average growth NaN in every
+    month; zero exports did the same to export growth."""
+    path = bad_scenario(tmp_path, put(place, 0))
+    (problem,) = problems_of(load_scenario, path)
+    assert problem.field == ".".join(place)
+    assert "greater than 0" in problem.message
+
+
+def test_a_list_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
+    """Found by the fuzz test: the magnitude check met a nested list and raised TypeError."""
+    path = bad_scenario(tmp_path, put(("economy", "grdp_base_bn_vnd"), [[1, 2], [3, 4]]))
+    (problem,) = problems_of(load_scenario, path)
+    assert problem.field == "economy.grdp_base_bn_vnd"

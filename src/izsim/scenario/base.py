@@ -60,7 +60,8 @@ class Strict(BaseModel):
             raise ValueError("expected a number, not true/false")
         numbers = value if isinstance(value, list | tuple) else [value]
         for number in numbers:
-            if _is_number(number) and math.isfinite(number) and abs(number) > MAX_MAGNITUDE:
+            scalar = isinstance(number, int | float) and not isinstance(number, bool)
+            if scalar and math.isfinite(number) and abs(number) > MAX_MAGNITUDE:
                 raise ValueError(
                     f"{number:g} is beyond ±{MAX_MAGNITUDE:g}, larger than any quantity of a"
                     " province; check the unit and the exponent"

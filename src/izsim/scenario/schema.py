@@ -90,7 +90,8 @@ class Economy(Sourced):
         description="Yearly growth of output of the industry existing at the start.",
     )
     value_added_ratio_pct: Pct = Field(
-        description="Industrial value added as a share of production value in the base year."
+        gt=0,  # zero leaves value added's average growth from the base year undefined
+        description="Industrial value added as a share of production value in the base year.",
     )
     value_added_ratio_change_pct_per_year: float = Field(
         default=0, ge=-20, le=20, description="Yearly change of the value-added ratio, in points."
@@ -111,7 +112,10 @@ class Economy(Sourced):
     workforce_growth_pct: float = Field(
         ge=-50, le=100, description="Yearly growth of the workforce."
     )
-    exports_base_musd: NonNegative = Field(description="Exports in the base year, million USD.")
+    exports_base_musd: Positive = Field(
+        # zero leaves the average growth of exports from the base year undefined
+        description="Exports in the base year, million USD."
+    )
     existing_exports_growth_pct: float = Field(
         ge=-50,
         le=100,
