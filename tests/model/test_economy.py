@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import pytest
+from pydantic import ValidationError
 
 from izsim.model.economy import Economy
 from izsim.scenario import Scenario
@@ -216,7 +217,13 @@ def test_ramping_tenant_exports_its_share(economy: Economy) -> None:
 
 
 def test_export_growth_has_no_value_without_base_exports(scenario: Scenario) -> None:
-    economy = Economy(economy_scenario(scenario, exports_base_musd=0), 12)
+    # a scenario file cannot say so (growth from a zero base is undefined: refused up front);
+    # the model still gives NaN, not a number, if it is built without validation
+    with pytest.raises(ValidationError, match="greater than 0"):
+        economy_scenario(scenario, exports_base_musd=0)
+    valid = economy_scenario(scenario)
+    spec = valid.economy.model_copy(update={"exports_base_musd": 0})
+    economy = Economy(valid.model_copy(update={"economy": spec}), 12)
     row = close(economy, 12)[11]
     assert row["exports_musd"] == 0.0
     assert math.isnan(row["exports_growth_avg"])
