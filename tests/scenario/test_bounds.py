@@ -158,9 +158,11 @@ def test_schema_errors_and_missing_sources_come_in_one_pass(tmp_path: Path) -> N
     ("place", "value", "says"),
     [
         (("sectors", 0, "land_need_cv"), 1e6, "less than or equal to 10"),
-        (("economy", "vnd_per_usd"), 1e-300, "greater than or equal to 1000"),
+        (("economy", "vnd_per_usd"), 0.5, "greater than or equal to 1000"),
         (("investors", "beta_access"), 1e300, "1e+300 is beyond ±1e+12"),
         (("economy", "grdp_base_bn_vnd"), -1e13, "-1e+13 is beyond ±1e+12"),
+        # found by the fuzz test: output growth from this base overflowed (OverflowError)
+        (("economy", "industrial_output_base_bn_vnd"), 1e-300, "nearer 0 than 1e-09"),
     ],
 )
 def test_numbers_that_would_overflow_are_refused(

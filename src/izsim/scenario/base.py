@@ -29,6 +29,9 @@ MAX_MAGNITUDE = 1e12
 """Largest size of any number in a scenario or policy. The largest quantities of a province
 (output in bn VND, people) are below 1e8; a number beyond this is a slip of unit or exponent,
 and the model's sums and powers of it would overflow to inf."""
+MIN_MAGNITUDE = 1e-9
+"""Smallest size of a number other than 0: below it a base or a divisor (output of 1e-300 bn
+VND) makes growth rates overflow; no quantity of a province is that small in its unit."""
 
 
 def _checked_source(text: str) -> str:
@@ -61,10 +64,17 @@ class Strict(BaseModel):
         numbers = value if isinstance(value, list | tuple) else [value]
         for number in numbers:
             scalar = isinstance(number, int | float) and not isinstance(number, bool)
-            if scalar and math.isfinite(number) and abs(number) > MAX_MAGNITUDE:
+            if not (scalar and math.isfinite(number)):
+                continue
+            if abs(number) > MAX_MAGNITUDE:
                 raise ValueError(
                     f"{number:g} is beyond ±{MAX_MAGNITUDE:g}, larger than any quantity of a"
                     " province; check the unit and the exponent"
+                )
+            if 0 < abs(number) < MIN_MAGNITUDE:
+                raise ValueError(
+                    f"{number:g} is nearer 0 than {MIN_MAGNITUDE:g}, smaller than any quantity"
+                    " of a province; write 0 or check the unit and the exponent"
                 )
         return value
 
