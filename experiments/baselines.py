@@ -28,6 +28,18 @@ from izsim.scenario.sources import reference_records
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+PATTERNS = (  # (row label, indicator) read at the end of 2025 and 2030
+    ("occupancy of operating KCN {year}, %", "occupancy_rate_kcn"),
+    ("occupancy of operating CCN {year}, %", "occupancy_rate_ccn"),
+    ("operating KCN with a plant {year}, %", "wwtp_share_kcn"),
+    ("operating CCN with a plant {year}, %", "wwtp_share_ccn"),
+    ("untreated industrial wastewater {year}, %", "wastewater_untreated_pct"),
+    ("operating KCN with compliant plant {year}, %", "wwtp_compliance_kcn"),
+    ("operating CCN with compliant plant {year}, %", "wwtp_compliance_ccn"),
+    ("new KCN by {year}", "new_zones_kcn"),
+    ("new CCN by {year}", "new_zones_ccn"),
+    ("industry share of workforce {year}, %", "industry_labour_share"),
+)
 
 
 def band(values: np.ndarray) -> str:
@@ -50,40 +62,8 @@ def rows(results: Results) -> list[tuple[str, str]]:
     for year in ("2025", "2030"):
         month = f"{year}-12"
         out += [
-            (
-                f"occupancy of operating KCN {year}, %",
-                band(at(results, "occupancy_rate_kcn", month)),
-            ),
-            (
-                f"occupancy of operating CCN {year}, %",
-                band(at(results, "occupancy_rate_ccn", month)),
-            ),
-            (
-                f"operating KCN with a plant {year}, %",
-                band(at(results, "wwtp_share_kcn", month)),
-            ),
-            (
-                f"operating CCN with a plant {year}, %",
-                band(at(results, "wwtp_share_ccn", month)),
-            ),
-            (
-                f"untreated industrial wastewater {year}, %",
-                band(at(results, "wastewater_untreated_pct", month)),
-            ),
-            (
-                f"operating KCN with compliant plant {year}, %",
-                band(at(results, "wwtp_compliance_kcn", month)),
-            ),
-            (
-                f"operating CCN with compliant plant {year}, %",
-                band(at(results, "wwtp_compliance_ccn", month)),
-            ),
-            (f"new KCN by {year}", band(at(results, "new_zones_kcn", month))),
-            (f"new CCN by {year}", band(at(results, "new_zones_ccn", month))),
-            (
-                f"industry share of workforce {year}, %",
-                band(at(results, "industry_labour_share", month)),
-            ),
+            (label.format(year=year), band(at(results, indicator, month)))
+            for label, indicator in PATTERNS
         ]
     rents = [float(np.nanmedian(at(results, "rent_usd_m2", f"{y}-12"))) for y in (2021, 2025, 2030)]
     out.append(

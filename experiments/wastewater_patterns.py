@@ -19,13 +19,13 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+from one_at_a_time import varied  # experiments/ is the script's folder
 
 from izsim.calendar import month_index
 from izsim.experiments.design import replicate_seeds
 from izsim.indicators import INDICATOR_IDS
 from izsim.run import run
 from izsim.scenario.load import load_policy, load_scenario
-from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
@@ -37,14 +37,6 @@ GRID = {
 }
 SHOWN = ("wwtp_share_kcn", "wwtp_share_ccn", "wwtp_compliance_kcn", "wwtp_compliance_ccn")
 MONTH = "2025-12"
-
-
-def with_wastewater(scenario: Scenario, **numbers: float) -> Scenario:
-    data = scenario.model_dump(exclude_unset=True)
-    data["wastewater"].update(numbers)
-    for name in numbers:
-        data["wastewater"]["sources"][name] = "assumption: a value inside its stated range"
-    return Scenario.model_validate(data)
 
 
 def main() -> None:
@@ -60,9 +52,9 @@ def main() -> None:
         setting = dict(zip(names, values, strict=True))
         print(", ".join(f"{k} {v:g}" for k, v in setting.items()))
         for province in PROVINCES:
-            scenario = with_wastewater(
-                load_scenario(ROOT / "scenarios" / f"{province}.yaml"), **setting
-            )
+            scenario = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
+            for name, value in setting.items():
+                scenario = varied(scenario, "wastewater", name, value)
             at = month_index(MONTH, scenario.scenario.start)
             columns = [INDICATOR_IDS.index(name) for name in SHOWN]
             rows = [run(scenario, policy, seed).values[at, columns] for seed in seeds]

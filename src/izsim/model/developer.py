@@ -285,16 +285,19 @@ class Developer(mesa.Agent):
             flow = wastewater.collected_m3_day(model, zone)
             risk = wastewater.expected_fine_per_month(model, zone, flow)
             funded = gap <= risk and self.room_bn_vnd >= gap
-        if not self.public and (funded or gap <= 0):
+        if funded and not self.public:
             self.pay_now(gap, investment=False)  # a surplus (gap < 0) is recovered
         zone.wwtp_funded = funded
-        if not funded:
-            return
+        if funded:
+            months = model.scenario.developers.wwtp_build_months
+            self._keep_up(zone, wastewater.expected_collected_m3_day(model, zone, months))
+
+    def _keep_up(self, zone: Zone, flow: float) -> None:
+        """Repair a failed plant, and add a module if ``flow`` exceeds its capacity, each when
+        the developer can finance it now."""
         if self.can_finance(self._plant_work_cost(zone, "repair")):
             self.start_repair(zone)
-        months = model.scenario.developers.wwtp_build_months
-        ahead = wastewater.expected_collected_m3_day(model, zone, months)
-        if ahead > zone.wwtp_capacity_m3_day and self.can_finance(
+        if flow > zone.wwtp_capacity_m3_day and self.can_finance(
             self._plant_work_cost(zone, "expansion")
         ):
             self.start_expansion(zone)
@@ -309,15 +312,8 @@ class Developer(mesa.Agent):
             if self.can_finance(model.own_plant_cost(zone)):
                 self.start_wwtp(zone)
             return
-        if zone.wwtp != "operating":
-            return
-        if self.can_finance(self._plant_work_cost(zone, "repair")):
-            self.start_repair(zone)
-        flow = wastewater.collected_m3_day(model, zone)
-        if flow > zone.wwtp_capacity_m3_day and self.can_finance(
-            self._plant_work_cost(zone, "expansion")
-        ):
-            self.start_expansion(zone)
+        if zone.wwtp == "operating":
+            self._keep_up(zone, wastewater.collected_m3_day(model, zone))
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:
