@@ -515,92 +515,12 @@ def test_pay_is_immediate_for_a_private_developer(scenario: Scenario, baseline: 
     assert model.agencies.budget.spent_total == 0.0
 
 
-# ---------------------------------------------------------------- rent
-def rent_model(scenario: Scenario, baseline: Policy) -> tuple[IZModel, Zone]:
-    model = IZModel(scenario, baseline, 0)
-    return model, model.zone_by_id["long_binh_an"]  # rent 55, serviced occupancy 0.75
-
-
-@pytest.mark.parametrize("month", [1, 2, 5, 11, 13, 23])
-def test_rent_is_kept_outside_january(scenario: Scenario, baseline: Policy, month: int) -> None:
-    model, zone = rent_model(scenario, baseline)
-    model.month = month
-    zone.developer.review(zone)
-    assert zone.rent_usd_m2 == 55
-
-
-@pytest.mark.parametrize("month", [0, 12, 24])
-def test_rent_moves_with_occupancy_in_january(
-    scenario: Scenario, baseline: Policy, month: int
-) -> None:
-    model, zone = rent_model(scenario, baseline)
-    model.month = month
-    zone.developer.review(zone)
-    assert zone.rent_usd_m2 == pytest.approx(55 * (1 + 0.03 * 0.5))  # pressure 2 × (0.75 − 0.5)
-
-
-@pytest.mark.parametrize(
-    ("leased_share", "reserved_share", "factor"),
-    [(0.0, 0.0, 0.97), (0.5, 0.0, 1.0), (1.0, 0.0, 1.03), (0.75, 0.75, 1.03), (0.2, 0.05, 0.985)],
-)
-def test_rent_pressure_is_clipped(
-    scenario: Scenario,
-    baseline: Policy,
-    leased_share: float,
-    reserved_share: float,
-    factor: float,
-) -> None:
-    model, zone = rent_model(scenario, baseline)
-    zone.leased_ha = leased_share * zone.serviced_ha
-    zone.reserved_ha = reserved_share * zone.serviced_ha
-    model.month = 12
-    zone.developer.review(zone)
-    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
-
-
-def test_public_boards_and_unbuilt_zones_keep_their_rent(
-    scenario: Scenario, baseline: Policy
-) -> None:
-    model, zone = rent_model(scenario, baseline)
-    zone.developer.public = True
-    model.month = 12
-    zone.developer.review(zone)
-    assert zone.rent_usd_m2 == 55
-    planned = model.zone_by_id[KCN]
-    Developer(model, public=False, capacity_bn_vnd=RICH).review(planned)
-    assert planned.rent_usd_m2 == 50
-
-
-def test_rent_changes_only_in_january_over_a_run(scenario: Scenario, baseline: Policy) -> None:
-    model, zone = rent_model(scenario, baseline)
-    rents = sample(model, 48, lambda: zone.rent_usd_m2)
-    changed = [m for m in range(1, 48) if rents[m] != rents[m - 1]]
-    assert set(changed) <= {12, 24, 36}
-    assert rents[0] != 55  # January of the first year is a review too
-
-
 def with_numbers(scenario: Scenario, block: str, **numbers: float) -> Scenario:
     """The scenario with some numbers of one block changed (sourced as a test's variant)."""
     data = scenario.model_dump(exclude_unset=True)
     data[block].update(numbers)
     data[block].setdefault("sources", {}).update(dict.fromkeys(numbers, SOURCE))
     return Scenario.model_validate(data)
-
-
-@pytest.mark.parametrize(
-    ("neutral", "factor"), [(50, 1 + 0.03 * 0.5), (75, 1.0), (90, 1 - 0.03 * 0.15 / 0.9)]
-)
-def test_rent_holds_at_the_neutral_occupancy_and_moves_away_from_it(
-    scenario: Scenario, baseline: Policy, neutral: float, factor: float
-) -> None:
-    # Long Bình An's serviced land is 75 % taken: above a neutral 50 % the rent rises by half
-    # the yearly step, at 75 % it holds, below a neutral 90 % it falls (−(0.90−0.75)/0.90 of 3 %).
-    model, zone = rent_model(
-        with_numbers(scenario, "developers", rent_neutral_occupancy_pct=neutral), baseline
-    )
-    model.month = 12
-    zone.developer.review(zone)
-    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
 
 
 def test_the_track_record_counts_up_to_its_cap(scenario: Scenario, baseline: Policy) -> None:

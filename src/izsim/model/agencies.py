@@ -51,6 +51,7 @@ class Agencies:
         )
         self.stalled: list[Investor] = []
         self.projects_revoked = 0
+        self.developers_sanctioned = 0  # zones taken back from late developers
         self.promotion_this_month = 0.0
         self.labour_gain = 0.0
         self.stall_reduction = 0.0

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import mesa
 import simpy
 
-from izsim.model import wastewater
+from izsim.model import land_market, wastewater
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -93,16 +93,33 @@ class Developer(mesa.Agent):
         """Start developing ``zone`` (from whatever stage it is at)."""
         zone.developer = self
         self.zones.append(zone)
-        self.model.env.process(self.develop(zone))
+        zone.development = self.model.env.process(self.develop(zone))
 
-    def pay(self, amount: float, purpose: str) -> Generator[simpy.Event, object, None]:
+    def give_up(self, zone: Zone) -> None:
+        """Lose ``zone`` (taken back by the province): its development stops where it is."""
+        if zone.development is not None and zone.development.is_alive:
+            zone.development.interrupt()
+        self.zones.remove(zone)
+        zone.developer = None
+        zone.development = None
+        zone.dropped = False
+        zone.awaiting_finance = False
+        zone.phase_under_way = False
+
+    def pay(
+        self, amount: float, purpose: str, zone: Zone | None = None
+    ) -> Generator[simpy.Event, object, None]:
         """Pay ``amount`` bn VND of investment: a private firm when it fits its finance
-        capacity (it waits for rents to come in otherwise); a public board as the budget
-        allows."""
+        capacity (it waits for rents to come in otherwise, and ``zone`` is marked as waiting
+        for money); a public board as the budget allows."""
         model = self.model
         if not self.public:
             while self.room_bn_vnd < amount:
+                if zone is not None:
+                    zone.awaiting_finance = True
                 yield model.env.timeout(1)
+            if zone is not None:
+                zone.awaiting_finance = False
             self.pay_now(amount, investment=True)
             return
         remaining = amount
@@ -113,7 +130,14 @@ class Developer(mesa.Agent):
 
     # ---------------------------------------------------------------- processes
     def develop(self, zone: Zone) -> Generator[simpy.Event, object, None]:
-        """Establish the zone, then clear and service it phase by phase."""
+        """Establish the zone, then clear and service it phase by phase (until the province
+        takes it back)."""
+        try:
+            yield from self._develop(zone)
+        except simpy.Interrupt:
+            return
+
+    def _develop(self, zone: Zone) -> Generator[simpy.Event, object, None]:
         model, env = self.model, self.model.env
         devs = model.scenario.developers
         if zone.stage == "planned":
@@ -145,7 +169,8 @@ class Developer(mesa.Agent):
                 zone.stage = "building"
             if not cleared:
                 cost_per_ha = devs.infrastructure_cost_per_ha(kcn=zone.is_kcn)
-                yield from self.pay(gross * cost_per_ha * zone.spec.cost_factor, "infrastructure")
+                cost = gross * cost_per_ha * zone.spec.cost_factor
+                yield from self.pay(cost, "infrastructure", zone)
             first = False
             yield env.timeout(devs.infrastructure_build_months)
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
@@ -167,7 +192,7 @@ class Developer(mesa.Agent):
             granted = model.agencies.budget.request(
                 cost * public_share, "clearance", investment=True
             )
-            yield from self.pay(cost - granted, "clearance")
+            yield from self.pay(cost - granted, "clearance", zone)
         district = model.agencies.clearance
         remaining = gross_ha
         while remaining > 1e-9:
@@ -176,19 +201,31 @@ class Developer(mesa.Agent):
             chunk = min(remaining, district.capacity / 4)
             if 1e-9 < district.level < chunk:
                 chunk = district.level
-            yield district.get(chunk)
+            request = district.get(chunk)
+            try:
+                yield request
+            except simpy.Interrupt:
+                request.cancel()  # the districts' throughput is not held for a lost zone
+                raise
             remaining -= chunk
             zone.cleared_ha += chunk
 
     def _wait_for_demand(self, zone: Zone) -> Generator[simpy.Event, object, None]:
-        """Wait until the built land fills up; a private developer gives up on a dead zone."""
+        """Wait until the built land fills up and, for a private developer, the next phase
+        pays at today's rent (otherwise it holds the land back); a private developer goes slow
+        on a zone nobody leases in."""
         model = self.model
         devs = model.scenario.developers
         trigger = devs.expansion_trigger_occupancy_pct / 100
-        while zone.serviced_occupancy < trigger:
-            last_activity = max(zone.last_lease_month or 0, zone.operating_since or 0)
+        while zone.serviced_occupancy < trigger or not (
+            self.public or land_market.phase_pays(model, zone, devs.hurdle_ratio)
+        ):
+            last_activity = max(
+                zone.last_lease_month or 0, zone.operating_since or 0, zone.taken_over_month or 0
+            )
             if not self.public and model.month - last_activity >= devs.abandon_after_months:
-                zone.dropped = True  # goes slow: no further phases
+                zone.dropped = True  # goes slow: no further phases, the zone is for sale
+                zone.dropped_month = model.month
                 return
             yield model.env.timeout(1)
 
@@ -317,23 +354,13 @@ class Developer(mesa.Agent):
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:
-        """Monthly decisions on a zone: the wastewater plant and, in January, the rent."""
-        model = self.model
+        """Monthly decision on a zone's wastewater plant (rents: :mod:`land_market`)."""
         if (
             zone.wwtp == "none"
             and zone.stage in ("building", "operating")
             and self.wants_wwtp(zone)
         ):
             self.start_wwtp(zone)
-        if model.month % 12 == 0 and zone.operating and not self.public:
-            devs = model.scenario.developers
-            # -1 (empty) .. 0 (at the neutral occupancy) .. +1 (full)
-            neutral = devs.rent_neutral_occupancy_pct / 100
-            gap = zone.serviced_occupancy - neutral
-            pressure = gap / (1 - neutral) if gap > 0 else gap / neutral
-            zone.rent_usd_m2 *= 1 + devs.rent_adjust_pct_per_year / 100 * max(
-                -1.0, min(1.0, pressure)
-            )
 
     def wants_wwtp(self, zone: Zone) -> bool:
         """Build the plant when it can be financed, will be run and pays, in bn VND a year.

@@ -16,7 +16,7 @@ import numpy as np
 import simpy
 
 from izsim.indicators import INDICATOR_IDS
-from izsim.model import wastewater
+from izsim.model import land_market, wastewater
 from izsim.model.agencies import Agencies
 from izsim.model.arrivals import ArrivalProcess, Prospects
 from izsim.model.choice import choose, logit_shares
@@ -79,6 +79,8 @@ class IZModel(mesa.Model):
         self.compliance_draws = self.streams["developers"].random(len(self.zones))
         self.capacity_draws = np.zeros(len(self.zones))
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
+        # Industrial land outside zones the land-use plan still allows this year.
+        self.outside_zone_land_left_ha = self.investors.outside_zone_land_ha_per_year
         self.tenants_located = 0
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
@@ -182,7 +184,12 @@ class IZModel(mesa.Model):
         self.developer_draws = self.streams["developers"].random(len(self.zones))
         self.capacity_draws = self.streams["finance"].standard_normal(len(self.zones))
         agencies.run_programmes(self.zones)
+        land_market.sanction_late_developers(self)
         self._developer_entry()
+        land_market.take_overs(self)
+        if self.month % 12 == 0:
+            land_market.review_rents(self)
+            self.outside_zone_land_left_ha = self.investors.outside_zone_land_ha_per_year
         for zone in self.zones:
             if zone.developer is not None:
                 zone.developer.review(zone)
@@ -417,9 +424,11 @@ class IZModel(mesa.Model):
             return
         utility, feasible = self.choice_problem(prospects)
         support = self.rent_support_share(prospects)
-        vacant = np.array([z.vacant_ha for z in self.zones])
+        # Land outside zones is limited like a zone's: by what the year's allowance has left.
+        vacant = np.array([z.vacant_ha for z in self.zones] + [self.outside_zone_land_left_ha])
         self._record_demand(utility, prospects.land_ha, n_zones)
         chosen = choose(utility, feasible, shocks, prospects.land_ha, vacant)
+        self.outside_zone_land_left_ha = float(vacant[-1])
         stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)
         approval_scale = inv.approval_months * self.agencies.approval_time_factor
         for i in np.flatnonzero((chosen >= 0) & (chosen != n_zones + OUTSIDE_PROVINCE)):

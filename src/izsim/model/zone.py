@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
+    import simpy
+
     from izsim.model.developer import Developer
     from izsim.scenario.schema import Zone as ZoneSpec
 
@@ -71,6 +73,10 @@ class Zone(mesa.Agent):
         self.polluting_tenants = 0
         self.tenants_by_sector = [0] * sector_count
         self.dropped = False
+        self.dropped_month: int | None = None
+        self.taken_over_month: int | None = None  # bought or handed to a new developer
+        self.awaiting_finance = False  # its developer waits for money to pay a bill
+        self.development: simpy.Process | None = None  # the developer's process
         self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         self.wwtp_upgrading = False  # a repair under way

@@ -75,6 +75,12 @@ class Levers(Sourced):
     revoke_stalled: bool = Field(
         default=False, description="Stalled projects are revoked once their grace period ends."
     )
+    sanction_late_developers: bool = Field(
+        default=False,
+        description="The IZ Board takes a zone back from a developer far behind its committed"
+        " schedule (waiting for money to build its first phase, or gone slow) and offers it"
+        " to another developer.",
+    )
     inspection_multiplier: NonNegative = Field(
         default=1, description="Multiplier of environmental inspection frequency."
     )

@@ -279,6 +279,11 @@ class Investors(Sourced):
     outside_zone_output_share_pct: Pct = Field(
         default=100, description="Output of a firm outside zones relative to one inside."
     )
+    outside_zone_land_ha_per_year: NonNegative = Field(
+        description="Industrial land outside zones the land-use plan allows a year (đất cơ sở"
+        " sản xuất phi nông nghiệp): once the year's allowance is taken, a prospect can only"
+        " locate in a zone or leave the province."
+    )
 
 
 class Developers(Sourced):
@@ -330,14 +335,16 @@ class Developers(Sourced):
         le=50,
         description="Most a developer moves rent in a year (up when full, down when empty).",
     )
-    rent_neutral_occupancy_pct: float = Field(
+    target_vacancy_pct: float = Field(
         gt=0,
         lt=100,
-        description="Share of serviced land taken at which the January rent review leaves rent"
-        " unchanged; rent moves up to rent_adjust_pct_per_year as the zone fills or empties.",
+        description="Vacant share of a zone's serviced land at which the January rent review"
+        " leaves rent unchanged (structural vacancy); rent moves up to"
+        " rent_adjust_pct_per_year as vacancy falls to nothing or rises to all of it.",
     )
     abandon_after_months: Positive = Field(
-        description="Months without a lease before a private developer stops building phases."
+        description="Months without a lease before a private developer stops building phases"
+        " and puts the zone up for sale."
     )
     finance_capacity_bn_vnd_kcn: Positive = Field(
         description="Median finance capacity of a KCN developer: the most it can have spent and"
@@ -398,6 +405,11 @@ class Agencies(Sourced):
     )
     access_gain_per_1000_bn_vnd: NonNegative = Field(
         description="Rise of a zone's access index per 1,000 bn VND outside-the-fence spending."
+    )
+    developer_schedule_months: Positive = Field(
+        description="Months a developer has from a zone's establishment to put its first phase"
+        " into operation, or from going slow to resume, before the IZ Board may take the zone"
+        " back (under the sanction_late_developers lever)."
     )
 
 

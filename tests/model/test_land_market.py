@@ -1,0 +1,231 @@
+"""The land market: rents against vacancy, land held back, zones sold and taken back, land
+outside zones that runs out."""
+
+from __future__ import annotations
+
+import pytest
+
+from izsim.model import land_market
+from izsim.model.developer import Developer
+from izsim.model.model import IZModel
+from izsim.model.zone import Zone
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
+from tests.model.test_developer import KCN, RICH, quiet, sample, take_up, with_numbers
+
+STEP = 0.03  # Tuyên Quang's rent_adjust_pct_per_year / 100
+TARGET = 0.20  # its target_vacancy_pct / 100
+
+
+def rent_model(scenario: Scenario, baseline: Policy) -> tuple[IZModel, Zone]:
+    model = IZModel(scenario, baseline, 0)
+    return model, model.zone_by_id["long_binh_an"]  # rent 55, serviced occupancy 0.75
+
+
+# ---------------------------------------------------------------- rents
+@pytest.mark.parametrize(
+    ("vacancy", "pressure"), [(0.0, 1.0), (0.1, 0.5), (0.2, 0.0), (0.6, -0.5), (1.0, -1.0)]
+)
+def test_rent_pressure_runs_from_full_to_empty(vacancy: float, pressure: float) -> None:
+    assert land_market.rent_pressure(vacancy, TARGET) == pytest.approx(pressure)
+
+
+def test_rent_review_follows_the_zones_vacancy(scenario: Scenario, baseline: Policy) -> None:
+    model, zone = rent_model(scenario, baseline)
+    land_market.review_rents(model)
+    # a quarter vacant against a target of a fifth: −0.05/0.80 of the yearly step
+    assert zone.rent_usd_m2 == pytest.approx(55 * (1 - STEP * 0.05 / 0.80))
+
+
+@pytest.mark.parametrize(("leased_share", "factor"), [(1.0, 1 + STEP), (0.0, 1 - STEP)])
+def test_scarce_land_raises_rent_and_empty_land_lowers_it(
+    scenario: Scenario, baseline: Policy, leased_share: float, factor: float
+) -> None:
+    model, zone = rent_model(scenario, baseline)
+    zone.leased_ha = leased_share * zone.serviced_ha
+    land_market.review_rents(model)
+    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
+
+
+@pytest.mark.parametrize(("target", "factor"), [(10, 1 - STEP * 0.15 / 0.9), (25, 1.0)])
+def test_rent_holds_at_the_target_vacancy(
+    scenario: Scenario, baseline: Policy, target: float, factor: float
+) -> None:
+    changed = with_numbers(scenario, "developers", target_vacancy_pct=target)
+    model, zone = rent_model(changed, baseline)
+    land_market.review_rents(model)
+    assert zone.rent_usd_m2 == pytest.approx(55 * factor)
+
+
+def test_planned_sites_follow_the_market_and_boards_keep_their_rent(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    rents = {}
+    for leased_share in (0.0, 1.0):
+        model = IZModel(scenario, baseline, 0)
+        for zone in model.zones:
+            if zone.operating and zone.developer is not None and zone.is_kcn:
+                zone.leased_ha = leased_share * zone.serviced_ha
+        planned = model.zone_by_id[KCN]
+        board, ccn = Developer(model, public=True), model.zone_by_id["ccn_south_1"]
+        board.zones.append(ccn)
+        ccn.developer = board
+        land_market.review_rents(model)
+        rents[leased_share] = planned.rent_usd_m2
+        assert ccn.rent_usd_m2 == ccn.spec.rent_usd_m2
+    spec = model.zone_by_id[KCN].spec.rent_usd_m2
+    assert rents[0.0] < spec < rents[1.0]
+
+
+def test_rent_changes_only_in_january_over_a_run(scenario: Scenario, baseline: Policy) -> None:
+    model, zone = rent_model(scenario, baseline)
+    rents = sample(model, 48, lambda: zone.rent_usd_m2)
+    changed = [m for m in range(1, 48) if rents[m] != rents[m - 1]]
+    assert set(changed) <= {12, 24, 36}
+    assert rents[0] != 55  # January of the first year is a review too
+
+
+def test_full_zones_bring_a_planned_site_forward(scenario: Scenario, baseline: Policy) -> None:
+    """A year of full zones raises the rent a developer expects on a planned site, and the
+    demand it reads, so the site's pro forma improves."""
+    ratios = {}
+    for full in (False, True):
+        model = IZModel(scenario, baseline, 0)
+        for zone in model.zones:
+            if zone.operating:
+                zone.leased_ha = zone.serviced_ha if full else 0.0
+        land_market.review_rents(model)
+        ratios[full] = model.pro_forma_ratio(model.zone_by_id[KCN])
+    assert ratios[True] > ratios[False]
+
+
+# ---------------------------------------------------------------- land held back
+def test_a_phase_that_does_not_pay_is_held_back(scenario: Scenario, baseline: Policy) -> None:
+    model = IZModel(quiet(scenario), baseline, 0)
+    _, zone = take_up(model, KCN)
+    hurdle = model.scenario.developers.hurdle_ratio
+    model.recent_demand.append((0, 500.0))  # plenty of demand
+    assert land_market.phase_pays(model, zone, hurdle)
+    zone.rent_usd_m2 = 1.0
+    assert not land_market.phase_pays(model, zone, hurdle)
+
+
+def test_a_full_zone_waits_while_its_next_phase_does_not_pay(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    phases = {}
+    for rent in (50.0, 1.0):
+        model = IZModel(quiet(scenario), baseline, 0)
+        _, zone = take_up(model, KCN)
+        model.env.run(until=40)
+        assert zone.operating
+        zone.rent_usd_m2 = rent
+        zone.leased_ha = zone.serviced_ha
+        zone.last_lease_month = 40
+        serviced = zone.serviced_ha
+        model.recent_demand.append((40, 500.0))
+        model.env.run(until=50)
+        phases[rent] = zone.phase_under_way or zone.serviced_ha > serviced
+    assert phases[50.0] and not phases[1.0]
+
+
+# ---------------------------------------------------------------- zones changing hands
+def dropped_zone(scenario: Scenario, baseline: Policy, **levers: object) -> tuple[IZModel, Zone]:
+    """Nam Sơn Dương built its first phase and went slow; a buyer may come any month."""
+    entry = {"private_entry_pct_per_month": 100}
+    model = IZModel(quiet(scenario, developers=entry), with_levers(baseline, **levers), 0)
+    seller, zone = take_up(model, KCN)
+    model.env.run(until=40)
+    assert zone.operating
+    zone.dropped, zone.dropped_month = True, 39
+    seller.capacity_bn_vnd = 0.0
+    return model, zone
+
+
+def test_a_zone_gone_slow_is_sold_when_the_rest_of_it_pays(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model, zone = dropped_zone(scenario, baseline)
+    seller = zone.developer
+    model.recent_demand.append((39, 500.0))
+    model.developer_draws[:] = 0.0  # a buyer looks this month
+    model.capacity_draws[:] = 10.0  # a rich one
+    model.month = 40
+    land_market.take_overs(model)
+    assert zone.developer is not seller and zone not in seller.zones
+    assert not zone.dropped and zone.taken_over_month == 40
+    assert (40, "zone_sold", KCN) in model.events
+
+
+def test_nobody_buys_a_zone_whose_rest_does_not_pay(scenario: Scenario, baseline: Policy) -> None:
+    model, zone = dropped_zone(scenario, baseline)
+    seller = zone.developer
+    zone.rent_usd_m2 = 1.0
+    model.developer_draws[:] = 0.0
+    model.capacity_draws[:] = 10.0
+    land_market.take_overs(model)
+    assert zone.developer is seller and zone.dropped
+
+
+@pytest.mark.parametrize("sanction", [False, True])
+def test_the_iz_board_takes_back_a_zone_stuck_for_money(
+    scenario: Scenario, baseline: Policy, sanction: bool
+) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, sanction_late_developers=sanction), 0)
+    zone = model.zone_by_id[KCN]
+    developer = Developer(model, public=False, capacity_bn_vnd=1.0)  # cannot pay for anything
+    developer.take_up(zone)
+    limit = model.scenario.agencies.developer_schedule_months
+    model.env.run(until=limit + 30)
+    assert zone.established and not zone.operating
+    if sanction:
+        assert zone.developer is None and zone.stage == "approved"
+        assert model.agencies.developers_sanctioned == 1
+        assert any(kind == "developer_sanctioned" for _, kind, _ in model.events)
+        # its process stopped: it pays nothing more and holds no clearance
+        spent = model.economy.private_developer_spending
+        model.env.run(until=limit + 60)
+        assert model.economy.private_developer_spending == spent
+    else:
+        assert zone.developer is developer and zone.awaiting_finance
+
+
+def test_a_taken_back_zone_is_built_by_its_next_developer(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(quiet(scenario), with_levers(baseline, sanction_late_developers=True), 0)
+    zone = model.zone_by_id[KCN]
+    Developer(model, public=False, capacity_bn_vnd=1.0).take_up(zone)
+    limit = model.scenario.agencies.developer_schedule_months
+    model.env.run(until=limit + 30)
+    assert zone.developer is None
+    Developer(model, public=False, capacity_bn_vnd=RICH).take_up(zone)
+    model.env.run(until=limit + 90)
+    assert zone.operating
+
+
+# ---------------------------------------------------------------- land outside zones
+def outside_share(scenario: Scenario, baseline: Policy, allowance: float) -> int:
+    changed = with_numbers(
+        scenario, "investors", outside_zone_land_ha_per_year=allowance, outside_zone_utility=3.0
+    )
+    model = IZModel(changed, baseline, 1)
+    model.run()
+    return sum(1 for a in model.agents if getattr(a, "zone", "none") is None)
+
+
+def test_land_outside_zones_runs_out(scenario: Scenario, baseline: Policy) -> None:
+    none = outside_share(scenario, baseline, 0.0)
+    some = outside_share(scenario, baseline, 20.0)
+    plenty = outside_share(scenario, baseline, 1e6)
+    assert none == 0 < some < plenty
+
+
+def test_the_allowance_comes_back_each_january(scenario: Scenario, baseline: Policy) -> None:
+    changed = with_numbers(
+        scenario, "investors", outside_zone_land_ha_per_year=10.0, outside_zone_utility=3.0
+    )
+    model = IZModel(changed, baseline, 1)
+    left = sample(model, 26, lambda: model.outside_zone_land_left_ha)
+    assert left[11] < 10.0 and left[23] < 10.0
+    assert all(0.0 <= v <= 10.0 for v in left.values())
