@@ -39,6 +39,8 @@ PATTERNS = (  # (row label, indicator) read at the end of 2025 and 2030
     ("new KCN by {year}", "new_zones_kcn"),
     ("new CCN by {year}", "new_zones_ccn"),
     ("industry share of workforce {year}, %", "industry_labour_share"),
+    ("land used outside zones by {year}, ha", "land_outside_zones_ha"),
+    ("zones taken over by a new developer by {year}", "zones_sold"),
 )
 
 

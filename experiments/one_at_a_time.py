@@ -2,7 +2,7 @@
 (the baseline by default) with the number at each value given, on the same replicate seeds
 (paired), against its own value.
 
-    .venv/bin/python experiments/one_at_a_time.py developers.rent_neutral_occupancy_pct 40 80
+    .venv/bin/python experiments/one_at_a_time.py developers.target_vacancy_pct 10 35
     .venv/bin/python experiments/one_at_a_time.py investors.track_record_cap 2 5 --replicates 10
     .venv/bin/python experiments/one_at_a_time.py agencies.public_ccn_takeups_per_month 0 3 \
         --policy infrastructure_first
@@ -56,7 +56,7 @@ def horizon(scenario: Scenario, policy: Policy, seeds: list[int]) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("number", help="block.field, e.g. developers.rent_neutral_occupancy_pct")
+    parser.add_argument("number", help="block.field, e.g. developers.target_vacancy_pct")
     parser.add_argument("values", type=float, nargs="+")
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--policy", default="baseline", help="a package in scenarios/policies/")

@@ -26,6 +26,9 @@ COLLECTED_DIRECTLY = {
     "public_spending_bn_vnd",
     "budget_available_bn_vnd",
     "projects_revoked",
+    "developers_sanctioned",
+    "zones_sold",
+    "land_outside_zones_ha",
     "prospects",
     "tenants_located",
 }
@@ -147,6 +150,9 @@ def test_collect_writes_the_direct_totals(scenario: Scenario, baseline: Policy) 
     model.agencies.budget.available = 12.5
     model.agencies.projects_revoked = 3
     model.tenants_located = 7
+    model.agencies.developers_sanctioned = 1
+    model.zones_sold = 4
+    model.outside_zone_leased_ha = 6.5
     model.prospects_this_month = 2
     model.economy.capital_fdi = 40.0
     model.economy.capital_domestic = 10.0
@@ -156,6 +162,8 @@ def test_collect_writes_the_direct_totals(scenario: Scenario, baseline: Policy) 
     assert row["budget_available_bn_vnd"] == 12.5
     assert row["projects_revoked"] == 3
     assert row["tenants_located"] == 7
+    assert (row["developers_sanctioned"], row["zones_sold"]) == (1, 4)
+    assert row["land_outside_zones_ha"] == 6.5
     assert row["prospects"] == 2
     assert row["investment_fdi_bn_vnd"] == 40.0
     assert row["investment_nonstate_bn_vnd"] == 15.0

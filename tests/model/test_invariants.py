@@ -20,6 +20,8 @@ NEVER_DECREASE = [
     "zones_established_ccn",
     "tenants_located",
     "projects_revoked",
+    "developers_sanctioned",
+    "zones_sold",
     "public_spending_bn_vnd",
     "investment_state_bn_vnd",
     "investment_nonstate_bn_vnd",
@@ -62,6 +64,10 @@ def check_month(model: IZModel) -> None:
     assert model.agencies.budget.available >= 0
     assert model.agencies.public_works_allowance >= -1e-9
     assert model.outside_zone_leased_ha >= -1e-9
+    allowance = model.scenario.investors.outside_zone_land_ha_per_year
+    assert -1e-9 <= model.outside_zone_land_left_ha <= allowance + 1e-9
+    for zone in model.zones:  # rents positive and finite
+        assert 0 < zone.rent_usd_m2 < float("inf")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,6 +79,7 @@ def check_month(model: IZModel) -> None:
     revoke=st.booleans(),
     fallback=st.booleans(),
     rule=st.booleans(),
+    sanction=st.booleans(),
 )
 def test_invariants_hold_every_month(
     scenario: Scenario,
@@ -84,12 +91,14 @@ def test_invariants_hold_every_month(
     revoke: bool,
     fallback: bool,
     rule: bool,
+    sanction: bool,
 ) -> None:
     policy = with_levers(
         baseline,
         revoke_stalled=revoke,
         public_developer_fallback_ccn=fallback,
         wwtp_before_tenants=rule,
+        sanction_late_developers=sanction,
         rent_support_pct=20,
     )
     model = IZModel(variant(scenario, prospects, rent, stall), policy, seed)

@@ -140,6 +140,7 @@ def take_overs(model: IZModel) -> None:
         zone.dropped = False
         zone.taken_over_month = model.month
         Developer(model, public=False, capacity_bn_vnd=capacity).take_up(zone)
+        model.zones_sold += 1
         model.events.append((model.month, "zone_sold", zone.key))
 
 

@@ -79,6 +79,7 @@ class IZModel(mesa.Model):
         self.compliance_draws = self.streams["developers"].random(len(self.zones))
         self.capacity_draws = np.zeros(len(self.zones))
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
+        self.zones_sold = 0  # zones taken over by a new developer
         # Industrial land outside zones the land-use plan still allows this year.
         self.outside_zone_land_left_ha = self.investors.outside_zone_land_ha_per_year
         self.tenants_located = 0
@@ -481,6 +482,9 @@ class IZModel(mesa.Model):
         row[col["public_spending_bn_vnd"]] = budget.spent_total
         row[col["budget_available_bn_vnd"]] = budget.available
         row[col["projects_revoked"]] = self.agencies.projects_revoked
+        row[col["developers_sanctioned"]] = self.agencies.developers_sanctioned
+        row[col["zones_sold"]] = self.zones_sold
+        row[col["land_outside_zones_ha"]] = self.outside_zone_leased_ha
         row[col["prospects"]] = self.prospects_this_month
         row[col["tenants_located"]] = self.tenants_located
         for zone in self.zones:
