@@ -306,7 +306,9 @@ class Developers(Sourced):
         description="Months to bring a non-compliant plant up to the standard."
     )
     zone_approval_months_kcn: Positive = Field(
-        description="Months from a developer's proposal to a KCN's establishment decision."
+        description="Months of the province's part of a KCN's establishment (its decision,"
+        " after the national approval of `establishment.national_approval_months_kcn`);"
+        " provincial reform (`approval_time_multiplier`) shortens it."
     )
     zone_approval_months_ccn: Positive = Field(
         description="Months from a developer's proposal to a CCN's establishment decision."
@@ -669,7 +671,12 @@ class CandidateSites(Sourced):
                     access_index=self.access_index,
                     labour_index=self.labour_index,
                     rent_usd_m2=self.rent_usd_m2,
-                    cost_factor=self.cost_factor,
+                    # written only when the file wrote it, so the zone needs no source for it
+                    **(
+                        {"cost_factor": self.cost_factor}
+                        if "cost_factor" in self.model_fields_set
+                        else {}
+                    ),
                     # the sites' numbers keep the sources written for them
                     source=self.source,
                     sources={k: v for k, v in self.sources.items() if k in Zone.model_fields},
