@@ -77,6 +77,14 @@ def test_proposals_beyond_the_quota_wait_for_next_years_quota(
     # months of the province's decision (established at the end of months 17, 29, 41).
     assert [z.established_month for z in zones] == [17, 29, 41]
     assert model.national_quota.granted == {1: 1, 2: 1, 3: 1}
+    logged = [(m, kind) for m, kind, _ in model.events if kind.startswith("national")]
+    assert logged == [
+        (11, "national_approval"),
+        (11, "national_quota_wait"),
+        (11, "national_quota_wait"),
+        (23, "national_approval"),
+        (35, "national_approval"),
+    ]
 
 
 def test_provincial_reform_does_not_shorten_national_approval(

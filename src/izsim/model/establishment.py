@@ -37,6 +37,10 @@ class NationalQuota:
         self.per_year = per_year
         self.granted: dict[int, int] = {}  # approvals by simulated year
 
+    def full(self, now: float) -> bool:
+        """Whether this year's approvals are all given."""
+        return self.per_year is not None and self.granted.get(_year(now), 0) >= self.per_year
+
     def wait_for_approval(self, env: simpy.Environment) -> Generator[simpy.Event, object, None]:
         """Wait until the quota of the current year has room, then take one approval."""
         if self.per_year is None:
@@ -68,7 +72,10 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
         if national.national_approval_months_kcn > 0:
             yield env.timeout(national.national_approval_months_kcn)
         if zone.spec.expands is None:
+            if model.national_quota.full(env.now):
+                model.events.append((model.month, "national_quota_wait", zone.key))
             yield from model.national_quota.wait_for_approval(env)
+        model.events.append((model.month, "national_approval", zone.key))
     provincial = model.scenario.developers.zone_approval_months(kcn=zone.is_kcn)
     # The factor is read when the province's part starts: reform in force then applies.
     yield env.timeout(provincial * model.agencies.approval_time_factor)
