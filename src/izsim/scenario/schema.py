@@ -322,7 +322,10 @@ class Developers(Sourced):
     expansion_trigger_occupancy_pct: Pct = Field(
         description="Occupancy of built land at which the next phase or an expansion starts."
     )
-    hurdle_ratio: Positive = Field(description="Pro forma revenue / cost needed to invest.")
+    hurdle_ratio: Positive = Field(
+        description="Pro forma revenue / cost a developer needs to invest: the median of"
+        " candidate developers' hurdles (spread: `establishment.hurdle_spread`)."
+    )
     absorption_prior_ha_per_year: Positive = Field(description="Developers' prior of demand.")
     discount_rate_pct: Pct = Field(description="Developers' cost of capital, per year.")
     private_entry_pct_per_month: Pct = Field(
