@@ -61,7 +61,10 @@ class RunResult:
         """Tidy table of every zone's stage and plant state by month (``month``, ``zone``,
         ``stage``, ``plant``)."""
         return zone_states_table(
-            self.months(), [z.id for z in self.scenario.zones], self.zone_stages, self.zone_plants
+            self.months(),
+            [z.id for z in self.scenario.all_zones],
+            self.zone_stages,
+            self.zone_plants,
         )
 
     def value(self, indicator: str, month: str) -> float:

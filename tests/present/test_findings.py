@@ -26,7 +26,9 @@ def test_a_comparisons_findings_follow_its_tables(saved_compare: Results) -> Non
     for policy in saved_compare.policies[1:]:
         mine = table[table["policy"] == policy]
         name = policy_label(policy, "en")
-        said = [line for line in text if line.startswith(name)]
+        # The cost-effectiveness sentence also starts with a policy's name; it is not about
+        # targets (tested below), so it is left out here.
+        said = [line for line in text if line.startswith(name) and "per trillion" not in line]
         significant = (mine["probability_difference_low"] > 0) | (
             mine["probability_difference_high"] < 0
         )

@@ -127,3 +127,22 @@ def test_warnings_do_not_stop_a_run_and_strict_makes_them_errors(tmp_path: Path)
     )
     assert refused.exit_code == 2 and "looks like a fraction" in refused.output
     assert not out.exists()
+
+
+def test_candidate_ccn_sites_above_the_legal_cap(tmp_path: Path) -> None:
+    sites = {
+        "id": "ccn_generic",
+        "name": "CCN site of the plan",
+        "kind": "ccn",
+        "count": 2,
+        "region": "south",
+        "area_ha": [50, 90],
+        "leasable_pct": 70,
+        "access_index": 0.5,
+        "labour_index": 0.5,
+        "rent_usd_m2": 30,
+        "source": "assumption: a test's own candidate sites",
+    }
+    (warning,) = warnings_of(tmp_path, put(("candidate_sites",), [sites]))
+    assert warning.field == "candidate_sites[0].area_ha"
+    assert "90 ha is above the 75 ha cap" in warning.message

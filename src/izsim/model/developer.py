@@ -22,6 +22,7 @@ import mesa
 import simpy
 
 from izsim.model import land_market, wastewater
+from izsim.model.establishment import establish
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -49,6 +50,9 @@ class Developer(mesa.Agent):
         self.fines_owed_bn_vnd = 0.0
         self.capacity_bn_vnd = capacity_bn_vnd
         self.outstanding_bn_vnd = 0.0  # spent and not yet recovered (negative: cash in hand)
+        # The pro forma ratio it needs to take up a zone (an expansion of its own zone too);
+        # the model sets a private developer's own draw (model.py: _developer_entry).
+        self.hurdle = model.scenario.developers.hurdle_ratio
 
     # ---------------------------------------------------------------- money
     @property
@@ -142,8 +146,7 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         if zone.stage == "planned":
             zone.stage = "approved"
-            months = devs.zone_approval_months(kcn=zone.is_kcn)
-            yield env.timeout(months * model.agencies.approval_time_factor)
+            yield from establish(model, zone)
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
         # A first phase under way at the start is paid for up to its stage: a zone `building`
@@ -218,7 +221,7 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         trigger = devs.expansion_trigger_occupancy_pct / 100
         while zone.serviced_occupancy < trigger or not (
-            self.public or land_market.phase_pays(model, zone, devs.hurdle_ratio)
+            self.public or land_market.phase_pays(model, zone, self.hurdle)
         ):
             last_activity = max(
                 zone.last_lease_month or 0, zone.operating_since or 0, zone.taken_over_month or 0

@@ -120,15 +120,16 @@ def remaining_pro_forma(model: IZModel, zone: Zone) -> float:
 
 def take_overs(model: IZModel) -> None:
     """Zones for sale change hands: a buyer comes with the same monthly chance as for a planned
-    zone and buys when the rest of the zone clears its hurdle and it can finance the next
-    phase's works."""
+    zone and buys when the rest of the zone clears its own hurdle (drawn as a candidate
+    developer's) and it can finance the next phase's works."""
     from izsim.model.developer import Developer  # developers consult this module
 
     devs = model.scenario.developers
     for zone in for_sale(model):
         if model.developer_draws[zone.index] >= devs.private_entry_pct_per_month / 100:
             continue
-        if remaining_pro_forma(model, zone) < devs.hurdle_ratio:
+        hurdle = model.developer_hurdle(zone)
+        if remaining_pro_forma(model, zone) < hurdle:
             continue
         capacity = model.finance_capacity(zone, float(model.capacity_draws[zone.index]))
         if zone.unserviced_ha > 0 and capacity < model.first_phase_cost(zone, plant=False):
@@ -139,7 +140,9 @@ def take_overs(model: IZModel) -> None:
         zone.developer = None
         zone.dropped = False
         zone.taken_over_month = model.month
-        Developer(model, public=False, capacity_bn_vnd=capacity).take_up(zone)
+        buyer = Developer(model, public=False, capacity_bn_vnd=capacity)
+        buyer.hurdle = hurdle
+        buyer.take_up(zone)
         model.zones_sold += 1
         model.events.append((model.month, "zone_sold", zone.key))
 

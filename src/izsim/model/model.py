@@ -22,6 +22,7 @@ from izsim.model.arrivals import ArrivalProcess, Prospects
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
+from izsim.model.establishment import NationalQuota, developer_hurdle
 from izsim.model.investor import Investor
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
@@ -55,7 +56,7 @@ class IZModel(mesa.Model):
         n_sectors = len(scenario.sectors)
         self.zones = [
             Zone(self, spec, index=i, sector_count=n_sectors)
-            for i, spec in enumerate(scenario.zones)
+            for i, spec in enumerate(scenario.all_zones)
         ]
         self.zone_by_id = {zone.key: zone for zone in self.zones}
         self.outside_zone_output_share = self.investors.outside_zone_output_share_pct / 100
@@ -78,6 +79,12 @@ class IZModel(mesa.Model):
         # different policies still meets (or misses) the standard alike.
         self.compliance_draws = self.streams["developers"].random(len(self.zones))
         self.capacity_draws = np.zeros(len(self.zones))
+        # Candidate developers' hurdles: Z standard normals a month (and Z for the developers
+        # holding zones at the start), whatever the policy, from their own stream.
+        self.hurdle_draws = self.streams["hurdles"].standard_normal(len(self.zones))
+        self.national_quota = NationalQuota(scenario.establishment.national_kcn_approvals_per_year)
+        available = scenario.available_month()
+        self.available_month = np.array([available.get(z.key, 0) for z in self.zones])
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
         self.zones_sold = 0  # zones taken over by a new developer
         # Industrial land outside zones the land-use plan still allows this year.
@@ -111,6 +118,8 @@ class IZModel(mesa.Model):
                 self.first_phase_cost(zone, plant=False),
             )
             developer = Developer(self, public=public, capacity_bn_vnd=capacity)
+            if not public:
+                developer.hurdle = self.developer_hurdle(zone)
             developer.take_up(zone)
             if zone.wwtp == "building":
                 developer.start_wwtp(zone, already_paid=True)
@@ -158,6 +167,12 @@ class IZModel(mesa.Model):
             investor.licensed_before_start = True
             self.env.process(investor.build(float(left[i]) * months))
 
+    def developer_hurdle(self, zone: Zone) -> float:
+        """The pro forma ratio this month's candidate developer of ``zone`` needs (§2.3a)."""
+        devs = self.scenario.developers
+        spread = self.scenario.establishment.hurdle_spread
+        return developer_hurdle(devs.hurdle_ratio, spread, float(self.hurdle_draws[zone.index]))
+
     def finance_capacity(self, zone: Zone, draw: float) -> float:
         """Finance capacity of a developer for ``zone`` from a standard normal ``draw``."""
         devs = self.scenario.developers
@@ -184,6 +199,7 @@ class IZModel(mesa.Model):
         agencies.new_month()
         self.developer_draws = self.streams["developers"].random(len(self.zones))
         self.capacity_draws = self.streams["finance"].standard_normal(len(self.zones))
+        self.hurdle_draws = self.streams["hurdles"].standard_normal(len(self.zones))
         agencies.run_programmes(self.zones)
         land_market.sanction_late_developers(self)
         self._developer_entry()
@@ -278,27 +294,33 @@ class IZModel(mesa.Model):
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
+            if self.month < self.available_month[zone.index]:
+                continue  # a site of the plan's later period, not yet offered
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            viable = self.pro_forma_ratio(zone) >= devs.hurdle_ratio
+            ratio = self.pro_forma_ratio(zone)
             developer = None
-            if viable and self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+            if self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
                 # This month's candidate: the parent zone's developer for an expansion, else a
-                # firm with its own finance capacity; either must be able to pay the first
-                # phase's works (the plant is a later decision).
+                # firm with its own hurdle and finance capacity; either must find the pro forma
+                # above its hurdle and be able to pay the first phase's works (the plant is a
+                # later decision).
                 cost = self.first_phase_cost(zone, plant=False)
                 if (
                     parent is not None
                     and parent.developer is not None
                     and not parent.developer.public
                 ):
-                    if parent.developer.room_bn_vnd >= cost:
-                        developer = parent.developer
+                    owner = parent.developer
+                    if ratio >= owner.hurdle and owner.room_bn_vnd >= cost:
+                        developer = owner
                 else:
+                    hurdle = self.developer_hurdle(zone)
                     capacity = self.finance_capacity(zone, float(self.capacity_draws[zone.index]))
-                    if capacity >= cost:
+                    if ratio >= hurdle and capacity >= cost:
                         developer = Developer(self, public=False, capacity_bn_vnd=capacity)
+                        developer.hurdle = hurdle
             if developer is not None:
                 developer.take_up(zone)
                 self.events.append((self.month, "developer_private", zone.key))

@@ -11,7 +11,14 @@ from izsim.scenario.base import Sourced
 from izsim.scenario.schema import Scenario
 from izsim.scenario.sources import source_kind
 
-BEHAVIOURAL_BLOCKS = ("economy", "investors", "developers", "agencies", "wastewater")
+BEHAVIOURAL_BLOCKS = (
+    "economy",
+    "investors",
+    "developers",
+    "agencies",
+    "wastewater",
+    "establishment",
+)
 """Blocks whose numbers drive decisions and growth (zones and sectors describe places and
 firms; their assumptions are many and each concerns one zone or sector)."""
 
@@ -56,7 +63,7 @@ def sourced_numbers(scenario: Scenario) -> list[SourcedNumber]:
             # A table (fine bands) is one number per entry, all with the table's source.
             items = (
                 [(f"{name}[{i}]", v) for i, v in enumerate(value)]
-                if isinstance(value, list)
+                if isinstance(value, list | tuple)  # a range (candidate sites' areas) too
                 else [(name, value)]
             )
             out += [

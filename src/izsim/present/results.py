@@ -238,7 +238,7 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
     wide = tidy.pivot(index="month", columns="indicator", values="value")
     values = wide.reindex(index=months, columns=list(INDICATOR_IDS)).to_numpy(dtype=float)
     policy = manifest["policy"]["id"]
-    zone_ids = [z.id for z in scenario.zones]
+    zone_ids = [z.id for z in scenario.all_zones]
     stages, plants = _zone_codes(
         _table(folder / "zone_states.parquet", again),
         months,
@@ -282,7 +282,7 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
     scenario = _scenario(folder, manifest.get("scenario", {}), config["scenario"]["sha256"])
     policies = [p["id"] for p in config["policies"]]
     months = sorted(set(pc.unique(runs.column("month")).to_pylist()))
-    zone_ids = [z.id for z in scenario.zones]
+    zone_ids = [z.id for z in scenario.all_zones]
     run_policy = _codes(runs.column("policy"), policies)
     run_month = _codes(runs.column("month"), months)
     run_indicator = _codes(runs.column("indicator"), list(INDICATOR_IDS))

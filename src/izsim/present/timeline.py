@@ -92,8 +92,8 @@ def zone_timeline(
     # they are counted in a note instead of drawn.
     never = (stages == STAGES.index("planned")).all(axis=(0, 1))
     zones = sorted(
-        (i for i in range(len(results.scenario.zones)) if not never[i]),
-        key=lambda i: (KIND_ORDER[results.scenario.zones[i].kind], i),
+        (i for i in range(len(results.scenario.all_zones)) if not never[i]),
+        key=lambda i: (KIND_ORDER[results.scenario.all_zones[i].kind], i),
     )
     height = 2.4 + 0.42 * len(zones)
     fig = new_figure(height=height)
@@ -111,7 +111,11 @@ def zone_timeline(
                 edgecolors="#999999" if STAGES[code] == "planned" else "none",
                 linewidth=0.5,
             )
-            bars.zone, bars.layer, bars.code = results.scenario.zones[z].id, "stage", STAGES[code]
+            bars.zone, bars.layer, bars.code = (
+                results.scenario.all_zones[z].id,
+                "stage",
+                STAGES[code],
+            )
         for first, length, code in _segments(plant_rows[:, z]):
             state = PLANT_STATES[code]
             if state == "none":
@@ -122,7 +126,7 @@ def zone_timeline(
                 linewidth=0.8,
                 **PLANT_LOOK[state],
             )
-            bars.zone, bars.layer, bars.code = results.scenario.zones[z].id, "plant", state
+            bars.zone, bars.layer, bars.code = results.scenario.all_zones[z].id, "plant", state
         if modal:
             operating = float((stages[:, -1, z] == STAGES.index("operating")).mean())
             ax.text(
@@ -136,7 +140,7 @@ def zone_timeline(
     ax.set_yticks(range(len(zones)))
     ax.set_yticklabels(
         [
-            textwrap.fill(results.scenario.zones[z].name, NAME_CHARS, break_long_words=False)
+            textwrap.fill(results.scenario.all_zones[z].name, NAME_CHARS, break_long_words=False)
             for z in reversed(zones)
         ]
     )

@@ -47,7 +47,7 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
     blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
     for loc, block in blocks:
         found += _fractions(loc, block)
-    regions = {zone.region for zone in scenario.zones}
+    regions = {zone.region for zone in scenario.all_zones}
     for i, sector in enumerate(scenario.sectors):
         for j, region in enumerate(sector.regions):
             if region not in regions:
@@ -65,6 +65,15 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
                     ("zones", i, "area_ha"),
                     f"{zone.area_ha:g} ha is above the {CCN_MAX_HA} ha cap of one CCN under the"
                     " CCN decree; split it, or make it a KCN",
+                )
+            )
+    for i, sites in enumerate(scenario.candidate_sites):
+        if sites.kind == "ccn" and sites.area_ha[1] > CCN_MAX_HA:
+            found.append(
+                (
+                    ("candidate_sites", i, "area_ha"),
+                    f"{sites.area_ha[1]:g} ha is above the {CCN_MAX_HA} ha cap of one CCN under"
+                    " the CCN decree; lower the range, or make them KCN",
                 )
             )
     for i, target in enumerate(scenario.targets):
@@ -156,6 +165,8 @@ def _sourced_blocks(scenario: Scenario) -> list[tuple[tuple, Sourced]]:
     ]
     blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
     blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
+    blocks.append((("establishment",), scenario.establishment))
+    blocks += [(("candidate_sites", i), c) for i, c in enumerate(scenario.candidate_sites)]
     return blocks
 
 

@@ -7,6 +7,7 @@ their unit (``_ha``, ``_bn_vnd``, ``_pct``, ``_months``, ``_usd_m2``).
 from __future__ import annotations
 
 import difflib
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -310,7 +311,9 @@ class Developers(Sourced):
         description="Months to bring a non-compliant plant up to the standard."
     )
     zone_approval_months_kcn: Positive = Field(
-        description="Months from a developer's proposal to a KCN's establishment decision."
+        description="Months of the province's part of a KCN's establishment (its decision,"
+        " after the national approval of `establishment.national_approval_months_kcn`);"
+        " provincial reform (`approval_time_multiplier`) shortens it."
     )
     zone_approval_months_ccn: Positive = Field(
         description="Months from a developer's proposal to a CCN's establishment decision."
@@ -324,7 +327,10 @@ class Developers(Sourced):
     expansion_trigger_occupancy_pct: Pct = Field(
         description="Occupancy of built land at which the next phase or an expansion starts."
     )
-    hurdle_ratio: Positive = Field(description="Pro forma revenue / cost needed to invest.")
+    hurdle_ratio: Positive = Field(
+        description="Pro forma revenue / cost a developer needs to invest: the median of"
+        " candidate developers' hurdles (spread: `establishment.hurdle_spread`)."
+    )
     absorption_prior_ha_per_year: Positive = Field(description="Developers' prior of demand.")
     discount_rate_pct: Pct = Field(description="Developers' cost of capital, per year.")
     private_entry_pct_per_month: Pct = Field(
@@ -578,6 +584,122 @@ class Zone(Sourced):
         return self
 
 
+class Establishment(Sourced):
+    """How planned sites become zones beyond the province's own decisions: the national
+    approval of KCN (the Prime Minister's investment policy decision, within the national
+    land-use quota) and the spread of developers' hurdles (docs/model.md §2.3a).
+
+    Without this block a scenario keeps the earlier rules: no national step, no quota and one
+    hurdle for every developer.
+    """
+
+    national_approval_months_kcn: NonNegative = Field(
+        default=0,
+        le=120,
+        description="Months of the national approval of a KCN or high-tech zone (investment"
+        " policy decision of the Prime Minister) before the province's own establishment"
+        " decision (`developers.zone_approval_months_kcn`); provincial administrative reform"
+        " (`approval_time_multiplier`) does not shorten it. CCN are established by the"
+        " province alone.",
+    )
+    national_kcn_approvals_per_year: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="New KCN (and high-tech zones) the province can have approved nationally in"
+        " a calendar year: its share of the national approvals and land-use quota. A proposal"
+        " beyond it waits for the next year's quota; unused quota does not carry over."
+        " Expansions are not counted. Empty: no limit.",
+    )
+    hurdle_spread: float = Field(
+        default=0,
+        ge=0,
+        le=2,
+        description="Spread of developers' hurdles: the standard deviation of the logarithm of"
+        " a candidate developer's hurdle, whose median is `developers.hurdle_ratio`"
+        " (0: every developer has the median hurdle).",
+    )
+
+
+class CandidateSites(Sourced):
+    """Generic candidate sites of the plan beyond the named zones: ``count`` planned zones of
+    one kind in one region, expanded into zone specs ``<id>_1 … <id>_<count>`` in that order,
+    with areas evenly spaced over ``area_ha`` (docs/model.md §2.3b)."""
+
+    id: Slug = Field(description="Prefix of the sites' ids (`<id>_1`, `<id>_2`, …).")
+    name: str = Field(description="Name of the sites as planners would write it.")
+    kind: ZoneKind = Field(description="kcn, ccn or high_tech.")
+    count: int = Field(ge=1, le=100, description="Number of sites (at most 100).")
+    region: str = Field(
+        min_length=1, description="Region of the province (matches sectors' `regions`)."
+    )
+    area_ha: tuple[Positive, Positive] = Field(
+        description="[smallest, largest] planned area, ha; the sites' areas are evenly spaced"
+        " between them (both equal: every site the same)."
+    )
+    leasable_pct: float = Field(gt=0, le=100, description="Leasable industrial land, % of area.")
+    access_index: Index01 = Field(description="Outside-the-fence access, 0–1.")
+    labour_index: Index01 = Field(description="Labour available nearby, 0–1.")
+    rent_usd_m2: Positive = Field(description="Land rent, USD per m² for the lease term.")
+    cost_factor: float = Field(
+        default=1,
+        gt=0,
+        le=10,
+        description="Multiplier of the province's clearance and infrastructure costs per ha.",
+    )
+    available_from: str | None = Field(
+        default=None,
+        description="First month (YYYY-MM) developers may take the sites up, e.g. the start of"
+        " the plan's second period; empty: from the start.",
+    )
+
+    @field_validator("available_from")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_month(value)
+        return value
+
+    @model_validator(mode="after")
+    def _area_order(self) -> CandidateSites:
+        if self.area_ha[0] > self.area_ha[1]:
+            raise ValueError(f"area_ha [{self.area_ha[0]}, {self.area_ha[1]}]: low is above high")
+        if self.area_ha[1] > 10000:
+            raise ValueError("area_ha: a site is at most 10,000 ha, as a zone")
+        return self
+
+    def zone_specs(self) -> list[Zone]:
+        """The sites as planned zones, in order (deterministic: no draw)."""
+        low, high = self.area_ha
+        specs = []
+        for i in range(self.count):
+            area = low + (high - low) * i / (self.count - 1) if self.count > 1 else (low + high) / 2
+            specs.append(
+                Zone(
+                    id=f"{self.id}_{i + 1}",
+                    name=f"{self.name} {i + 1}",
+                    kind=self.kind,
+                    region=self.region,
+                    stage="planned",
+                    area_ha=area,
+                    leasable_pct=self.leasable_pct,
+                    access_index=self.access_index,
+                    labour_index=self.labour_index,
+                    rent_usd_m2=self.rent_usd_m2,
+                    # written only when the file wrote it, so the zone needs no source for it
+                    **(
+                        {"cost_factor": self.cost_factor}
+                        if "cost_factor" in self.model_fields_set
+                        else {}
+                    ),
+                    # the sites' numbers keep the sources written for them
+                    source=self.source,
+                    sources={k: v for k, v in self.sources.items() if k in Zone.model_fields},
+                )
+            )
+        return specs
+
+
 class TargetSource(Strict):
     """The plan clause a target comes from."""
 
@@ -705,6 +827,15 @@ class Scenario(Strict):
     targets: list[Target] = Field(
         default_factory=list, description="The plan's targets, each with its source clause."
     )
+    establishment: Establishment = Field(
+        default_factory=Establishment,
+        description="National approval and quota of KCN, and the spread of developers' hurdles.",
+    )
+    candidate_sites: list[CandidateSites] = Field(
+        default_factory=list,
+        description="The plan's other candidate sites beyond the named zones, as planned zones"
+        " added after `zones` (ids `<id>_1 … <id>_<count>`).",
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -727,6 +858,7 @@ class Scenario(Strict):
                     )
                 first.setdefault(item.id, i)
         ids = [z.id for z in self.zones]
+        first_zone = {zone_id: i for i, zone_id in reversed(list(enumerate(ids)))}
         for i, zone in enumerate(self.zones):
             if zone.expands is not None and zone.expands not in ids:
                 close = difflib.get_close_matches(zone.expands, ids, n=1)
@@ -735,6 +867,27 @@ class Scenario(Strict):
                     (("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}")
                 )
         problems += _expansion_cycles(self.zones)
+        for i, sites in enumerate(self.candidate_sites):
+            for spec in sites.zone_specs():
+                if spec.id in first_zone:
+                    problems.append(
+                        (
+                            ("candidate_sites", i, "id"),
+                            f"site '{spec.id}' has the id of zones[{first_zone[spec.id]}];"
+                            " ids must be unique",
+                        )
+                    )
+                first_zone.setdefault(spec.id, -1)
+            if sites.available_from is not None and not (
+                0 <= month_index(sites.available_from, self.scenario.start) < self.months
+            ):
+                problems.append(
+                    (
+                        ("candidate_sites", i, "available_from"),
+                        f"{sites.available_from} is outside the scenario's"
+                        f" {self.scenario.start}..{self.scenario.horizon}",
+                    )
+                )
         year = existing_jobs_exceed_workforce(self.economy, self.months)
         if year is not None:
             problems.append(
@@ -767,3 +920,21 @@ class Scenario(Strict):
     def months(self) -> int:
         """Number of simulated months."""
         return self.scenario.months
+
+    @cached_property
+    def all_zones(self) -> list[Zone]:
+        """The named zones, then the candidate sites expanded in order: every zone of a run."""
+        return [
+            *self.zones,
+            *(spec for sites in self.candidate_sites for spec in sites.zone_specs()),
+        ]
+
+    def available_month(self) -> dict[str, int]:
+        """First month (0 = the start) in which developers may take up each candidate site
+        offered later than the start."""
+        return {
+            spec.id: month_index(sites.available_from, self.scenario.start)
+            for sites in self.candidate_sites
+            if sites.available_from is not None
+            for spec in sites.zone_specs()
+        }

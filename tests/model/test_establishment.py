@@ -1,0 +1,231 @@
+"""Establishment of zones: national approval of KCN and its yearly quota, developers' own
+hurdles, the plan's generic candidate sites (docs/model.md §2.3, §2.3a, §2.3b)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from izsim.model.establishment import entry_chance
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
+from tests.model.test_developer import CCN, KCN, take_up
+
+SOURCE = "assumption: a variant made by a unit test of establishment"
+KCNS = ("nam_son_duong", "tam_da", "nhu_khe")  # Tuyên Quang's three planned new KCN
+
+
+def variant(scenario: Scenario, data: dict[str, Any] | None = None, **blocks: Any) -> Scenario:
+    """``scenario`` (or its dumped ``data``) with fields of some blocks changed, each sourced."""
+    data = data if data is not None else scenario.model_dump(exclude_unset=True)
+    for block, numbers in blocks.items():
+        data.setdefault(block, {}).update(numbers)
+        data[block].setdefault("sources", {}).update(dict.fromkeys(numbers, SOURCE))
+    return Scenario.model_validate(data)
+
+
+def national(scenario: Scenario, **numbers: Any) -> Scenario:
+    """Only the named planned KCN and CCN, no entry of the model's own, and ``numbers`` of the
+    establishment block (a year of national approval, six months of the province's part)."""
+    data = scenario.model_dump(exclude_unset=True)
+    data["zones"] = [z for z in data["zones"] if z["id"] in (*KCNS, CCN)]
+    return variant(
+        scenario,
+        data,
+        developers={
+            "private_entry_pct_per_month": 0,
+            "zone_approval_months_kcn": 6,
+            "zone_approval_months_ccn": 8,
+        },
+        investors={"prospects_per_month": 1e-9},
+        establishment={"national_approval_months_kcn": 12, **numbers},
+    )
+
+
+# ---------------------------------------------------------------- national approval, quota
+def test_a_quota_of_zero_establishes_no_new_kcn(scenario: Scenario, baseline: Policy) -> None:
+    eager = {"private_entry_pct_per_month": 100, "hurdle_ratio": 1e-6}
+    for quota, expected in ((0, 0), (1, 3)):
+        model = IZModel(
+            variant(
+                scenario,
+                developers=eager,
+                establishment={"national_kcn_approvals_per_year": quota},
+            ),
+            baseline,
+            0,
+        )
+        model.run()
+        row = model.values[-1]
+        assert row[model._column["new_zones_kcn"]] == expected, quota
+        # CCN are the province's own decision: the national quota does not hold them back.
+        assert row[model._column["new_zones_ccn"]] > 0
+
+
+def test_proposals_beyond_the_quota_wait_for_next_years_quota(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(national(scenario, national_kcn_approvals_per_year=1), baseline, 0)
+    zones = [take_up(model, zone_id)[1] for zone_id in KCNS]
+    model.env.run(until=50)
+    # All three are proposed at t = 0 and approved nationally at t = 12; one approval a year:
+    # the first at once, the others in January of the next years (t = 24, 36), each then six
+    # months of the province's decision (established at the end of months 17, 29, 41).
+    assert [z.established_month for z in zones] == [17, 29, 41]
+    assert model.national_quota.granted == {1: 1, 2: 1, 3: 1}
+    logged = [(m, kind) for m, kind, _ in model.events if kind.startswith("national")]
+    assert logged == [
+        (11, "national_approval"),
+        (11, "national_quota_wait"),
+        (11, "national_quota_wait"),
+        (23, "national_approval"),
+        (35, "national_approval"),
+    ]
+
+
+def test_provincial_reform_does_not_shorten_national_approval(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    months = {}
+    for factor in (1.0, 0.5, 0.1):
+        policy = with_levers(baseline, approval_time_multiplier=factor)
+        model = IZModel(national(scenario), policy, 0)
+        kcn, ccn = take_up(model, KCN)[1], take_up(model, CCN)[1]
+        model.env.run(until=30)
+        months[factor] = (kcn.established_month + 1, ccn.established_month + 1)
+    # KCN: 12 national months whatever the reform, then 6 × factor; CCN: 8 × factor.
+    assert months[1.0] == (18, 8)
+    assert months[0.5] == (15, 4)
+    assert months[0.1] == (13, 1)  # 12.6 and 0.8 months: decided within months 12 and 0
+    assert all(kcn >= 12 for kcn, _ in months.values())
+
+
+# ---------------------------------------------------------------- developers' hurdles
+def entry_share(scenario: Scenario, policy: Policy, ratio: float, seeds: int) -> float:
+    """Share of (planned zone, seed) pairs taken up by a private developer in the first month
+    when every pro forma is ``ratio`` and every month brings a candidate who can pay."""
+    taken = eligible = 0
+    for seed in range(seeds):
+        model = IZModel(scenario, policy, seed)
+        model.pro_forma_ratio = lambda zone, r=ratio: r  # type: ignore[method-assign]
+        planned = [z for z in model.zones if z.stage == "planned" and z.spec.expands is None]
+        model.step()
+        eligible += len(planned)
+        taken += sum(z.developer is not None and not z.developer.public for z in planned)
+    return taken / eligible
+
+
+@pytest.mark.parametrize("spread", [0.0, 0.1])
+def test_entry_moves_smoothly_with_the_pro_forma(
+    scenario: Scenario, baseline: Policy, spread: float
+) -> None:
+    sure = variant(
+        scenario,
+        developers={
+            "private_entry_pct_per_month": 100,
+            "finance_capacity_bn_vnd_kcn": 1e6,
+            "finance_capacity_bn_vnd_ccn": 1e6,
+            "hurdle_ratio": 1.0,
+        },
+        establishment={"hurdle_spread": spread},
+    )
+    ratios = (0.9, 0.95, 1.0, 1.05, 1.1)
+    shares = [entry_share(sure, baseline, r, seeds=20) for r in ratios]
+    expected = [entry_chance(r, 1.0, spread) for r in ratios]
+    # 200 draws per ratio (10 zones, 20 seeds): within about 3.5 standard errors.
+    assert shares == pytest.approx(expected, abs=0.12)
+    if spread == 0:
+        # One hurdle for all: nothing just below it, everything at it (the knife-edge).
+        assert shares[1] == 0 and shares[2] == 1
+    else:
+        # Developers differ: some take a pro forma a little below the median hurdle, some
+        # refuse one a little above, and the share rises step by step.
+        assert 0 < shares[1] < shares[2] < shares[3] < 1
+        assert all(b - a < 0.35 for a, b in pairwise(shares))
+
+
+def test_entry_chance_is_the_lognormal_hurdles_distribution() -> None:
+    assert entry_chance(1.0, 1.0, 0.1) == pytest.approx(0.5)
+    assert entry_chance(0.99, 1.0, 0.1) == pytest.approx(0.4600, abs=1e-4)  # Nghệ An's CCN
+    assert entry_chance(0.99, 1.0, 0.0) == 0 and entry_chance(1.0, 1.0, 0.0) == 1
+    assert entry_chance(0.0, 1.0, 0.1) == 0
+
+
+# ---------------------------------------------------------------- candidate sites
+SITES = {
+    "id": "ccn_generic",
+    "name": "CCN site of the plan",
+    "kind": "ccn",
+    "count": 3,
+    "region": "south",
+    "area_ha": [20, 40],
+    "leasable_pct": 70,
+    "access_index": 0.5,
+    "labour_index": 0.5,
+    "rent_usd_m2": 30,
+    "source": SOURCE,
+}
+
+
+def with_sites(scenario: Scenario, **fields: Any) -> Scenario:
+    data = scenario.model_dump(exclude_unset=True)
+    data["candidate_sites"] = [{**SITES, **fields}]
+    return Scenario.model_validate(data)
+
+
+def test_candidate_sites_expand_into_planned_zones(scenario: Scenario, baseline: Policy) -> None:
+    sited = with_sites(scenario)
+    added = sited.all_zones[len(scenario.zones) :]
+    assert sited.zones == scenario.zones
+    assert [z.id for z in added] == ["ccn_generic_1", "ccn_generic_2", "ccn_generic_3"]
+    assert [z.area_ha for z in added] == [20, 30, 40]
+    assert {(z.kind, z.stage, z.region, z.developer) for z in added} == {
+        ("ccn", "planned", "south", "none")
+    }
+    assert added[0].sources == {} and added[0].source == SOURCE
+    model = IZModel(sited, baseline, 0)
+    assert [z.key for z in model.zones[len(scenario.zones) :]] == [z.id for z in added]
+    # Expanded the same way every time: a run is repeatable.
+    assert with_sites(scenario).all_zones == sited.all_zones
+
+
+def test_candidate_sites_wait_for_their_period(scenario: Scenario, baseline: Policy) -> None:
+    eager = {
+        "private_entry_pct_per_month": 100,
+        "hurdle_ratio": 1e-6,
+        "finance_capacity_bn_vnd_ccn": 1e6,
+    }
+    later = variant(with_sites(scenario, available_from="2022-01"), developers=eager)
+    model = IZModel(later, baseline, 0)
+    sites = model.zones[len(scenario.zones) :]
+    model.env.run(until=11.5)  # months 0–11 decided
+    assert all(z.developer is None for z in sites)
+    model.env.run(until=12.5)
+    assert all(z.developer is not None for z in sites)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"id": "ccn_south"}, "ids must be unique"),  # ccn_south_1 is a named zone
+        ({"area_ha": [40, 20]}, "low is above high"),
+        ({"count": 0}, "greater than or equal to 1"),
+        ({"available_from": "2040-01"}, "outside the scenario"),
+        ({"kind": "park"}, "kcn"),
+    ],
+)
+def test_candidate_sites_are_validated(scenario: Scenario, fields: dict, says: str) -> None:
+    with pytest.raises(ValidationError, match=says):
+        with_sites(scenario, **fields)
+
+
+def test_candidate_sites_numbers_need_sources(scenario: Scenario) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    unsourced = {k: v for k, v in SITES.items() if k != "source"}
+    data["candidate_sites"] = [{**unsourced, "sources": {"area_ha": SOURCE}}]
+    with pytest.raises(ValidationError, match="no source"):
+        Scenario.model_validate(data)
