@@ -103,6 +103,8 @@ class Developer(mesa.Agent):
         """Lose ``zone`` (taken back by the province): its development stops where it is."""
         if zone.development is not None and zone.development.is_alive:
             zone.development.interrupt()
+        for payment in list(zone.plant_payments):
+            payment.interrupt()
         self.zones.remove(zone)
         zone.developer = None
         zone.development = None
@@ -161,20 +163,23 @@ class Developer(mesa.Agent):
             zone.phase_under_way = True
             phase = min(zone.unserviced_ha, zone.leasable_ha * devs.infrastructure_phase_pct / 100)
             gross = phase / leasable_share
-            cleared = first and under_way == "building"
-            if not cleared:
+            works_paid = first and under_way == "building"
+            # A first phase cleared by a developer that lost the zone is not cleared again.
+            if works_paid:
+                zone.cleared_ha += gross
+            elif not (first and zone.first_phase_cleared):
                 if not zone.operating:
                     zone.stage = "clearing"
                 yield from self._clear(zone, gross, paid=first and under_way == "clearing")
-            else:
-                zone.cleared_ha += gross
+                zone.first_phase_cleared = first
             if not zone.operating:
                 zone.stage = "building"
-            if not cleared:
+            if not works_paid:
                 cost_per_ha = devs.infrastructure_cost_per_ha(kcn=zone.is_kcn)
                 cost = gross * cost_per_ha * zone.spec.cost_factor
                 yield from self.pay(cost, "infrastructure", zone)
             first = False
+            zone.first_phase_cleared = False
             yield env.timeout(devs.infrastructure_build_months)
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
             zone.stage = "operating"
@@ -192,10 +197,12 @@ class Developer(mesa.Agent):
         if not paid:
             cost = gross_ha * devs.clearance_cost_bn_vnd_per_ha * zone.spec.cost_factor
             public_share = model.levers.public_clearance_pct / 100
-            granted = model.agencies.budget.request(
-                cost * public_share, "clearance", investment=True
+            # The province pays its share once, even if the zone changes hands before clearing.
+            zone.clearance_granted_bn_vnd += model.agencies.budget.request(
+                cost * public_share - zone.clearance_granted_bn_vnd, "clearance", investment=True
             )
-            yield from self.pay(cost - granted, "clearance", zone)
+            yield from self.pay(cost - zone.clearance_granted_bn_vnd, "clearance", zone)
+            zone.clearance_granted_bn_vnd = 0.0
         district = model.agencies.clearance
         remaining = gross_ha
         while remaining > 1e-9:
@@ -220,11 +227,17 @@ class Developer(mesa.Agent):
         model = self.model
         devs = model.scenario.developers
         trigger = devs.expansion_trigger_occupancy_pct / 100
+        busy = 0  # last month the built land was full enough for a phase: holding, not idle
         while zone.serviced_occupancy < trigger or not (
             self.public or land_market.phase_pays(model, zone, self.hurdle)
         ):
+            if zone.serviced_occupancy >= trigger:
+                busy = model.month
             last_activity = max(
-                zone.last_lease_month or 0, zone.operating_since or 0, zone.taken_over_month or 0
+                zone.last_lease_month or 0,
+                zone.operating_since or 0,
+                zone.taken_over_month or 0,
+                busy,
             )
             if not self.public and model.month - last_activity >= devs.abandon_after_months:
                 zone.dropped = True  # goes slow: no further phases, the zone is for sale
@@ -252,7 +265,9 @@ class Developer(mesa.Agent):
             support = model.agencies.budget.request(
                 cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
             )
-            yield from self.pay(cost - support, "wwtp")
+            if not (yield from self._pay_for_plant(zone, cost - support)):
+                zone.wwtp = "none"  # the new owner decides afresh
+                return
         yield model.env.timeout(devs.wwtp_build_months)
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
@@ -276,6 +291,20 @@ class Developer(mesa.Agent):
             self._commit(self._plant_work_cost(zone, "expansion"))
             self.model.env.process(self._expand_wwtp(zone))
 
+    def _pay_for_plant(self, zone: Zone, amount: float) -> Generator[simpy.Event, object, bool]:
+        """Pay for plant work; ``False`` when the zone changed hands before the money was found
+        (the work is then not this developer's to pay; once paid, the work goes on)."""
+        process = self.model.env.active_process
+        assert process is not None
+        zone.plant_payments.append(process)
+        try:
+            yield from self.pay(amount, "wwtp")
+        except simpy.Interrupt:
+            return False
+        finally:
+            zone.plant_payments.remove(process)
+        return True
+
     def _plant_work_cost(self, zone: Zone, work: str) -> float:
         """Cost of a repair or a further module of ``zone``'s plant, bn VND."""
         ww = self.model.scenario.wastewater
@@ -285,7 +314,9 @@ class Developer(mesa.Agent):
     def _repair_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
         """Bring a failed plant back to the standard: it costs money and time."""
         model = self.model
-        yield from self.pay(self._plant_work_cost(zone, "repair"), "wwtp")
+        if not (yield from self._pay_for_plant(zone, self._plant_work_cost(zone, "repair"))):
+            zone.wwtp_upgrading = False
+            return
         yield model.env.timeout(model.scenario.developers.wwtp_upgrade_months)
         zone.wwtp_fault = False
         zone.wwtp_upgrading = False
@@ -294,7 +325,9 @@ class Developer(mesa.Agent):
         """Add a module of the design size (no more than the zone's full flow needs)."""
         model = self.model
         ww = model.scenario.wastewater
-        yield from self.pay(self._plant_work_cost(zone, "expansion"), "wwtp")
+        if not (yield from self._pay_for_plant(zone, self._plant_work_cost(zone, "expansion"))):
+            zone.wwtp_expanding = False
+            return
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
         full = (
             zone.leasable_ha * ww.generation_m3_per_ha_day * wastewater.connected_share(model, zone)

@@ -68,6 +68,7 @@ class Investor(mesa.Agent):
         self.approval_months = approval_months
         self.revocation_draw = revocation_draw
         self.zone = zone
+        self.chosen_month = model.month
         scale = 1.0 if zone is not None else model.outside_zone_output_share
         self.full_output_bn_vnd = land_ha * spec.output_bn_vnd_per_ha * scale  # per year
         self.full_jobs = land_ha * spec.jobs_per_ha * scale
@@ -98,6 +99,9 @@ class Investor(mesa.Agent):
             self.state = "refused"
             if self.zone is not None:
                 self.zone.release(self.land_ha)
+            elif model.month // 12 == self.chosen_month // 12:
+                # land outside zones a refused dossier held goes back to this year's allowance
+                model.outside_zone_land_left_ha += self.land_ha
             return
         self.lease_month = env.now
         if self.zone is not None:

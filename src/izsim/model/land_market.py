@@ -21,16 +21,15 @@ if TYPE_CHECKING:
 
 
 def rent_pressure(vacancy: float, target: float) -> float:
-    """How hard a zone's vacancy pushes its rent, from −1 (empty) through 0 (at the target
-    vacancy) to +1 (no vacant land).
+    """How hard a zone's vacancy pushes its rent: ``(target − vacancy)/target`` clipped to
+    [−1, 1], so +1 with no land left, 0 at the target vacancy and −1 at twice the target or
+    more (one slope both ways).
 
     Args:
-        vacancy: vacant share of the zone's serviced land, 0–1.
+        vacancy: share of the zone's serviced land neither leased nor held by a prospect, 0–1.
         target: the vacancy at which rent holds (structural vacancy), strictly between 0 and 1.
     """
-    if vacancy <= target:
-        return (target - vacancy) / target
-    return -(vacancy - target) / (1 - target)
+    return max(-1.0, min(1.0, (target - vacancy) / target))
 
 
 def review_rents(model: IZModel) -> None:
@@ -50,6 +49,7 @@ def review_rents(model: IZModel) -> None:
     for zone in model.zones:
         if not zone.operating or zone.developer is None or zone.developer.public:
             continue
+        # The space market is the built land; unbuilt land comes to it through phases (§2.4).
         vacancy = 1 - min(1.0, zone.serviced_occupancy)
         before[zone.is_kcn] += zone.rent_usd_m2 * zone.leasable_ha
         zone.rent_usd_m2 *= 1 + step * rent_pressure(vacancy, target)
@@ -160,14 +160,17 @@ def sanction_late_developers(model: IZModel) -> None:
         developer = zone.developer
         if developer is None or developer.public or not zone.established:
             continue
-        since = zone.dropped_month if zone.dropped else zone.established_month
-        if since is None:
-            since = 0  # established before the start
+        # the schedule runs from establishment (or the start), or from the developer's own
+        # take-over, or from going slow
+        since = max(zone.established_month or 0, zone.taken_over_month or 0)
+        if zone.dropped:
+            since = zone.dropped_month or 0
         late = zone.dropped or (not zone.operating and zone.awaiting_finance)
         if not late or model.month - since < limit:
             continue
         developer.give_up(zone)
         if not zone.operating:
             zone.stage = "approved"
+        zone.taken_over_month = model.month  # the next developer's schedule starts afresh
         model.agencies.developers_sanctioned += 1
         model.events.append((model.month, "developer_sanctioned", zone.key))

@@ -77,6 +77,9 @@ class Zone(mesa.Agent):
         self.taken_over_month: int | None = None  # bought or handed to a new developer
         self.awaiting_finance = False  # its developer waits for money to pay a bill
         self.development: simpy.Process | None = None  # the developer's process
+        self.plant_payments: list[simpy.Process] = []  # plant work waiting for money
+        self.first_phase_cleared = False  # cleared, works not yet paid (kept on a sanction)
+        self.clearance_granted_bn_vnd = 0.0  # province's share of a clearance being paid
         self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         self.wwtp_upgrading = False  # a repair under way

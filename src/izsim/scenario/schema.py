@@ -344,9 +344,9 @@ class Developers(Sourced):
     target_vacancy_pct: float = Field(
         gt=0,
         lt=100,
-        description="Vacant share of a zone's serviced land at which the January rent review"
-        " leaves rent unchanged (structural vacancy); rent moves up to"
-        " rent_adjust_pct_per_year as vacancy falls to nothing or rises to all of it.",
+        description="Share of a zone's serviced land not leased at which the January rent"
+        " review leaves rent unchanged (structural vacancy); rent moves by up to"
+        " rent_adjust_pct_per_year, all of it when no land is left or twice as much is vacant.",
     )
     abandon_after_months: Positive = Field(
         description="Months without a lease before a private developer stops building phases"
