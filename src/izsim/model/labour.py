@@ -1,0 +1,173 @@
+"""Labour pools (nguồn lao động) of the province's regions.
+
+Industry cannot employ more people than there are. Each region ``r`` listed in
+``labour.region_workforce_pct`` has a resident supply of industrial labour (its share ``w_r`` of
+the workforce ``W`` times the highest share industry can draw, ``s``) plus workers from outside
+the province (commuters and migrants, ``M_r``) who come as the region's pool tightens, up to a
+ceiling that worker housing (nhà ở công nhân) raises. Zones of a region that is not listed (an
+aggregate such as ``mixed``) and projects outside zones hire from the whole province; so does
+existing industry, whose jobs are spread over regions by ``w_r``. Equations: docs/model.md §6.1.
+
+Each month, after the month's decisions and before the accounts close, :meth:`LabourPool.advance`
+lets existing industry, then ramping tenants, hire within the labour they can reach; a tenant's
+ramp-up (its production share) advances only as fast as it can staff it. The availability it
+leaves behind lowers zones' labour utility the next month.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from izsim.model.investor import Investor
+    from izsim.scenario.schema import Scenario
+
+
+class LabourPool:
+    """Industrial labour supply and demand by region, month by month.
+
+    Pools are indexed ``0 … R-1`` for the listed regions and ``R`` for the whole province
+    (zones of unlisted regions, projects outside zones).
+
+    Args:
+        scenario: the scenario (its ``labour`` and ``economy`` blocks).
+        zone_regions: the region of each zone, in the model's zone order.
+    """
+
+    def __init__(self, scenario: Scenario, zone_regions: list[str]) -> None:
+        spec, economy = scenario.labour, scenario.economy
+        self.spec = spec
+        self.economy_spec = economy
+        shares = spec.region_workforce_pct or {"": 100.0}  # no regions: one pool
+        self.regions = list(shares)
+        self.share = np.array([shares[r] for r in self.regions]) / 100
+        self.province = len(self.regions)  # index of the province-wide pool
+        index = {r: i for i, r in enumerate(self.regions) if r}
+        self.zone_pool = np.array([index.get(r, self.province) for r in zone_regions], dtype=int)
+        self.local_share = spec.max_local_industry_share_pct / 100
+        self.commuting = spec.commuting_pct / 100
+        self.tight = spec.tight_slack_pct / 100
+        # Share of the remaining gap closed each month: a yearly rate compounded monthly.
+        self.monthly_adjustment = 1 - (1 - spec.inflow_adjustment_pct_per_year / 100) ** (1 / 12)
+        self.migrants = np.zeros(len(self.regions))  # workers from outside the province
+        self.full_jobs = np.zeros(len(self.regions) + 1)  # tenants at full production, by pool
+        self.jobs_existing = economy.jobs_industry_base
+        self.resident_workforce = economy.workforce_base
+        # 0 (none to hire) … 1 (ample), as the last month left it
+        self.availability = self._availability(np.zeros(len(self.regions) + 1))
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def workforce(self) -> float:
+        """The province's workforce: residents and workers from outside."""
+        return self.resident_workforce + float(self.migrants.sum())
+
+    def pool_of(self, zone_index: int | None) -> int:
+        """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
+        return self.province if zone_index is None else int(self.zone_pool[zone_index])
+
+    def zone_availability(self) -> np.ndarray:
+        """Availability of labour (0–1) at each zone, as the last month left it."""
+        return self.availability[self.zone_pool]
+
+    # ------------------------------------------------------------------ the month
+    def advance(self, now: float, ramping: list[Investor]) -> None:
+        """Hire for existing industry and ramping tenants up to time ``now``, then let
+        workers from outside answer the scarcity left.
+
+        Ramping tenants' ``ramp_progress`` grows by ``Δt / rampup × availability × rationing``
+        (so ramp-up is as before while labour is ample); a tenant that reaches 1 becomes
+        ``operating`` and its jobs join its pool's full-production jobs.
+        """
+        spec, economy = self.spec, self.economy_spec
+        years = now / 12
+        self.resident_workforce = economy.workforce_base * (
+            1 + economy.workforce_growth_pct / 100
+        ) ** (years)
+        # Existing industry keeps its workers and hires first (it pays the going wage), within
+        # what the province has spare.
+        trend = economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
+        staffed = self._tenant_jobs(ramping)
+        supply, _ = self._supply_demand(staffed)
+        spare = max(0.0, float(supply.sum()) - self.jobs_existing - float(staffed.sum()))
+        self.jobs_existing = min(trend, self.jobs_existing + spare)
+        # A shrinking workforce takes its workers from existing industry first.
+        self.jobs_existing = max(
+            0.0, min(self.jobs_existing, float(supply.sum()) - float(staffed.sum()))
+        )
+        # Tenants: what each would hire this month at the pace its availability allows…
+        n = len(ramping)
+        if n:
+            rampup = ramping[0].model.investors.rampup_months
+            pool = np.fromiter((i.pool for i in ramping), dtype=int, count=n)
+            jobs = np.fromiter((i.full_jobs for i in ramping), dtype=float, count=n)
+            last = np.fromiter((i.ramp_time for i in ramping), dtype=float, count=n)
+            progress = np.fromiter((i.ramp_progress for i in ramping), dtype=float, count=n)
+            step = np.minimum(1 - progress, (now - last) / rampup * self.availability[pool])
+            wanted = np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
+            # …rationed to the labour within each pool's reach, and to what the province has.
+            room = self._room(staffed)
+            ration = np.ones_like(room)
+            np.divide(room, wanted, out=ration, where=wanted > room)
+            ration = np.clip(ration, 0.0, 1.0)
+            hired = wanted * ration
+            total_room = float(room[self.province])
+            if hired.sum() > total_room:
+                ration *= total_room / hired.sum() if hired.sum() > 0 else 0.0
+            progress = progress + step * ration[pool]
+            for k, investor in enumerate(ramping):
+                investor.ramp_time = now
+                if progress[k] >= 1 - 1e-12:
+                    investor.ramp_progress = 1.0
+                    investor.state = "operating"
+                    self.full_jobs[investor.pool] += investor.full_jobs
+                else:
+                    investor.ramp_progress = float(progress[k])
+        staffed = self._tenant_jobs(ramping)
+        # Workers from outside answer the scarcity each region is left with; housing adds
+        # places above the ceiling of commuters and rented rooms. Those who came stay.
+        self.availability = self._availability(staffed)
+        housing = spec.worker_housing_places_per_year * years
+        ceiling = self.share * (spec.inflow_max_pct / 100 * self.resident_workforce + housing)
+        scarcity = 1 - self.availability[: self.province]
+        gap = np.maximum(0.0, scarcity * ceiling - self.migrants)
+        self.migrants = self.migrants + self.monthly_adjustment * gap
+        self.availability = self._availability(staffed)
+
+    # ------------------------------------------------------------------ helpers
+    def _tenant_jobs(self, ramping: list[Investor]) -> np.ndarray:
+        """Jobs tenants fill now, by pool (full-production tenants and the ramping ones)."""
+        jobs = self.full_jobs.copy()
+        for investor in ramping:
+            if investor.state == "ramping":
+                jobs[investor.pool] += investor.full_jobs * investor.ramp_progress
+        return jobs
+
+    def _supply_demand(self, staffed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Supply and jobs by listed region; province-wide jobs spread by workforce share."""
+        supply = self.share * self.local_share * self.resident_workforce + self.migrants
+        spread = self.jobs_existing + staffed[self.province]
+        demand = staffed[: self.province] + self.share * spread
+        return supply, demand
+
+    def _room(self, staffed: np.ndarray) -> np.ndarray:
+        """Workers each pool can still hire: its own spare labour and a commuting share of
+        the others', never more than the province has spare (last entry)."""
+        supply, demand = self._supply_demand(staffed)
+        slack = supply - demand
+        total = max(0.0, float(slack.sum()))
+        own = (1 - self.commuting) * slack + self.commuting * total
+        return np.append(np.clip(own, 0.0, total), total)
+
+    def _availability(self, staffed: np.ndarray) -> np.ndarray:
+        """Availability by pool: the room left over the reference ``tight × labour within
+        reach``, capped at 1."""
+        supply, _ = self._supply_demand(staffed)
+        total = float(supply.sum())
+        reach = np.append((1 - self.commuting) * supply + self.commuting * total, total)
+        room = self._room(staffed)
+        out = np.ones_like(reach)
+        np.divide(room, self.tight * reach, out=out, where=reach > 0)
+        return np.clip(out, 0.0, 1.0)
