@@ -64,6 +64,12 @@ class LabourPool:
         """The province's workforce: residents and workers from outside."""
         return self.resident_workforce + float(self.migrants.sum())
 
+    @property
+    def supply(self) -> float:
+        """Industrial labour the province has: residents industry can draw, and workers from
+        outside."""
+        return self.local_share * self.resident_workforce + float(self.migrants.sum())
+
     def pool_of(self, zone_index: int | None) -> int:
         """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
         return self.province if zone_index is None else int(self.zone_pool[zone_index])
