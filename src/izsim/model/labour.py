@@ -52,11 +52,11 @@ class LabourPool:
         # Share of the remaining gap closed each month: a yearly rate compounded monthly.
         self.monthly_adjustment = 1 - (1 - spec.inflow_adjustment_pct_per_year / 100) ** (1 / 12)
         self.migrants = np.zeros(len(self.regions))  # workers from outside the province
-        self.full_jobs = np.zeros(len(self.regions) + 1)  # tenants at full production, by pool
+        self.staffed = np.zeros(len(self.regions) + 1)  # jobs tenants fill, by pool
         self.jobs_existing = economy.jobs_industry_base
         self.resident_workforce = economy.workforce_base
         # 0 (none to hire) … 1 (ample), as the last month left it
-        self.availability = self._availability(np.zeros(len(self.regions) + 1))
+        self.availability = self._availability()
 
     # ------------------------------------------------------------------ reading
     @property
@@ -85,7 +85,7 @@ class LabourPool:
 
         Ramping tenants' ``ramp_progress`` grows by ``Δt / rampup × availability × rationing``
         (so ramp-up is as before while labour is ample); a tenant that reaches 1 becomes
-        ``operating`` and its jobs join its pool's full-production jobs.
+        ``operating``. The jobs tenants fill are kept by pool as they are hired.
         """
         spec, economy = self.spec, self.economy_spec
         years = now / 12
@@ -93,15 +93,13 @@ class LabourPool:
             1 + economy.workforce_growth_pct / 100
         ) ** (years)
         # Existing industry keeps its workers and hires first (it pays the going wage), within
-        # what the province has spare.
+        # what the province has spare; a shrinking workforce takes its workers first.
         trend = economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
-        staffed = self._tenant_jobs(ramping)
-        supply, _ = self._supply_demand(staffed)
-        spare = max(0.0, float(supply.sum()) - self.jobs_existing - float(staffed.sum()))
-        self.jobs_existing = min(trend, self.jobs_existing + spare)
-        # A shrinking workforce takes its workers from existing industry first.
+        tenants = float(self.staffed.sum())
+        supply_total = self.supply
+        spare = max(0.0, supply_total - self.jobs_existing - tenants)
         self.jobs_existing = max(
-            0.0, min(self.jobs_existing, float(supply.sum()) - float(staffed.sum()))
+            0.0, min(trend, self.jobs_existing + spare, supply_total - tenants)
         )
         # Tenants: what each would hire this month at the pace its availability allows…
         n = len(ramping)
@@ -114,66 +112,53 @@ class LabourPool:
             step = np.minimum(1 - progress, (now - last) / rampup * self.availability[pool])
             wanted = np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
             # …rationed to the labour within each pool's reach, and to what the province has.
-            room = self._room(staffed)
+            room = self._room(self._supply())
             ration = np.ones_like(room)
             np.divide(room, wanted, out=ration, where=wanted > room)
             ration = np.clip(ration, 0.0, 1.0)
-            hired = wanted * ration
-            total_room = float(room[self.province])
-            if hired.sum() > total_room:
-                ration *= total_room / hired.sum() if hired.sum() > 0 else 0.0
-            progress = progress + step * ration[pool]
-            for k, investor in enumerate(ramping):
+            hired = float(wanted @ ration)
+            if hired > room[self.province]:
+                ration *= room[self.province] / hired
+            step *= ration[pool]
+            self.staffed += np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
+            progress += step
+            for investor, share in zip(ramping, progress.tolist(), strict=True):
                 investor.ramp_time = now
-                if progress[k] >= 1 - 1e-12:
+                if share >= 1 - 1e-12:
                     investor.ramp_progress = 1.0
                     investor.state = "operating"
-                    self.full_jobs[investor.pool] += investor.full_jobs
                 else:
-                    investor.ramp_progress = float(progress[k])
-        staffed = self._tenant_jobs(ramping)
+                    investor.ramp_progress = share
         # Workers from outside answer the scarcity each region is left with; housing adds
         # places above the ceiling of commuters and rented rooms. Those who came stay.
-        self.availability = self._availability(staffed)
+        scarcity = 1 - self._availability()[: self.province]
         housing = spec.worker_housing_places_per_year * years
         ceiling = self.share * (spec.inflow_max_pct / 100 * self.resident_workforce + housing)
-        scarcity = 1 - self.availability[: self.province]
         gap = np.maximum(0.0, scarcity * ceiling - self.migrants)
         self.migrants = self.migrants + self.monthly_adjustment * gap
-        self.availability = self._availability(staffed)
+        self.availability = self._availability()
 
     # ------------------------------------------------------------------ helpers
-    def _tenant_jobs(self, ramping: list[Investor]) -> np.ndarray:
-        """Jobs tenants fill now, by pool (full-production tenants and the ramping ones)."""
-        jobs = self.full_jobs.copy()
-        for investor in ramping:
-            if investor.state == "ramping":
-                jobs[investor.pool] += investor.full_jobs * investor.ramp_progress
-        return jobs
+    def _supply(self) -> np.ndarray:
+        """Industrial labour supply by listed region."""
+        return self.share * self.local_share * self.resident_workforce + self.migrants
 
-    def _supply_demand(self, staffed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Supply and jobs by listed region; province-wide jobs spread by workforce share."""
-        supply = self.share * self.local_share * self.resident_workforce + self.migrants
-        spread = self.jobs_existing + staffed[self.province]
-        demand = staffed[: self.province] + self.share * spread
-        return supply, demand
-
-    def _room(self, staffed: np.ndarray) -> np.ndarray:
+    def _room(self, supply: np.ndarray) -> np.ndarray:
         """Workers each pool can still hire: its own spare labour and a commuting share of
-        the others', never more than the province has spare (last entry)."""
-        supply, demand = self._supply_demand(staffed)
-        slack = supply - demand
+        the others', never more than the province has spare (last entry). Province-wide jobs
+        (existing industry, the province pool's tenants) are spread by workforce share."""
+        spread = self.jobs_existing + self.staffed[self.province]
+        slack = supply - self.staffed[: self.province] - self.share * spread
         total = max(0.0, float(slack.sum()))
         own = (1 - self.commuting) * slack + self.commuting * total
         return np.append(np.clip(own, 0.0, total), total)
 
-    def _availability(self, staffed: np.ndarray) -> np.ndarray:
+    def _availability(self) -> np.ndarray:
         """Availability by pool: the room left over the reference ``tight × labour within
         reach``, capped at 1."""
-        supply, _ = self._supply_demand(staffed)
+        supply = self._supply()
         total = float(supply.sum())
         reach = np.append((1 - self.commuting) * supply + self.commuting * total, total)
-        room = self._room(staffed)
         out = np.ones_like(reach)
-        np.divide(room, self.tight * reach, out=out, where=reach > 0)
+        np.divide(self._room(supply), self.tight * reach, out=out, where=reach > 0)
         return np.clip(out, 0.0, 1.0)
