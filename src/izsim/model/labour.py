@@ -43,6 +43,7 @@ class LabourPool:
         shares = spec.region_workforce_pct or {"": 100.0}  # no regions: one pool
         self.regions = list(shares)
         self.share = np.array([shares[r] for r in self.regions]) / 100
+        self.share_list = self.share.tolist()
         self.province = len(self.regions)  # index of the province-wide pool
         index = {r: i for i, r in enumerate(self.regions) if r}
         self.zone_pool = np.array([index.get(r, self.province) for r in zone_regions], dtype=int)
@@ -112,7 +113,7 @@ class LabourPool:
             step = np.minimum(1 - progress, (now - last) / rampup * self.availability[pool])
             wanted = np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
             # …rationed to the labour within each pool's reach, and to what the province has.
-            room = self._room(self._supply())
+            room = np.array(self._room(self._supply()))
             ration = np.ones_like(room)
             np.divide(room, wanted, out=ration, where=wanted > room)
             ration = np.clip(ration, 0.0, 1.0)
@@ -131,34 +132,50 @@ class LabourPool:
                     investor.ramp_progress = share
         # Workers from outside answer the scarcity each region is left with; housing adds
         # places above the ceiling of commuters and rented rooms. Those who came stay.
-        scarcity = 1 - self._availability()[: self.province]
-        housing = spec.worker_housing_places_per_year * years
-        ceiling = self.share * (spec.inflow_max_pct / 100 * self.resident_workforce + housing)
-        gap = np.maximum(0.0, scarcity * ceiling - self.migrants)
-        self.migrants = self.migrants + self.monthly_adjustment * gap
+        scarcity = (1 - self._availability()[: self.province]).tolist()
+        per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
+        ceiling = per_worker + spec.worker_housing_places_per_year * years
+        k = self.monthly_adjustment
+        self.migrants = np.array(
+            [
+                m + k * max(0.0, x * w * ceiling - m)
+                for m, x, w in zip(self.migrants.tolist(), scarcity, self.share_list, strict=True)
+            ]
+        )
         self.availability = self._availability()
 
     # ------------------------------------------------------------------ helpers
-    def _supply(self) -> np.ndarray:
+    # A province has a handful of regions: plain floats are several times faster than numpy
+    # for vectors this short, and these run twice a month.
+    def _supply(self) -> list[float]:
         """Industrial labour supply by listed region."""
-        return self.share * self.local_share * self.resident_workforce + self.migrants
+        local = self.local_share * self.resident_workforce
+        return [w * local + m for w, m in zip(self.share_list, self.migrants.tolist(), strict=True)]
 
-    def _room(self, supply: np.ndarray) -> np.ndarray:
+    def _room(self, supply: list[float]) -> list[float]:
         """Workers each pool can still hire: its own spare labour and a commuting share of
         the others', never more than the province has spare (last entry). Province-wide jobs
         (existing industry, the province pool's tenants) are spread by workforce share."""
-        spread = self.jobs_existing + self.staffed[self.province]
-        slack = supply - self.staffed[: self.province] - self.share * spread
-        total = max(0.0, float(slack.sum()))
-        own = (1 - self.commuting) * slack + self.commuting * total
-        return np.append(np.clip(own, 0.0, total), total)
+        staffed = self.staffed.tolist()
+        spread = self.jobs_existing + staffed[-1]
+        slack = [
+            s - j - w * spread
+            for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True)
+        ]
+        total = max(0.0, sum(slack))
+        c = self.commuting
+        return [min(total, max(0.0, (1 - c) * x + c * total)) for x in slack] + [total]
 
     def _availability(self) -> np.ndarray:
         """Availability by pool: the room left over the reference ``tight × labour within
         reach``, capped at 1."""
         supply = self._supply()
-        total = float(supply.sum())
-        reach = np.append((1 - self.commuting) * supply + self.commuting * total, total)
-        out = np.ones_like(reach)
-        np.divide(self._room(supply), self.tight * reach, out=out, where=reach > 0)
-        return np.clip(out, 0.0, 1.0)
+        total, c = sum(supply), self.commuting
+        reach = [(1 - c) * x + c * total for x in supply] + [total]
+        room = self._room(supply)
+        return np.array(
+            [
+                min(1.0, max(0.0, r / (self.tight * x))) if x > 0 else 1.0
+                for r, x in zip(room, reach, strict=True)
+            ]
+        )
