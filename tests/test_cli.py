@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from izsim.cli import app
 from izsim.indicators import INDICATOR_IDS
+from izsim.model.labour import LabourPool
 from izsim.outputs import LOCK_NAME, folder_lock
 from tests.conftest import ROOT, SCENARIO_FILE
 
@@ -226,16 +227,15 @@ def test_a_run_that_cannot_be_written_exits_2_and_leaves_the_folder(
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_a_run_out_of_its_indicator_ranges_fails_with_the_reason(tmp_path: Path) -> None:
-    """Jobs of simulated firms above the workforce were written as a share above 100 %."""
-
-    def crowded(data: dict) -> None:
-        for sector in data["sectors"]:
-            sector["jobs_per_ha"] = 1000  # the most allowed, in every sector
-
-    path = changed_scenario(tmp_path, crowded)
+def test_a_run_out_of_its_indicator_ranges_fails_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jobs of simulated firms above the workforce were once written as a share above 100 %;
+    the labour pools now prevent it, so a defect of that kind is simulated: a workforce of a
+    hundred people."""
+    monkeypatch.setattr(LabourPool, "workforce", property(lambda self: 100.0))
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--out", str(out)])
     assert result.exit_code == 1
     assert "run failed" in result.output
     assert (

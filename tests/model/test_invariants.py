@@ -29,8 +29,14 @@ NEVER_DECREASE = [
 ]
 
 
-def variant(scenario: Scenario, prospects: float, rent: float, stall: float) -> Scenario:
+def variant(
+    scenario: Scenario, prospects: float, rent: float, stall: float, tight_labour: bool = False
+) -> Scenario:
     data = scenario.model_dump(exclude_unset=True)
+    if tight_labour:  # industry starts 2 points under the most of the workforce it can employ
+        economy = data["economy"]
+        share = 100 * economy["jobs_industry_base"] / economy["workforce_base"]
+        data["labour"]["max_local_industry_share_pct"] = share + 2
     data["investors"]["prospects_per_month"] *= prospects
     data["investors"]["stall_pct"] = stall
     for zone in data["zones"]:
@@ -68,6 +74,26 @@ def check_month(model: IZModel) -> None:
     assert -1e-9 <= model.outside_zone_land_left_ha <= allowance + 1e-9
     for zone in model.zones:  # rents positive and finite
         assert 0 < zone.rent_usd_m2 < float("inf")
+    check_labour(model)
+
+
+def check_labour(model: IZModel) -> None:
+    """Industry employs no more than the labour pools hold, hence never more than the
+    workforce, and the shares of the last month collected are within 0–100."""
+    labour = model.labour
+    assert ((labour.availability >= 0) & (labour.availability <= 1)).all()
+    assert (labour.migrants >= 0).all()
+    assert labour.supply <= labour.workforce + 1e-6
+    if model.month == 0:
+        return
+    row = model.values[model.month - 1]  # collected at the end of last month
+    jobs = row[INDICATOR_IDS.index("jobs_industry")]
+    share = row[INDICATOR_IDS.index("industry_labour_share")]
+    assert jobs <= labour.supply + 1e-6  # the pools' own promise
+    assert jobs <= labour.workforce + 1e-6
+    assert np.isclose(share, 100 * jobs / labour.workforce)
+    assert 0 <= share <= 100
+    assert 0 <= row[INDICATOR_IDS.index("industry_share_grdp")] <= 100
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,6 +106,7 @@ def check_month(model: IZModel) -> None:
     fallback=st.booleans(),
     rule=st.booleans(),
     sanction=st.booleans(),
+    tight_labour=st.booleans(),
 )
 def test_invariants_hold_every_month(
     scenario: Scenario,
@@ -92,6 +119,7 @@ def test_invariants_hold_every_month(
     fallback: bool,
     rule: bool,
     sanction: bool,
+    tight_labour: bool,
 ) -> None:
     policy = with_levers(
         baseline,
@@ -101,7 +129,7 @@ def test_invariants_hold_every_month(
         sanction_late_developers=sanction,
         rent_support_pct=20,
     )
-    model = IZModel(variant(scenario, prospects, rent, stall), policy, seed)
+    model = IZModel(variant(scenario, prospects, rent, stall, tight_labour), policy, seed)
     for month in range(model.months):
         model.env.run(until=month + 0.99)
         check_month(model)

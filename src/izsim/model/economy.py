@@ -13,6 +13,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from izsim.model.investor import Investor
+    from izsim.model.labour import LabourPool
     from izsim.scenario.schema import Scenario
 
 
@@ -42,6 +43,9 @@ class Economy:
         self.capital_fdi = 0.0
         self.capital_domestic = 0.0
         self.private_developer_spending = 0.0
+        # The model's labour pools: they set existing industry's jobs and the workforce. Without
+        # them (unit tests of the accounts) both follow their base-year trends.
+        self.labour: LabourPool | None = None
 
     def register_lease(self, investor: Investor) -> None:
         """Record the capital a project registers when it leases."""
@@ -97,8 +101,11 @@ class Economy:
         grdp = value_added + non_industry
         exports_annual = float(self.exports[i - 11 : i + 1].sum())
         self.jobs_created_history[i] = jobs
-        jobs_existing = e.jobs_industry_base * (1 + e.existing_jobs_growth_pct / 100) ** years
-        workforce = e.workforce_base * (1 + e.workforce_growth_pct / 100) ** years
+        if self.labour is not None:
+            jobs_existing, workforce = self.labour.jobs_existing, self.labour.workforce
+        else:
+            jobs_existing = e.jobs_industry_base * (1 + e.existing_jobs_growth_pct / 100) ** years
+            workforce = e.workforce_base * (1 + e.workforce_growth_pct / 100) ** years
         return {
             "industrial_output_bn_vnd": annual,
             "industrial_output_growth": (annual / year_before - 1) * 100,

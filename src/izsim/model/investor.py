@@ -78,14 +78,23 @@ class Investor(mesa.Agent):
         self.lease_month: float | None = None
         self.licensed_before_start = False  # set for projects already building at the start
         self.production_start: float | None = None
+        # Ramp-up advances with the labour the tenant can hire (model.labour): its share of
+        # full production, and when that was last brought up to date.
+        self.pool = model.labour.pool_of(None if zone is None else zone.index)
+        self.ramp_progress = 0.0
+        self.ramp_time = 0.0
 
     def production_share(self, now: float) -> float:
-        """Share of full production reached at time ``now`` (0 before production starts)."""
+        """Share of full production reached (0 before production starts).
+
+        While ramping it is the share the tenant has staffed so far, brought up to date each
+        month by :meth:`LabourPool.advance` (``now`` is kept for the economy's interface).
+        """
         if self.state == "operating":
             return 1.0
         if self.state != "ramping" or self.production_start is None:
             return 0.0
-        return min(1.0, (now - self.production_start) / self.model.investors.rampup_months)
+        return self.ramp_progress
 
     def life(self) -> Generator[simpy.Event, object, None]:
         """The project's simpy process: approval, lease, construction, ramp-up."""
@@ -124,10 +133,9 @@ class Investor(mesa.Agent):
         self.state = "building"
         yield env.timeout(months)
         self.state = "ramping"
-        self.production_start = env.now
+        self.production_start = self.ramp_time = env.now
+        # From here the labour pool paces the ramp-up, month by month, until full production.
         model.economy.start_production(self)
-        yield env.timeout(model.investors.rampup_months)
-        self.state = "operating"
 
     def revoke(self) -> None:
         """Revocation of the investment certificate: the land goes back to the zone."""

@@ -24,6 +24,7 @@ from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
 from izsim.model.establishment import NationalQuota, developer_hurdle
 from izsim.model.investor import Investor
+from izsim.model.labour import LabourPool
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Policy
@@ -59,6 +60,8 @@ class IZModel(mesa.Model):
             for i, spec in enumerate(scenario.all_zones)
         ]
         self.zone_by_id = {zone.key: zone for zone in self.zones}
+        self.labour = LabourPool(scenario, [zone.spec.region for zone in self.zones])
+        self.economy.labour = self.labour
         self.outside_zone_output_share = self.investors.outside_zone_output_share_pct / 100
         self.arrivals = ArrivalProcess(scenario, self.streams["arrivals"])
         self.polluting_prospect_share = sum(
@@ -373,7 +376,8 @@ class IZModel(mesa.Model):
             inv.beta_access * np.array([z.access_index for z in zones])
             + inv.beta_infrastructure * infra
             + inv.beta_wwtp * np.array([z.wwtp_ok for z in zones])
-            + inv.beta_labour * np.minimum(1.0, labour)
+            # Labour quality and access (the index) count as far as workers can still be hired.
+            + inv.beta_labour * np.minimum(1.0, labour) * self.labour.zone_availability()
             + inv.beta_anchor * np.array([z.anchor for z in zones], dtype=float)
             + inv.beta_admin_per_month * self._expected_approval_months()
         )
@@ -492,6 +496,7 @@ class IZModel(mesa.Model):
         col = self._column
         for name, value in self._zone_indicators().items():
             row[col[name]] = value
+        self.labour.advance(self.env.now, self.economy.ramping)
         for name, value in self.economy.close_month(month, self.env.now).items():
             row[col[name]] = value
         budget = self.agencies.budget

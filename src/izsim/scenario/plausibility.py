@@ -42,12 +42,22 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
         (("investors",), scenario.investors),
         (("developers",), scenario.developers),
         (("agencies",), scenario.agencies),
+        (("labour",), scenario.labour),
     ]
     blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
     blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
     for loc, block in blocks:
         found += _fractions(loc, block)
     regions = {zone.region for zone in scenario.all_zones}
+    for region in scenario.labour.region_workforce_pct:
+        if region not in regions:
+            found.append(
+                (
+                    ("labour", "region_workforce_pct", region),
+                    f"region '{region}' matches no zone's region ({', '.join(sorted(regions))});"
+                    " its workers reach zones only by commuting",
+                )
+            )
     for i, sector in enumerate(scenario.sectors):
         for j, region in enumerate(sector.regions):
             if region not in regions:
@@ -161,7 +171,7 @@ def _unlisted_plans(scenario: Scenario) -> list[tuple[tuple, str]]:
 def _sourced_blocks(scenario: Scenario) -> list[tuple[tuple, Sourced]]:
     blocks: list[tuple[tuple, Any]] = [
         ((name,), getattr(scenario, name))
-        for name in ("economy", "investors", "developers", "agencies")
+        for name in ("economy", "investors", "developers", "agencies", "labour")
     ]
     blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
     blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]

@@ -14,7 +14,16 @@ from pydantic import Field, field_validator, model_validator
 
 from izsim.calendar import month_index, parse_month
 from izsim.indicators import CATALOGUE
-from izsim.scenario.base import Index01, NonNegative, Pct, Positive, Slug, Sourced, Strict
+from izsim.scenario.base import (
+    Index01,
+    NonNegative,
+    Pct,
+    Positive,
+    Slug,
+    Sourced,
+    Strict,
+    unsourced_message,
+)
 from izsim.scenario.sources import SEED_FILE
 
 
@@ -510,6 +519,65 @@ class Wastewater(Sourced):
         return fine
 
 
+class Labour(Sourced):
+    """Labour pools (nguồn lao động) of the province's regions: who industry can employ.
+
+    A region's resident supply is its share of the workforce times the highest share industry
+    can draw; workers from outside the province (commuters, migrants renting rooms, and those
+    housed in worker housing, nhà ở công nhân) come as the region's pool tightens. Equations in
+    docs/model.md §6.1.
+    """
+
+    max_local_industry_share_pct: float = Field(
+        gt=0,
+        le=100,
+        description="Highest share of the province's resident workforce industry can employ"
+        " (the rest stay in farming, services, construction, the public sector or do not take"
+        " factory work); industry's base-year jobs must be below it.",
+    )
+    inflow_max_pct: Pct = Field(
+        description="Most workers from outside the province (daily commuters and migrants in"
+        " rented rooms), as a share of the resident workforce, drawn when local labour is"
+        " exhausted."
+    )
+    inflow_adjustment_pct_per_year: float = Field(
+        gt=0,
+        le=100,
+        description="Share of the gap between the inflow a region's scarcity draws and the"
+        " workers already come that closes in a year (migration takes time).",
+    )
+    worker_housing_places_per_year: NonNegative = Field(
+        description="Places in worker housing (nhà ở công nhân, ký túc xá) added a year from the"
+        " start; each lets one more migrant worker come when labour is scarce."
+    )
+    commuting_pct: Pct = Field(
+        description="Share of other regions' unused industrial labour a region's zones can hire"
+        " by commuting within the province (100: the province is one labour market)."
+    )
+    tight_slack_pct: float = Field(
+        gt=0,
+        le=100,
+        description="Hiring slows, and a zone's labour utility falls, once the unused labour"
+        " within reach is below this share of the labour within reach.",
+    )
+    region_workforce_pct: dict[Slug, Pct] = Field(
+        default_factory=dict,
+        description="Share of the province's resident workforce living in each region (regions"
+        " of `zones`; they add up to 100). Zones of a region not listed (an aggregate such as"
+        " `mixed`) hire from the whole province; empty: the province is one pool.",
+    )
+
+    @model_validator(mode="after")
+    def _regions(self) -> Labour:
+        shares = self.region_workforce_pct
+        if shares and abs(sum(shares.values()) - 100) > 0.5:
+            raise ValueError(f"region_workforce_pct add up to {sum(shares.values()):g}, not 100")
+        if shares and self.source is None and "region_workforce_pct" not in self.sources:
+            # a table of numbers: _is_number does not see a mapping, so it is checked here
+            raise ValueError(unsourced_message(["region_workforce_pct"]))
+        return self
+
+
 class Zone(Sourced):
     """An industrial zone (KCN), cluster (CCN) or high-tech zone, existing or planned."""
 
@@ -821,6 +889,9 @@ class Scenario(Strict):
     wastewater: Wastewater = Field(
         description="Industrial wastewater, central plants' economics and enforcement."
     )
+    labour: Labour = Field(
+        description="Labour pools of the province's regions: supply, inflow, worker housing."
+    )
     zones: list[Zone] = Field(
         min_length=1, description="Existing and planned KCN, CCN and high-tech zones."
     )
@@ -897,6 +968,17 @@ class Scenario(Strict):
                     f" outgrow the workforce (growing {self.economy.workforce_growth_pct:g} %/yr)"
                     f" in year {year + 1} of the scenario: industry cannot employ more than the"
                     " workforce",
+                )
+            )
+        local = self.labour.max_local_industry_share_pct / 100 * self.economy.workforce_base
+        if self.economy.jobs_industry_base >= local:
+            problems.append(
+                (
+                    ("labour", "max_local_industry_share_pct"),
+                    f"{self.labour.max_local_industry_share_pct:g} % of the workforce"
+                    f" ({local:g}) is not above industry's base-year jobs"
+                    f" ({self.economy.jobs_industry_base:g}): industry already employs more"
+                    " than it can",
                 )
             )
         share = sum(s.prospect_share_pct for s in self.sectors)

@@ -1,0 +1,181 @@
+"""Labour pools (nguồn lao động) of the province's regions.
+
+Industry cannot employ more people than there are. Each region ``r`` listed in
+``labour.region_workforce_pct`` has a resident supply of industrial labour (its share ``w_r`` of
+the workforce ``W`` times the highest share industry can draw, ``s``) plus workers from outside
+the province (commuters and migrants, ``M_r``) who come as the region's pool tightens, up to a
+ceiling that worker housing (nhà ở công nhân) raises. Zones of a region that is not listed (an
+aggregate such as ``mixed``) and projects outside zones hire from the whole province; so does
+existing industry, whose jobs are spread over regions by ``w_r``. Equations: docs/model.md §6.1.
+
+Each month, after the month's decisions and before the accounts close, :meth:`LabourPool.advance`
+lets existing industry, then ramping tenants, hire within the labour they can reach; a tenant's
+ramp-up (its production share) advances only as fast as it can staff it. The availability it
+leaves behind lowers zones' labour utility the next month.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from izsim.model.investor import Investor
+    from izsim.scenario.schema import Scenario
+
+
+class LabourPool:
+    """Industrial labour supply and demand by region, month by month.
+
+    Pools are indexed ``0 … R-1`` for the listed regions and ``R`` for the whole province
+    (zones of unlisted regions, projects outside zones).
+
+    Args:
+        scenario: the scenario (its ``labour`` and ``economy`` blocks).
+        zone_regions: the region of each zone, in the model's zone order.
+    """
+
+    def __init__(self, scenario: Scenario, zone_regions: list[str]) -> None:
+        spec, economy = scenario.labour, scenario.economy
+        self.spec = spec
+        self.economy_spec = economy
+        shares = spec.region_workforce_pct or {"": 100.0}  # no regions: one pool
+        self.regions = list(shares)
+        self.share = np.array([shares[r] for r in self.regions]) / 100
+        self.share_list = self.share.tolist()
+        self.province = len(self.regions)  # index of the province-wide pool
+        index = {r: i for i, r in enumerate(self.regions) if r}
+        self.zone_pool = np.array([index.get(r, self.province) for r in zone_regions], dtype=int)
+        self.local_share = spec.max_local_industry_share_pct / 100
+        self.commuting = spec.commuting_pct / 100
+        self.tight = spec.tight_slack_pct / 100
+        # Share of the remaining gap closed each month: a yearly rate compounded monthly.
+        self.monthly_adjustment = 1 - (1 - spec.inflow_adjustment_pct_per_year / 100) ** (1 / 12)
+        self.migrants = np.zeros(len(self.regions))  # workers from outside the province
+        self.staffed = np.zeros(len(self.regions) + 1)  # jobs tenants fill, by pool
+        self.jobs_existing = economy.jobs_industry_base
+        self.resident_workforce = economy.workforce_base
+        # 0 (none to hire) … 1 (ample), as the last month left it
+        self.availability = self._availability()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def workforce(self) -> float:
+        """The province's workforce: residents and workers from outside."""
+        return self.resident_workforce + float(self.migrants.sum())
+
+    @property
+    def supply(self) -> float:
+        """Industrial labour the province has: residents industry can draw, and workers from
+        outside."""
+        return self.local_share * self.resident_workforce + float(self.migrants.sum())
+
+    def pool_of(self, zone_index: int | None) -> int:
+        """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
+        return self.province if zone_index is None else int(self.zone_pool[zone_index])
+
+    def zone_availability(self) -> np.ndarray:
+        """Availability of labour (0–1) at each zone, as the last month left it."""
+        return self.availability[self.zone_pool]
+
+    # ------------------------------------------------------------------ the month
+    def advance(self, now: float, ramping: list[Investor]) -> None:
+        """Hire for existing industry and ramping tenants up to time ``now``, then let
+        workers from outside answer the scarcity left.
+
+        Ramping tenants' ``ramp_progress`` grows by ``Δt / rampup × availability × rationing``
+        (so ramp-up is as before while labour is ample); a tenant that reaches 1 becomes
+        ``operating``. The jobs tenants fill are kept by pool as they are hired.
+        """
+        spec, economy = self.spec, self.economy_spec
+        years = now / 12
+        self.resident_workforce = economy.workforce_base * (
+            1 + economy.workforce_growth_pct / 100
+        ) ** (years)
+        # Existing industry keeps its workers and hires first (it pays the going wage), within
+        # what the province has spare; a shrinking workforce takes its workers first.
+        trend = economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
+        tenants = float(self.staffed.sum())
+        supply_total = self.supply
+        spare = max(0.0, supply_total - self.jobs_existing - tenants)
+        self.jobs_existing = max(
+            0.0, min(trend, self.jobs_existing + spare, supply_total - tenants)
+        )
+        # Tenants: what each would hire this month at the pace its availability allows…
+        n = len(ramping)
+        if n:
+            rampup = ramping[0].model.investors.rampup_months
+            pool = np.fromiter((i.pool for i in ramping), dtype=int, count=n)
+            jobs = np.fromiter((i.full_jobs for i in ramping), dtype=float, count=n)
+            last = np.fromiter((i.ramp_time for i in ramping), dtype=float, count=n)
+            progress = np.fromiter((i.ramp_progress for i in ramping), dtype=float, count=n)
+            step = np.minimum(1 - progress, (now - last) / rampup * self.availability[pool])
+            wanted = np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
+            # …rationed to the labour within each pool's reach, and to what the province has.
+            room = np.array(self._room(self._supply()))
+            ration = np.ones_like(room)
+            np.divide(room, wanted, out=ration, where=wanted > room)
+            ration = np.clip(ration, 0.0, 1.0)
+            hired = float(wanted @ ration)
+            if hired > room[self.province]:
+                ration *= room[self.province] / hired
+            step *= ration[pool]
+            self.staffed += np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
+            progress += step
+            for investor, share in zip(ramping, progress.tolist(), strict=True):
+                investor.ramp_time = now
+                if share >= 1 - 1e-12:
+                    investor.ramp_progress = 1.0
+                    investor.state = "operating"
+                else:
+                    investor.ramp_progress = share
+        # Workers from outside answer the scarcity each region is left with; housing adds
+        # places above the ceiling of commuters and rented rooms. Those who came stay.
+        scarcity = (1 - self._availability()[: self.province]).tolist()
+        per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
+        ceiling = per_worker + spec.worker_housing_places_per_year * years
+        k = self.monthly_adjustment
+        self.migrants = np.array(
+            [
+                m + k * max(0.0, x * w * ceiling - m)
+                for m, x, w in zip(self.migrants.tolist(), scarcity, self.share_list, strict=True)
+            ]
+        )
+        self.availability = self._availability()
+
+    # ------------------------------------------------------------------ helpers
+    # A province has a handful of regions: plain floats are several times faster than numpy
+    # for vectors this short, and these run twice a month.
+    def _supply(self) -> list[float]:
+        """Industrial labour supply by listed region."""
+        local = self.local_share * self.resident_workforce
+        return [w * local + m for w, m in zip(self.share_list, self.migrants.tolist(), strict=True)]
+
+    def _room(self, supply: list[float]) -> list[float]:
+        """Workers each pool can still hire: its own spare labour and a commuting share of
+        the others', never more than the province has spare (last entry). Province-wide jobs
+        (existing industry, the province pool's tenants) are spread by workforce share."""
+        staffed = self.staffed.tolist()
+        spread = self.jobs_existing + staffed[-1]
+        slack = [
+            s - j - w * spread
+            for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True)
+        ]
+        total = max(0.0, sum(slack))
+        c = self.commuting
+        return [min(total, max(0.0, (1 - c) * x + c * total)) for x in slack] + [total]
+
+    def _availability(self) -> np.ndarray:
+        """Availability by pool: the room left over the reference ``tight × labour within
+        reach``, capped at 1."""
+        supply = self._supply()
+        total, c = sum(supply), self.commuting
+        reach = [(1 - c) * x + c * total for x in supply] + [total]
+        room = self._room(supply)
+        return np.array(
+            [
+                min(1.0, max(0.0, r / (self.tight * x))) if x > 0 else 1.0
+                for r, x in zip(room, reach, strict=True)
+            ]
+        )
