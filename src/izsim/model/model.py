@@ -23,6 +23,7 @@ from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
 from izsim.model.investor import Investor
+from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Policy
@@ -90,6 +91,7 @@ class IZModel(mesa.Model):
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
         self._start_existing_developers()
         self._start_pipeline()
+        self.reinvestment = Reinvestment(self)
         self.env.process(self._clock())
 
     # ------------------------------------------------------------------ set-up
@@ -187,6 +189,7 @@ class IZModel(mesa.Model):
             if zone.developer is not None:
                 zone.developer.review(zone)
         self._arrivals_and_choice()
+        self.reinvestment.step()
         wastewater.operate_plants(self, self.streams["plants"].random(len(self.zones)))
         agencies.inspect(self.zones, self.streams["inspections"].random(len(self.zones)))
         agencies.monitor()

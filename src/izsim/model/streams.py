@@ -18,6 +18,7 @@ PURPOSES = (
     "plants",  # wastewater plants' breakdowns
     "finance",  # developers' finance capacity
     "pipeline",  # projects licensed before the start, still building
+    "reinvestment",  # capital increases by existing firms
 )
 
 
