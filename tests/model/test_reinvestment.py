@@ -81,9 +81,8 @@ def test_sampled_capital_increases_follow_their_expected_rate(
     got = []
     for seed in range(40):
         model = IZModel(scenario, baseline, seed)
-        ones = np.ones(len(model.zones) + 1)
         for month in range(model.months):
-            model.reinvestment._decide(month, ones)
+            model.reinvestment._decide(month, start=True)  # at the start's conditions
         got.append(model.economy._reinvested(float(model.months))[0])
     assert np.mean(got) == pytest.approx(expected, rel=0.08)
 
@@ -106,9 +105,9 @@ def test_a_compliant_plant_raises_its_zones_rate(scenario: Scenario, baseline: P
     model = IZModel(scenario, baseline, 0)
     r = model.reinvestment
     zone = next(model.zones[i] for i in r.active if not model.zones[i].wwtp_ok)
-    before = r.factors()[zone.index]
+    before = r.place_factor(zone.index)
     zone.wwtp, zone.wwtp_compliant = "operating", True
-    after = r.factors()[zone.index]
+    after = r.place_factor(zone.index)
     inv = scenario.investors
     gain = inv.beta_wwtp + model.polluting_prospect_share * inv.beta_wwtp_polluting
     assert after / before == pytest.approx(np.exp(scenario.reinvestment.utility_weight * gain))

@@ -24,6 +24,7 @@ split redistributes the trend of output, jobs and exports without changing its l
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -111,22 +112,27 @@ class Reinvestment:
             (shares / shares.sum())
             @ np.array([s.land_need_ha * s.output_bn_vnd_per_ha for s in sectors])
         )
-        self.output_per_ha = np.array([s.output_bn_vnd_per_ha for s in sectors]) * size
-        self.capital_per_ha = np.array([s.capital_bn_vnd_per_ha for s in sectors]) * size
+        # A few candidates a month: plain Python lists are quicker than arrays here.
+        self.output_per_ha = [s.output_bn_vnd_per_ha * size for s in sectors]
+        self.capital_per_ha = [s.capital_bn_vnd_per_ha * size for s in sectors]
+        arrivals = model.arrivals
+        self.sector_cdf = arrivals.sector_cdf.tolist()
+        self.fdi_share = arrivals.fdi_share.tolist()
+        self.land_mu = arrivals.land_mu.tolist()
+        self.land_sigma = arrivals.land_sigma.tolist()
         # Where existing firms are: zones by the land leased in them at the start.
         leased = np.array([z.leased_ha if z.operating else 0.0 for z in model.zones])
         zone_share = spec.zone_share_pct / 100 if leased.sum() > 0 else 0.0
         weights = np.append(zone_share * leased / max(leased.sum(), 1e-12), 1 - zone_share)
-        self.place_cdf = np.cumsum(weights)
+        self.place_cdf = np.cumsum(weights).tolist()
         self.active = np.flatnonzero(weights[:-1] > 0)
-        self.labour_index = np.array([z.spec.labour_index for z in model.zones])
         # Conditions firms see: a polluting share of them values a compliant plant more.
         self.beta_wwtp = inv.beta_wwtp + model.polluting_prospect_share * inv.beta_wwtp_polluting
-        self.reference = np.array([self._start_utility(z) for z in model.zones])
+        self.reference = [self._start_utility(z) for z in model.zones]
         self.midpoint = spec.construction_months + spec.rampup_months / 2
         first = math.floor(-TREND_LEAD_MONTHS - self.midpoint - 0.5)
         for month in range(first, 0):
-            self._decide(month, np.ones(len(model.zones) + 1))
+            self._decide(month, start=True)
 
     # ------------------------------------------------------------------ rates
     def expected_output_per_month(self, month: float) -> float:
@@ -186,28 +192,23 @@ class Reinvestment:
             + inv.beta_admin_per_month * inv.approval_months
         )
 
-    def zone_utility(self) -> np.ndarray:
-        """The conditions now of the zones where existing firms are (``self.active``), as a
-        prospect would weigh them: access, a compliant plant, labour and the expected dossier
-        time (rent, free land and neighbours do not matter to a firm expanding on its own
-        plot). The dossier time is the site choice's (docs/model.md §2.2), by desk."""
+    def zone_utility(self, zone: Zone) -> float:
+        """A zone's conditions now, as a prospect would weigh them: access, a compliant plant,
+        labour and the expected dossier time of its desk (docs/model.md §2.2); rent, free land
+        and neighbours do not matter to a firm expanding on its own plot."""
         model = self.model
         inv = model.investors
         agencies = model.agencies
-        zones = [model.zones[i] for i in self.active]
-        waits = {}
-        for desk in (agencies.iz_board_desk, agencies.dpi_desk):
-            waits[id(desk)] = (
-                inv.approval_months
-                * agencies.approval_time_factor
-                * (1 + len(desk.queue) / desk.capacity)
-            )
-        admin = np.array([waits[id(agencies.approval_desk(z))] for z in zones])
-        labour = self.labour_index[self.active] + agencies.labour_gain
+        desk = agencies.approval_desk(zone)
+        admin = (
+            inv.approval_months
+            * agencies.approval_time_factor
+            * (1 + len(desk.queue) / desk.capacity)
+        )
         return (
-            inv.beta_access * np.array([z.access_index for z in zones])
-            + self.beta_wwtp * np.array([z.wwtp_ok for z in zones])
-            + inv.beta_labour * np.minimum(1.0, labour)
+            inv.beta_access * zone.access_index
+            + self.beta_wwtp * zone.wwtp_ok
+            + inv.beta_labour * min(1.0, zone.spec.labour_index + agencies.labour_gain)
             + inv.beta_admin_per_month * admin
         )
 
@@ -223,60 +224,67 @@ class Reinvestment:
         pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
         return promo * pci
 
-    def factors(self) -> np.ndarray:
-        """The rate's multiplier by place (zones, then outside zones) this month; zones where
-        no existing firm is take no increase and keep 1."""
+    def place_factor(self, place: int) -> float:
+        """The rate's multiplier this month for firms in zone ``place`` (or outside zones,
+        ``OUTSIDE`` or the index after the last zone)."""
         assert self.spec is not None
-        out = np.ones(len(self.model.zones) + 1)
-        change = self.zone_utility() - self.reference[self.active]
-        out[self.active] = np.exp(self.spec.utility_weight * change)
-        return self.province_factor() * out
+        province = self.province_factor()
+        if place == OUTSIDE or place >= len(self.model.zones):
+            return province
+        change = self.zone_utility(self.model.zones[place]) - self.reference[place]
+        return province * math.exp(self.spec.utility_weight * change)
+
+    def factors(self) -> np.ndarray:
+        """The multiplier by place (zones, then outside zones) this month."""
+        return np.array([self.place_factor(p) for p in range(len(self.model.zones) + 1)])
 
     # ------------------------------------------------------------------ monthly
     def step(self) -> None:
         """This month's capital increases (after the month's programmes and arrivals)."""
         if self.spec is None:
             return
-        self._decide(self.model.month, None)
+        self._decide(self.model.month)
 
-    def _decide(self, month: int, factors: np.ndarray | None) -> None:
-        """Draw the month's candidate pool and keep those the conditions allow (``factors``
-        by place; None: this month's, worked out only when a candidate is drawn).
+    def _decide(self, month: int, *, start: bool = False) -> None:
+        """Draw the month's candidate pool and keep those the conditions allow (``start``: a
+        month before the start, at the start's conditions).
 
-        The pool's size and every candidate's variates depend on the scenario and the month
-        only, never on the policy (common random numbers)."""
+        The pool's size and every candidate's variates (sector, FDI, thinning, place uniforms
+        and a normal for land) depend on the scenario and the month only, never on the policy
+        (common random numbers); a place's factor is worked out only when a candidate there
+        needs it."""
         model, spec, rng = self.model, self.spec, self.rng
         assert spec is not None
         rate = self.expected_output_per_month(month) / self.mean_output
         n = int(rng.poisson(rate * MAX_RATE_MULTIPLIER))
-        pool, thinning = model.arrivals.candidates(n, rng)
-        where = rng.random(n)
         if not n:
             return
-        if factors is None:
-            factors = self.factors()
-        place = np.searchsorted(self.place_cdf, where, side="right").clip(
-            0, len(self.place_cdf) - 1
-        )
-        keep = thinning < np.minimum(factors[place], MAX_RATE_MULTIPLIER) / MAX_RATE_MULTIPLIER
-        jobs_per_output, exports_per_output = self._per_output(
-            month + self.midpoint, model.scenario.economy
-        )
-        n_zones = len(model.zones)
-        for i in np.flatnonzero(keep):
-            sector = int(pool.sector[i])
-            land = float(pool.land_ha[i])
-            output = land * float(self.output_per_ha[sector])
+        uniforms = rng.random((n, 4)).tolist()
+        normals = rng.standard_normal(n).tolist()
+        factors: dict[int, float] = {}
+        per_output = None
+        last_place = len(self.place_cdf) - 1
+        for (u_sector, u_fdi, u_keep, u_place), normal in zip(uniforms, normals, strict=True):
+            place = min(bisect.bisect_right(self.place_cdf, u_place), last_place)
+            if place not in factors:
+                factors[place] = 1.0 if start else self.place_factor(place)
+            if u_keep >= min(factors[place], MAX_RATE_MULTIPLIER) / MAX_RATE_MULTIPLIER:
+                continue
+            if per_output is None:
+                per_output = self._per_output(month + self.midpoint, model.scenario.economy)
+            sector = min(bisect.bisect_right(self.sector_cdf, u_sector), len(self.sector_cdf) - 1)
+            land = math.exp(self.land_mu[sector] + self.land_sigma[sector] * normal)
+            output = land * self.output_per_ha[sector]
             increase = CapitalIncrease(
                 decided=float(month),
-                place=int(place[i]) if place[i] < n_zones else OUTSIDE,
+                place=place if place < len(model.zones) else OUTSIDE,
                 sector=sector,
-                fdi=bool(pool.fdi[i]),
+                fdi=u_fdi < self.fdi_share[sector],
                 output_bn_vnd=output,
-                capital_bn_vnd=land * float(self.capital_per_ha[sector]),
-                jobs=output * jobs_per_output,
-                exports_musd=output * exports_per_output,
+                capital_bn_vnd=land * self.capital_per_ha[sector],
+                jobs=output * per_output[0],
+                exports_musd=output * per_output[1],
                 production_start=month + spec.construction_months,
                 rampup_months=spec.rampup_months,
             )
-            model.economy.add_capital_increase(increase, registered=month >= 0)
+            model.economy.add_capital_increase(increase, registered=not start)
