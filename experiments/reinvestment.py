@@ -1,6 +1,6 @@
 """What capital increases of existing firms do in the four baselines (docs/model.md §6a).
 
-    PYTHONPATH=src .venv/bin/python experiments/reinvestment.py [--replicates 20]
+    .venv/bin/python experiments/reinvestment.py [--replicates 20]
 
 Per province, under the baseline policy: the share of 2021–25 output growth that comes from the
 fixed trend and from capital increases, reinvested output in 2025 and 2030 against what the
