@@ -30,7 +30,10 @@ NUMBERS = {
 
 
 def economy_scenario(scenario: Scenario, **changes: float) -> Scenario:
+    """The scenario with round economy numbers and without reinvestment (the fixed trends
+    alone; capital increases are tested in test_reinvestment.py)."""
     data = scenario.model_dump(exclude_unset=True)
+    data.pop("reinvestment", None)
     numbers = {**NUMBERS, **changes}
     data["economy"].update(numbers)
     data["economy"]["sources"].update(dict.fromkeys(numbers, SOURCE))

@@ -2,6 +2,9 @@
 
 Industrial production value (giá trị sản xuất công nghiệp, 2010 prices) is existing industry,
 growing at a baseline rate year by year, plus the simulated tenants' output as they ramp up.
+Where the scenario has a ``reinvestment`` block, part of existing industry's trend (output, jobs,
+exports) is supplied instead by capital increases of existing firms that respond to conditions
+(:mod:`izsim.model.reinvestment`); the rest keeps the fixed trend.
 Annual figures are sums over the last twelve months, so December gives the calendar year.
 """
 
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from izsim.model.reinvestment import CapitalIncrease, trend_shares
 
 if TYPE_CHECKING:
     from izsim.model.investor import Investor
@@ -46,6 +51,15 @@ class Economy:
         # The model's labour pools: they set existing industry's jobs and the workforce. Without
         # them (unit tests of the accounts) both follow their base-year trends.
         self.labour: LabourPool | None = None
+        # Capital increases of existing firms: what ramps up, and what produces in full.
+        self.reinvested_share, self.reinvested_jobs_share, self.reinvested_exports_share = (
+            trend_shares(scenario)
+        )
+        self.increases_ramping: list[CapitalIncrease] = []
+        self.increases_full = (0.0, 0.0, 0.0)  # output, exports, jobs at full production
+        self.reinvested_output = 0.0  # output a year of capital increases, this month
+        self.capital_increases = 0  # decided since the start
+        self.capital_increases_bn_vnd = 0.0  # their capital
 
     def register_lease(self, investor: Investor) -> None:
         """Record the capital a project registers when it leases."""
@@ -53,6 +67,47 @@ class Economy:
             self.capital_fdi += investor.capital_bn_vnd
         else:
             self.capital_domestic += investor.capital_bn_vnd
+
+    def add_capital_increase(self, increase: CapitalIncrease, *, registered: bool) -> None:
+        """A capital increase of an existing firm: its capacity comes on line later; its
+        capital counts in the investment totals when it was ``registered`` during the run."""
+        self.increases_ramping.append(increase)
+        if registered:
+            self.capital_increases += 1
+            self.capital_increases_bn_vnd += increase.capital_bn_vnd
+            if increase.fdi:
+                self.capital_fdi += increase.capital_bn_vnd
+            else:
+                self.capital_domestic += increase.capital_bn_vnd
+
+    def existing_jobs_wanted(self, now: float) -> float:
+        """Jobs existing industry would have at ``now`` (months): its fixed trend's share of
+        the base-year growth plus the staff of capital increases producing (the labour pools
+        decide how many it can hire)."""
+        e = self.spec
+        growth = (1 + e.existing_jobs_growth_pct / 100) ** (now / 12)
+        fixed = e.jobs_industry_base * (1 + (1 - self.reinvested_jobs_share) * (growth - 1))
+        return fixed + self._reinvested(now)[2]
+
+    def _reinvested(self, now: float) -> tuple[float, float, float]:
+        """Output, exports and jobs of capital increases producing at ``now``."""
+        output, exports, jobs = self.increases_full
+        still = []
+        for increase in self.increases_ramping:
+            share = increase.production_share(now)
+            if share >= 1.0:
+                self.increases_full = (
+                    self.increases_full[0] + increase.output_bn_vnd,
+                    self.increases_full[1] + increase.exports_musd,
+                    self.increases_full[2] + increase.jobs,
+                )
+            else:
+                still.append(increase)
+            output += increase.output_bn_vnd * share
+            exports += increase.exports_musd * share
+            jobs += increase.jobs * share
+        self.increases_ramping = still
+        return output, exports, jobs
 
     def start_production(self, investor: Investor) -> None:
         """A project's factory is built and starts ramping up."""
@@ -76,11 +131,19 @@ class Economy:
             exports += self._exports_of(investor) * share
             jobs += investor.full_jobs * share
         self.ramping = still
+        # The fixed trend: what reinvestment does not supply of each trend's increase.
         growth = (1 + e.existing_output_growth_pct / 100) ** (year + 1)
-        existing_output = e.industrial_output_base_bn_vnd * growth
-        existing_exports = e.exports_base_musd * (1 + e.existing_exports_growth_pct / 100) ** (
-            year + 1
+        existing_output = e.industrial_output_base_bn_vnd * (
+            1 + (1 - self.reinvested_share) * (growth - 1)
         )
+        exports_growth = (1 + e.existing_exports_growth_pct / 100) ** (year + 1)
+        existing_exports = e.exports_base_musd * (
+            1 + (1 - self.reinvested_exports_share) * (exports_growth - 1)
+        )
+        reinvested_output, reinvested_exports, _ = self._reinvested(now)
+        self.reinvested_output = reinvested_output
+        existing_output += reinvested_output
+        existing_exports += reinvested_exports
         i = month + 12
         self.output[i] = (existing_output + output) / 12
         self.exports[i] = (existing_exports + exports) / 12
@@ -104,7 +167,7 @@ class Economy:
         if self.labour is not None:
             jobs_existing, workforce = self.labour.jobs_existing, self.labour.workforce
         else:
-            jobs_existing = e.jobs_industry_base * (1 + e.existing_jobs_growth_pct / 100) ** years
+            jobs_existing = self.existing_jobs_wanted(now)
             workforce = e.workforce_base * (1 + e.workforce_growth_pct / 100) ** years
         return {
             "industrial_output_bn_vnd": annual,

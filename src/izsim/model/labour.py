@@ -80,7 +80,9 @@ class LabourPool:
         return self.availability[self.zone_pool]
 
     # ------------------------------------------------------------------ the month
-    def advance(self, now: float, ramping: list[Investor]) -> None:
+    def advance(
+        self, now: float, ramping: list[Investor], existing_jobs: float | None = None
+    ) -> None:
         """Hire for existing industry and ramping tenants up to time ``now``, then let
         workers from outside answer the scarcity left.
 
@@ -95,7 +97,11 @@ class LabourPool:
         ) ** (years)
         # Existing industry keeps its workers and hires first (it pays the going wage), within
         # what the province has spare; a shrinking workforce takes its workers first.
-        trend = economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
+        trend = (
+            existing_jobs
+            if existing_jobs is not None
+            else economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
+        )
         tenants = float(self.staffed.sum())
         supply_total = self.supply
         spare = max(0.0, supply_total - self.jobs_existing - tenants)

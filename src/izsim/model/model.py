@@ -25,6 +25,7 @@ from izsim.model.economy import Economy
 from izsim.model.establishment import NationalQuota, developer_hurdle
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
+from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Policy
@@ -103,6 +104,7 @@ class IZModel(mesa.Model):
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
         self._start_existing_developers()
         self._start_pipeline()
+        self.reinvestment = Reinvestment(self)
         self.env.process(self._clock())
 
     # ------------------------------------------------------------------ set-up
@@ -214,6 +216,7 @@ class IZModel(mesa.Model):
             if zone.developer is not None:
                 zone.developer.review(zone)
         self._arrivals_and_choice()
+        self.reinvestment.step()
         wastewater.operate_plants(self, self.streams["plants"].random(len(self.zones)))
         agencies.inspect(self.zones, self.streams["inspections"].random(len(self.zones)))
         agencies.monitor()
@@ -496,7 +499,8 @@ class IZModel(mesa.Model):
         col = self._column
         for name, value in self._zone_indicators().items():
             row[col[name]] = value
-        self.labour.advance(self.env.now, self.economy.ramping)
+        now = self.env.now
+        self.labour.advance(now, self.economy.ramping, self.economy.existing_jobs_wanted(now))
         for name, value in self.economy.close_month(month, self.env.now).items():
             row[col[name]] = value
         budget = self.agencies.budget

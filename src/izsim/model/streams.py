@@ -19,6 +19,7 @@ PURPOSES = (
     "finance",  # developers' finance capacity
     "pipeline",  # projects licensed before the start, still building
     "hurdles",  # candidate developers' hurdles (appended last: earlier streams unchanged)
+    "reinvestment",  # capital increases by existing firms
 )
 
 

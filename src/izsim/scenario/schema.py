@@ -296,6 +296,43 @@ class Investors(Sourced):
     )
 
 
+class Reinvestment(Sourced):
+    """Capital increases (tăng vốn) by firms that existed at the start.
+
+    Part of existing industry's trend growth (``economy.existing_output_growth_pct``, and the
+    jobs and exports trends) comes from new lines that existing firms finance by raising their
+    capital; it arrives as projects whose rate responds to the province's conditions. Under the
+    conditions at the start the expected total is the old trend (docs/model.md §6a).
+    """
+
+    share_pct: Pct = Field(
+        description="Share of existing industry's trend growth that comes from reinvestment"
+        " under the conditions at the start (the rest grows at a fixed trend)."
+    )
+    zone_share_pct: Pct = Field(
+        description="Share of reinvestment by firms in operating zones (the rest by firms outside"
+        " zones, which respond to province-wide conditions only)."
+    )
+    utility_weight: float = Field(
+        ge=0,
+        le=5,
+        description="How strongly a zone's reinvestment responds to a change of its conditions,"
+        " relative to a prospect's choice: the rate is multiplied by exp(weight × ΔV).",
+    )
+    project_size_pct: float = Field(
+        gt=0,
+        le=1000,
+        description="Size (land-equivalent output and capital) of a capital increase relative to"
+        " a new project of the same sector, in percent.",
+    )
+    construction_months: Positive = Field(
+        description="Months from a capital increase to first production of the new capacity."
+    )
+    rampup_months: Positive = Field(
+        description="Months from first production of the new capacity to full output."
+    )
+
+
 class Developers(Sourced):
     """Costs and decision rules of zone infrastructure developers (chủ đầu tư hạ tầng)."""
 
@@ -891,6 +928,11 @@ class Scenario(Strict):
     )
     labour: Labour = Field(
         description="Labour pools of the province's regions: supply, inflow, worker housing."
+    )
+    reinvestment: Reinvestment | None = Field(
+        default=None,
+        description="Capital increases by existing firms; none: existing industry grows at its"
+        " fixed trends only.",
     )
     zones: list[Zone] = Field(
         min_length=1, description="Existing and planned KCN, CCN and high-tech zones."
