@@ -86,11 +86,18 @@ def range_violations(values: np.ndarray, months: list[str]) -> list[str]:
     """
     found = []
     for column, item in enumerate(CATALOGUE.values()):
-        for row, value in enumerate(values[:, column]):
-            problem = item.problem(float(value))
+        series = values[:, column]
+        low, high = item.range
+        slack = RANGE_TOLERANCE * np.maximum(1.0, np.abs(series))
+        with np.errstate(invalid="ignore"):  # inf − inf in the slack of an infinite value
+            outside = (series < low - slack) | (series > high + slack)
+        # A quick screen on the whole column; the month and the sentence come from problem().
+        bad = outside | np.isinf(series) | (np.isnan(series) & (not item.undefined))
+        if bad.any():
+            row = int(np.argmax(bad))
+            problem = item.problem(float(series[row]))
             if problem is not None:
                 found.append(f"{item.id} {problem} ({item.unit}) in {months[row]}")
-                break
     return found
 
 
