@@ -535,3 +535,29 @@ def test_the_track_record_counts_up_to_its_cap(scenario: Scenario, baseline: Pol
     model.month = 20
     model.recent_leases.extend((15, 1.0) for _ in range(60))
     assert model.arrival_rate() == rates[1]  # the scenario's own cap is 3
+
+
+@pytest.mark.parametrize("province", ["ha_nam", "hung_yen"])
+def test_a_developer_that_can_just_pay_its_first_phase_builds_it(province: str) -> None:
+    """A developer holding a zone at the start can finance exactly its first phase; the bills,
+    summed from the same land another way, must not leave it waiting for ever (rounding)."""
+    from izsim.scenario import load_policy, load_scenario
+    from tests.conftest import ROOT
+
+    base = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
+    data = base.model_dump(exclude_unset=True)
+    numbers = {"finance_capacity_bn_vnd_kcn": 1e-6, "finance_capacity_bn_vnd_ccn": 1e-6}
+    data["developers"].update(numbers)
+    data["developers"]["sources"].update(dict.fromkeys(numbers, SOURCE))
+    policy = load_policy(ROOT / "scenarios" / "policies" / "baseline.yaml")
+    model = IZModel(Scenario.model_validate(data), policy, 0)
+    starting = [
+        z
+        for z in model.zones
+        if z.developer is not None
+        and not z.developer.public
+        and z.stage in ("approved", "clearing", "building")
+    ]
+    assert starting
+    model.env.run(until=60)
+    assert [z.key for z in starting if not z.operating] == []

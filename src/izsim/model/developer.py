@@ -120,7 +120,8 @@ class Developer(mesa.Agent):
         for money); a public board as the budget allows."""
         model = self.model
         if not self.public:
-            while self.room_bn_vnd < amount:
+            # (a relative slack: the same bill summed another way must not wait for ever)
+            while self.room_bn_vnd < amount * (1 - 1e-9):
                 if zone is not None:
                     zone.awaiting_finance = True
                 yield model.env.timeout(1)

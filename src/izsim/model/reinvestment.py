@@ -208,7 +208,10 @@ class Reinvestment:
         return (
             inv.beta_access * zone.access_index
             + self.beta_wwtp * zone.wwtp_ok
-            + inv.beta_labour * min(1.0, zone.spec.labour_index + agencies.labour_gain)
+            # as in the site choice: labour counts as far as workers can still be hired
+            + inv.beta_labour
+            * min(1.0, zone.spec.labour_index + agencies.labour_gain)
+            * float(model.labour.zone_availability()[zone.index])
             + inv.beta_admin_per_month * admin
         )
 
