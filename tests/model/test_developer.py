@@ -535,3 +535,22 @@ def test_the_track_record_counts_up_to_its_cap(scenario: Scenario, baseline: Pol
     model.month = 20
     model.recent_leases.extend((15, 1.0) for _ in range(60))
     assert model.arrival_rate() == rates[1]  # the scenario's own cap is 3
+
+
+@pytest.mark.parametrize(("trigger", "taken"), [(60, True), (80, False)])
+def test_an_expansion_zone_waits_for_its_own_trigger_on_the_parents_leasable_land(
+    scenario: Scenario, baseline: Policy, trigger: float, taken: bool
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["developers"]["expansion_zone_trigger_occupancy_pct"] = trigger
+    data["developers"]["sources"]["expansion_zone_trigger_occupancy_pct"] = SOURCE
+    model = IZModel(Scenario.model_validate(data), baseline, 0)
+    parent = model.zone_by_id["long_binh_an"]
+    expansion = model.zone_by_id["long_binh_an_expansion"]
+    parent.leased_ha = 0.7 * parent.leasable_ha  # the next-phase trigger (60) is passed either way
+    model.developer_draws[:] = 0.0  # a candidate developer comes for every zone
+    model.pro_forma_ratio = lambda zone: float("inf")  # type: ignore[method-assign]
+    if parent.developer is not None:
+        parent.developer.capacity_bn_vnd = RICH
+    model._developer_entry()
+    assert (expansion.developer is not None) is taken
