@@ -1,6 +1,7 @@
 import numpy as np
+import pytest
 
-from izsim.model.arrivals import MAX_RATE_MULTIPLIER, ArrivalProcess
+from izsim.model.arrivals import MAX_RATE_MULTIPLIER, ArrivalProcess, province_appeal
 from izsim.scenario import Scenario
 
 
@@ -39,3 +40,20 @@ def test_attributes_follow_the_sector_mix(scenario: Scenario) -> None:
     shares = np.bincount(sectors, minlength=len(scenario.sectors)) / len(sectors)
     expected = np.array([s.prospect_share_pct for s in scenario.sectors]) / 100
     assert np.allclose(shares, expected, atol=0.02)
+
+
+def test_province_appeal_is_one_at_the_reference_and_the_old_form_at_a_of_one(
+    scenario: Scenario,
+) -> None:
+    inv = scenario.investors.model_copy(
+        update={"pci_reference": scenario.investors.competitiveness_pci}
+    )
+    ref = inv.promotion_reference_bn_vnd_per_year
+    assert inv.promotion_autonomous_effort == 1
+    assert province_appeal(inv, ref) == pytest.approx(1.0)
+    for spend in (0.0, 0.5 * ref, 3 * ref):
+        old = ((1 + spend / ref) / 2) ** inv.promotion_elasticity
+        assert province_appeal(inv, spend) == pytest.approx(old)
+    # more promotion that reaches investors anyway: the programme matters less
+    more = inv.model_copy(update={"promotion_autonomous_effort": 2.0})
+    assert province_appeal(inv, 0.0) < province_appeal(more, 0.0) < 1

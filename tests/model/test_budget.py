@@ -25,3 +25,12 @@ def test_never_below_zero(requests: list[float]) -> None:
         assert 0 <= granted <= max(amount, 0)
         assert budget.available >= 0
     assert budget.state_investment <= budget.spent_total + 1e-9
+
+
+def test_only_the_carry_over_share_of_unspent_money_survives_the_year() -> None:
+    budget = Budget(100, carry_over=0.25)
+    budget.new_year()
+    assert budget.request(60, "a") == 60
+    budget.new_year()
+    assert budget.available == 100 + 0.25 * 40
+    assert budget.lapsed_total == 0.75 * 40

@@ -561,3 +561,22 @@ def test_a_developer_that_can_just_pay_its_first_phase_builds_it(province: str) 
     assert starting
     model.env.run(until=60)
     assert [z.key for z in starting if not z.operating] == []
+
+
+@pytest.mark.parametrize(("trigger", "taken"), [(60, True), (80, False)])
+def test_an_expansion_zone_waits_for_its_own_trigger_on_the_parents_leasable_land(
+    scenario: Scenario, baseline: Policy, trigger: float, taken: bool
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    data["developers"]["expansion_zone_trigger_occupancy_pct"] = trigger
+    data["developers"]["sources"]["expansion_zone_trigger_occupancy_pct"] = SOURCE
+    model = IZModel(Scenario.model_validate(data), baseline, 0)
+    parent = model.zone_by_id["long_binh_an"]
+    expansion = model.zone_by_id["long_binh_an_expansion"]
+    parent.leased_ha = 0.7 * parent.leasable_ha  # the next-phase trigger (60) is passed either way
+    model.developer_draws[:] = 0.0  # a candidate developer comes for every zone
+    model.pro_forma_ratio = lambda zone: float("inf")  # type: ignore[method-assign]
+    if parent.developer is not None:
+        parent.developer.capacity_bn_vnd = RICH
+    model._developer_entry()
+    assert (expansion.developer is not None) is taken

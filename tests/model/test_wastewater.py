@@ -337,3 +337,18 @@ def new_firms(model: IZModel) -> list[str]:
         for _, kind, zone in model.events
         if kind == "developer_private" and model.zone_by_id[zone].spec.expands is None
     ]
+
+
+def test_a_plant_within_its_overload_tolerance_stays_compliant(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    tolerant = variant(paying(scenario), "wastewater", overload_tolerance_pct=20)
+    for case, expected in ((paying(scenario), False), (tolerant, True)):
+        model = model_of(case, baseline)
+        zone = model.zone_by_id[KCN]
+        collected = wastewater.collected_m3_day(model, zone)
+        zone.wwtp_capacity_m3_day = collected / 1.1  # 10 % overloaded
+        wastewater.operate_plants(model, no_failures(model))
+        assert zone.wwtp_compliant is expected
+        treated = collected if expected else collected / 1.1
+        assert wastewater.treated_m3_day(model, zone) == pytest.approx(treated)

@@ -36,7 +36,7 @@ class Agencies:
     def __init__(self, model: IZModel) -> None:
         self.model = model
         spec, levers, env = model.scenario.agencies, model.levers, model.env
-        self.budget = Budget(spec.budget_bn_vnd_per_year)
+        self.budget = Budget(spec.budget_bn_vnd_per_year, spec.budget_carry_over_pct / 100)
         capacity = levers.approval_capacity_multiplier
         self.iz_board_desk = simpy.Resource(
             env, max(1, math.floor(spec.approval_servers_kcn * capacity + 0.5))

@@ -13,10 +13,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from izsim.scenario.schema import Scenario
+from izsim.scenario.schema import Investors, Scenario
 
 MAX_RATE_MULTIPLIER = 8.0
 """Upper bound of the arrival rate relative to the base rate (the thinning pool)."""
+
+
+def province_appeal(inv: Investors, promotion_bn_vnd_per_year: float) -> float:
+    """The province's pull on investors relative to the base rate: promotion
+    ``((a + P/ref)/(a + 1))^e`` (``a`` the promotion that reaches investors without the
+    programme, so the factor is 1 at the reference spending) times competitiveness
+    ``(PCI/ref)^e``. Prospects' arrivals and existing firms' capital increases share it
+    (docs/model.md §2.1, §6a)."""
+    a = inv.promotion_autonomous_effort
+    promo = (
+        (a + promotion_bn_vnd_per_year / inv.promotion_reference_bn_vnd_per_year) / (a + 1)
+    ) ** inv.promotion_elasticity
+    pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
+    return promo * pci
 
 
 @dataclass(frozen=True)

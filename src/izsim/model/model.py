@@ -18,7 +18,7 @@ import simpy
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import land_market, wastewater
 from izsim.model.agencies import Agencies
-from izsim.model.arrivals import ArrivalProcess, Prospects
+from izsim.model.arrivals import ArrivalProcess, Prospects, province_appeal
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
@@ -295,7 +295,7 @@ class IZModel(mesa.Model):
 
     def _developer_entry(self) -> None:
         devs, levers = self.scenario.developers, self.levers
-        trigger = devs.expansion_trigger_occupancy_pct / 100
+        trigger = devs.expansion_zone_trigger_occupancy_pct / 100
         unwanted: list[Zone] = []  # CCN no private developer took up this month
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
@@ -353,11 +353,7 @@ class IZModel(mesa.Model):
     def arrival_rate(self) -> float:
         """This month's prospect arrival rate (promotion, competitiveness, track record)."""
         inv = self.investors
-        promotion = self.agencies.promotion_this_month * 12
-        promo = (
-            (1 + promotion / inv.promotion_reference_bn_vnd_per_year) / 2
-        ) ** inv.promotion_elasticity
-        pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
+        appeal = province_appeal(inv, self.agencies.promotion_this_month * 12)
         # This month's leases are not in yet: the window is the 12 months before it. Demand of
         # this month is added below and read next month, so its window ends with this month.
         while self.recent_leases and self.recent_leases[0][0] < self.month - 12:
@@ -368,7 +364,7 @@ class IZModel(mesa.Model):
         track = (1 + inv.track_record_weight * min(leases, inv.track_record_cap)) / (
             1 + inv.track_record_weight
         )
-        return inv.prospects_per_month * promo * pci * track
+        return inv.prospects_per_month * appeal * track
 
     def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:
         """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from izsim.model.arrivals import MAX_RATE_MULTIPLIER
+from izsim.model.arrivals import MAX_RATE_MULTIPLIER, province_appeal
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -219,13 +219,7 @@ class Reinvestment:
         """Promotion (aftercare of existing investors) and competitiveness, with the same
         factors as the prospects' arrival rate (docs/model.md §2.1)."""
         model = self.model
-        inv = model.investors
-        promotion = model.agencies.promotion_this_month * 12
-        promo = (
-            (1 + promotion / inv.promotion_reference_bn_vnd_per_year) / 2
-        ) ** inv.promotion_elasticity
-        pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
-        return promo * pci
+        return province_appeal(model.investors, model.agencies.promotion_this_month * 12)
 
     def place_factor(self, place: int) -> float:
         """The rate's multiplier this month for firms in zone ``place`` (or outside zones,

@@ -64,10 +64,17 @@ def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     )
 
 
+def load_limit_m3_day(model: IZModel, zone: Zone) -> float:
+    """The most the zone's plant treats to the standard: its design capacity and the
+    scenario's overload tolerance above it."""
+    tolerance = model.scenario.wastewater.overload_tolerance_pct / 100
+    return zone.wwtp_capacity_m3_day * (1 + tolerance)
+
+
 def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
     """A running plant's cost less the fees tenants pay for treatment, a month (negative: the
     plant earns money). Fees and variable cost follow the flow the plant can take."""
-    treated = min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
+    treated = min(collected_m3_day(model, zone), load_limit_m3_day(model, zone))
     return gap_at(model, zone, treated)
 
 
@@ -82,10 +89,10 @@ def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
 
 def treated_m3_day(model: IZModel, zone: Zone) -> float:
     """Flow treated to the standard: what a running plant that has not failed can take (an
-    overloaded plant treats up to its capacity and lets the rest out), else nothing."""
+    overloaded plant treats up to its load limit and lets the rest out), else nothing."""
     if not zone.wwtp_running or zone.wwtp_fault:
         return 0.0
-    return min(collected_m3_day(model, zone), zone.wwtp_capacity_m3_day)
+    return min(collected_m3_day(model, zone), load_limit_m3_day(model, zone))
 
 
 def untreated_m3_day(model: IZModel, zone: Zone) -> float:
@@ -133,7 +140,7 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
         zone.wwtp_compliant = (
             zone.wwtp_funded
             and not zone.wwtp_fault
-            and collected_m3_day(model, zone) <= zone.wwtp_capacity_m3_day
+            and collected_m3_day(model, zone) <= load_limit_m3_day(model, zone)
         )
 
 

@@ -216,7 +216,18 @@ class Investors(Sourced):
         description="Promotion spending at which the base arrival rate applies."
     )
     promotion_elasticity: float = Field(
-        ge=0, le=5, description="Elasticity of arrivals to (1 + promotion / reference) / 2."
+        ge=0,
+        le=5,
+        description="Elasticity of arrivals to (a + promotion / reference) / (a + 1), a ="
+        " promotion_autonomous_effort.",
+    )
+    promotion_autonomous_effort: float = Field(
+        gt=0,
+        le=10,
+        description="Promotion that reaches investors without the province's programme"
+        " (national promotion, word of mouth), in multiples of"
+        " promotion_reference_bn_vnd_per_year: with none of the programme's money arrivals are"
+        " (a / (a + 1))^elasticity of the base rate (a = 1: half the reference's effort).",
     )
     competitiveness_pci: Pct = Field(description="The province's PCI score (0–100).")
     pci_reference: float = Field(
@@ -371,7 +382,11 @@ class Developers(Sourced):
         description="Months to build one infrastructure phase."
     )
     expansion_trigger_occupancy_pct: Pct = Field(
-        description="Occupancy of built land at which the next phase or an expansion starts."
+        description="Occupancy of a zone's built (serviced) land at which its next phase starts."
+    )
+    expansion_zone_trigger_occupancy_pct: Pct = Field(
+        description="Occupancy of a zone's leasable land at which a listed expansion zone of it"
+        " may be taken up (the national condition for expanding a zone)."
     )
     hurdle_ratio: Positive = Field(
         description="Pro forma revenue / cost a developer needs to invest: the median of"
@@ -447,6 +462,10 @@ class Agencies(Sourced):
     budget_bn_vnd_per_year: NonNegative = Field(
         description="Provincial budget for industrial programmes, received each January."
     )
+    budget_carry_over_pct: Pct = Field(
+        description="Share of the programme budget unspent at the end of a year that is still"
+        " available the next year (the rest lapses or is reallocated outside industry)."
+    )
     public_developer_after_months: Positive = Field(
         description="Months from the start before a district board may take up a CCN."
     )
@@ -518,6 +537,13 @@ class Wastewater(Sourced):
     )
     record_inspection_multiplier: float = Field(
         ge=1, le=20, description="Inspection frequency of a zone with a violation on its record."
+    )
+    overload_tolerance_pct: float = Field(
+        ge=0,
+        le=50,
+        description="Load above its design capacity, in % of it, that a plant still treats to the"
+        " standard (design margin); beyond it the excess goes out untreated and the plant is"
+        " out of compliance.",
     )
     complaint_pct_per_month_per_1000_m3_day: NonNegative = Field(
         description="Chance a month of an inspection after complaints, per 1,000 m³/day"
