@@ -24,9 +24,14 @@ def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
     """Two planned zones, no private entry of the model's own and practically no prospects."""
     data = scenario.model_dump(exclude_unset=True)
     data["zones"] = [z for z in data["zones"] if z["id"] in (KCN, CCN)]
-    changes = {
+    changes: dict[str, dict[str, float | None]] = {
         "developers": {"private_entry_pct_per_month": 0},
         "investors": {"prospects_per_month": 1e-9},
+        # no national quota or occupancy condition (tested in test_establishment)
+        "establishment": {
+            "national_kcn_approvals_per_year": None,
+            "min_kcn_occupancy_for_new_kcn_pct": None,
+        },
     }
     for block, numbers in blocks.items():
         changes.setdefault(block, {}).update(numbers)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from izsim.model.establishment import entry_chance
+from izsim.model import establishment
+from izsim.model.establishment import NationalQuota, entry_chance
 from izsim.model.model import IZModel
 from izsim.scenario import Policy, Scenario
 from tests.conftest import with_levers
@@ -42,11 +43,52 @@ def national(scenario: Scenario, **numbers: Any) -> Scenario:
             "zone_approval_months_ccn": 8,
         },
         investors={"prospects_per_month": 1e-9},
-        establishment={"national_approval_months_kcn": 12, **numbers},
+        establishment={
+            "national_approval_months_kcn": 12,
+            "national_kcn_approvals_per_year": None,  # no quota, no occupancy condition
+            "min_kcn_occupancy_for_new_kcn_pct": None,
+            **numbers,
+        },
     )
 
 
 # ---------------------------------------------------------------- national approval, quota
+@pytest.mark.parametrize(
+    ("per_year", "allowed"),
+    [(1, [1, 1, 1, 1, 1]), (2, [2, 2, 2, 2, 2]), (0.4, [0, 0, 1, 0, 1]), (0.5, [0, 1, 0, 1, 0])],
+)
+def test_a_fractional_quota_allows_whole_approvals_over_the_years(
+    per_year: float, allowed: list[int]
+) -> None:
+    quota = NationalQuota(per_year)
+    assert [quota.allowed(year) for year in range(5)] == allowed
+
+
+def test_new_kcn_wait_for_the_provinces_kcn_to_fill(scenario: Scenario, baseline: Policy) -> None:
+    """Decree 35's condition: no new KCN while the established ones are leased below it."""
+    established = {}
+    for condition in (None, 60.0):
+        model = IZModel(
+            national(scenario, min_kcn_occupancy_for_new_kcn_pct=condition), baseline, 0
+        )
+        first = take_up(model, KCNS[0])[1]
+        model.env.run(until=20)
+        assert first.established  # no KCN before it: nothing to fill
+        second = take_up(model, KCNS[1])[1]
+        model.env.run(until=45)
+        established[condition] = second.established
+        if condition is not None:
+            assert any(
+                kind == "national_occupancy_wait" and key == KCNS[1]
+                for _, kind, key in model.events
+            )
+            first.leased_ha = first.serviced_ha = first.leasable_ha  # the first one fills
+            assert establishment.established_kcn_occupancy(model) == 1.0
+            model.env.run(until=60)
+            assert second.established
+    assert established == {None: True, 60.0: False}
+
+
 def test_a_quota_of_zero_establishes_no_new_kcn(scenario: Scenario, baseline: Policy) -> None:
     eager = {"private_entry_pct_per_month": 100, "hurdle_ratio": 1e-6}
     for quota, expected in ((0, 0), (1, 3)):

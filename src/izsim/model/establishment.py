@@ -26,30 +26,52 @@ class NationalQuota:
     """The province's yearly share of new KCN approved nationally.
 
     Approvals are counted per calendar year (scenarios start in January, so simulated year
-    ``⌊t / 12⌋``); a proposal whose national dossier is ready when the year's quota is used
-    waits for the next January, first come first served. Unused quota does not carry over.
+    ``⌊t / 12⌋``). A share ``q`` a year, whole or not, allows ``⌊q·(y + 1)⌋ − ⌊q·y⌋``
+    approvals in year ``y`` (0.4 a year: one in the third and fifth years, and so on); a
+    proposal whose national dossier is ready when the year's approvals are given waits for the
+    next January, first come first served. Unused approvals do not carry over.
 
     Args:
         per_year: approvals a year, or None for no limit.
     """
 
-    def __init__(self, per_year: int | None) -> None:
+    def __init__(self, per_year: float | None) -> None:
         self.per_year = per_year
         self.granted: dict[int, int] = {}  # approvals by simulated year
 
+    def allowed(self, year: int) -> int:
+        """Approvals the quota allows in simulated year ``year``."""
+        assert self.per_year is not None
+        q = self.per_year
+        # (a small tolerance: 0.1 × 10 must make one whole approval)
+        return math.floor(q * (year + 1) + 1e-9) - math.floor(q * year + 1e-9)
+
     def full(self, now: float) -> bool:
         """Whether this year's approvals are all given."""
-        return self.per_year is not None and self.granted.get(_year(now), 0) >= self.per_year
+        if self.per_year is None:
+            return False
+        year = _year(now)
+        return self.granted.get(year, 0) >= self.allowed(year)
 
     def wait_for_approval(self, env: simpy.Environment) -> Generator[simpy.Event, object, None]:
         """Wait until the quota of the current year has room, then take one approval."""
         if self.per_year is None:
             return
-        while self.granted.get(_year(env.now), 0) >= self.per_year:
+        if self.per_year <= 0:  # never: the process waits for ever (no new KCN)
+            yield env.event()
+        while self.full(env.now):
             next_january = (_year(env.now) + 1) * MONTHS_PER_YEAR
             yield env.timeout(next_january - env.now)
         year = _year(env.now)
         self.granted[year] = self.granted.get(year, 0) + 1
+
+
+def established_kcn_occupancy(model: IZModel) -> float:
+    """Leased over leasable land of the province's established KCN (high-tech zones and
+    expansions included), 0–1; 1 when there are none."""
+    kcn = [z for z in model.zones if z.is_kcn and z.established and z.leasable_ha > 0]
+    leasable = sum(z.leasable_ha for z in kcn)
+    return sum(z.leased_ha for z in kcn) / leasable if leasable else 1.0
 
 
 def _year(now: float) -> int:
@@ -61,8 +83,10 @@ def _year(now: float) -> int:
 def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None]:
     """The wait from a developer's proposal to the zone's establishment decision.
 
-    KCN: ``national_approval_months_kcn`` (not shortened by provincial reform), then a slot of
-    the year's national quota (new KCN only: an expansion adjusts an approved zone), then the
+    KCN: ``national_approval_months_kcn`` (not shortened by provincial reform), then, for a
+    new KCN (an expansion adjusts an approved zone), the national condition that the
+    province's established KCN are leased to ``min_kcn_occupancy_for_new_kcn_pct`` and a slot of
+    the year's national quota, then the
     province's ``zone_approval_months_kcn × approval_time_factor``. CCN: the province's
     ``zone_approval_months_ccn × approval_time_factor`` alone.
     """
@@ -72,6 +96,11 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
         if national.national_approval_months_kcn > 0:
             yield env.timeout(national.national_approval_months_kcn)
         if zone.spec.expands is None:
+            condition = national.min_kcn_occupancy_for_new_kcn_pct
+            if condition is not None and established_kcn_occupancy(model) < condition / 100:
+                model.events.append((model.month, "national_occupancy_wait", zone.key))
+                while established_kcn_occupancy(model) < condition / 100:
+                    yield env.timeout(1)
             if model.national_quota.full(env.now):
                 model.events.append((model.month, "national_quota_wait", zone.key))
             yield from model.national_quota.wait_for_approval(env)

@@ -733,14 +733,23 @@ class Establishment(Sourced):
         " (`approval_time_multiplier`) does not shorten it. CCN are established by the"
         " province alone.",
     )
-    national_kcn_approvals_per_year: int | None = Field(
+    national_kcn_approvals_per_year: float | None = Field(
         default=None,
         ge=0,
         le=100,
-        description="New KCN (and high-tech zones) the province can have approved nationally in"
-        " a calendar year: its share of the national approvals and land-use quota. A proposal"
-        " beyond it waits for the next year's quota; unused quota does not carry over."
-        " Expansions are not counted. Empty: no limit.",
+        description="New KCN (and high-tech zones) the province can have approved nationally a"
+        " year, whole or not (0.4: two approvals in five years): its share of the national"
+        " approvals and land-use quota. A proposal beyond it waits for the next year's quota;"
+        " unused quota does not carry over. Expansions are not counted. Empty: no limit.",
+    )
+    min_kcn_occupancy_for_new_kcn_pct: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="National condition for a new KCN: the province's established KCN must be"
+        " leased to at least this share of their leasable land (all together) before the"
+        " national approval is given; a proposal waits, month by month, until they are."
+        " Expansions are not subject to it. Empty: no such condition.",
     )
     hurdle_spread: float = Field(
         default=0,
