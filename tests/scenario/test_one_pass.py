@@ -184,3 +184,30 @@ def test_a_policy_with_a_bad_lever_and_sources_of_unknown_levers(tmp_path: Path)
     levers = [m for f, m in problems if f == "levers"]
     assert any("does not have: no_such_lever" in m for m in levers), problems
     assert any("no source" in m and "rent_support_pct" in m for m in levers), problems
+
+
+def test_run_names_the_problems_of_the_scenario_and_the_policy_together(tmp_path: Path) -> None:
+    """Before, a bad policy was named only once the scenario was fixed."""
+    scenario = bad_scenario(tmp_path, BAD_FIELD)
+    policy = bad_policy(tmp_path, put(("levers", "rent_support_pct"), "half"))
+    result = runner.invoke(app, ["run", str(scenario), "--policy", str(policy)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"{scenario}:" in result.output and "economy.workforce_growth_pct" in result.output
+    assert f"{policy}:" in result.output and "levers.rent_support_pct" in result.output
+
+
+def test_compare_names_the_problems_of_the_scenario_and_a_policy_together(
+    tmp_path: Path,
+) -> None:
+    scenario = bad_scenario(tmp_path, BAD_FIELD)
+    policy = bad_policy(tmp_path, put(("levers", "rent_support_pct"), "half"))
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app, ["compare", str(scenario), "--policies", f"{policy}", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "economy.workforce_growth_pct" in result.output
+    assert "levers.rent_support_pct" in result.output
+    assert not out.exists()
