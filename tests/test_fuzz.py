@@ -118,7 +118,7 @@ def _fuzz(n: int) -> None:
         with open(report, "a", encoding="utf-8") as file:
             file.write(f"{n} examples, {tried['mutations']} mutations: {dict(outcomes)}\n")
             for kind, ends in sorted(by_kind.items()):
-                file.write(f"  examples with a '{kind}' mutation: {dict(ends)}\n")
+                file.write(f"  '{kind}' mutations, by how their example ended: {dict(ends)}\n")
     assert sum(outcomes.values()) >= n // 2  # hypothesis ran the examples asked for
     assert outcomes["ran, every indicator in range"] > 0 and outcomes["refused (exit 2)"] > 0
 
