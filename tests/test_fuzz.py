@@ -91,6 +91,8 @@ def check_example(example: Example, folder: Path, outcomes: collections.Counter)
 
 def _fuzz(n: int) -> None:
     outcomes: collections.Counter = collections.Counter()
+    by_kind: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    tried: collections.Counter = collections.Counter()
     with tempfile.TemporaryDirectory() as tmp:
 
         @settings(
@@ -102,13 +104,21 @@ def _fuzz(n: int) -> None:
         )
         @given(examples())
         def fuzz(example: Example) -> None:
+            before = collections.Counter(outcomes)
             check_example(example, Path(tmp), outcomes)
+            (outcome,) = (outcomes - before).keys()
+            changes = example.scenario_changes + example.policy_changes
+            for change in changes:
+                by_kind[change.kind][outcome] += 1
+            tried["mutations"] += len(changes)
 
         fuzz()
     report = os.environ.get("IZSIM_FUZZ_REPORT")
     if report:
         with open(report, "a", encoding="utf-8") as file:
-            file.write(f"{n} examples: {dict(outcomes)}\n")
+            file.write(f"{n} examples, {tried['mutations']} mutations: {dict(outcomes)}\n")
+            for kind, ends in sorted(by_kind.items()):
+                file.write(f"  '{kind}' mutations, by how their example ended: {dict(ends)}\n")
     assert sum(outcomes.values()) >= n // 2  # hypothesis ran the examples asked for
     assert outcomes["ran, every indicator in range"] > 0 and outcomes["refused (exit 2)"] > 0
 

@@ -117,14 +117,24 @@ def run(
         for path, what in ((scenario, "scenario"), (policy, "--policy"), (out, "--out")):
             if path is not None:
                 check_path(path, what)
-        spec = load_scenario(scenario)
         baseline = resolve_policy("baseline", scenario)
         policy_file = policy or (baseline if baseline.is_file() else None)
-        chosen = (
-            load_policy(policy_file)
-            if policy_file
-            else Policy(id="current_practice", name="Current practice")
-        )
+        # both files are read before either is refused: all their problems in one pass
+        problems: list[Problem] = []
+        try:
+            spec = load_scenario(scenario)
+        except InputError as error:
+            problems += error.problems
+        try:
+            chosen = (
+                load_policy(policy_file)
+                if policy_file
+                else Policy(id="current_practice", name="Current practice")
+            )
+        except InputError as error:
+            problems += error.problems
+        if problems:
+            raise InputError(problems)
         warnings = scenario_warnings(scenario, spec)
         if policy_file is not None:
             warnings += policy_warnings(policy_file, chosen)
@@ -306,12 +316,22 @@ def compare(
             check_path(name, "--policies")
         if budget is not None and not math.isfinite(budget):
             raise InputError([Problem("--budget", "", f"{budget}: give a finite amount, >= 0")])
-        spec = load_scenario(scenario)
-        warnings = scenario_warnings(scenario, spec)
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        try:
+            warnings += scenario_warnings(scenario, load_scenario(scenario))
+        except InputError as error:
+            problems += error.problems
         for name in dict.fromkeys(names):
             path = resolve_policy(name, scenario)
-            with contextlib.suppress(InputError):  # compare reports it with the others
+            try:
                 warnings += policy_warnings(path, load_policy(path))
+            except InputError as error:
+                if problems:  # the scenario is refused: name the policies' problems with it
+                    problems += error.problems
+                # otherwise the comparison reports them with the others
+        if problems:
+            raise InputError(problems)
     except InputError as error:
         raise _fail(error) from None
     _warn(warnings, strict=strict)

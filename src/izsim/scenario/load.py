@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import hashlib
 import typing
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.base import Sourced, unsourced_message
 from izsim.scenario.policy import Policy
-from izsim.scenario.schema import CrossFieldError, Scenario
+from izsim.scenario.schema import SCENARIO_CHECKS, CrossFieldError, Scenario
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -125,6 +126,18 @@ def _load(path: Path, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = _problems(name, exc, data, lines, model)
+        # Checks across fields run only once the fields they read are valid, so a file with a
+        # bad field would name a cycle of expansions (or shares that do not add up) only on
+        # the next try: run them now on the valid part of the file, in the same pass.
+        seen = {(p.field, p.message) for p in problems}
+        for err in _expanded(_cross_field_errors(model, data, exc)):
+            loc = tuple(err["loc"])
+            problem = Problem(
+                name, dotted(loc), _describe([err], loc, data, model), nearest_line(loc, lines)
+            )
+            if (problem.field, problem.message) not in seen:
+                seen.add((problem.field, problem.message))
+                problems.append(problem)
         # A block's sources are checked after its fields, so a block with a bad field would
         # name its unsourced numbers only on the next try: add them now, in the same pass.
         seen = {(p.field, p.message) for p in problems}
@@ -162,21 +175,179 @@ def _problems(
     by_loc: dict[tuple, list[dict]] = {}
     for err in _expanded(exc.errors(include_url=False)):
         by_loc.setdefault(_field_loc(tuple(err["loc"]), data, model), []).append(err)
-    problems = []
-    for loc, errs in by_loc.items():
-        field = dotted(loc)
-        line = nearest_line(loc, lines)
-        message = "; or ".join(_message(err, loc, model) for err in errs)
-        if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
-            value = _value_at(data, loc)
-            if isinstance(value, dict | list):
-                if any(err["type"].endswith("_type") for err in errs):
-                    message = f"{message} (got {_kind(value)})"
-            elif not (isinstance(value, str) and f"'{value.strip()}'" in message):
-                # the messages of our own validators quote the text already
-                message = f"{message} (got {_show(value)})"
-        problems.append(Problem(name, field, message, line))
-    return problems
+    return [
+        Problem(name, dotted(loc), _describe(errs, loc, data, model), nearest_line(loc, lines))
+        for loc, errs in by_loc.items()
+    ]
+
+
+def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) -> str:
+    """The message of one field's errors, with the value the file gave."""
+    message = "; or ".join(_message(err, loc, model) for err in errs)
+    if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
+        value = _value_at(data, loc)
+        if isinstance(value, dict | list):
+            if any(err["type"].endswith("_type") for err in errs):
+                message = f"{message} (got {_kind(value)})"
+        elif not (isinstance(value, str) and f"'{value.strip()}'" in message):
+            # the messages of our own validators quote the text already
+            message = f"{message} (got {_show(value)})"
+    return message
+
+
+_ABSENT = object()
+
+
+def _cross_field_errors(model: type[BaseModel], data: dict, exc: ValidationError) -> list[dict]:
+    """Errors of the checks across fields that validation skipped for the fields it refused.
+
+    The file is rebuilt from its valid fields only (a refused field is left out, not replaced
+    by its default); every block with an error inside it then runs its checks again, each on
+    its own: one that reads a field left out cannot be evaluated and is skipped, the others
+    report as validation would have. Errors are in pydantic's form, for :func:`_expanded`.
+    """
+    bad = [tuple(err["loc"]) for err in exc.errors(include_url=False)]
+    found: list[dict] = []
+    try:
+        _partial_block(model, data, (), bad, found)
+    except Exception:  # never worse than the errors validation gave: they are reported anyway
+        return []
+    return found
+
+
+def _partial_block(
+    model: type[BaseModel], data: Any, path: tuple, bad: list[tuple], found: list[dict]
+) -> Any:
+    """``data`` as a ``model`` built from its valid fields, its checks' errors added to
+    ``found``; :data:`_ABSENT` if it is not a mapping."""
+    if not isinstance(data, dict):
+        return _ABSENT
+    values: dict[str, Any] = {}
+    left_out: list[str] = []
+    for name, field in model.model_fields.items():
+        if name not in data:
+            if field.is_required():
+                left_out.append(name)
+            continue
+        inner = [loc[1:] for loc in bad if loc[:1] == (name,)]
+        value = (
+            _valid(model, name, data[name])
+            if not inner
+            else _partial_value(field.annotation, data[name], (*path, name), inner, found)
+        )
+        if value is _ABSENT:
+            left_out.append(name)
+        else:
+            values[name] = value
+    block = model.model_construct(_fields_set={n for n in values if n in data}, **values)
+    for name in left_out:  # a refused field reads as missing, never as its default
+        block.__dict__.pop(name, None)
+    for check in _checks(block):
+        try:
+            problems = check()
+        except ValueError as error:  # CrossFieldError too; a ValidationError is not one
+            if isinstance(error, ValidationError) or _unsourced_only(check, error):
+                continue
+            found.append(
+                {
+                    "type": "value_error",
+                    "loc": path,
+                    "msg": f"Value error, {error}",
+                    "ctx": {"error": error},
+                }
+            )
+            continue
+        except Exception:  # reads a field left out: cannot be evaluated on this file
+            continue
+        if problems:
+            error = CrossFieldError(problems)
+            found.append(
+                {
+                    "type": "value_error",
+                    "loc": path,
+                    "msg": f"Value error, {error}",
+                    "ctx": {"error": error},
+                }
+            )
+    return block
+
+
+def _partial_value(annotation: Any, value: Any, path: tuple, bad: list[tuple], found: list) -> Any:
+    """A field with errors inside it: a block (or list of blocks) built from its valid part,
+    or :data:`_ABSENT` when the field itself is refused."""
+    block = _inner_model(annotation)
+    if block is None or (() in bad and not isinstance(value, dict)):
+        return _ABSENT
+    if isinstance(value, dict):
+        return _partial_block(block, value, path, bad, found)
+    if not isinstance(value, list) or () in bad:
+        return _ABSENT
+    items = []
+    for i, item in enumerate(value):
+        inner = [loc[1:] for loc in bad if loc[:1] == (i,)]
+        if not inner:
+            built = _valid_item(block, item)
+        else:
+            built = _partial_block(block, item, (*path, i), inner, found)
+        # an item that is not a mapping is kept as a block without fields: checks that read
+        # it are skipped, the others still see every item at its index
+        items.append(block.model_construct() if built is _ABSENT else built)
+        if built is _ABSENT:
+            items[-1].__dict__.clear()
+    return items
+
+
+def _checks(block: BaseModel) -> list[Any]:
+    """The checks across fields of a block, each callable on its own and returning problems
+    (a scenario's are :data:`SCENARIO_CHECKS`)."""
+    if isinstance(block, Scenario):
+        return [functools.partial(check, block) for check in SCENARIO_CHECKS]
+    validators = type(block).__pydantic_decorators__.model_validators
+    return [_raising(getattr(block, n)) for n, v in validators.items() if v.info.mode == "after"]
+
+
+def _raising(validator: Any) -> Any:
+    """A block's validator as a check: it raises its problems and returns the block."""
+
+    def check() -> list:
+        validator()
+        return []
+
+    check.__name__ = validator.__name__
+    return check
+
+
+def _unsourced_only(check: Any, error: ValueError) -> bool:
+    """The check of a block's sources on the valid fields only: :func:`_unsourced` reads the
+    file itself and names every number, the refused ones too."""
+    return getattr(check, "__name__", "") == "_every_number_sourced" and str(error).startswith(
+        unsourced_message([])[:30]
+    )
+
+
+def _valid(model: type[BaseModel], name: str, value: Any) -> Any:
+    """A field that passed validation, as validation made it (numbers as floats, pairs as
+    tuples, blocks as models)."""
+    try:
+        return _adapter(model, name).validate_python(value)
+    except ValidationError:  # not on its own (a check of the block needs its neighbours)
+        return _ABSENT
+
+
+def _valid_item(model: type[BaseModel], value: Any) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return _ABSENT
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    field = model.model_fields[name]
+    annotation = (
+        Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    )
+    return TypeAdapter(annotation)
 
 
 def _expanded(errors: list[Any]) -> Any:

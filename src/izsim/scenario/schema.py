@@ -987,90 +987,7 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        problems: list[tuple[tuple[str | int, ...], str]] = []
-        blocks: tuple[tuple[str, list], ...] = (
-            ("zones", self.zones),
-            ("sectors", self.sectors),
-            ("targets", self.targets),
-        )
-        for block, items in blocks:
-            first: dict[str, int] = {}
-            for i, item in enumerate(items):
-                if item.id in first:
-                    where = f"{block}[{first[item.id]}]"
-                    problems.append(
-                        (
-                            (block, i, "id"),
-                            f"'{item.id}' is already the id of {where}; ids must be unique",
-                        )
-                    )
-                first.setdefault(item.id, i)
-        ids = [z.id for z in self.zones]
-        first_zone = {zone_id: i for i, zone_id in reversed(list(enumerate(ids)))}
-        for i, zone in enumerate(self.zones):
-            if zone.expands is not None and zone.expands not in ids:
-                close = difflib.get_close_matches(zone.expands, ids, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(
-                    (("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}")
-                )
-        problems += _expansion_cycles(self.zones)
-        for i, sites in enumerate(self.candidate_sites):
-            for spec in sites.zone_specs():
-                if spec.id in first_zone:
-                    problems.append(
-                        (
-                            ("candidate_sites", i, "id"),
-                            f"site '{spec.id}' has the id of zones[{first_zone[spec.id]}];"
-                            " ids must be unique",
-                        )
-                    )
-                first_zone.setdefault(spec.id, -1)
-            if sites.available_from is not None and not (
-                0 <= month_index(sites.available_from, self.scenario.start) < self.months
-            ):
-                problems.append(
-                    (
-                        ("candidate_sites", i, "available_from"),
-                        f"{sites.available_from} is outside the scenario's"
-                        f" {self.scenario.start}..{self.scenario.horizon}",
-                    )
-                )
-        year = existing_jobs_exceed_workforce(self.economy, self.months)
-        if year is not None:
-            problems.append(
-                (
-                    ("economy", "existing_jobs_growth_pct"),
-                    f"at {self.economy.existing_jobs_growth_pct:g} %/yr, jobs of existing industry"
-                    f" outgrow the workforce (growing {self.economy.workforce_growth_pct:g} %/yr)"
-                    f" in year {year + 1} of the scenario: industry cannot employ more than the"
-                    " workforce",
-                )
-            )
-        local = self.labour.max_local_industry_share_pct / 100 * self.economy.workforce_base
-        if self.economy.jobs_industry_base >= local:
-            problems.append(
-                (
-                    ("labour", "max_local_industry_share_pct"),
-                    f"{self.labour.max_local_industry_share_pct:g} % of the workforce"
-                    f" ({local:g}) is not above industry's base-year jobs"
-                    f" ({self.economy.jobs_industry_base:g}): industry already employs more"
-                    " than it can",
-                )
-            )
-        share = sum(s.prospect_share_pct for s in self.sectors)
-        if abs(share - 100) > 0.5:
-            problems.append((("sectors",), f"prospect_share_pct add up to {share:g}, not 100"))
-        span = f"{self.scenario.start}..{self.scenario.horizon}"
-        for i, target in enumerate(self.targets):
-            for name in ("deadline", "growth_since"):
-                month = getattr(target, name)
-                if month is None:
-                    continue
-                if not 0 <= month_index(month, self.scenario.start) < self.months:
-                    problems.append(
-                        (("targets", i, name), f"{month} is outside the scenario's {span}")
-                    )
+        problems = [problem for check in SCENARIO_CHECKS for problem in check(self)]
         if problems:
             raise CrossFieldError(problems)
         return self
@@ -1097,3 +1014,145 @@ class Scenario(Strict):
             if sites.available_from is not None
             for spec in sites.zone_specs()
         }
+
+
+Problems = list[tuple[tuple[str | int, ...], str]]
+"""Problems of a check across fields: (path of the field, message)."""
+
+
+# The checks across a scenario's blocks, one function each: a file with a bad field elsewhere
+# is still checked by every one whose fields are valid (izsim.scenario.load runs them on the
+# valid part), so all problems of a file come in one pass.
+
+
+def _unique_ids(spec: Scenario) -> Problems:
+    problems: Problems = []
+    blocks: tuple[tuple[str, list], ...] = (
+        ("zones", spec.zones),
+        ("sectors", spec.sectors),
+        ("targets", spec.targets),
+    )
+    for block, items in blocks:
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in first:
+                where = f"{block}[{first[item.id]}]"
+                problems.append(
+                    (
+                        (block, i, "id"),
+                        f"'{item.id}' is already the id of {where}; ids must be unique",
+                    )
+                )
+            first.setdefault(item.id, i)
+    return problems
+
+
+def _expansions(spec: Scenario) -> Problems:
+    problems: Problems = []
+    ids = [z.id for z in spec.zones]
+    for i, zone in enumerate(spec.zones):
+        if zone.expands is not None and zone.expands not in ids:
+            close = difflib.get_close_matches(zone.expands, ids, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append((("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}"))
+    return problems + _expansion_cycles(spec.zones)
+
+
+def _site_ids(spec: Scenario) -> Problems:
+    problems: Problems = []
+    first_zone = {zone.id: i for i, zone in reversed(list(enumerate(spec.zones)))}
+    for i, sites in enumerate(spec.candidate_sites):
+        for spec in sites.zone_specs():
+            if spec.id in first_zone:
+                problems.append(
+                    (
+                        ("candidate_sites", i, "id"),
+                        f"site '{spec.id}' has the id of zones[{first_zone[spec.id]}];"
+                        " ids must be unique",
+                    )
+                )
+            first_zone.setdefault(spec.id, -1)
+    return problems
+
+
+def _site_months(spec: Scenario) -> Problems:
+    problems: Problems = []
+    for i, sites in enumerate(spec.candidate_sites):
+        if sites.available_from is not None and not (
+            0 <= month_index(sites.available_from, spec.scenario.start) < spec.months
+        ):
+            problems.append(
+                (
+                    ("candidate_sites", i, "available_from"),
+                    f"{sites.available_from} is outside the scenario's"
+                    f" {spec.scenario.start}..{spec.scenario.horizon}",
+                )
+            )
+    return problems
+
+
+def _jobs_growth(spec: Scenario) -> Problems:
+    if spec.economy.jobs_industry_base >= spec.economy.workforce_base:
+        return []  # the economy's own check names it; this would name it again
+    year = existing_jobs_exceed_workforce(spec.economy, spec.months)
+    if year is None:
+        return []
+    return [
+        (
+            ("economy", "existing_jobs_growth_pct"),
+            f"at {spec.economy.existing_jobs_growth_pct:g} %/yr, jobs of existing industry"
+            f" outgrow the workforce (growing {spec.economy.workforce_growth_pct:g} %/yr)"
+            f" in year {year + 1} of the scenario: industry cannot employ more than the"
+            " workforce",
+        )
+    ]
+
+
+def _local_labour(spec: Scenario) -> Problems:
+    if spec.economy.jobs_industry_base >= spec.economy.workforce_base:
+        return []  # the economy's own check names it
+    local = spec.labour.max_local_industry_share_pct / 100 * spec.economy.workforce_base
+    if spec.economy.jobs_industry_base < local:
+        return []
+    return [
+        (
+            ("labour", "max_local_industry_share_pct"),
+            f"{spec.labour.max_local_industry_share_pct:g} % of the workforce"
+            f" ({local:g}) is not above industry's base-year jobs"
+            f" ({spec.economy.jobs_industry_base:g}): industry already employs more"
+            " than it can",
+        )
+    ]
+
+
+def _prospect_shares(spec: Scenario) -> Problems:
+    share = sum(s.prospect_share_pct for s in spec.sectors)
+    if abs(share - 100) > 0.5:
+        return [(("sectors",), f"prospect_share_pct add up to {share:g}, not 100")]
+    return []
+
+
+def _target_months(spec: Scenario) -> Problems:
+    problems: Problems = []
+    span = f"{spec.scenario.start}..{spec.scenario.horizon}"
+    for i, target in enumerate(spec.targets):
+        for name in ("deadline", "growth_since"):
+            month = getattr(target, name)
+            if month is None:
+                continue
+            if not 0 <= month_index(month, spec.scenario.start) < spec.months:
+                problems.append((("targets", i, name), f"{month} is outside the scenario's {span}"))
+    return problems
+
+
+SCENARIO_CHECKS = (
+    _unique_ids,
+    _expansions,
+    _site_ids,
+    _site_months,
+    _jobs_growth,
+    _local_labour,
+    _prospect_shares,
+    _target_months,
+)
+"""Every check across a scenario's blocks, in the order its problems are reported."""
