@@ -10,7 +10,7 @@ mutations that caused it.
 
 A few hundred examples by default; several thousand with ``-m slow``. Examples are derandomized,
 so CI sees the same ones every time. Set ``IZSIM_FUZZ_REPORT=<file>`` to append the count of
-each outcome to a file (the numbers in NOTE-issue12.md come from it).
+each outcome to a file (the counts quoted in the issue notes come from it).
 """
 
 from __future__ import annotations
