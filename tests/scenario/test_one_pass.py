@@ -211,3 +211,33 @@ def test_compare_names_the_problems_of_the_scenario_and_a_policy_together(
     assert "economy.workforce_growth_pct" in result.output
     assert "levers.rent_support_pct" in result.output
     assert not out.exists()
+
+
+def test_every_inconsistency_of_one_zone_in_one_pass(tmp_path: Path) -> None:
+    """A zone's own checks do not stop at the first: all its inconsistencies come at once."""
+    planned = next(i for i, z in enumerate(GOOD_SCENARIO["zones"]) if z["stage"] == "planned")
+    path = bad_scenario(
+        tmp_path,
+        both(
+            put(("zones", planned, "wwtp"), "operating"),  # a planned zone with a plant
+            put(("zones", planned, "wwtp_compliant"), True),
+            put(("zones", planned, "developer"), "private"),  # and a developer
+        ),
+    )
+    message = _by_field(path)[f"zones[{planned}]"]
+    assert "no serviced land and no developer yet" in message
+    assert "no wastewater plant yet" in message
+
+
+def test_both_checks_of_the_economy_in_one_pass(tmp_path: Path) -> None:
+    economy = GOOD_SCENARIO["economy"]
+    path = bad_scenario(
+        tmp_path,
+        both(
+            put(("economy", "grdp_base_bn_vnd"), 1.0),  # below industry's value added
+            put(("economy", "jobs_industry_base"), economy["workforce_base"] * 2),
+        ),
+    )
+    message = _by_field(path)["economy"]
+    assert "must exceed industry's value added" in message
+    assert "cannot employ more than the workforce" in message

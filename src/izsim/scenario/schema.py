@@ -137,25 +137,25 @@ class Economy(Sourced):
     )
 
     @model_validator(mode="after")
-    def _grdp_holds_industry(self) -> Economy:
+    def _consistent(self) -> Economy:
+        # Both checks are made and reported together: one pass shows every problem.
+        problems = []
         industry = self.value_added_ratio_pct / 100 * self.industrial_output_base_bn_vnd
         if self.grdp_base_bn_vnd <= industry:
-            raise ValueError(
+            problems.append(
                 f"grdp_base_bn_vnd {self.grdp_base_bn_vnd:g} must exceed industry's value added"
                 f" ({self.value_added_ratio_pct:g} % of {self.industrial_output_base_bn_vnd:g}"
                 f" = {industry:g})"
             )
-        return self
-
-    @model_validator(mode="after")
-    def _jobs_within_workforce(self) -> Economy:
         # industry_labour_share is jobs / workforce: a province whose existing industry alone
         # employs more than its workforce would report a share above 100 %
         if self.jobs_industry_base >= self.workforce_base:
-            raise ValueError(
+            problems.append(
                 f"jobs_industry_base {self.jobs_industry_base:g} must be below workforce_base"
                 f" {self.workforce_base:g}: industry cannot employ more than the workforce"
             )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -688,30 +688,32 @@ class Zone(Sourced):
 
     @model_validator(mode="after")
     def _consistent(self) -> Zone:
+        # Every inconsistency is collected and reported at once: one pass shows them all.
+        problems = []
         if self.occupancy_pct > self.serviced_pct:
-            raise ValueError(
+            problems.append(
                 f"occupancy_pct {self.occupancy_pct} exceeds serviced_pct {self.serviced_pct}:"
                 " only serviced land can be leased"
             )
         if self.stage == "planned" and (self.serviced_pct or self.developer != "none"):
-            raise ValueError("a planned zone has no serviced land and no developer yet")
+            problems.append("a planned zone has no serviced land and no developer yet")
         if self.stage == "planned" and self.wwtp != "none":
-            raise ValueError("a planned zone has no wastewater plant yet (wwtp: none)")
+            problems.append("a planned zone has no wastewater plant yet (wwtp: none)")
         if self.stage in ("clearing", "building") and self.serviced_pct:
-            raise ValueError(
+            problems.append(
                 f"a zone at stage '{self.stage}' is in its first phase and has no serviced land;"
                 " a zone with serviced land building more is 'operating'"
             )
         if self.expands == self.id:
-            raise ValueError(f"zone '{self.id}' cannot expand itself")
+            problems.append(f"zone '{self.id}' cannot expand itself")
         if self.stage != "planned" and self.developer == "none":
-            raise ValueError(
-                f"a zone at stage '{self.stage}' needs a developer (private or public)"
-            )
+            problems.append(f"a zone at stage '{self.stage}' needs a developer (private or public)")
         if self.stage == "operating" and self.serviced_pct == 0:
-            raise ValueError("an operating zone needs serviced_pct > 0")
+            problems.append("an operating zone needs serviced_pct > 0")
         if self.wwtp_compliant and self.wwtp != "operating":
-            raise ValueError("wwtp_compliant: true needs wwtp: operating")
+            problems.append("wwtp_compliant: true needs wwtp: operating")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
