@@ -73,7 +73,7 @@ def phase_pays(model: IZModel, zone: Zone, hurdle: float) -> bool:
     absorption = model.expected_absorption_ha(zone)
     if absorption <= 0:
         return False
-    cost_per_ha = model.works_cost_per_ha(zone) * zone.area_ha / zone.leasable_ha
+    cost_per_ha = model.works_cost_per_leasable_ha(zone)
     revenue = model.revenue_per_ha(zone) * annuity_factor(
         devs.discount_rate_pct / 100, phase / absorption
     )
@@ -107,7 +107,7 @@ def remaining_pro_forma(model: IZModel, zone: Zone) -> float:
     absorption = model.expected_absorption_ha(zone)
     if room <= 0 or absorption <= 0:
         return 0.0
-    works = zone.unserviced_ha * model.works_cost_per_ha(zone) * zone.area_ha / zone.leasable_ha
+    works = zone.unserviced_ha * model.works_cost_per_leasable_ha(zone)
     if zone.wwtp == "none":
         works += model.own_plant_cost(zone)
     revenue = (

@@ -267,13 +267,13 @@ class IZModel(mesa.Model):
         support = self.levers.wwtp_support_pct / 100
         return self.scenario.developers.wwtp_cost(kcn=zone.is_kcn) * (1 - support)
 
+    def works_cost_per_leasable_ha(self, zone: Zone) -> float:
+        """:meth:`works_cost_per_ha` per leasable ha (roads and green space cost too)."""
+        return self.works_cost_per_ha(zone) / (zone.leasable_ha / zone.area_ha)
+
     def development_cost_per_ha(self, zone: Zone) -> float:
         """A developer's whole cost per leasable ha (works and plant), in bn VND."""
-        leasable_share = zone.leasable_ha / zone.area_ha
-        return (
-            self.works_cost_per_ha(zone) / leasable_share
-            + self.own_plant_cost(zone) / zone.leasable_ha
-        )
+        return self.works_cost_per_leasable_ha(zone) + self.own_plant_cost(zone) / zone.leasable_ha
 
     def first_phase_cost(self, zone: Zone, *, plant: bool = True) -> float:
         """What a developer pays for a zone's first phase (and its plant), in bn VND."""
@@ -289,8 +289,7 @@ class IZModel(mesa.Model):
         if absorption <= 0:
             return 0.0
         years = zone.leasable_ha / absorption
-        rate = devs.discount_rate_pct / 100
-        factor = (1 - (1 + rate) ** -years) / (rate * years) if rate > 0 else 1.0
+        factor = land_market.annuity_factor(devs.discount_rate_pct / 100, years)
         return self.revenue_per_ha(zone) * factor / cost if cost > 0 else float("inf")
 
     def _developer_entry(self) -> None:
