@@ -330,9 +330,7 @@ class Developer(mesa.Agent):
             zone.wwtp_expanding = False
             return
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
-        full = (
-            zone.leasable_ha * ww.generation_m3_per_ha_day * wastewater.connected_share(model, zone)
-        )
+        full = wastewater.full_flow_m3_day(model, zone)
         module = ww.plant_design_share_pct / 100 * full
         zone.wwtp_capacity_m3_day = min(full, zone.wwtp_capacity_m3_day + module)
         zone.wwtp_expanding = False

@@ -56,6 +56,7 @@ class Economy:
             trend_shares(scenario)
         )
         self.increases_ramping: list[CapitalIncrease] = []
+        self._reinvested_at: tuple[float, tuple[float, float, float]] | None = None
         self.increases_full = (0.0, 0.0, 0.0)  # output, exports, jobs at full production
         self.reinvested_output = 0.0  # output a year of capital increases, this month
         self.capital_increases = 0  # decided since the start
@@ -72,6 +73,7 @@ class Economy:
         """A capital increase of an existing firm: its capacity comes on line later; its
         capital counts in the investment totals when it was ``registered`` during the run."""
         self.increases_ramping.append(increase)
+        self._reinvested_at = None
         if registered:
             self.capital_increases += 1
             self.capital_increases_bn_vnd += increase.capital_bn_vnd
@@ -90,7 +92,15 @@ class Economy:
         return fixed + self._reinvested(now)[2]
 
     def _reinvested(self, now: float) -> tuple[float, float, float]:
-        """Output, exports and jobs of capital increases producing at ``now``."""
+        """Output, exports and jobs of capital increases producing at ``now`` (asked twice a
+        month, by the labour pools and the accounts: the second answer is kept)."""
+        if self._reinvested_at is not None and self._reinvested_at[0] == now:
+            return self._reinvested_at[1]
+        result = self._count_reinvested(now)
+        self._reinvested_at = (now, result)
+        return result
+
+    def _count_reinvested(self, now: float) -> tuple[float, float, float]:
         output, exports, jobs = self.increases_full
         still = []
         for increase in self.increases_ramping:

@@ -79,6 +79,10 @@ class LabourPool:
         """Availability of labour (0–1) at each zone, as the last month left it."""
         return self.availability[self.zone_pool]
 
+    def availability_at(self, zone_index: int) -> float:
+        """Availability of labour (0–1) at one zone (without building the whole array)."""
+        return float(self.availability[self.zone_pool[zone_index]])
+
     # ------------------------------------------------------------------ the month
     def advance(
         self, now: float, ramping: list[Investor], existing_jobs: float | None = None

@@ -134,11 +134,8 @@ def take_overs(model: IZModel) -> None:
         capacity = model.finance_capacity(zone, float(model.capacity_draws[zone.index]))
         if zone.unserviced_ha > 0 and capacity < model.first_phase_cost(zone, plant=False):
             continue
-        seller = zone.developer
-        if seller is not None:
-            seller.zones.remove(zone)
-        zone.developer = None
-        zone.dropped = False
+        if zone.developer is not None:
+            zone.developer.give_up(zone)  # its plant payments stop too
         zone.taken_over_month = model.month
         buyer = Developer(model, public=False, capacity_bn_vnd=capacity)
         buyer.hurdle = hurdle

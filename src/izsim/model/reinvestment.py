@@ -211,7 +211,7 @@ class Reinvestment:
             # as in the site choice: labour counts as far as workers can still be hired
             + inv.beta_labour
             * min(1.0, zone.spec.labour_index + agencies.labour_gain)
-            * float(model.labour.zone_availability()[zone.index])
+            * model.labour.availability_at(zone.index)
             + inv.beta_admin_per_month * admin
         )
 

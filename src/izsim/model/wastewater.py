@@ -52,12 +52,18 @@ def expected_collected_m3_day(model: IZModel, zone: Zone, months: float) -> floa
     return min(ha, zone.leasable_ha) * ww.generation_m3_per_ha_day * connected_share(model, zone)
 
 
+def full_flow_m3_day(model: IZModel, zone: Zone) -> float:
+    """The flow a plant would collect with every leasable hectare leased."""
+    ww = model.scenario.wastewater
+    return zone.leasable_ha * ww.generation_m3_per_ha_day * connected_share(model, zone)
+
+
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     """Capacity of a new plant: the design share of the zone's full flow, or the flow expected
     when it would open if that is more (nobody builds a plant already too small). A plant
     operating at the start is taken to have been sized the same way."""
     ww = model.scenario.wastewater
-    full = zone.leasable_ha * ww.generation_m3_per_ha_day * connected_share(model, zone)
+    full = full_flow_m3_day(model, zone)
     months = model.scenario.developers.wwtp_build_months
     return max(
         ww.plant_design_share_pct / 100 * full, expected_collected_m3_day(model, zone, months)
