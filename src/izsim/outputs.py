@@ -24,7 +24,6 @@ correctly.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -270,6 +269,6 @@ def manifest_problems(folder: Path) -> list[str]:
             # whose checksums the manifest also holds
             if not relative.startswith(f"{INPUTS}/"):
                 problems.append(f"{relative} is missing")
-        elif hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+        elif file_sha256(file) != digest:
             problems.append(f"{relative} changed since the run wrote it (checksum differs)")
     return problems

@@ -241,3 +241,8 @@ def test_both_checks_of_the_economy_in_one_pass(tmp_path: Path) -> None:
     message = _by_field(path)["economy"]
     assert "must exceed industry's value added" in message
     assert "cannot employ more than the workforce" in message
+
+
+def test_two_candidate_sites_with_one_id_name_each_other(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, put(("candidate_sites",), [SITE, SITE]))
+    assert "has the id of candidate_sites[0]" in _by_field(path)["candidate_sites[1].id"]

@@ -146,3 +146,9 @@ def test_candidate_ccn_sites_above_the_legal_cap(tmp_path: Path) -> None:
     (warning,) = warnings_of(tmp_path, put(("candidate_sites",), [sites]))
     assert warning.field == "candidate_sites[0].area_ha"
     assert "90 ha is above the 75 ha cap" in warning.message
+
+
+def test_a_fraction_in_the_establishment_block_is_seen_too(tmp_path: Path) -> None:
+    mutation = put(("establishment", "min_kcn_occupancy_for_new_kcn_pct"), 0.6)
+    (warning,) = warnings_of(tmp_path, mutation)
+    assert warning.field == "establishment.min_kcn_occupancy_for_new_kcn_pct"

@@ -23,7 +23,6 @@ again and the comparison says so.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +38,7 @@ from izsim.experiments.design import RunTask
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, json_text, write_parquet
 from izsim.result import tidy_values
+from izsim.scenario.load import file_sha256
 
 __all__ = ["LOCK_NAME", "ResultStore"]
 RUN_COLUMNS = ["policy", "replicate", "seed"]
@@ -171,7 +171,7 @@ class ResultStore:
         ):
             if not path.exists():
                 return f"{path.name} is missing"
-            if isinstance(sums, dict) and _sha256(path) != sums.get(name):
+            if isinstance(sums, dict) and file_sha256(path) != sums.get(name):
                 return f"{path.name} is not the file its record names (checksum differs)"
             try:
                 schema = pq.read_schema(path)
@@ -212,7 +212,7 @@ class ResultStore:
         table = pa.table(columns)
         atomic_write(data, lambda p: pq.write_table(table, p, compression="zstd"))
         write_parquet(self.zones_path(task), zone_states)
-        sums = {"values": _sha256(data), "zones": _sha256(self.zones_path(task))}
+        sums = {"values": file_sha256(data), "zones": file_sha256(self.zones_path(task))}
         self._write_record(task, "ok", wall, None, sums)
 
     def write_failed(self, task: RunTask, error: str, wall: float) -> None:
@@ -290,7 +290,3 @@ class ResultStore:
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "policy", task.policy)
         return frame
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -43,8 +43,13 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
         (("developers",), scenario.developers),
         (("agencies",), scenario.agencies),
         (("labour",), scenario.labour),
+        (("wastewater",), scenario.wastewater),
+        (("establishment",), scenario.establishment),
     ]
+    if scenario.reinvestment is not None:
+        blocks.append((("reinvestment",), scenario.reinvestment))
     blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
+    blocks += [(("candidate_sites", i), c) for i, c in enumerate(scenario.candidate_sites)]
     blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
     for loc, block in blocks:
         found += _fractions(loc, block)

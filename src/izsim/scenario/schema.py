@@ -1062,18 +1062,18 @@ def _expansions(spec: Scenario) -> Problems:
 
 def _site_ids(spec: Scenario) -> Problems:
     problems: Problems = []
-    first_zone = {zone.id: i for i, zone in reversed(list(enumerate(spec.zones)))}
+    # where each id was first seen: a named zone or an earlier candidate site
+    seen = {zone.id: f"zones[{i}]" for i, zone in reversed(list(enumerate(spec.zones)))}
     for i, sites in enumerate(spec.candidate_sites):
-        for spec in sites.zone_specs():
-            if spec.id in first_zone:
+        for site in sites.zone_specs():
+            if site.id in seen:
                 problems.append(
                     (
                         ("candidate_sites", i, "id"),
-                        f"site '{spec.id}' has the id of zones[{first_zone[spec.id]}];"
-                        " ids must be unique",
+                        f"site '{site.id}' has the id of {seen[site.id]}; ids must be unique",
                     )
                 )
-            first_zone.setdefault(spec.id, -1)
+            seen.setdefault(site.id, f"candidate_sites[{i}]")
     return problems
 
 
