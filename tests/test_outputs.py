@@ -76,7 +76,7 @@ def test_every_csv_has_a_bom_and_round_trips_through_pandas(
     pd.testing.assert_frame_equal(wide, result.wide(), check_exact=False, rtol=1e-12)
     zones = pd.read_csv(paths["zones"], keep_default_na=False, na_values=[])
     assert list(zones.columns) == ZONE_COLUMNS
-    assert list(zones["zone"]) == [z.id for z in result.scenario.zones]
+    assert list(zones["zone"]) == [z.id for z in result.scenario.all_zones]
     assert "KCN Nam Sơn Dương" in set(zones["name"])  # Vietnamese survives the round trip
     expected = result.zones.astype(str)
     for column in ("area_ha", "leased_ha", "occupancy_pct"):
@@ -93,7 +93,7 @@ def test_every_csv_has_a_bom_and_round_trips_through_pandas(
 
 def test_zone_table_and_events_agree_with_the_monthly_states(result: RunResult) -> None:
     states = result.zone_states()
-    assert len(states) == result.scenario.months * len(result.scenario.zones)
+    assert len(states) == result.scenario.months * len(result.scenario.all_zones)
     for row in result.zones.itertuples():
         mine = states[states["zone"] == row.zone]
         operating = mine.loc[mine["stage"] == "operating", "month"]
@@ -110,7 +110,7 @@ def test_zone_table_and_events_agree_with_the_monthly_states(result: RunResult) 
         ]
         # every change of stage is an event, and nothing else is
         assert len(changes) == (mine["stage"] != mine["stage"].shift()).sum() - (
-            mine["stage"].iloc[0] == result.scenario.zones[row.Index].stage
+            mine["stage"].iloc[0] == result.scenario.all_zones[row.Index].stage
         )
         if row.established and not row.established.startswith("before"):
             assert (changes["event"] == "stage_approved").any()

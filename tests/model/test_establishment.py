@@ -3,9 +3,11 @@ hurdles, the plan's generic candidate sites (docs/model.md §2.3, §2.3a, §2.3b
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -62,6 +64,26 @@ def test_a_fractional_quota_allows_whole_approvals_over_the_years(
 ) -> None:
     quota = NationalQuota(per_year)
     assert [quota.allowed(year) for year in range(5)] == allowed
+
+
+@pytest.mark.parametrize("per_year", [0.12, 0.37, 0.5])
+def test_the_quotas_phase_moves_approvals_in_time_not_in_number(per_year: float) -> None:
+    """Over ten years a share q allows q·10 approvals rounded down or up whatever the phase,
+    and the year of the first one depends on the phase."""
+    first_years = set()
+    for phase in np.linspace(0, 0.99, 12):
+        quota = NationalQuota(per_year, phase=float(phase))
+        allowed = [quota.allowed(year) for year in range(10)]
+        assert math.floor(per_year * 10) <= sum(allowed) <= math.ceil(per_year * 10)
+        first_years.add(next(y for y, n in enumerate(allowed) if n > 0))
+    assert len(first_years) > 1
+
+
+def test_the_first_national_approval_varies_across_seeds(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    phases = {IZModel(scenario, baseline, seed).national_quota.phase for seed in range(5)}
+    assert len(phases) == 5 and all(0 <= p < 1 for p in phases)
 
 
 def test_new_kcn_wait_for_the_provinces_kcn_to_fill(scenario: Scenario, baseline: Policy) -> None:
@@ -154,7 +176,13 @@ def entry_share(scenario: Scenario, policy: Policy, ratio: float, seeds: int) ->
     for seed in range(seeds):
         model = IZModel(scenario, policy, seed)
         model.pro_forma_ratio = lambda zone, r=ratio: r  # type: ignore[method-assign]
-        planned = [z for z in model.zones if z.stage == "planned" and z.spec.expands is None]
+        planned = [
+            z
+            for z in model.zones
+            if z.stage == "planned"
+            and z.spec.expands is None
+            and model.available_month[z.index] == 0
+        ]
         model.step()
         eligible += len(planned)
         taken += sum(z.developer is not None and not z.developer.public for z in planned)
@@ -256,7 +284,7 @@ def test_candidate_sites_wait_for_their_period(scenario: Scenario, baseline: Pol
         ({"id": "ccn_south"}, "ids must be unique"),  # ccn_south_1 is a named zone
         ({"area_ha": [40, 20]}, "low is above high"),
         ({"count": 0}, "greater than or equal to 1"),
-        ({"available_from": "2040-01"}, "outside the scenario"),
+        ({"available_from": "2019-01"}, "before the scenario's start"),
         ({"kind": "park"}, "kcn"),
     ],
 )

@@ -148,6 +148,27 @@ def test_candidate_ccn_sites_above_the_legal_cap(tmp_path: Path) -> None:
     assert "90 ha is above the 75 ha cap" in warning.message
 
 
+def test_candidate_sites_offered_after_the_horizon(tmp_path: Path) -> None:
+    """Allowed (a run cut short keeps its plan's later sites) but said: never offered."""
+    sites = {
+        "id": "ccn_generic",
+        "name": "CCN site of the plan",
+        "kind": "ccn",
+        "count": 2,
+        "region": "south",
+        "area_ha": [30, 40],
+        "leasable_pct": 70,
+        "access_index": 0.5,
+        "labour_index": 0.5,
+        "rent_usd_m2": 30,
+        "available_from": "2040-01",
+        "source": "assumption: a test's own candidate sites",
+    }
+    (warning,) = warnings_of(tmp_path, put(("candidate_sites",), [sites]))
+    assert warning.field == "candidate_sites[0].available_from"
+    assert "after the horizon" in warning.message and "never offered" in warning.message
+
+
 def test_a_fraction_in_the_establishment_block_is_seen_too(tmp_path: Path) -> None:
     mutation = put(("establishment", "min_kcn_occupancy_for_new_kcn_pct"), 0.6)
     (warning,) = warnings_of(tmp_path, mutation)

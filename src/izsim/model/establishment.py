@@ -26,25 +26,31 @@ class NationalQuota:
     """The province's yearly share of new KCN approved nationally.
 
     Approvals are counted per calendar year (scenarios start in January, so simulated year
-    ``⌊t / 12⌋``). A share ``q`` a year, whole or not, allows ``⌊q·(y + 1)⌋ − ⌊q·y⌋``
-    approvals in year ``y`` (0.4 a year: one in the third and fifth years, and so on); a
-    proposal whose national dossier is ready when the year's approvals are given waits for the
-    next January, first come first served. Unused approvals do not carry over.
+    ``⌊t / 12⌋``). A share ``q`` a year, whole or not, allows ``⌊q·(y + 1) + φ⌋ − ⌊q·y + φ⌋``
+    approvals in year ``y``: over any ``n`` years ``q·n`` rounded down or up, as a share of a
+    national quota fixed for the plan period implies, while the phase ``φ`` (drawn once per
+    run, uniform on [0, 1)) says in which years they fall — when the national rounds favour
+    the province is not known (0.4 a year with φ = 0: one in the third and fifth years; with
+    φ = 0.7: one in the first, third and fifth). A proposal whose national dossier is ready
+    when the year's approvals are given waits for the next January, first come first served.
+    Unused approvals do not carry over.
 
     Args:
         per_year: approvals a year, or None for no limit.
+        phase: φ, in [0, 1).
     """
 
-    def __init__(self, per_year: float | None) -> None:
+    def __init__(self, per_year: float | None, phase: float = 0.0) -> None:
         self.per_year = per_year
+        self.phase = phase
         self.granted: dict[int, int] = {}  # approvals by simulated year
 
     def allowed(self, year: int) -> int:
         """Approvals the quota allows in simulated year ``year``."""
         assert self.per_year is not None
-        q = self.per_year
+        q, phase = self.per_year, self.phase
         # (a small tolerance: 0.1 × 10 must make one whole approval)
-        return math.floor(q * (year + 1) + 1e-9) - math.floor(q * year + 1e-9)
+        return math.floor(q * (year + 1) + phase + 1e-9) - math.floor(q * year + phase + 1e-9)
 
     def full(self, now: float) -> bool:
         """Whether this year's approvals are all given."""

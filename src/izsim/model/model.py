@@ -86,7 +86,10 @@ class IZModel(mesa.Model):
         # Candidate developers' hurdles: Z standard normals a month (and Z for the developers
         # holding zones at the start), whatever the policy, from their own stream.
         self.hurdle_draws = self.streams["hurdles"].standard_normal(len(self.zones))
-        self.national_quota = NationalQuota(scenario.establishment.national_kcn_approvals_per_year)
+        self.national_quota = NationalQuota(
+            scenario.establishment.national_kcn_approvals_per_year,
+            phase=float(self.streams["quota"].random()),
+        )
         available = scenario.available_month()
         self.available_month = np.array([available.get(z.key, 0) for z in self.zones])
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones

@@ -20,6 +20,7 @@ PURPOSES = (
     "pipeline",  # projects licensed before the start, still building
     "hurdles",  # candidate developers' hurdles (appended last: earlier streams unchanged)
     "reinvestment",  # capital increases by existing firms
+    "quota",  # the years in which national KCN approvals fall (appended: others unchanged)
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from izsim.calendar import month_index
 from izsim.errors import Problem
 from izsim.indicators import CATALOGUE
 from izsim.scenario.base import Sourced
@@ -83,6 +84,17 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
                 )
             )
     for i, sites in enumerate(scenario.candidate_sites):
+        if (
+            sites.available_from is not None
+            and month_index(sites.available_from, scenario.scenario.start) >= scenario.months
+        ):
+            found.append(
+                (
+                    ("candidate_sites", i, "available_from"),
+                    f"{sites.available_from} is after the horizon"
+                    f" {scenario.scenario.horizon}: these sites are never offered in this run",
+                )
+            )
         if sites.kind == "ccn" and sites.area_ha[1] > CCN_MAX_HA:
             found.append(
                 (

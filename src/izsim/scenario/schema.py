@@ -1080,14 +1080,17 @@ def _site_ids(spec: Scenario) -> Problems:
 def _site_months(spec: Scenario) -> Problems:
     problems: Problems = []
     for i, sites in enumerate(spec.candidate_sites):
-        if sites.available_from is not None and not (
-            0 <= month_index(sites.available_from, spec.scenario.start) < spec.months
+        # A date after the horizon is allowed (a run cut short never offers the site; the
+        # plausibility check says so); one before the start is refused as a likely slip.
+        if (
+            sites.available_from is not None
+            and month_index(sites.available_from, spec.scenario.start) < 0
         ):
             problems.append(
                 (
                     ("candidate_sites", i, "available_from"),
-                    f"{sites.available_from} is outside the scenario's"
-                    f" {spec.scenario.start}..{spec.scenario.horizon}",
+                    f"{sites.available_from} is before the scenario's start"
+                    f" {spec.scenario.start}; leave it out to offer the sites from the start",
                 )
             )
     return problems
