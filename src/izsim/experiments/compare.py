@@ -50,6 +50,9 @@ class CompareResult:
     rerun: list[str] = field(default_factory=list)
     """Saved runs found damaged or not belonging to this comparison, each with the reason;
     they were run again."""
+    outcomes: analysis.Outcomes | None = None
+    """Every run's values at the targets' deadlines and at the horizon, by policy (what the
+    tables are computed from), for analyses beyond them (``izsim levers``)."""
 
 
 def compare(
@@ -190,6 +193,7 @@ def compare(
             scale_factors=scale,
             without_success=[pid for pid in ids if not outcomes.replicates.get(pid)],
             rerun=rerun,
+            outcomes=outcomes,
         )
         for name in TABLES:
             write_csv(out / f"{name}.csv", getattr(result, name))

@@ -13,6 +13,7 @@ PDF handout into the folder, as ``izsim report`` does.
 
 from izsim.present.fans import FAN_INDICATORS, fan_chart
 from izsim.present.findings import findings
+from izsim.present.levers import lever_chart
 from izsim.present.panel import run_panel
 from izsim.present.policies import paired_differences, policy_probabilities
 from izsim.present.report import write_report
@@ -30,6 +31,7 @@ __all__ = [
     "fan_chart",
     "findings",
     "investment_by_source",
+    "lever_chart",
     "load_results",
     "paired_differences",
     "policy_probabilities",

@@ -98,6 +98,42 @@ class Levers(Sourced):
     )
 
 
+LEVER_GROUPS: dict[str, tuple[str, ...]] = {
+    "promotion": ("promotion_bn_vnd_per_year",),
+    "rent_support": ("rent_support_pct", "supported_sector_rent_support_pct"),
+    "credit_access": ("credit_access_stall_reduction_pct", "credit_access_bn_vnd_per_year"),
+    "training": ("training_labour_gain", "training_bn_vnd_per_year"),
+    "outside_fence": ("outside_fence_bn_vnd_per_year",),
+    "public_clearance": ("public_clearance_pct", "clearance_capacity_multiplier"),
+    "wwtp_support": ("wwtp_support_pct",),
+    "public_ccn_developer": ("public_developer_fallback_ccn", "public_developer_bn_vnd_per_year"),
+    "wwtp_before_tenants": ("wwtp_before_tenants",),
+    "no_polluting_outside_zones": ("no_polluting_outside_zones",),
+    "refuse_outdated_technology": ("refuse_outdated_technology",),
+    "revoke_stalled": ("revoke_stalled",),
+    "sanction_late_developers": ("sanction_late_developers",),
+    "inspection": ("inspection_multiplier",),
+    "admin_reform": (
+        "approval_time_multiplier",
+        "approval_capacity_multiplier",
+        "administration_bn_vnd_per_year",
+    ),
+}
+"""Levers as a plan means them: each group is one measure with what it does and what it costs
+(rent support and its extra for supported sectors, a credit fund's effect and its capital, a
+reform's faster and larger desks and its budget). ``izsim levers`` adds and removes whole
+groups, so a measure is never measured without its cost or its cost without the measure. Every
+field of :class:`Levers` is in exactly one group."""
+
+
+def lever_group_of(field: str) -> str:
+    """The group (measure) a lever field belongs to."""
+    for group, fields in LEVER_GROUPS.items():
+        if field in fields:
+            return group
+    raise KeyError(field)
+
+
 MONEY_LEVERS = (
     "promotion_bn_vnd_per_year",
     "credit_access_bn_vnd_per_year",
