@@ -183,7 +183,7 @@ def entry_share(scenario: Scenario, policy: Policy, ratio: float, seeds: int) ->
             and z.spec.expands is None
             and model.available_month[z.index] == 0
         ]
-        model.step()
+        model.decide_month()
         eligible += len(planned)
         taken += sum(z.developer is not None and not z.developer.public for z in planned)
     return taken / eligible

@@ -1,6 +1,6 @@
 """The model: one province, one policy, one seed, on one simpy clock counted in months.
 
-A monthly simpy process calls :meth:`IZModel.step`; everything that takes time (dossier
+A monthly simpy process calls :meth:`IZModel.decide_month`; everything that takes time (dossier
 approval, zone establishment, land clearance, infrastructure phases, wastewater plants, factory
 construction, ramp-up) is a simpy process of its own. Indicators are collected at the end of
 each month.
@@ -108,6 +108,12 @@ class IZModel(mesa.Model):
         self._start_existing_developers()
         self._start_pipeline()
         self.reinvestment = Reinvestment(self)
+        self.months_collected = 0  # months whose indicators are in ``values``
+        # Mesa's form for notebooks and mesa.batch_run: every indicator as a model reporter,
+        # recorded by step() (run() fills ``values`` without it).
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: (lambda m, n=name: m.indicator(n)) for name in INDICATOR_IDS}
+        )
         self.env.process(self._clock())
 
     # ------------------------------------------------------------------ set-up
@@ -192,17 +198,37 @@ class IZModel(mesa.Model):
     def _clock(self) -> Generator[simpy.Event, object, None]:
         for month in range(self.months):
             self.month = month
-            self.step()
+            self.decide_month()
             yield self.env.timeout(1)
             self._collect(month)
+            self.months_collected = month + 1
 
     def run(self) -> None:
         """Simulate from the start to the horizon."""
         # The last month's indicators are collected at t = months; run a little past it.
         self.env.run(until=self.months + 0.5)
+        self.running = False
 
     def step(self) -> None:
-        """One month of decisions; the simpy processes carry on between steps."""
+        """Advance one month, as Mesa's ``step``: the clock runs until this month's indicators
+        are collected (the next month's decisions, made at the same instant, are taken too),
+        the ``datacollector`` records them, and ``running`` turns false at the horizon, so
+        ``run_model()`` and ``mesa.batch_run`` end. Stepping month by month gives the same
+        results as :meth:`run` (the simpy clock is the one clock)."""
+        if not self.running:
+            return
+        self.env.run(until=min(self.months_collected + 1, self.months) + 0.5)
+        self.datacollector.collect(self)
+        self.running = self.months_collected < self.months
+
+    def indicator(self, name: str) -> float:
+        """Indicator ``name`` (an id of ``izsim indicators``) of the last month collected."""
+        if not self.months_collected:
+            raise ValueError("no month collected yet: call step() first")
+        return float(self.values[self.months_collected - 1, self._column[name]])
+
+    def decide_month(self) -> None:
+        """One month of decisions; the simpy processes carry on between them."""
         agencies = self.agencies
         agencies.new_month()
         self.developer_draws = self.streams["developers"].random(len(self.zones))

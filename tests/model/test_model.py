@@ -1,0 +1,62 @@
+"""izsim as a Mesa model in a notebook: step(), running, run_model(), datacollector,
+mesa.batch_run — with the simpy clock as the one clock."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pytest
+
+from izsim.indicators import INDICATOR_IDS
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+
+
+def test_twelve_steps_are_twelve_months_with_their_indicators(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, baseline, 3)
+    for _ in range(12):
+        model.step()
+    assert model.months_collected == 12 and model.steps == 12
+    assert model.month == 12  # the clock is in month 12 (its decisions taken)
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert list(frame.columns) == list(INDICATOR_IDS)
+    assert len(frame) == 12
+    assert np.allclose(frame.to_numpy(), model.values[:12], equal_nan=True)
+    assert not np.isnan(model.values[:12, INDICATOR_IDS.index("jobs_industry")]).any()
+    assert np.isnan(model.values[12:]).all()
+
+
+def test_stepping_gives_the_results_of_one_run(scenario: Scenario, baseline: Policy) -> None:
+    whole = IZModel(scenario, baseline, 5)
+    whole.run()
+    stepped = IZModel(scenario, baseline, 5)
+    stepped.run_model()  # ends: running turns false at the horizon
+    assert not stepped.running and stepped.steps == scenario.months
+    assert np.array_equal(stepped.values, whole.values, equal_nan=True)
+    assert np.array_equal(stepped.zone_stages, whole.zone_stages)
+    assert stepped.events == whole.events
+    stepped.step()  # past the horizon: nothing moves
+    assert stepped.steps == scenario.months + 1 and stepped.months_collected == scenario.months
+
+
+def test_indicator_before_any_step_is_refused(scenario: Scenario, baseline: Policy) -> None:
+    with pytest.raises(ValueError, match="call step"):
+        IZModel(scenario, baseline, 1).indicator("jobs_industry")
+
+
+def test_mesa_batch_run_runs_seeds(scenario: Scenario, baseline: Policy) -> None:
+    rows = mesa.batch_run(
+        IZModel,
+        parameters={"scenario": [scenario], "policy": [baseline], "seed": [1, 2]},
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    assert [row["seed"] for row in rows] == [1, 2]
+    for row in rows:
+        alone = IZModel(scenario, baseline, row["seed"])
+        alone.run()
+        assert row["Step"] == scenario.months - 1
+        assert row["jobs_industry"] == alone.values[-1, INDICATOR_IDS.index("jobs_industry")]
