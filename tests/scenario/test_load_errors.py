@@ -764,7 +764,17 @@ def test_a_decimal_comma_gets_a_hint(tmp_path: Path, written: str, hint: str) ->
     assert hint in " ".join(result.stderr.split())
 
 
-def test_text_that_is_not_a_number_gets_no_comma_hint(tmp_path: Path) -> None:
-    path = bad_scenario(tmp_path, put(("zones", 0, "area_ha"), "big"))
-    [problem] = [p for p in problems_of(load_scenario, path) if p.field == "zones[0].area_ha"]
-    assert "comma" not in problem.message
+@pytest.mark.parametrize(
+    ("place", "written"),
+    [
+        (("zones", 0, "area_ha"), "big"),  # a number expected, but no comma in it
+        (("zones", 0, "kind"), "65,66"),  # a comma, but no number expected
+        (("zones", 0, "sources", "area_ha"), "65,66"),
+    ],
+    ids=["word_for_a_number", "comma_for_a_kind", "comma_for_a_source"],
+)
+def test_no_comma_hint_where_it_does_not_apply(tmp_path: Path, place: tuple, written: str) -> None:
+    path = bad_scenario(tmp_path, put(place, written))
+    field = ".".join(place[2:])
+    [problem] = [p for p in problems_of(load_scenario, path) if p.field == f"zones[0].{field}"]
+    assert written in problem.message and "comma" not in problem.message

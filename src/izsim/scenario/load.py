@@ -319,7 +319,9 @@ def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) ->
         elif not (isinstance(value, str) and f"'{value.strip()}'" in message):
             # the messages of our own validators quote the text already
             message = f"{message} (got {_show(value)})"
-        if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        # only where a number was expected: a comma in a name or a source is no slip
+        wants_number = re.search(r"\b(number|integer)\b", message) is not None
+        if wants_number and isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
             message = f"{message}; {_decimal_comma_hint(value.strip())}"
     return message
 
