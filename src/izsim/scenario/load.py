@@ -46,7 +46,7 @@ def resolve_policy(name: str, scenario_file: Path) -> Path:
     by path (``my/policy.yaml``)."""
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return Path(name)
-    return scenario_file.parent / "policies" / f"{name}.yaml"
+    return _by_id(name, scenario_file)
 
 
 def find_policy(name: str | None, scenario_file: Path) -> Path:
@@ -92,6 +92,7 @@ def find_policy(name: str | None, scenario_file: Path) -> Path:
 
 
 def _by_id(name: str, scenario_file: Path) -> Path:
+    """Where the policy of id ``name`` is: ``policies/<name>.yaml`` beside the scenario."""
     return scenario_file.parent / "policies" / f"{name}.yaml"
 
 
