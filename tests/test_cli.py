@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,12 +15,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from rich.console import Console
 from typer.testing import CliRunner
 
-from izsim.cli import app
+import izsim
+from izsim.cli import _probability_table, _scorecard_table, app
 from izsim.indicators import INDICATOR_IDS
 from izsim.model.labour import LabourPool
 from izsim.outputs import LOCK_NAME, folder_lock
+from izsim.result import RunResult
+from izsim.run import run
+from izsim.scenario import load_policy, load_scenario
+from izsim.scorecard import scorecard
 from tests.conftest import ROOT, SCENARIO_FILE
 
 runner = CliRunner()
@@ -33,6 +40,12 @@ FILES = (
     "manifest.json",
     "inputs",
 )
+
+
+def run_result_for_table() -> RunResult:
+    """A Tuyên Quang baseline run, for its scorecard."""
+    policy = load_policy(SCENARIO_FILE.parent / "policies" / "baseline.yaml")
+    return run(load_scenario(SCENARIO_FILE), policy, seed=1)
 
 
 def izsim_command() -> list[str]:
@@ -80,10 +93,96 @@ def test_run_writes_its_files(tmp_path: Path) -> None:
     assert "Tuyên Quang" in result.output
 
 
-def test_default_policy_is_the_baseline_beside_the_scenario(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "2"])
+def test_default_policy_is_the_baseline_beside_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From any folder: the baseline beside the scenario, said on screen and in the manifest."""
+    monkeypatch.chdir(tmp_path)  # outside scenarios/ and the repository
+    out = tmp_path / "tq"
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"
+    assert f"policy 'baseline' from {baseline} (default: baseline beside the scenario)" in (
+        result.stdout.replace("\n", "")
+    )
+    policy = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["policy"]
+    assert policy["id"] == "baseline" and policy["file"] == str(baseline)
+    assert policy["given_as"] == "default: baseline beside the scenario"
+    assert policy["sha256"] == digest(baseline)
+
+
+def test_run_takes_a_policy_id_like_compare(tmp_path: Path) -> None:
+    out = tmp_path / "tq"
+    result = runner.invoke(
+        app, ["run", str(SCENARIO_FILE), "--policy", "regulation_first", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    policy = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["policy"]
+    chosen = SCENARIO_FILE.parent / "policies" / "regulation_first.yaml"
+    assert (policy["id"], policy["file"]) == ("regulation_first", str(chosen))
+    assert policy["given_as"] == "--policy regulation_first"
+    assert "policy 'regulation_first'" in result.stdout
+
+
+def test_run_without_a_baseline_beside_the_scenario_is_refused(tmp_path: Path) -> None:
+    """No built-in stand-in: lever defaults are not the province's practice."""
+    scenario = tmp_path / "mine.yaml"
+    shutil.copy(SCENARIO_FILE, scenario)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(out)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    message = " ".join(result.stderr.split())
+    assert message.startswith("error: --policy: not given, and the scenario has no baseline")
+    assert f"{tmp_path / 'policies' / 'baseline.yaml'} does not exist" in message
+    assert "give --policy ID" in message and "--policy FILE" in message
+    assert not out.exists()
+
+
+def test_run_names_the_policies_there_for_an_unknown_id(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--policy", "regulation_frst"])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    message = " ".join(result.stderr.split())
+    assert "error: --policy: 'regulation_frst' is not a policy beside the scenario" in message
+    assert "did you mean 'regulation_first'?" in message
+    assert "policies there: admin_reform, balanced, baseline" in message
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
-    assert "policy 'baseline'" in result.output
+    assert result.stdout.strip() == f"izsim {izsim.__version__}"
+    assert re.fullmatch(r"izsim \d+\.\d+\.\d+\S*", result.stdout.strip())
+
+
+def _column(text: str, index: int) -> str:
+    """The cells of a rich table's column ``index``, line by line, joined (folded words whole)."""
+    cells = [line.split("│")[index + 1].strip() for line in text.splitlines() if "│" in line]
+    return "".join(cells)
+
+
+def test_tables_fold_long_names_instead_of_cutting_them() -> None:
+    """A console narrower than the names: every character is shown, none replaced by '…'."""
+    card = scorecard(run_result_for_table())
+    wide_policies = pd.concat(
+        [card.assign(policy=name) for name in ("baseline", "infrastructure_first", "balanced")]
+    )
+    probability = wide_policies.assign(
+        status="modelled", probability=0.5, probability_low=0.3, probability_high=0.7
+    )
+    console = Console(width=60, record=True)
+    with console.capture() as captured:
+        console.print(_scorecard_table(card, "scorecard"))
+    scorecard_text = captured.get()
+    with console.capture() as captured:
+        console.print(_probability_table(probability))
+    probability_text = captured.get()
+    for text in (scorecard_text, probability_text):
+        assert "…" not in text
+        targets = _column(text, 0)
+        for target in card["target"]:
+            assert target in targets
 
 
 def test_indicators_lists_the_catalogue() -> None:
@@ -253,3 +352,33 @@ def test_compare_refuses_an_infinite_budget(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--budget: inf: give a finite amount" in result.output
     assert not out.exists()
+
+
+HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow", "statsmodels")
+"""Packages that cost tenths of a second to import and that ``izsim --help`` does not need."""
+CHECKING = ("pandas", "mesa", "scipy", "matplotlib", "pyarrow", "statsmodels")
+"""Of those, the ones that checking a scenario does not need (it needs pydantic and numpy)."""
+
+
+@pytest.mark.parametrize(
+    ("args", "heavy"),
+    [(["--help"], HEAVY), (["validate", str(SCENARIO_FILE)], CHECKING)],
+    ids=["help", "validate"],
+)
+def test_commands_import_no_heavy_package_they_do_not_need(
+    args: list[str], heavy: tuple[str, ...]
+) -> None:
+    """Start-up: the heavy packages are imported by the commands that use them (the time is
+    measured by benchmarks/bench_startup.py; this guards the imports only)."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['izsim', *{args!r}]\n"
+        "from izsim.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip()  # the help, or "ok" for the file
+    assert done.stderr.strip() == "[]"

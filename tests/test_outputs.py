@@ -159,6 +159,7 @@ def test_manifest_fields(result: RunResult, tmp_path: Path) -> None:
         "file": str(BASELINE_FILE),
         "copy": f"inputs/policies/{BASELINE_FILE.name}",
         "sha256": sha256(BASELINE_FILE),
+        "given_as": None,  # from Python, not the command line: izsim run says how
     }
     assert manifest["seed"] == 5
     assert manifest["months"] == 120
@@ -255,6 +256,7 @@ def test_manifest_without_a_policy_file(result: RunResult, tmp_path: Path) -> No
         "file": None,
         "copy": None,
         "sha256": None,
+        "given_as": None,
     }
 
 

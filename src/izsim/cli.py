@@ -2,6 +2,11 @@
 
 Bad input never shows a traceback: it is reported as ``file:line: field: message`` on standard
 error and the command exits with code 2.
+
+Start-up time matters in a workshop: this module imports only what every command needs
+(typer, rich, :mod:`izsim.errors`). The scenario schema (pydantic), pandas, the model (mesa)
+and the experiments are imported inside the commands that use them, so ``izsim --help`` does
+not wait for them (``benchmarks/bench_startup.py`` measures it).
 """
 
 from __future__ import annotations
@@ -11,19 +16,20 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from izsim.errors import InputError, Problem, check_path, printable
-from izsim.indicators import CATALOGUE
-from izsim.scenario.load import load_policy, load_scenario, read_yaml, resolve_policy
-from izsim.scenario.policy import Policy
-from izsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from izsim.scenario.policy import Policy
+    from izsim.scenario.schema import Scenario
 
 app = typer.Typer(
     help="izsim: simulate industrial-zone (KCN/CCN) development in a Vietnamese province and "
@@ -50,6 +56,27 @@ StrictOption = Annotated[
         " has, a plan the scenario does not list...) as errors.",
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    """Print izsim's version and stop (``--version``)."""
+    if value:
+        import izsim
+
+        out_console.print(f"izsim {izsim.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print izsim's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options before a command (the Typer help text is the app's)."""
 
 
 def _text(value: object) -> str:
@@ -82,6 +109,8 @@ def _write_failed(exc: OSError, where: Path) -> typer.Exit:
 
 def _is_policy(path: Path) -> bool:
     """A policy file has ``levers`` and no ``scenario`` block; in doubt, its folder decides."""
+    from izsim.scenario.load import read_yaml
+
     try:
         data, _ = read_yaml(path)
     except InputError:
@@ -97,8 +126,12 @@ def run(
         Path, typer.Argument(help="Scenario YAML file, e.g. scenarios/tuyen_quang.yaml.")
     ],
     policy: Annotated[
-        Path | None,
-        typer.Option(help="Policy YAML file. Default: policies/baseline.yaml beside the scenario."),
+        str | None,
+        typer.Option(
+            help="Policy id (a file in policies/ beside the scenario, e.g. regulation_first) or"
+            " a policy YAML file. Default: baseline, policies/baseline.yaml beside the scenario;"
+            " without one the run is refused.",
+        ),
     ] = None,
     seed: Annotated[
         int, typer.Option(min=0, help="Random seed; the same seed gives the same run.")
@@ -109,16 +142,18 @@ def run(
     ] = None,
     strict: StrictOption = False,
 ) -> None:
-    """Run one scenario under one policy and print its scorecard against the plan."""
+    """Run one scenario under one policy and print its scorecard against the plan.
+
+    The policy used (its id and file) is printed and written into manifest.json.
+    """
     from izsim.outputs import folder_lock, refuse_compare_folder
+    from izsim.scenario.load import find_policy, load_policy, load_scenario
     from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 
     try:
         for path, what in ((scenario, "scenario"), (policy, "--policy"), (out, "--out")):
             if path is not None:
                 check_path(path, what)
-        baseline = resolve_policy("baseline", scenario)
-        policy_file = policy or (baseline if baseline.is_file() else None)
         # both files are read before either is refused: all their problems in one pass
         problems: list[Problem] = []
         try:
@@ -126,21 +161,19 @@ def run(
         except InputError as error:
             problems += error.problems
         try:
-            chosen = (
-                load_policy(policy_file)
-                if policy_file
-                else Policy(id="current_practice", name="Current practice")
-            )
+            policy_file = find_policy(policy, scenario)
+            chosen = load_policy(policy_file)
         except InputError as error:
             problems += error.problems
         if problems:
             raise InputError(problems)
-        warnings = scenario_warnings(scenario, spec)
-        if policy_file is not None:
-            warnings += policy_warnings(policy_file, chosen)
+        warnings = scenario_warnings(scenario, spec) + policy_warnings(policy_file, chosen)
     except InputError as error:
         raise _fail(error) from None
     _warn(warnings, strict=strict)
+    given_as = (
+        f"--policy {policy}" if policy is not None else "default: baseline beside the scenario"
+    )
     if out is not None:
         if out.exists() and not out.is_dir():
             raise _fail(InputError([Problem(str(out), "--out", "exists and is not a folder")]))
@@ -162,7 +195,7 @@ def run(
                 stack.enter_context(folder_lock(out))
             except InputError as error:
                 raise _fail(error) from None
-        _run_and_write(spec, chosen, seed, out, scenario, policy_file)
+        _run_and_write(spec, chosen, seed, out, scenario, policy_file, given_as)
 
 
 def _run_and_write(
@@ -171,13 +204,19 @@ def _run_and_write(
     seed: int,
     out: Path | None,
     scenario: Path,
-    policy_file: Path | None,
+    policy_file: Path,
+    given_as: str,
 ) -> None:
     from izsim.outputs import write_run
     from izsim.run import OutOfRangeError
     from izsim.run import run as simulate
     from izsim.scorecard import scorecard
 
+    out_console.print(
+        f"policy '{_text(chosen.id)}' from {_text(policy_file)} ({_text(given_as)})",
+        highlight=False,
+        soft_wrap=True,
+    )
     try:
         result = simulate(spec, chosen, seed)
     except OutOfRangeError as exc:
@@ -194,7 +233,12 @@ def _run_and_write(
     if out is not None:
         try:
             paths = write_run(
-                result, out, scenario_file=scenario, policy_file=policy_file, card=card
+                result,
+                out,
+                scenario_file=scenario,
+                policy_file=policy_file,
+                card=card,
+                policy_given_as=given_as,
             )
         except OSError as exc:
             raise _write_failed(exc, out) from None
@@ -203,12 +247,13 @@ def _run_and_write(
 
 def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
     """The scorecard as a table a planner reads: the goal in words, the value, met or not."""
+    from izsim.indicators import CATALOGUE
+
     table = Table(title=title, title_justify="left")
-    table.add_column("target")
-    table.add_column("goal")
-    table.add_column("by")
-    table.add_column("simulated", justify="right")
-    table.add_column("status")
+    for name in ("target", "goal", "by"):
+        table.add_column(name, overflow="fold")
+    table.add_column("simulated", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for row in card.itertuples():
         if row.status == "not_modelled":
             goal, simulated = f"{row.indicator} {row.comparator} {row.target_value}", "—"
@@ -239,6 +284,7 @@ def validate(
 
     Plausibility warnings are printed and do not fail the check, unless --strict.
     """
+    from izsim.scenario.load import load_policy, load_scenario
     from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 
     problems: list[Problem] = []
@@ -305,6 +351,7 @@ def compare(
     Exits with 3 when some policy has no successful run (the tables are written all the same).
     """
     from izsim.experiments import compare as run_comparison
+    from izsim.scenario.load import load_policy, load_scenario, resolve_policy
     from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 
     names = [p.strip() for p in policies.split(",") if p.strip()]
@@ -383,16 +430,18 @@ def compare(
 
 def _probability_table(card: pd.DataFrame) -> Table:
     """Targets as rows, policies as columns: probability of meeting the target [95 % CI]."""
+    import pandas as pd
+
     modelled = card[card["status"] == "modelled"]
     policies = list(dict.fromkeys(modelled["policy"]))
     table = Table(
         title="Probability of meeting each target by its deadline [95 % Wilson interval]",
         title_justify="left",
     )
-    table.add_column("target")
-    table.add_column("goal")
+    table.add_column("target", overflow="fold")
+    table.add_column("goal", overflow="fold")
     for policy in policies:
-        table.add_column(_text(policy), justify="right")
+        table.add_column(_text(policy), justify="right", overflow="fold")
     for target, rows in modelled.groupby("target", sort=False):
         first = rows.iloc[0]
         cells = []
@@ -476,9 +525,11 @@ def schema(
 @app.command()
 def indicators() -> None:
     """List the indicator catalogue (id, unit, English and Vietnamese label)."""
+    from izsim.indicators import CATALOGUE
+
     table = Table(title="izsim indicators")
     for column in ("id", "unit", "label", "nhãn"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for item in CATALOGUE.values():
         table.add_row(item.id, item.unit, item.label_en, item.label_vi)
     out_console.print(table)

@@ -19,18 +19,20 @@ class Problem:
         field: dotted path of the field, e.g. ``zones[2].area_ha``; empty for the whole file.
         message: what is wrong and what is allowed.
         line: 1-based line in the file, where the YAML parser knows it.
+        ids: the ids of the list items the field is in, e.g. ``zone ccn_south_1``, so that a
+            planner finds the zone without counting; shown after the field.
     """
 
     file: str
     field: str
     message: str
     line: int | None = None
+    ids: str = ""
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        text = (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        field = f"{self.field} ({self.ids})" if self.ids else self.field
+        text = f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
         return printable(text)
 
 

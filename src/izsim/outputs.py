@@ -31,17 +31,18 @@ import shutil
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 import izsim
 from izsim.errors import InputError, Problem
-from izsim.result import RunResult
 from izsim.scenario.load import file_sha256
-from izsim.scorecard import scorecard
+
+if TYPE_CHECKING:  # imported where used: `izsim run` checks its folder before loading them
+    import pandas as pd
+
+    from izsim.result import RunResult
 
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic")
 CSV_ENCODING = "utf-8-sig"
@@ -121,6 +122,9 @@ def write_csv(path: Path, frame: pd.DataFrame, *, index: bool = False) -> None:
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     """Write ``frame`` as a zstd-compressed Parquet file (no index)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(frame, preserve_index=False)
     atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
 
@@ -149,9 +153,11 @@ def write_run(
     scenario_file: Path,
     policy_file: Path | None,
     card: pd.DataFrame | None = None,
+    policy_given_as: str | None = None,
 ) -> dict[str, Path]:
     """Write a run's files into ``out``; returns their paths by name. ``card`` is the run's
-    scorecard when the caller has it already.
+    scorecard when the caller has it already; ``policy_given_as`` says how the policy was
+    chosen (``--policy regulation_first``, or the default), for the manifest.
 
     Raises:
         OSError: a file could not be written (disk full, read-only folder); ``out`` is then as
@@ -171,7 +177,7 @@ def write_run(
     try:
         stage.mkdir()
         files = _write_run_files(result, stage, names, scenario_file, policy_file, card)
-        manifest = _run_manifest(result, scenario_file, policy_file, files)
+        manifest = _run_manifest(result, scenario_file, policy_file, files, policy_given_as)
         text = json_text(manifest)
         (stage / "manifest.json").write_text(text, encoding="utf-8")
         # Only renames from here on: they need no space. The old manifest goes first, so a
@@ -199,6 +205,8 @@ def _write_run_files(
 ) -> dict[str, str]:
     """Write every file of a run but the manifest into ``stage``; returns each file's SHA-256
     by its path relative to the folder."""
+    from izsim.scorecard import scorecard
+
     write_parquet(stage / names["timeseries"], result.timeseries)
     write_csv(stage / names["timeseries_csv"], result.wide(), index=True)
     write_csv(stage / names["zones"], result.zones)
@@ -218,6 +226,7 @@ def _run_manifest(
     scenario_file: Path,
     policy_file: Path | None,
     files: dict[str, str],
+    policy_given_as: str | None = None,
 ) -> dict:
     """The manifest of a run folder: what was run, with what, and every file's checksum."""
     scenario_copy = f"{INPUTS}/{scenario_file.name}"
@@ -238,6 +247,7 @@ def _run_manifest(
             "file": None if policy_file is None else str(policy_file),
             "copy": policy_copy,
             "sha256": None if policy_copy is None else files[policy_copy],
+            "given_as": policy_given_as,
         },
         "seed": result.seed,
         "months": int(result.values.shape[0]),

@@ -11,7 +11,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from izsim.experiments import analysis
 from izsim.experiments.analysis import Outcomes, replicates_needed, wilson
@@ -111,30 +110,37 @@ def row_of(frame: pd.DataFrame, **where: object) -> pd.Series:
 # --- Wilson intervals and the replicates rule ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("successes", "n", "expected"),
-    [
-        (0, 20, (0.0, 0.161125)),
-        (7, 20, (0.181192, 0.567146)),
-        (20, 20, (0.838875, 1.0)),
-        (1, 3, None),
-        (37, 100, None),
-    ],
-)
-def test_wilson_matches_statsmodels_and_the_formula(
-    successes: int, n: int, expected: tuple[float, float] | None
-) -> None:
+# The bounds statsmodels' proportion_confint(k, n, alpha=0.05, method="wilson") gave (0.15.0),
+# which izsim used before computing them itself: printed with repr, so they are exact.
+STATSMODELS_WILSON = {
+    (0, 20): (0.0, 0.1611251580528194),
+    (7, 20): (0.18119182410108203, 0.5671457233147638),
+    (20, 20): (0.8388748419471804, 0.9999999999999999),
+    (1, 3): (0.06149194472039626, 0.7923403991979523),
+    (37, 100): (0.2818236053432453, 0.46779470419057095),
+    (13, 40): (0.20084502231782703, 0.4798225381012234),
+}
+
+
+@pytest.mark.parametrize(("successes", "n"), list(STATSMODELS_WILSON))
+def test_wilson_is_the_formula_and_what_statsmodels_gave(successes: int, n: int) -> None:
     low, high = wilson(successes, n)
-    sm_low, sm_high = proportion_confint(successes, n, alpha=0.05, method="wilson")
-    assert (low, high) == pytest.approx((sm_low, sm_high), abs=1e-12)
+    assert (low, high) == STATSMODELS_WILSON[successes, n]  # to the last bit: results unchanged
     share = successes / n
     centre = (share + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 / (1 + Z95**2 / n) * math.sqrt(share * (1 - share) / n + Z95**2 / (4 * n**2))
     assert (low, high) == pytest.approx((centre - half, centre + half), abs=1e-9)
-    if expected is not None:
-        assert (low, high) == pytest.approx(expected, abs=1e-6)
-    # statsmodels' bounds can miss 0 or 1 by a rounding error (20/20 gives 1 − 1e-16)
-    assert -1e-12 <= low <= share + 1e-12 and share - 1e-12 <= high <= 1 + 1e-12
+    # the formula can miss the share by a rounding error (20/20 gives 1 − 1e-16)
+    assert 0 <= low <= share + 1e-12 and share - 1e-12 <= high <= 1
+
+
+def test_wilson_bounds_of_many_prefixes_are_the_single_ones() -> None:
+    """The vectorised form (the convergence table's) gives each interval bit for bit."""
+    counts, n = np.array([0, 7, 20, 1, 37, 13]), np.array([20, 20, 20, 3, 100, 40])
+    low, high = analysis.wilson_bounds(counts, n)
+    assert list(zip(low.tolist(), high.tolist(), strict=True)) == [
+        STATSMODELS_WILSON[k, m] for k, m in zip(counts.tolist(), n.tolist(), strict=True)
+    ]
 
 
 def test_wilson_of_no_runs_is_undefined() -> None:
@@ -214,6 +220,24 @@ def test_scorecard_counts_probabilities_spread_and_year_first_met(small: Scenari
 def t_interval(diff: np.ndarray) -> tuple[float, float]:
     low, high = stats.t.interval(0.95, len(diff) - 1, loc=diff.mean(), scale=stats.sem(diff))
     return float(low), float(high)
+
+
+# What statsmodels' DescrStatsW(x).tconfint_mean(alpha=0.05) gave (0.15.0), which izsim used
+# before computing the interval itself: printed with repr, so they are exact.
+STATSMODELS_T = [
+    ([1.5, -2.25, 3.0, 0.5], (-2.831451417482623, 4.206451417482623)),
+    ([10.0, 12.0, 9.0, 11.5, 10.25], (9.054838553054799, 12.045161446945203)),
+    ([0.1, 0.2], (-0.48531023680873475, 0.7853102368087348)),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), STATSMODELS_T)
+def test_t_interval_is_what_statsmodels_gave(
+    values: list[float], expected: tuple[float, float]
+) -> None:
+    x = np.array(values)
+    assert analysis._t_interval(x) == expected  # to the last bit: results unchanged
+    assert analysis._t_interval(x) == pytest.approx(t_interval(x), abs=1e-12)
 
 
 def test_paired_difference_is_the_t_interval_of_the_differences(small: Scenario) -> None:

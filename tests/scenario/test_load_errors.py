@@ -541,7 +541,8 @@ def test_cli_validate_bad_scenario(tmp_path: Path, case: Case) -> None:
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     line = "" if case.line_has is None else r":\d+"
-    field = f" {re.escape(case.field)}:" if case.field else ""
+    # a field inside a list item is followed by the item's id: zones[0].area_ha (zone x)
+    field = rf" {re.escape(case.field)}( \([a-z ]+ [^)]+\))?:" if case.field else ""
     assert re.search(rf"^error: {re.escape(str(path))}{line}:{field} ", result.stderr, re.M)
     for fragment in case.says:
         assert fragment in result.stderr
@@ -655,3 +656,125 @@ def test_a_scenario_given_as_the_policy_is_named_as_such() -> None:
         load_policy(ROOT / "scenarios" / "tuyen_quang.yaml")
     assert len(caught.value.problems) == 1
     assert "is a scenario file" in caught.value.problems[0].message
+
+
+# --- messages a planner reads: zones by id, an anchor's error once, decimal commas -------------
+
+
+def anchored(data: dict, shared: dict) -> str:
+    """``data`` as YAML text, ``shared`` written once under an anchor on the first zone and
+    merged into every zone (``<<: *shared``), as a planner writes common settings."""
+    rest = {key: value for key, value in data.items() if key != "zones"}
+    lines = [yaml.safe_dump(rest, allow_unicode=True, sort_keys=False).rstrip(), "zones:"]
+    for i, zone in enumerate(data["zones"]):
+        own = {key: value for key, value in zone.items() if key not in shared}
+        block = yaml.safe_dump(shared, default_flow_style=True).strip()
+        lines.append(f"  - <<: &shared {block}" if i == 0 else "  - <<: *shared")
+        body = yaml.safe_dump(own, allow_unicode=True, sort_keys=False).rstrip()
+        lines += [f"    {line}" for line in body.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_zone_is_named_by_its_id(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, put(("zones", 2, "leasable_pct"), 120))
+    zone = GOOD_SCENARIO["zones"][2]["id"]
+    [problem] = problems_of(load_scenario, path)
+    assert (problem.field, problem.ids) == ("zones[2].leasable_pct", f"zone {zone}")
+    assert f": zones[2].leasable_pct (zone {zone}): " in str(problem)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"zones[2].leasable_pct (zone {zone})" in " ".join(result.stderr.split())
+
+
+def test_a_missing_zone_field_is_named_by_the_zone_id(tmp_path: Path) -> None:
+    path = bad_scenario(tmp_path, drop(("zones", 1, "area_ha")))
+    problems = problems_of(load_scenario, path)
+    assert any(p.field == "zones[1].area_ha" for p in problems)
+    zone = GOOD_SCENARIO["zones"][1]["id"]
+    assert all(p.ids == f"zone {zone}" for p in problems if p.field.startswith("zones[1]"))
+
+
+def test_an_error_in_an_anchor_is_reported_once(tmp_path: Path) -> None:
+    """The same bad value merged into every zone: one message naming the other places."""
+    path = tmp_path / "anchored.yaml"
+    text = anchored(GOOD_SCENARIO, {"leasable_pct": 120})
+    path.write_text(text, encoding="utf-8")
+    problems = problems_of(load_scenario, path)
+    zones = GOOD_SCENARIO["zones"]
+    assert len(zones) > 6  # enough places to count the rest
+    [problem] = [p for p in problems if "leasable_pct" in p.field]
+    assert problem.field == "zones[0].leasable_pct"
+    assert problem.line == _line_of(text, "&shared")  # the one line that holds the value
+    assert f"used by {len(zones)} places" in problem.message
+    assert f"also zones[1] (zone {zones[1]['id']}), zones[2] (zone {zones[2]['id']})" in (
+        problem.message
+    )
+    assert problem.message.endswith(f" and {len(zones) - 1 - 5} more")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.count("leasable_pct") == 1
+
+
+def test_a_zone_own_value_overrides_the_anchor_and_keeps_its_line(tmp_path: Path) -> None:
+    """A key the zone writes itself wins over the merged one, and the error points at it."""
+    data = copy.deepcopy(GOOD_SCENARIO)
+    data["zones"][3]["leasable_pct"] = 130  # the others take the anchor's valid 60
+    text = anchored(
+        {
+            **data,
+            "zones": [{k: v for k, v in z.items() if k != "leasable_pct"} for z in data["zones"]],
+        },
+        {"leasable_pct": 60},
+    ).replace("  - <<: *shared\n", "  - <<: *shared\n    leasable_pct: 130\n", 3)
+    # the third merge is zones[3]'s (zones[0] holds the anchor itself)
+    path = tmp_path / "override.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = [p for p in problems_of(load_scenario, path) if "leasable_pct" in p.field]
+    assert {p.field for p in problems} == {f"zones[{i}].leasable_pct" for i in (1, 2, 3)}
+    lines = {p.line for p in problems}
+    assert len(lines) == 3 and _line_of(text, "&shared") not in lines
+
+
+def test_a_plausibility_warning_in_an_anchor_is_printed_once(tmp_path: Path) -> None:
+    path = tmp_path / "anchored.yaml"
+    path.write_text(anchored(GOOD_SCENARIO, {"leasable_pct": 0.6}), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("looks like a fraction") == 1
+    assert "written once (a YAML anchor)" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("65,66", "write 65.66: numbers take a decimal point, not a comma"),
+        (
+            "1,500",
+            "write 1.500 if the comma is a decimal comma, or 1500 if it separates thousands",
+        ),
+        ("1,200,000", "write 1200000 if the commas separate thousands"),
+    ],
+)
+def test_a_decimal_comma_gets_a_hint(tmp_path: Path, written: str, hint: str) -> None:
+    path = bad_scenario(tmp_path, put(("zones", 0, "area_ha"), written))
+    [problem] = [p for p in problems_of(load_scenario, path) if p.field == "zones[0].area_ha"]
+    assert f"(got '{written}')" in problem.message and hint in problem.message
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert hint in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("place", "written"),
+    [
+        (("zones", 0, "area_ha"), "big"),  # a number expected, but no comma in it
+        (("zones", 0, "kind"), "65,66"),  # a comma, but no number expected
+        (("zones", 0, "sources", "area_ha"), "65,66"),
+    ],
+    ids=["word_for_a_number", "comma_for_a_kind", "comma_for_a_source"],
+)
+def test_no_comma_hint_where_it_does_not_apply(tmp_path: Path, place: tuple, written: str) -> None:
+    path = bad_scenario(tmp_path, put(place, written))
+    field = ".".join(place[2:])
+    [problem] = [p for p in problems_of(load_scenario, path) if p.field == f"zones[0].{field}"]
+    assert written in problem.message and "comma" not in problem.message

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.weightstats import DescrStatsW
+from scipy.special import ndtri, stdtrit
 
 from izsim.calendar import month_index
 from izsim.experiments.design import RunTask
@@ -28,6 +27,8 @@ PROBABILITY_PRECISION = 0.10
 """Wanted 95 % Wilson half-width of a target probability (see docs/experiments.md)."""
 MEAN_PRECISION = 0.05
 """Wanted coefficient of variation of a mean at the deadline (see docs/experiments.md)."""
+ALPHA = 0.05
+"""1 − the coverage of every interval (95 %)."""
 
 
 @dataclass
@@ -90,11 +91,40 @@ def collect(store: ResultStore, tasks: list[RunTask], scenario: Scenario) -> Out
     return out
 
 
+def wilson_bounds(
+    successes: np.ndarray | int, n: np.ndarray | int
+) -> tuple[np.ndarray, np.ndarray]:
+    """95 % Wilson score intervals of proportions, element by element.
+
+    The arithmetic is statsmodels' ``proportion_confint(method="wilson")`` (which izsim used
+    before) step for step, so the bounds are the same to the last bit: the critical value is
+    ``scipy.stats.norm.isf(α/2)``, which is ``-ndtri(α/2)``, and the bounds are clipped to
+    [0, 1] (the formula can miss them by a rounding error). ``scipy.special`` is called
+    directly because importing ``scipy.stats`` costs a second.
+
+    Args:
+        successes: runs that met the target.
+        n: runs in all (> 0).
+
+    Returns:
+        The lower and upper bounds, as arrays of the inputs' shape.
+    """
+    share = np.asarray(successes) / np.asarray(n)
+    n = np.asarray(n)
+    crit = -ndtri(ALPHA / 2)
+    crit2 = crit**2
+    denom = 1 + crit2 / n
+    centre = (share + crit2 / (2 * n)) / denom
+    half = crit * np.sqrt(share * (1.0 - share) / n + crit2 / (4.0 * n**2))
+    half /= denom
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
 def wilson(successes: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval of a proportion."""
+    """95 % Wilson score interval of a proportion; NaN for no runs."""
     if n == 0:
         return math.nan, math.nan
-    low, high = proportion_confint(successes, n, alpha=0.05, method="wilson")
+    low, high = wilson_bounds(successes, n)
     return float(low), float(high)
 
 
@@ -170,8 +200,23 @@ def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     mean = float(diff.mean())
     if len(diff) < 2 or float(diff.std()) == 0.0:
         return mean, mean if len(diff) >= 2 else math.nan, mean if len(diff) >= 2 else math.nan
-    low, high = DescrStatsW(diff).tconfint_mean(alpha=0.05)
-    return mean, float(low), float(high)
+    low, high = _t_interval(diff)
+    return mean, low, high
+
+
+def _t_interval(values: np.ndarray) -> tuple[float, float]:
+    """95 % Student t interval of the mean of ``values`` (at least two, not all equal).
+
+    statsmodels' ``DescrStatsW(values).tconfint_mean()`` (which izsim used before) step for
+    step, so the bounds are the same to the last bit: unit weights, the standard error from
+    the population variance over ``n − 1``, and ``scipy.stats.t.ppf``, which is ``stdtrit``.
+    """
+    n = float(len(values))
+    centre = np.dot(values, np.ones(len(values))) / n
+    squares = np.dot((values - centre) ** 2, np.ones(len(values)))
+    std_mean = np.sqrt(squares / n) / np.sqrt(n - 1)
+    crit = stdtrit(n - 1, 1 - ALPHA / 2.0)
+    return float(centre - crit * std_mean), float(centre + crit * std_mean)
 
 
 def _pairs(outcomes: Outcomes, policy: str, reference: str) -> tuple[np.ndarray, np.ndarray]:
@@ -292,8 +337,8 @@ def convergence(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> 
             if target is not None:
                 # one vectorised Wilson call for every prefix, not one call per row
                 met_so_far = np.cumsum(_met(target, values))
-                low, high = proportion_confint(met_so_far, counts, alpha=0.05, method="wilson")
-                half_widths = (np.asarray(high) - np.asarray(low)) / 2
+                low, high = wilson_bounds(met_so_far, counts)
+                half_widths = (high - low) / 2
             for n in counts:
                 head = values[:n][~np.isnan(values[:n])]
                 mean = float(head.mean()) if len(head) else math.nan

@@ -10,7 +10,9 @@ import datetime
 import difflib
 import functools
 import hashlib
+import re
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +25,10 @@ from izsim.scenario.policy import Policy
 from izsim.scenario.schema import SCENARIO_CHECKS, CrossFieldError, Scenario
 
 M = TypeVar("M", bound=BaseModel)
+SHOWN_PLACES = 5
+"""Places named in the message of an error that a YAML anchor shares; the rest are counted."""
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+(,\d+)+")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -40,6 +46,53 @@ def resolve_policy(name: str, scenario_file: Path) -> Path:
     by path (``my/policy.yaml``)."""
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return Path(name)
+    return _by_id(name, scenario_file)
+
+
+def find_policy(name: str | None, scenario_file: Path) -> Path:
+    """The policy file a run uses: ``name`` as an id or a path (see :func:`resolve_policy`),
+    or, when no name is given, the scenario's baseline (``policies/baseline.yaml`` beside it).
+
+    There is no built-in fallback: a run without the baseline beside its scenario is refused,
+    because lever defaults are not the province's current practice and would give other
+    results under no visible name.
+
+    Args:
+        name: what ``--policy`` gave, or None.
+        scenario_file: the scenario's path.
+
+    Returns:
+        The file; a path given by the user is returned as it is (loading it reports a
+        missing or bad file).
+
+    Raises:
+        InputError: an id with no file beside the scenario, or no name and no baseline there;
+            the message names the file looked for and the policies that are there.
+    """
+    path = resolve_policy(name or "baseline", scenario_file)
+    if path.is_file() or (name is not None and path != _by_id(name, scenario_file)):
+        return path
+    folder = path.parent
+    ids = sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    if ids:
+        there = f" (policies there: {', '.join(ids)})"
+    else:
+        there = f" ({folder} has no policies)" if folder.is_dir() else f" (no folder {folder})"
+    if name is None:
+        message = (
+            f"not given, and the scenario has no baseline policy beside it ({path} does not"
+            f" exist){there}; give --policy ID (a file in policies/ beside the scenario) or"
+            " --policy FILE"
+        )
+    else:
+        close = difflib.get_close_matches(name, ids, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        message = f"'{name}' is not a policy beside the scenario (no {path}){hint}{there}"
+    raise InputError([Problem("--policy", "", message)])
+
+
+def _by_id(name: str, scenario_file: Path) -> Path:
+    """Where the policy of id ``name`` is: ``policies/<name>.yaml`` beside the scenario."""
     return scenario_file.parent / "policies" / f"{name}.yaml"
 
 
@@ -133,7 +186,11 @@ def _load(path: Path, model: type[M]) -> M:
         for err in _expanded(_cross_field_errors(model, data, exc)):
             loc = tuple(err["loc"])
             problem = Problem(
-                name, dotted(loc), _describe([err], loc, data, model), nearest_line(loc, lines)
+                name,
+                dotted(loc),
+                _describe([err], loc, data, model),
+                nearest_line(loc, lines),
+                item_ids(loc, data),
             )
             if (problem.field, problem.message) not in seen:
                 seen.add((problem.field, problem.message))
@@ -143,11 +200,15 @@ def _load(path: Path, model: type[M]) -> M:
         seen = {(p.field, p.message) for p in problems}
         for loc, missing in _unsourced(data, model):
             problem = Problem(
-                name, dotted(loc), unsourced_message(missing), nearest_line(loc, lines)
+                name,
+                dotted(loc),
+                unsourced_message(missing),
+                nearest_line(loc, lines),
+                item_ids(loc, data),
             )
             if (problem.field, problem.message) not in seen:
                 problems.append(problem)
-        raise InputError(problems) from None
+        raise InputError(one_per_shared_value(problems)) from None
 
 
 def _unsourced(data: dict, model: type[BaseModel]) -> list[tuple[tuple, list[str]]]:
@@ -176,9 +237,76 @@ def _problems(
     for err in _expanded(exc.errors(include_url=False)):
         by_loc.setdefault(_field_loc(tuple(err["loc"]), data, model), []).append(err)
     return [
-        Problem(name, dotted(loc), _describe(errs, loc, data, model), nearest_line(loc, lines))
+        Problem(
+            name,
+            dotted(loc),
+            _describe(errs, loc, data, model),
+            nearest_line(loc, lines),
+            item_ids(loc, data),
+        )
         for loc, errs in by_loc.items()
     ]
+
+
+def item_ids(loc: tuple, data: Any) -> str:
+    """The ids of the list items on the way to ``loc``, e.g. ``zone ccn_south_1`` for
+    ``zones[9].leasable_pct``; empty when none has an id.
+
+    Args:
+        loc: the field's path, as pydantic gives it.
+        data: the file's YAML document.
+    """
+    found = []
+    here, name = data, None
+    for part in loc:
+        try:
+            here = here[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(name, str) and isinstance(here, dict):
+            item = here.get("id")
+            if isinstance(item, str | int) and not isinstance(item, bool):
+                found.append(f"{name.removesuffix('s').replace('_', ' ')} {item}")
+        name = part
+    return ", ".join(found)
+
+
+def one_per_shared_value(problems: list[Problem]) -> list[Problem]:
+    """One problem for a value written once and used in many places.
+
+    A block written once under a YAML anchor (``defaults: &zone``) and merged into every zone
+    (``<<: *zone``) gives the same error in each zone, on the same line; it is reported once,
+    naming the other places (the first few and how many more).
+
+    Args:
+        problems: the problems of one file, in the order found.
+
+    Returns:
+        The problems, those of one line, field (whatever the list index) and message merged.
+    """
+    groups: dict[object, list[Problem]] = {}
+    for problem in problems:
+        key: object = (
+            (problem.file, problem.line, re.sub(r"\[\d+\]", "[]", problem.field), problem.message)
+            if problem.line is not None
+            else object()
+        )
+        groups.setdefault(key, []).append(problem)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) > 1:
+            places = [_place(p, first.field) for p in group[1:]]
+            shown = ", ".join(places[:SHOWN_PLACES])
+            if len(places) > SHOWN_PLACES:
+                shown += f" and {len(places) - SHOWN_PLACES} more"
+            first = replace(
+                first,
+                message=f"{first.message}; written once (a YAML anchor) and used by"
+                f" {len(group)} places: also {shown}",
+            )
+        merged.append(first)
+    return merged
 
 
 def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) -> str:
@@ -192,7 +320,36 @@ def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) ->
         elif not (isinstance(value, str) and f"'{value.strip()}'" in message):
             # the messages of our own validators quote the text already
             message = f"{message} (got {_show(value)})"
+        # only where a number was expected: a comma in a name or a source is no slip
+        wants_number = re.search(r"\b(number|integer)\b", message) is not None
+        if wants_number and isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+            message = f"{message}; {_decimal_comma_hint(value.strip())}"
     return message
+
+
+def _place(problem: Problem, first: str) -> str:
+    """Where ``problem`` is, as far as its field differs from ``first`` (``zones[4]`` for
+    ``zones[4].leasable_pct`` beside ``zones[0].leasable_pct``), with the item's id."""
+    field = problem.field
+    differ = next((i for i, (a, b) in enumerate(zip(field, first, strict=False)) if a != b), None)
+    if differ is not None and "]" in field[differ:]:
+        field = field[: field.index("]", differ) + 1]
+    return f"{field} ({problem.ids})" if problem.ids else field
+
+
+def _decimal_comma_hint(text: str) -> str:
+    """What to write instead of a number with a comma (``65,66``): YAML reads it as text."""
+    dotted_decimal = text.replace(",", ".", 1) if text.count(",") == 1 else None
+    plain = text.replace(",", "")
+    groups = text.split(",")[1:]
+    if dotted_decimal is not None and len(groups[0]) != 3:
+        return f"write {dotted_decimal}: numbers take a decimal point, not a comma"
+    if dotted_decimal is not None:  # 1,500: a decimal comma or a thousands separator
+        return (
+            f"write {dotted_decimal} if the comma is a decimal comma, or {plain} if it"
+            " separates thousands (numbers take a decimal point and no separators)"
+        )
+    return f"write {plain} if the commas separate thousands: numbers take no separators"
 
 
 _ABSENT = object()
@@ -458,6 +615,7 @@ def _index_lines(
     inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
+        merged: list[yaml.Node] = []
         for key, value in node.value:
             child = (*path, key.value)
             line = key.start_mark.line + 1
@@ -473,11 +631,48 @@ def _index_lines(
                 )
                 continue
             seen[key.value] = line
+            if key.tag == _MERGE_TAG:  # `<<: *defaults`: its keys are this mapping's
+                merged += value.value if isinstance(value, yaml.SequenceNode) else [value]
+                continue
             lines[child] = line
             _index_lines(value, child, lines, problems, name, inside)
+        # The merged keys (an anchor's) at their own lines, so that an error in a block many
+        # places share points at the one line that holds it. Keys written in the mapping
+        # win, then the first merged block, as when the YAML is read.
+        for block in merged:
+            if not isinstance(block, yaml.MappingNode) or id(block) in inside:
+                continue
+            _index_merged(block, path, seen, lines, problems, name, inside | {id(block)})
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
             _index_lines(value, (*path, i), lines, problems, name, inside)
+
+
+def _index_merged(
+    block: yaml.MappingNode,
+    path: tuple,
+    seen: dict[Any, int],
+    lines: dict[tuple, int],
+    problems: list[Problem],
+    name: str,
+    inside: frozenset[int],
+) -> None:
+    """Index the keys a merged block (``<<: *anchor``) gives the mapping at ``path``, those of
+    the blocks it merges itself included; keys already in ``seen`` are the mapping's own."""
+    nested: list[yaml.Node] = []
+    for key, value in block.value:
+        if key.tag == _MERGE_TAG:
+            nested += value.value if isinstance(value, yaml.SequenceNode) else [value]
+            continue
+        if key.value in seen:
+            continue
+        seen[key.value] = key.start_mark.line + 1
+        child = (*path, key.value)
+        lines[child] = key.start_mark.line + 1
+        _index_lines(value, child, lines, problems, name, inside)
+    for inner in nested:
+        if isinstance(inner, yaml.MappingNode) and id(inner) not in inside:
+            _index_merged(inner, path, seen, lines, problems, name, inside | {id(inner)})
 
 
 def _fields_at(model: Any, loc: tuple) -> list[str]:

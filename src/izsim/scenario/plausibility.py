@@ -24,7 +24,7 @@ from izsim.calendar import month_index
 from izsim.errors import Problem
 from izsim.indicators import CATALOGUE
 from izsim.scenario.base import Sourced
-from izsim.scenario.load import dotted, nearest_line, read_yaml
+from izsim.scenario.load import dotted, item_ids, nearest_line, one_per_shared_value, read_yaml
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 from izsim.scenario.sources import SEED_FILE
@@ -200,7 +200,10 @@ def _sourced_blocks(scenario: Scenario) -> list[tuple[tuple, Sourced]]:
 def _problems(path: str | Path, found: list[tuple[tuple, str]]) -> list[Problem]:
     if not found:
         return []
-    _, lines = read_yaml(Path(path))
-    return [
-        Problem(str(path), dotted(loc), message, nearest_line(loc, lines)) for loc, message in found
-    ]
+    data, lines = read_yaml(Path(path))
+    return one_per_shared_value(
+        [
+            Problem(str(path), dotted(loc), message, nearest_line(loc, lines), item_ids(loc, data))
+            for loc, message in found
+        ]
+    )
