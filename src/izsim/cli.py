@@ -15,6 +15,7 @@ import contextlib
 import json
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -382,7 +383,7 @@ def compare(
     except InputError as error:
         raise _fail(error) from None
     _warn(warnings, strict=strict)
-    try:
+    with _experiment_ending(out):
         result = run_comparison(
             scenario,
             names,
@@ -395,21 +396,6 @@ def compare(
             budget_bn_vnd_per_year=budget,
             console=err_console,
         )
-    except InputError as error:
-        raise _fail(error) from None
-    except OSError as exc:
-        err_console.print(
-            "[bold red]error[/]: the comparison stopped; every run finished before is saved"
-            " whole: free the space or fix the folder's permissions and run the same command"
-            " again",
-            highlight=False,
-        )
-        raise _write_failed(exc, out or Path("results")) from None
-    except KeyboardInterrupt:
-        err_console.print(
-            "interrupted: finished runs are saved; run the same command again to finish"
-        )
-        raise typer.Exit(code=130) from None
     out_console.print(_probability_table(result.scorecard))
     for line in result.warnings:
         err_console.print(f"[yellow]warning[/]: {_text(line)}", highlight=False)
@@ -426,6 +412,30 @@ def compare(
             soft_wrap=True,
         )
         raise typer.Exit(code=NO_SUCCESSFUL_RUN)
+
+
+@contextlib.contextmanager
+def _experiment_ending(out: Path | None) -> Iterator[None]:
+    """How a long experiment (compare, levers) ends early: bad input is an error with exit 2;
+    a write that fails, or Ctrl-C, stops it with every finished run saved whole, and the same
+    command run again completes it."""
+    try:
+        yield
+    except InputError as error:
+        raise _fail(error) from None
+    except OSError as exc:
+        err_console.print(
+            "[bold red]error[/]: the experiment stopped; every run finished before is saved"
+            " whole: free the space or fix the folder's permissions and run the same command"
+            " again",
+            highlight=False,
+        )
+        raise _write_failed(exc, out or Path("results")) from None
+    except KeyboardInterrupt:
+        err_console.print(
+            "interrupted: finished runs are saved; run the same command again to finish"
+        )
+        raise typer.Exit(code=130) from None
 
 
 def _probability_table(card: pd.DataFrame) -> Table:
@@ -567,7 +577,7 @@ def levers_command(
     """
     from izsim.experiments.levers import levers as measure_levers
 
-    try:
+    with _experiment_ending(out):
         check_path(scenario, "scenario")
         if out is not None:
             check_path(out, "--out")
@@ -582,15 +592,6 @@ def levers_command(
             quiet=quiet,
             console=err_console,
         )
-    except InputError as error:
-        raise _fail(error) from None
-    except OSError as exc:
-        raise _write_failed(exc, out or Path("results")) from None
-    except KeyboardInterrupt:
-        err_console.print(
-            "interrupted: finished runs are saved; run the same command again to finish"
-        )
-        raise typer.Exit(code=130) from None
     from izsim.present.language import LANGS
     from izsim.present.levers import lever_chart
     from izsim.present.results import load_results
