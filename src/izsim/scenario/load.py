@@ -242,7 +242,10 @@ def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) ->
     value = _value_at(data, loc) if loc else None
     if isinstance(value, str) and value.strip().upper().startswith(TODO):
         # a skeleton of `izsim new` not filled in yet: say so first, then what is allowed
-        return f"still TODO: {message.removeprefix('source is still TODO')}"
+        wanted = [_TODO_WANTS.get(err["type"]) for err in errs]
+        if all(wanted):  # "give a number" says more than "unable to parse string"
+            return f"still TODO: give {' or '.join(dict.fromkeys(map(str, wanted)))}"
+        return message if message.startswith("still TODO") else f"still TODO: {message}"
     if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
         value = _value_at(data, loc)
         if isinstance(value, dict | list):
@@ -255,6 +258,15 @@ def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) ->
 
 
 _ABSENT = object()
+_TODO_WANTS = {
+    "float_parsing": "a number",
+    "int_parsing": "a whole number",
+    "list_type": "a list [a, b, …]",
+    "tuple_type": "[low, high]",
+    "date_from_datetime_parsing": "a date YYYY-MM-DD",
+    "date_parsing": "a date YYYY-MM-DD",
+}
+"""What a field left TODO wants, by the error pydantic gives for the text TODO."""
 
 
 def _cross_field_errors(model: type[BaseModel], data: dict, exc: ValidationError) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,6 +56,19 @@ class ReferenceRecord(BaseModel):
     def _date_as_text(cls, value: Any) -> Any:
         # YAML reads an unquoted 2017-05-22 as a date; the field keeps the text as written
         return value.isoformat() if isinstance(value, datetime.date) else value
+
+    def shown(self) -> str:
+        """The value and its unit as a table shows them."""
+        value = self.value
+        if isinstance(value, dict):
+            text = ", ".join(f"{k} {v:g}" for k, v in value.items())
+        elif isinstance(value, list):
+            text = ", ".join(f"{v:g}" for v in value)
+        elif isinstance(value, float):
+            text = f"{value:g}"
+        else:
+            text = value
+        return f"{text} {self.unit}" if not isinstance(value, str | dict) else text
 
     @property
     def year(self) -> str:
@@ -153,3 +167,58 @@ def parse_records(
             continue
         records[record.id] = record
     return records, problems
+
+
+def listed_records(search: str | None, scenario_file: Path | None) -> list[ReferenceRecord]:
+    """The records ``izsim refs`` lists: shipped ones, then a scenario's own, those matching
+    ``search`` (in id, scope, indicator, source or notes; case and Vietnamese accents ignored).
+
+    Raises:
+        InputError: the scenario or its records file cannot be read or has bad records.
+    """
+    records = list(shipped_records().values())
+    if scenario_file is not None:
+        records += list(_scenario_records(scenario_file).values())
+    if not search:
+        return records
+    wanted = _folded(search)
+    return [
+        record
+        for record in records
+        if wanted
+        in _folded(
+            " ".join(
+                filter(
+                    None, (record.id, record.scope, record.indicator, record.source, record.notes)
+                )
+            )
+        )
+    ]
+
+
+def _scenario_records(scenario_file: Path) -> dict[str, ReferenceRecord]:
+    """The records of the file a scenario names as ``scenario.references``."""
+    from izsim.scenario.load import read_yaml
+
+    data, _ = read_yaml(scenario_file)
+    meta = data.get("scenario") if isinstance(data, dict) else None
+    file = meta.get("references") if isinstance(meta, dict) else None
+    if not isinstance(file, str):
+        raise InputError(
+            [Problem(str(scenario_file), "scenario.references", "names no file of records")]
+        )
+    path = scenario_file.parent / file
+    if not path.is_file():
+        raise InputError(
+            [Problem(str(scenario_file), "scenario.references", f"'{file}' is not there ({path})")]
+        )
+    records, problems = load_records(path)
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents: ``Hà Nam`` and ``ha nam`` match."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if not unicodedata.combining(c))

@@ -47,7 +47,7 @@ def source_kind(text: str) -> str:
     """The kind of a source string; raises ValueError saying what is allowed."""
     text = text.strip()
     if text.upper().startswith(TODO):
-        raise ValueError(f"source is still TODO ('{text}'): write {ALLOWED}")
+        raise ValueError(f"still TODO: write the source, {ALLOWED}")
     kind = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if kind not in KINDS:
         raise ValueError(f"source '{text}' has no known kind; write {ALLOWED}")
