@@ -170,7 +170,8 @@ SCENARIO_CASES = [
     Case("unknown_key_in_economy", rename(("economy", "grdp_base_bn_vnd"), "grdp_base_vnd"),
          "economy.grdp_base_vnd", ("did you mean 'grdp_base_bn_vnd'?",), "grdp_base_vnd:"),
     Case("unknown_key_in_target_source", put(("targets", 0, "source", "page"), 3),
-         "targets[0].source.page", ("unknown field 'page'", "allowed: document, section, quote, paraphrase"),
+         "targets[0].source.page",
+         ("unknown field 'page'", "allowed: document, section, quote, paraphrase"),
          "page:"),
     # wrong types
     Case("text_for_area", put(("zones", 0, "area_ha"), "large"), "zones[0].area_ha",
