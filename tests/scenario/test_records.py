@@ -150,3 +150,23 @@ def test_the_records_form_is_the_shipped_files() -> None:
     data = yaml.safe_load(text.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "records"}
     assert set(RECORD) <= set(ReferenceRecord.model_fields)
+
+
+def test_a_run_copies_the_records_and_plan_texts_beside_its_scenario(tmp_path: Path) -> None:
+    """`izsim report` reads the scenario from the results' inputs/: it must load there too."""
+    path = scenario_with_records(tmp_path, [RECORD])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (tmp_path / "plans").mkdir()
+    plan = Path(data["scenario"]["documents"][0]["file"])
+    (tmp_path / "plans" / plan.name).write_bytes(plan.read_bytes())
+    data["scenario"]["documents"][0]["file"] = f"plans/{plan.name}"
+    path = write_yaml(tmp_path, data)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    copy = out / "inputs" / path.name
+    assert (out / "inputs" / "references" / "hai_duong.yaml").is_file()
+    assert (out / "inputs" / "plans" / plan.name).read_bytes() == plan.read_bytes()
+    assert load_scenario(copy).scenario.references == "references/hai_duong.yaml"
+    checked = runner.invoke(app, ["validate", "--strict", str(copy)])
+    assert checked.exit_code == 0, checked.output

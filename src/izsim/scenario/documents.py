@@ -121,3 +121,22 @@ def _not_found(quote: str, text: str, file: str, cited: str) -> str:
         " exactly (line breaks and spaces do not matter), or mark a figure read from a table or"
         " report with `paraphrase: true`"
     )
+
+
+def companion_files(scenario_file: Path) -> list[str]:
+    """The files a scenario names, as written (relative to it): its own reference records
+    and its documents' texts. A results folder copies those inside the scenario's folder, so
+    that the copy of the scenario reads as the original did."""
+    from izsim.errors import InputError
+    from izsim.scenario.load import read_yaml
+
+    try:
+        data, _ = read_yaml(scenario_file)
+    except InputError:
+        return []
+    meta = data.get("scenario") if isinstance(data, dict) else None
+    if not isinstance(meta, dict):
+        return []
+    documents = meta.get("documents") if isinstance(meta.get("documents"), list) else []
+    named = [meta.get("references"), *(d.get("file") for d in documents if isinstance(d, dict))]
+    return [name for name in dict.fromkeys(named) if isinstance(name, str) and name.strip()]
