@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
+from importlib.resources import files
 
-from izsim.scenario.records import known_records
+import yaml
+
+from izsim.scenario.records import SHIPPED, known_records
 
 SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 """A file name of the shared seed plans: the older way to cite a plan."""
@@ -36,11 +40,12 @@ ALLOWED = (
 )
 
 
+@cache
 def reference_records() -> dict[str, dict]:
-    """The shipped reference records by id, as mappings (the copy of ``shared/data``)."""
-    from izsim.scenario.records import shipped_records
-
-    return {key: record.model_dump(exclude_none=True) for key, record in shipped_records().items()}
+    """The shipped reference records by id, as the file writes them (for readers of figures;
+    :func:`izsim.scenario.records.known_records` also has a scenario's own, validated)."""
+    text = files("izsim").joinpath(SHIPPED).read_text(encoding="utf-8")
+    return {rec["id"]: rec for rec in yaml.safe_load(text)["records"]}
 
 
 def source_kind(text: str) -> str:
