@@ -10,6 +10,7 @@ not text (a PDF), cannot be checked: that is a warning (see :mod:`izsim.scenario
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -90,12 +91,22 @@ def _texts(scenario_file: Path, data: Any) -> dict[str, tuple[str, str]]:
         if unreadable(scenario_file, file) is not None:
             continue
         try:
-            text = words(document_path(scenario_file, file).read_text(encoding="utf-8"))
+            path = document_path(scenario_file, file).resolve()
+            stat = path.stat()
+            text = _words_of(str(path), stat.st_mtime_ns, stat.st_size)
         except (OSError, UnicodeDecodeError):
             continue  # the warning about the file says it cannot be read
         found.setdefault(ident, (file, text))
         found.setdefault(PurePosixPath(file).name, (file, text))
     return found
+
+
+@functools.lru_cache(maxsize=32)
+def _words_of(path: str, mtime_ns: int, size: int) -> str:
+    """The words of a document's file, read once while it is unchanged (a comparison loads
+    its scenario in every worker; normalising a plan of 40 kB is most of a quote check)."""
+    del mtime_ns, size  # part of the cache key only: a file edited since is read again
+    return words(Path(path).read_text(encoding="utf-8"))
 
 
 def _not_found(quote: str, text: str, file: str, cited: str) -> str:

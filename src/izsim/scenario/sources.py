@@ -97,6 +97,8 @@ def cited_documents(text: str) -> list[str]:
     """The plan documents a source string cites: ids after ``plan:`` and, in the older form,
     seed file names (in order, each once)."""
     text = text.strip()
+    if "plan" not in text.lower() and ".txt" not in text:
+        return []  # most sources cite none: skip the patterns (a scenario has hundreds)
     found: list[str] = []
     kind, _, body = text.partition(":")
     if kind.strip().lower() == "plan" and body.split():
