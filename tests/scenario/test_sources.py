@@ -8,6 +8,7 @@ from izsim.scenario.sources import (
     KINDS,
     SEED_FILE,
     cited_documents,
+    is_todo,
     reference_records,
     source_kind,
 )
@@ -119,3 +120,10 @@ def test_seed_file_pattern() -> None:
 )
 def test_cited_documents(text: str, cited: list[str]) -> None:
     assert cited_documents(text) == cited
+
+
+def test_todo_is_a_word_at_the_start() -> None:
+    """What `izsim new` leaves to fill in; a name that begins with the letters is not it."""
+    assert is_todo("TODO") and is_todo("TODO: the plan's clause") and is_todo("  TODO")
+    assert not is_todo("Todoan") and not is_todo("TODOS") and not is_todo("todo")
+    assert not is_todo(3)

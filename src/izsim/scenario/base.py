@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from izsim.scenario.sources import TODO, source_kind
+from izsim.scenario.sources import is_todo, source_kind
 
 Pct = Annotated[float, Field(ge=0, le=100, json_schema_extra={"unit": "%"})]
 """A share in percent, 0–100."""
@@ -60,7 +60,7 @@ class Strict(BaseModel):
         if name is None:
             return value
         annotation = cls.model_fields[name].annotation
-        if _todo(value) and _wants_text(annotation):
+        if is_todo(value) and _wants_text(annotation):
             # a text field of a skeleton written by `izsim new` (a number's own message,
             # which says what is allowed, is prefixed with "still TODO" by the loader)
             raise ValueError(f"still TODO: give the {name.replace('_', ' ')}")
@@ -144,11 +144,6 @@ def unsourced_message(missing: list[str]) -> str:
         "these numbers have no source (give `source:` for the block or "
         f"`sources: {{field: ...}}`): {', '.join(missing)}"
     )
-
-
-def _todo(value: Any) -> bool:
-    """A value ``izsim new`` left to fill in."""
-    return isinstance(value, str) and value.strip().upper().startswith(TODO)
 
 
 def _wants_text(annotation: Any) -> bool:

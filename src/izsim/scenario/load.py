@@ -23,7 +23,7 @@ from izsim.scenario.documents import quote_problems
 from izsim.scenario.policy import Policy
 from izsim.scenario.records import ReferenceRecord, load_records, using_records
 from izsim.scenario.schema import SCENARIO_CHECKS, CrossFieldError, Scenario
-from izsim.scenario.sources import TODO
+from izsim.scenario.sources import is_todo
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -240,7 +240,7 @@ def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) ->
     """The message of one field's errors, with the value the file gave."""
     message = "; or ".join(_message(err, loc, model) for err in errs)
     value = _value_at(data, loc) if loc else None
-    if isinstance(value, str) and value.strip().upper().startswith(TODO):
+    if is_todo(value):
         # a skeleton of `izsim new` not filled in yet: say so first, then what is allowed
         wanted = [_TODO_WANTS.get(err["type"]) for err in errs]
         if all(wanted):  # "give a number" says more than "unable to parse string"

@@ -33,6 +33,15 @@ _REF_ID = re.compile(r"ref:([A-Za-z0-9_À-ỹ]+)")
 _PLAN_CITE = re.compile(r"\bplan:\s*([A-Za-z0-9_]+(?:\.[A-Za-z0-9]+)?)", re.IGNORECASE)
 TODO = "TODO"
 """What ``izsim new`` writes where a value or a source is still to be given."""
+_TODO = re.compile(r"^\s*TODO\b")
+
+
+def is_todo(value: object) -> bool:
+    """A value ``izsim new`` left to fill in: ``TODO`` as a word at its start (so a name such
+    as "Todoan" is not one)."""
+    return isinstance(value, str) and _TODO.match(value) is not None
+
+
 KINDS = ("plan", "ref", "derived", "assumption")
 ALLOWED = (
     "'plan:<document id> <section>', 'ref:<record id>', 'derived: <how, naming its plan: or"
@@ -51,7 +60,7 @@ def reference_records() -> dict[str, dict]:
 def source_kind(text: str) -> str:
     """The kind of a source string; raises ValueError saying what is allowed."""
     text = text.strip()
-    if text.upper().startswith(TODO):
+    if is_todo(text):
         raise ValueError(f"still TODO: write the source, {ALLOWED}")
     kind = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if kind not in KINDS:
