@@ -43,10 +43,15 @@ def _normalise(text: str) -> str:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
 @pytest.mark.parametrize("province", PROVINCES)
-def test_every_target_quotes_its_seed_file(province: str) -> None:
-    scenario = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
+def test_every_target_quotes_its_plan_document(province: str) -> None:
+    """Checked here on its own, as well as by loading: a quote is the document's words."""
+    path = ROOT / "scenarios" / f"{province}.yaml"
+    scenario = load_scenario(path)
     assert scenario.targets
     for target in scenario.targets:
-        assert target.source.seed in scenario.scenario.plan_seeds
-        plan = _normalise(Path(SEEDS / target.source.seed).read_text(encoding="utf-8"))
+        document = scenario.scenario.document(target.source.document)
+        assert document is not None and document.id == target.source.document, target.id
+        assert document.file is not None and Path(document.file).parent.name == "seeds"
+        assert not target.source.paraphrase, f"{target.id}: the seed plans are quoted"
+        plan = _normalise((path.parent / document.file).read_text(encoding="utf-8"))
         assert _normalise(target.source.quote) in plan, f"{target.id}: quote not in the plan"

@@ -166,3 +166,12 @@ def test_target_value_text_keeps_every_digit_of_large_values() -> None:
 def test_source_text() -> None:
     made = Target.model_validate(target())
     assert source_text(made) == f'{SEED} §II.2.2: "đạt trên 27.700 tỷ đồng"'
+
+
+def test_source_text_of_a_paraphrase() -> None:
+    """A figure read from a table is not the plan's words: no quotation marks, and said so."""
+    source = {"document": "hd_bc_2023", "section": "Bảng 2", "quote": "lấp đầy 65,66 %"}
+    made = Target.model_validate(target(source={**source, "paraphrase": True}))
+    assert source_text(made) == "hd_bc_2023 §Bảng 2 (paraphrase): lấp đầy 65,66 %"
+    quoted = Target.model_validate(target(source=source))
+    assert source_text(quoted) == 'hd_bc_2023 §Bảng 2: "lấp đầy 65,66 %"'

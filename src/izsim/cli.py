@@ -610,6 +610,50 @@ def levers_command(
     )
 
 
+@app.command()
+def refs(
+    search: Annotated[
+        str | None, typer.Option(help="Only records whose id, scope, indicator or source has it.")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="Also list this scenario's own records (its references).")
+    ] = None,
+) -> None:
+    """List the reference records a source can cite as ref:<id> (id, what, value, year, source)."""
+    from izsim.scenario.records import listed_records
+
+    try:
+        records = listed_records(search, scenario)
+    except InputError as error:
+        raise _fail(error) from None
+    table = Table(title=f"izsim reference records ({len(records)})", title_justify="left")
+    for column in ("id", "what", "value", "year", "source"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        what = f"{record.indicator} ({record.scope})"
+        table.add_row(*map(_text, (record.id, what, record.shown(), record.year, record.source)))
+    out_console.print(table)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The scenario's id, e.g. hai_duong.")],
+    folder: Annotated[Path, typer.Option(help="Where to write NAME.yaml.")] = Path("."),
+) -> None:
+    """Write NAME.yaml, a scenario skeleton: it fails validation until no TODO is left."""
+    from izsim.scenario.skeleton import write_skeleton
+
+    try:
+        path = write_skeleton(name, folder)
+    except InputError as error:
+        raise _fail(error) from None
+    out_console.print(
+        f"wrote {_text(path)}: replace every TODO (`izsim validate {_text(path)}` lists them);"
+        " docs/new-province.md walks through it",
+        highlight=False,
+    )
+
+
 def _lever_table(effects: pd.DataFrame) -> Table:
     """Measures as rows: extra public spending and the targets whose probability moves by
     0.1 or more, alone and in the package."""

@@ -30,13 +30,14 @@ import platform
 import shutil
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 import izsim
 from izsim.errors import InputError, Problem
+from izsim.scenario.documents import companion_files
 from izsim.scenario.load import file_sha256
 
 if TYPE_CHECKING:  # imported where used: `izsim run` checks its folder before loading them
@@ -143,6 +144,17 @@ def copy_inputs(out: Path, scenario_file: Path, policy_files: list[Path]) -> dic
         target = folder / source.name
         atomic_write(target, lambda p, d=data: p.write_bytes(d))
         copies[str(source)] = target.relative_to(out).as_posix()
+    for name in companion_files(scenario_file):
+        # a scenario's own records and plan texts, at the same place beside the copy; one
+        # outside the scenario's folder cannot be (reading the copy then misses it)
+        inside = PurePosixPath(name)
+        source = scenario_file.parent / name
+        if inside.is_absolute() or ".." in inside.parts or not source.is_file():
+            continue
+        target = out / INPUTS / inside
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = source.read_bytes()
+        atomic_write(target, lambda p, d=data: p.write_bytes(d))
     return copies
 
 

@@ -39,9 +39,12 @@ def _number(value: float) -> str:
 
 
 def source_text(target: Target) -> str:
-    """``<seed> §<section>: "<quote>"``."""
+    """``<document> §<section>: "<quote>"``, or ``… (paraphrase): <words>`` for a figure read
+    from a table or report (not the document's own words, so not in quotation marks)."""
     src = target.source
-    return f'{src.seed} §{src.section}: "{src.quote}"'
+    if src.paraphrase:
+        return f"{src.document} §{src.section} (paraphrase): {src.quote}"
+    return f'{src.document} §{src.section}: "{src.quote}"'
 
 
 def scorecard(result: RunResult) -> pd.DataFrame:

@@ -123,6 +123,13 @@ def short_copy(folder: Path) -> Path:
         flags=re.M,
     )
     assert replaced == 1, "the scenario's horizon line has changed; update short_copy"
+    # its plan documents' texts named where they are, so that the copy reads as the original
+    text = re.sub(
+        r"^(\s+file: )(\S+)$",
+        lambda m: m[1] + str((SCENARIO_FILE.parent / m[2]).resolve()),
+        text,
+        flags=re.M,
+    )
     path = folder / SCENARIO_FILE.name
     path.write_text(text, encoding="utf-8")
     shutil.copytree(SCENARIO_FILE.parent / "policies", folder / "policies")

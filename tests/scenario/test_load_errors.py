@@ -33,6 +33,10 @@ POLICY_FILE = ROOT / "scenarios" / "policies" / "baseline.yaml"
 GOOD_SCENARIO: dict = yaml.safe_load(SCENARIO_FILE.read_text(encoding="utf-8"))
 GOOD_POLICY: dict = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
 SCENARIO_TEXT = SCENARIO_FILE.read_text(encoding="utf-8")
+# The cases are written elsewhere (tmp_path): their plan documents' files are named by their
+# full path, so that quotes are still checked and no warning says a file is not there.
+for _document in GOOD_SCENARIO["scenario"]["documents"]:
+    _document["file"] = str((SCENARIO_FILE.parent / _document["file"]).resolve())
 
 Mutation = Callable[[dict], None]
 
@@ -166,7 +170,8 @@ SCENARIO_CASES = [
     Case("unknown_key_in_economy", rename(("economy", "grdp_base_bn_vnd"), "grdp_base_vnd"),
          "economy.grdp_base_vnd", ("did you mean 'grdp_base_bn_vnd'?",), "grdp_base_vnd:"),
     Case("unknown_key_in_target_source", put(("targets", 0, "source", "page"), 3),
-         "targets[0].source.page", ("unknown field 'page'", "allowed: seed, section, quote"),
+         "targets[0].source.page",
+         ("unknown field 'page'", "allowed: document, section, quote, paraphrase"),
          "page:"),
     # wrong types
     Case("text_for_area", put(("zones", 0, "area_ha"), "large"), "zones[0].area_ha",
@@ -228,12 +233,34 @@ SCENARIO_CASES = [
          "targets[0].indicator", ("did you mean 'industrial_output_bn_vnd'?",), "indicator:"),
     Case("target_without_source", drop(("targets", 0, "source")), "targets[0].source",
          ("required",), _TARGET),
-    Case("target_seed_not_a_seed_file", put(("targets", 0, "source", "seed"), "plan.txt"),
-         "targets[0].source.seed", ("'plan.txt'", "004_3545e0099e19379d.txt"), "seed:"),
+    Case("target_document_not_an_id", put(("targets", 0, "source", "document"), "plan.txt"),
+         "targets[0].source.document", ("'plan.txt'", "not a document id", "scenario.documents"),
+         "document:"),
+    Case("target_document_not_listed", put(("targets", 0, "source", "document"), "qd_999"),
+         "targets[0].source.document", ("'qd_999'", "does not list", "tq_nq_2021"), "document:"),
     Case("between_with_one_number", put(("targets", 0, "comparator"), "between"), "targets[0]",
          ("between", "[low, high]"), _TARGET),
-    Case("plan_seeds_not_seed_files", put(("scenario", "plan_seeds"), ["plan.pdf"]),
-         "scenario.plan_seeds", ("'plan.pdf'", "004_3545e0099e19379d.txt"), "plan_seeds:"),
+    Case("plan_seeds_of_older_files", put(("scenario", "plan_seeds"), ["plan.pdf"]),
+         "scenario.plan_seeds", ("replaced by `documents:`", "file", "tools/cite_documents.py"),
+         "plan_seeds:"),
+    Case("no_documents", put(("scenario", "documents"), []), "scenario.documents",
+         ("at least 1",), "documents:"),
+    Case("document_without_title", drop(("scenario", "documents", 0, "title")),
+         "scenario.documents[0].title", ("required",), "- id: tq_nq_2021"),
+    Case("document_date_as_a_number", put(("scenario", "documents", 0, "date"), 2021),
+         "scenario.documents[0].date", ("YYYY-MM-DD", "2021"), "date: 2021"),
+    Case("two_documents_one_id",
+         put(("scenario", "documents"), [*_META["documents"], {"id": "tq_nq_2021", "title": "B"}]),
+         "scenario.documents[1].id", ("'tq_nq_2021'", "already the id", "unique"),
+         "- id: tq_nq_2021"),
+    Case("plan_source_naming_no_document",
+         put(("economy", "sources", "vnd_per_usd"), "plan:tq_nq_2012 §II.2.2 the rate"),
+         "economy.sources.vnd_per_usd", ("'tq_nq_2012'", "does not list",
+                                         "did you mean 'plan:tq_nq_2021'?"), "vnd_per_usd:"),
+    Case("plan_source_without_document",
+         put(("economy", "sources", "vnd_per_usd"), "plan: §II.2.2 the rate"),
+         "economy.sources.vnd_per_usd", ("must name a plan document", "plan:<document id>"),
+         "vnd_per_usd:"),
     # sources of numbers
     Case("block_without_source", drop(("economy", "sources")), "economy",
          ("no source", "`source:`", "vnd_per_usd", "grdp_base_bn_vnd"), "economy:"),
@@ -258,8 +285,9 @@ SCENARIO_CASES = [
     Case("ref_with_space", put(("zones", 0, "sources", "leasable_pct"), "ref: tq_inv_2021"),
          "zones[0].sources.leasable_pct", ("'ref: tq_inv_2021'", "right after 'ref:'"),
          "leasable_pct:"),
-    Case("plan_source_without_seed", put(("sectors", 1, "source"), "plan: section II.2.1"),
-         "sectors[1].source", ("'plan: section II.2.1'", "seed file"), "source:"),
+    Case("plan_source_without_document", put(("sectors", 1, "source"), "plan: section II.2.1"),
+         "sectors[1].source", ("'plan: section II.2.1'", "names plan document 'section'",
+                               "does not list", "tq_nq_2021"), "source:"),
     # consistency across fields and blocks
     Case("duplicate_zone_ids", put(("zones", 2, "id"), _ZONE), "zones[2].id",
          (f"'{_ZONE}'", "already the id of zones[0]", "unique"), "id:"),
@@ -387,7 +415,7 @@ class RawCase:
     policy: bool = False
 
 
-_SEEDS = "  plan_seeds: [004_3545e0099e19379d.txt]"
+_SEEDS = "    regions: [south]"
 _GRDP = "  grdp_base_bn_vnd: 20000"
 _LATIN1 = SCENARIO_TEXT.encode("latin-1", errors="replace")
 _POLICY_OVERINDENTED = """id: bad
@@ -472,7 +500,7 @@ def test_several_problems_reported_together(tmp_path: Path) -> None:
             put(("zones", 2, "kind"), "zone"),
             put(("sectors", 3, "jobs_per_ha"), "many"),
             rename(("investors", "beta_access"), "beta_acess"),
-            put(("targets", 1, "source", "seed"), "resolution.pdf"),
+            put(("targets", 1, "source", "document"), "resolution.pdf"),
             put(("bogus",), 1),
         ),
     )
@@ -485,7 +513,7 @@ def test_several_problems_reported_together(tmp_path: Path) -> None:
         "sectors[3].jobs_per_ha",
         "investors.beta_acess",
         "investors.beta_access",  # the renamed key is also missing
-        "targets[1].source.seed",
+        "targets[1].source.document",
         "bogus",
     }
     assert "did you mean 'beta_access'?" in by_field["investors.beta_acess"].message

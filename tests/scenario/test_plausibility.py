@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from izsim.cli import app
-from izsim.errors import Problem
+from izsim.errors import InputError, Problem
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.plausibility import policy_warnings, scenario_warnings
 from tests.scenario.test_load_errors import (
@@ -95,18 +95,52 @@ def test_a_new_ccn_above_the_legal_cap(tmp_path: Path) -> None:
     assert "120 ha is above the 75 ha cap" in warning.message
 
 
-def test_a_target_citing_a_plan_the_scenario_does_not_list(tmp_path: Path) -> None:
-    """A province copied from another validated with every target citing the other's plan."""
-    (warning,) = warnings_of(tmp_path, put(("targets", 0, "source", "seed"), OTHER_PLAN))
-    assert warning.field == "targets[0].source.seed"
-    assert OTHER_PLAN in warning.message and "plan_seeds" in warning.message
+def test_citations_of_seed_files_still_work_with_one_warning(tmp_path: Path) -> None:
+    """The older form `plan:<seed file>` / `seed:` names the document whose file it is."""
+    (document,) = GOOD_SCENARIO["scenario"]["documents"]
+    seed = Path(document["file"]).name
 
+    def older(data: dict) -> None:
+        data["economy"]["sources"]["vnd_per_usd"] = f"plan:{seed} §II.2.2 the rate"
+        for target in data["targets"]:
+            del target["source"]["document"]
+            target["source"]["seed"] = seed
 
-def test_a_plan_source_citing_a_plan_the_scenario_does_not_list(tmp_path: Path) -> None:
-    source = f"plan:{OTHER_PLAN} II.2 the other province's clause"
-    (warning,) = warnings_of(tmp_path, put(("economy", "sources", "vnd_per_usd"), source))
+    (warning,) = warnings_of(tmp_path, older)
     assert warning.field == "economy.sources.vnd_per_usd"
-    assert f"cites plan {OTHER_PLAN}" in warning.message
+    assert seed in warning.message and f"plan:{document['id']}" in warning.message
+    count = 1 + len(GOOD_SCENARIO["targets"])
+    assert f"{count} such citations" in warning.message
+    assert "tools/cite_documents.py" in warning.message
+
+
+def test_a_seed_file_no_document_has_is_an_error(tmp_path: Path) -> None:
+    """A province copied from another, citing the other's plan: refused, not only warned."""
+    path = bad_scenario(tmp_path, put(("targets", 0, "source", "document"), OTHER_PLAN))
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    (problem,) = caught.value.problems
+    assert problem.field == "targets[0].source.document"
+    assert OTHER_PLAN in problem.message and "scenario.documents does not list" in problem.message
+
+
+def test_a_document_file_that_is_not_there(tmp_path: Path) -> None:
+    missing = put(("scenario", "documents", 0, "file"), "plans/missing.txt")
+    (warning,) = warnings_of(tmp_path, missing)
+    assert warning.field == "scenario.documents[0].file"
+    assert "'plans/missing.txt' is not there" in warning.message
+    assert "not checked" in warning.message
+    path = bad_scenario(tmp_path, missing)
+    strict = runner.invoke(app, ["validate", "--strict", str(path)])
+    assert strict.exit_code == 2, strict.output
+    assert "plans/missing.txt" in strict.output and "Traceback" not in strict.output
+
+
+def test_a_document_file_that_is_not_text(tmp_path: Path) -> None:
+    (tmp_path / "decision.pdf").write_bytes(b"%PDF-1.4 a scanned decision")
+    (warning,) = warnings_of(tmp_path, put(("scenario", "documents", 0, "file"), "decision.pdf"))
+    assert warning.field == "scenario.documents[0].file"
+    assert "not a text file" in warning.message and "decision.pdf" in warning.message
 
 
 def test_warnings_do_not_stop_a_run_and_strict_makes_them_errors(tmp_path: Path) -> None:

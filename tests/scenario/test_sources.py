@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from izsim.scenario.sources import KINDS, SEED_FILE, reference_records, source_kind
+from izsim.scenario.sources import (
+    KINDS,
+    SEED_FILE,
+    cited_documents,
+    is_todo,
+    reference_records,
+    source_kind,
+)
 
 SEED = "004_3545e0099e19379d.txt"
 
@@ -12,6 +19,9 @@ SEED = "004_3545e0099e19379d.txt"
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        ("plan:tq_nq_2021 §II.2.2", "plan"),
+        ("derived: 27,700 / 1.14^5 from plan:tq_nq_2021 §II.2.2", "derived"),
+        # the older form: a seed file's name, read as the document whose file it is
         (f"plan:{SEED} §II.2.2", "plan"),
         (f"plan: {SEED} II.2.2 and III.3", "plan"),
         ("ref:tq_inv_2021", "ref"),
@@ -42,8 +52,11 @@ def test_good_sources(text: str, kind: str) -> None:
         ("", ["no known kind"]),
         ("assumption:", ["needs a reason"]),
         ("assumption: ok", ["needs a reason"]),
-        ("plan: section II.2.2", ["must name a seed file", SEED]),
-        ("plan:4_3545e0099e19379d.txt II.2.2", ["must name a seed file"]),
+        ("plan: §II.2.2", ["must name a plan document", "plan:<document id> <section>"]),
+        ("plan:4_3545e0099e19379d.txt II.2.2", ["must name a plan document"]),
+        ("plan:Nghị_quyết_12 II.2.2", ["must name a plan document", "lower case"]),
+        ("derived: half of the plan's figure", ["must name its inputs", "plan:<document id>"]),
+        ("TODO: the plan's clause", ["still TODO", "plan:<document id>"]),
         ("ref:", ["must name a record id", "ref:nat_kcn_2023_occ_op"]),
         ("ref: tq_inv_2021", ["right after 'ref:'"]),
         ("ref:tq_inv_2012", ["'tq_inv_2012'", "not in the reference data", "'ref:tq_inv_2021'"]),
@@ -62,8 +75,10 @@ def test_bad_sources(text: str, says: list[str]) -> None:
 
 
 def test_ref_suggestion_only_when_close() -> None:
-    with pytest.raises(ValueError, match=r"not in the reference data$"):
+    with pytest.raises(ValueError, match=r"not in the reference data") as caught:
         source_kind("ref:zzzz_nothing_like_it")
+    assert "did you mean" not in str(caught.value)
+    assert "izsim refs" in str(caught.value)  # where to find the ids
 
 
 def test_reference_records_are_keyed_by_id() -> None:
@@ -87,3 +102,28 @@ def test_seed_file_pattern() -> None:
     assert not SEED_FILE.fullmatch("004_3545e0099e19379d.pdf")
     assert not SEED_FILE.fullmatch("04_3545e0099e19379d.txt")
     assert not SEED_FILE.fullmatch("004_3545E0099E19379D.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("plan:tq_nq_2021 §II.2.2", ["tq_nq_2021"]),
+        ("PLAN : tq_nq_2021 II.2.2", ["tq_nq_2021"]),
+        (
+            "derived: 27,700 / 1.14^5 (plan:tq_nq_2021 §II.2.2, plan:\nhy_kh148 §I)",
+            ["tq_nq_2021", "hy_kh148"],
+        ),
+        (f"assumption: as in plan {SEED} §I, a bit lower", [SEED]),
+        (f"plan:{SEED}. The rest", [SEED]),
+        ("ref:tq_inv_2021", []),
+    ],
+)
+def test_cited_documents(text: str, cited: list[str]) -> None:
+    assert cited_documents(text) == cited
+
+
+def test_todo_is_a_word_at_the_start() -> None:
+    """What `izsim new` leaves to fill in; a name that begins with the letters is not it."""
+    assert is_todo("TODO") and is_todo("TODO: the plan's clause") and is_todo("  TODO")
+    assert not is_todo("Todoan") and not is_todo("TODOS") and not is_todo("todo")
+    assert not is_todo(3)

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from izsim.scenario.sources import source_kind
+from izsim.scenario.sources import is_todo, source_kind
 
 Pct = Annotated[float, Field(ge=0, le=100, json_schema_extra={"unit": "%"})]
 """A share in percent, 0–100."""
@@ -57,7 +57,14 @@ class Strict(BaseModel):
         # pydantic reads true as 1 for a number, and YAML reads yes/no/on/off as booleans, so
         # `area_ha: yes` would silently become 1 ha.
         name = info.field_name
-        if name is None or not _wants_number(cls.model_fields[name].annotation):
+        if name is None:
+            return value
+        annotation = cls.model_fields[name].annotation
+        if is_todo(value) and _wants_text(annotation):
+            # a text field of a skeleton written by `izsim new` (a number's own message,
+            # which says what is allowed, is prefixed with "still TODO" by the loader)
+            raise ValueError(f"still TODO: give the {name.replace('_', ' ')}")
+        if not _wants_number(annotation):
             return value
         if isinstance(value, bool):
             raise ValueError("expected a number, not true/false")
@@ -137,6 +144,16 @@ def unsourced_message(missing: list[str]) -> str:
         "these numbers have no source (give `source:` for the block or "
         f"`sources: {{field: ...}}`): {', '.join(missing)}"
     )
+
+
+def _wants_text(annotation: Any) -> bool:
+    """Whether a field takes free text (alone or with None): a TODO there would pass."""
+    if annotation is str:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return args == [str]
+    return False
 
 
 def _wants_number(annotation: Any) -> bool:

@@ -21,8 +21,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.base import Sourced, unsourced_message
+from izsim.scenario.documents import quote_problems
 from izsim.scenario.policy import Policy
+from izsim.scenario.records import ReferenceRecord, load_records, using_records
 from izsim.scenario.schema import SCENARIO_CHECKS, CrossFieldError, Scenario
+from izsim.scenario.sources import is_todo
 
 M = TypeVar("M", bound=BaseModel)
 SHOWN_PLACES = 5
@@ -175,40 +178,78 @@ def _load(path: Path, model: type[M]) -> M:
                 )
             ]
         )
+    own: dict[str, ReferenceRecord] = {}
+    found: list[Problem] = []
+    if model is Scenario:
+        own, found = _own_records(path, data, lines)
+        found += quote_problems(path, data, lines)
+    with using_records(own):
+        try:
+            spec = model.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(
+                one_per_shared_value(_all_problems(name, exc, data, lines, model) + found)
+            ) from None
+    if found:
+        raise InputError(found)
+    return spec
+
+
+def _own_records(
+    path: Path, data: dict, lines: dict[tuple, int]
+) -> tuple[dict[str, ReferenceRecord], list[Problem]]:
+    """The scenario's own reference records (``scenario.references``) and their problems."""
+    meta = data.get("scenario")
+    file = meta.get("references") if isinstance(meta, dict) else None
+    if not isinstance(file, str) or not file.strip():
+        return {}, []  # absent, or not text: the schema names it
+    where = path.parent / file
+    if not where.is_file():
+        loc = ("scenario", "references")
+        message = f"'{file}' is not there (looked for {where}); give a YAML file of records"
+        return {}, [Problem(str(path), dotted(loc), message, nearest_line(loc, lines))]
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = _problems(name, exc, data, lines, model)
-        # Checks across fields run only once the fields they read are valid, so a file with a
-        # bad field would name a cycle of expansions (or shares that do not add up) only on
-        # the next try: run them now on the valid part of the file, in the same pass.
-        seen = {(p.field, p.message) for p in problems}
-        for err in _expanded(_cross_field_errors(model, data, exc)):
-            loc = tuple(err["loc"])
-            problem = Problem(
-                name,
-                dotted(loc),
-                _describe([err], loc, data, model),
-                nearest_line(loc, lines),
-                item_ids(loc, data),
-            )
-            if (problem.field, problem.message) not in seen:
-                seen.add((problem.field, problem.message))
-                problems.append(problem)
-        # A block's sources are checked after its fields, so a block with a bad field would
-        # name its unsourced numbers only on the next try: add them now, in the same pass.
-        seen = {(p.field, p.message) for p in problems}
-        for loc, missing in _unsourced(data, model):
-            problem = Problem(
-                name,
-                dotted(loc),
-                unsourced_message(missing),
-                nearest_line(loc, lines),
-                item_ids(loc, data),
-            )
-            if (problem.field, problem.message) not in seen:
-                problems.append(problem)
-        raise InputError(one_per_shared_value(problems)) from None
+        return load_records(where)
+    except InputError as error:  # not YAML, not UTF-8, empty
+        return {}, error.problems
+
+
+def _all_problems(
+    name: str, exc: ValidationError, data: Any, lines: dict[tuple, int], model: type[BaseModel]
+) -> list[Problem]:
+    """Every problem of a file that failed validation: its fields', its checks' across fields
+    and its unsourced numbers'."""
+    problems = _problems(name, exc, data, lines, model)
+    # Checks across fields run only once the fields they read are valid, so a file with a
+    # bad field would name a cycle of expansions (or shares that do not add up) only on
+    # the next try: run them now on the valid part of the file, in the same pass.
+    seen = {(p.field, p.message) for p in problems}
+    for err in _expanded(_cross_field_errors(model, data, exc)):
+        loc = tuple(err["loc"])
+        problem = Problem(
+            name,
+            dotted(loc),
+            _describe([err], loc, data, model),
+            nearest_line(loc, lines),
+            item_ids(loc, data),
+        )
+        if (problem.field, problem.message) not in seen:
+            seen.add((problem.field, problem.message))
+            problems.append(problem)
+    # A block's sources are checked after its fields, so a block with a bad field would
+    # name its unsourced numbers only on the next try: add them now, in the same pass.
+    seen = {(p.field, p.message) for p in problems}
+    for loc, missing in _unsourced(data, model):
+        problem = Problem(
+            name,
+            dotted(loc),
+            unsourced_message(missing),
+            nearest_line(loc, lines),
+            item_ids(loc, data),
+        )
+        if (problem.field, problem.message) not in seen:
+            problems.append(problem)
+    return problems
 
 
 def _unsourced(data: dict, model: type[BaseModel]) -> list[tuple[tuple, list[str]]]:
@@ -231,6 +272,19 @@ def _unsourced(data: dict, model: type[BaseModel]) -> list[tuple[tuple, list[str
 def _problems(
     name: str, exc: ValidationError, data: Any, lines: dict[tuple, int], model: type[BaseModel]
 ) -> list[Problem]:
+    return problems_of(name, exc, data, lines, model)
+
+
+def problems_of(
+    name: str,
+    exc: ValidationError,
+    data: Any,
+    lines: dict[tuple, int],
+    model: type[BaseModel],
+    prefix: tuple = (),
+) -> list[Problem]:
+    """The problems of ``data`` (at ``prefix`` in the file ``name``) that ``model`` refused:
+    one per field, with its line, the value given and what is allowed."""
     # a value that fails every branch of a union (e.g. a target's `value`) gives one error per
     # branch; they are one problem of one field
     by_loc: dict[tuple, list[dict]] = {}
@@ -239,9 +293,9 @@ def _problems(
     return [
         Problem(
             name,
-            dotted(loc),
+            dotted((*prefix, *loc)),
             _describe(errs, loc, data, model),
-            nearest_line(loc, lines),
+            nearest_line((*prefix, *loc), lines),
             item_ids(loc, data),
         )
         for loc, errs in by_loc.items()
@@ -312,6 +366,13 @@ def one_per_shared_value(problems: list[Problem]) -> list[Problem]:
 def _describe(errs: list[Any], loc: tuple, data: Any, model: type[BaseModel]) -> str:
     """The message of one field's errors, with the value the file gave."""
     message = "; or ".join(_message(err, loc, model) for err in errs)
+    value = _value_at(data, loc) if loc else None
+    if is_todo(value):
+        # a skeleton of `izsim new` not filled in yet: say so first, then what is allowed
+        wanted = [_TODO_WANTS.get(err["type"]) for err in errs]
+        if all(wanted):  # "give a number" says more than "unable to parse string"
+            return f"still TODO: give {' or '.join(dict.fromkeys(map(str, wanted)))}"
+        return message if message.startswith("still TODO") else f"still TODO: {message}"
     if not any(err["type"] in ("missing", "extra_forbidden") for err in errs) and loc:
         value = _value_at(data, loc)
         if isinstance(value, dict | list):
@@ -353,6 +414,15 @@ def _decimal_comma_hint(text: str) -> str:
 
 
 _ABSENT = object()
+_TODO_WANTS = {
+    "float_parsing": "a number",
+    "int_parsing": "a whole number",
+    "list_type": "a list [a, b, …]",
+    "tuple_type": "[low, high]",
+    "date_from_datetime_parsing": "a date YYYY-MM-DD",
+    "date_parsing": "a date YYYY-MM-DD",
+}
+"""What a field left TODO wants, by the error pydantic gives for the text TODO."""
 
 
 def _cross_field_errors(model: type[BaseModel], data: dict, exc: ValidationError) -> list[dict]:

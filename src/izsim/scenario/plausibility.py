@@ -9,25 +9,24 @@ errors. Each names the file, the field and its line, the value and the likely sl
 - a sector's region that matches no zone's region (the region term then never applies);
 - a new CCN larger than the 75 ha cap of the CCN decree, which the shipped scenarios cite
   (clusters that already operate may be several existing ones summed into one zone);
-- a target or a ``plan:`` / ``derived:`` source citing a plan document (seed file) that the
-  scenario's ``plan_seeds`` do not list: the mark of a file copied from another province.
+- a plan document whose ``file`` is not there or is not text: its quotes cannot be checked;
+- plans cited by seed file name (``plan:004_….txt``), the older form of ``plan:<document id>``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel
 
 from izsim.calendar import month_index
 from izsim.errors import Problem
 from izsim.indicators import CATALOGUE
-from izsim.scenario.base import Sourced
+from izsim.scenario.documents import unreadable
 from izsim.scenario.load import dotted, item_ids, nearest_line, one_per_shared_value, read_yaml
 from izsim.scenario.policy import Policy
-from izsim.scenario.schema import Scenario
-from izsim.scenario.sources import SEED_FILE
+from izsim.scenario.schema import Scenario, source_strings
+from izsim.scenario.sources import SEED_FILE, cited_documents
 
 CCN_MAX_HA = 75
 """Largest area of one industrial cluster (CCN) under the CCN decree."""
@@ -116,7 +115,7 @@ def scenario_warnings(path: str | Path, scenario: Scenario) -> list[Problem]:
                         f" percent; for {100 * values[0]:g} % write {100 * values[0]:g}",
                     )
                 )
-    found += _unlisted_plans(scenario)
+    found += _documents(Path(path), scenario)
     return _problems(path, found)
 
 
@@ -148,53 +147,39 @@ def _fractions(loc: tuple, block: BaseModel) -> list[tuple[tuple, str]]:
     return found
 
 
-def _unlisted_plans(scenario: Scenario) -> list[tuple[tuple, str]]:
-    listed = set(scenario.scenario.plan_seeds)
-    allowed = ", ".join(scenario.scenario.plan_seeds)
-    found = []
-
-    def check(loc: tuple, text: str) -> None:
-        kind = text.split(":", 1)[0].strip().lower()
-        if kind not in ("plan", "derived"):
-            return
-        for seed in SEED_FILE.findall(text):
-            if seed not in listed:
-                found.append(
-                    (
-                        loc,
-                        f"cites plan {seed}, which scenario.plan_seeds does not list ({allowed});"
-                        " list it there, or cite this province's plan",
-                    )
-                )
-                return
-
-    for i, target in enumerate(scenario.targets):
-        if target.source.seed not in listed:
-            found.append(
-                (
-                    ("targets", i, "source", "seed"),
-                    f"{target.source.seed} is not among scenario.plan_seeds ({allowed}); list it"
-                    " there, or cite this province's plan",
-                )
-            )
-    for loc, block in _sourced_blocks(scenario):
-        if block.source is not None:
-            check((*loc, "source"), block.source)
-        for name, text in block.sources.items():
-            check((*loc, "sources", name), text)
-    return found
-
-
-def _sourced_blocks(scenario: Scenario) -> list[tuple[tuple, Sourced]]:
-    blocks: list[tuple[tuple, Any]] = [
-        ((name,), getattr(scenario, name))
-        for name in ("economy", "investors", "developers", "agencies", "labour")
+def _documents(path: Path, scenario: Scenario) -> list[tuple[tuple, str]]:
+    """Document files that cannot be checked, and citations in the older seed-file form."""
+    found: list[tuple[tuple, str]] = []
+    for i, document in enumerate(scenario.scenario.documents):
+        why = None if document.file is None else unreadable(path, document.file)
+        if why is not None:
+            found.append((("scenario", "documents", i, "file"), why))
+    # One warning for the whole file: a file of the older form cites its plans this way
+    # dozens of times, and tools/cite_documents.py rewrites them all at once.
+    older: list[tuple[tuple, str]] = [
+        (loc, cited)
+        for loc, text in source_strings(scenario)
+        for cited in cited_documents(text)
+        if SEED_FILE.fullmatch(cited)
     ]
-    blocks += [(("sectors", i), s) for i, s in enumerate(scenario.sectors)]
-    blocks += [(("zones", i), z) for i, z in enumerate(scenario.zones)]
-    blocks.append((("establishment",), scenario.establishment))
-    blocks += [(("candidate_sites", i), c) for i, c in enumerate(scenario.candidate_sites)]
-    return blocks
+    older += [
+        (("targets", i, "source", "document"), target.source.document)
+        for i, target in enumerate(scenario.targets)
+        if SEED_FILE.fullmatch(target.source.document)
+    ]
+    if older:
+        loc, cited = older[0]
+        document = scenario.scenario.document(cited)
+        instead = f"plan:{document.id}" if document is not None else "plan:<document id>"
+        found.append(
+            (
+                loc,
+                f"cites a plan by its seed file name ({cited}), an older form ({len(older)}"
+                f" such citations in the file, this is the first): write {instead} (and"
+                " `document: <id>` in targets); tools/cite_documents.py rewrites them all",
+            )
+        )
+    return found
 
 
 def _problems(path: str | Path, found: list[tuple[tuple, str]]) -> list[Problem]:

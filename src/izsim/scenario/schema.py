@@ -6,9 +6,11 @@ their unit (``_ha``, ``_bn_vnd``, ``_pct``, ``_months``, ``_usd_m2``).
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from functools import cached_property
-from typing import Literal
+from pathlib import PurePosixPath
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -24,7 +26,7 @@ from izsim.scenario.base import (
     Strict,
     unsourced_message,
 )
-from izsim.scenario.sources import SEED_FILE
+from izsim.scenario.sources import DOCUMENT_ID, SEED_FILE, cited_documents
 
 
 class CrossFieldError(ValueError):
@@ -41,15 +43,82 @@ ZoneStage = Literal["planned", "approved", "clearing", "building", "operating"]
 Comparator = Literal[">=", ">", "<=", "<", "between"]
 
 
+class PlanDocument(Strict):
+    """A plan document the scenario encodes: a resolution, a decision, a plan (Nghị quyết,
+    Quyết định, Kế hoạch), cited by its id as ``plan:<id> <section>``."""
+
+    id: Slug = Field(description="Short id cited as `plan:<id>`, e.g. `tq_nq_2021`.")
+    title: str = Field(min_length=1, description="Title as printed (Vietnamese).")
+    number: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Number as printed, e.g. `148/KH-UBND`; leave out only if the copy you have"
+        " does not show it.",
+    )
+    date: datetime.date | None = Field(
+        default=None,
+        description="Date of issue, YYYY-MM-DD; leave out only if the copy you have does not"
+        " show it.",
+    )
+    file: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Its text (.txt or .md), relative to the scenario file: targets' quotes are"
+        " then checked against it. Leave out for a document you have only on paper or as a"
+        " scanned PDF (quotes are then not checked).",
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _calendar_date(cls, value: object) -> object:
+        # pydantic would read a number as seconds since 1970 (`date: 2021` is 1970-01-01)
+        if value is not None and not isinstance(value, datetime.date | str):
+            raise ValueError("expected a date YYYY-MM-DD")
+        return value
+
+    def label(self) -> str:
+        """How a reader names it: number and date, else the title."""
+        parts = [p for p in (self.number, self.date and self.date.isoformat()) if p]
+        return ", ".join(parts) if parts else self.title
+
+
 class Meta(Strict):
-    """What the scenario is and the time it covers."""
+    """What the scenario is, the plan documents it encodes and the time it covers."""
 
     id: Slug = Field(description="Short id, e.g. `tuyen_quang`.")
     name: str = Field(min_length=1, description="Province name as planners write it.")
-    plan_seeds: list[str] = Field(min_length=1, description="Seed files of the plans it encodes.")
+    documents: list[PlanDocument] = Field(
+        min_length=1,
+        description="The plan documents it encodes, cited as `plan:<id> <section>` by sources"
+        " and by targets' `document`.",
+    )
+    references: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A YAML file of the province's own reference records (same form as"
+        " `izsim refs` lists), relative to the scenario file; cited as `ref:<id>` like the"
+        " shipped ones.",
+    )
     start: str = Field(description="First simulated month, YYYY-MM.")
     horizon: str = Field(description="Last simulated month, YYYY-MM.")
     description: str = Field(default="", description="What the file describes, in a few sentences.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_plan_seeds(cls, data: object) -> object:
+        if isinstance(data, dict) and "plan_seeds" in data:
+            raise CrossFieldError(
+                [
+                    (
+                        ("plan_seeds",),
+                        "plan_seeds is replaced by `documents:`, a list of {id, title, number,"
+                        " date, file}; give each seed file as a document's `file` and the"
+                        " citations of its name keep working (tools/cite_documents.py rewrites"
+                        " them as plan:<id>)",
+                    )
+                ]
+            )
+        return data
 
     @field_validator("start", "horizon")
     @classmethod
@@ -65,13 +134,20 @@ class Meta(Strict):
             raise ValueError(f"start {value} must be a January (YYYY-01): years are calendar years")
         return value
 
-    @field_validator("plan_seeds")
-    @classmethod
-    def _seeds(cls, value: list[str]) -> list[str]:
-        for name in value:
-            if not SEED_FILE.fullmatch(name):
-                raise ValueError(f"'{name}' is not a seed file name like 004_3545e0099e19379d.txt")
-        return value
+    @property
+    def plan_seeds(self) -> list[str]:
+        """The documents as readers name them (number and date), for reports."""
+        return [document.label() for document in self.documents]
+
+    def document(self, cited: str) -> PlanDocument | None:
+        """The document a citation names: its id, or (the older form) its file's name."""
+        for document in self.documents:
+            if cited == document.id:
+                return document
+        for document in self.documents:
+            if document.file is not None and PurePosixPath(document.file).name == cited:
+                return document
+        return None
 
     @model_validator(mode="after")
     def _horizon_after_start(self) -> Meta:
@@ -843,18 +919,47 @@ class CandidateSites(Sourced):
 
 
 class TargetSource(Strict):
-    """The plan clause a target comes from."""
+    """The plan clause a target comes from: the document, its section and its words.
 
-    seed: str = Field(description="Seed file name, e.g. 004_3545e0099e19379d.txt.")
+    ``quote`` is the document's own words, checked against its ``file`` when the scenario gives
+    one. A figure read from a table, a chart or a report's text rather than a sentence is
+    written in your words with ``paraphrase: true``: it is then not checked, and readers are
+    told it is not a quotation.
+    """
+
+    document: str = Field(
+        description="Id of a document of `scenario.documents` (older files: a seed file name)."
+    )
     section: str = Field(min_length=1, description="Section of the plan, e.g. II.2.2.")
-    quote: str = Field(min_length=5, description="The plan's Vietnamese words.")
+    quote: str = Field(min_length=5, description="The plan's Vietnamese words, verbatim.")
+    paraphrase: bool = Field(
+        default=False,
+        description="true: `quote` is a figure read from a table or report, in your words, not"
+        " the document's verbatim text (then it is not checked against the file).",
+    )
 
-    @field_validator("seed")
+    @model_validator(mode="before")
     @classmethod
-    def _seed(cls, value: str) -> str:
-        if not SEED_FILE.fullmatch(value):
-            raise ValueError(f"'{value}' is not a seed file name like 004_3545e0099e19379d.txt")
+    def _seed_is_document(cls, data: object) -> object:
+        # The older form `seed: <seed file>` names the document whose file has that name.
+        if isinstance(data, dict) and "seed" in data and "document" not in data:
+            data = {("document" if k == "seed" else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("document")
+    @classmethod
+    def _cited(cls, value: str) -> str:
+        if not (DOCUMENT_ID.fullmatch(value) or SEED_FILE.fullmatch(value)):
+            raise ValueError(
+                f"'{value}' is not a document id (lower case, digits, underscores) of"
+                " scenario.documents"
+            )
         return value
+
+    @property
+    def seed(self) -> str:
+        """The cited document's id (the older name of the field, for readers of results)."""
+        return self.document
 
 
 class Target(Strict):
@@ -868,7 +973,9 @@ class Target(Strict):
         description="The target value, or [low, high] for 'between'."
     )
     deadline: str = Field(description="Month by which it must hold, YYYY-MM.")
-    source: TargetSource = Field(description="The plan clause: seed file, section and quote.")
+    source: TargetSource = Field(
+        description="The plan clause: document, section and quote (or paraphrase)."
+    )
     growth_since: str | None = Field(
         default=None,
         description="Compare the indicator's average growth a year (%) from this month"
@@ -1150,6 +1257,65 @@ def _target_months(spec: Scenario) -> Problems:
     return problems
 
 
+def sourced_blocks(spec: Scenario) -> list[tuple[tuple[str | int, ...], Sourced]]:
+    """Every block of ``spec`` whose numbers carry sources, with its path in the file."""
+    found: list[tuple[tuple[str | int, ...], Sourced]] = []
+    for name in type(spec).model_fields:
+        value: Any = spec.__dict__.get(name)  # a field refused in a partial check is absent
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            if isinstance(item, Sourced):
+                found.append(((name,) if i is None else (name, i), item))
+    return found
+
+
+def source_strings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every source string of ``spec`` with its path (``source`` or ``sources.<field>``)."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for loc, block in sourced_blocks(spec):
+        if block.source is not None:
+            found.append(((*loc, "source"), block.source))
+        found += [((*loc, "sources", name), text) for name, text in block.sources.items()]
+    return found
+
+
+def _documents(spec: Scenario) -> Problems:
+    """Document ids are unique, and every plan a source or a target cites is listed."""
+    meta = spec.scenario
+    problems: Problems = []
+    first: dict[str, int] = {}
+    for i, document in enumerate(meta.documents):
+        if document.id in first:
+            problems.append(
+                (
+                    ("scenario", "documents", i, "id"),
+                    f"'{document.id}' is already the id of"
+                    f" scenario.documents[{first[document.id]}]; ids must be unique",
+                )
+            )
+        first.setdefault(document.id, i)
+    ids = [document.id for document in meta.documents]
+
+    def unlisted(cited: str) -> str:
+        close = difflib.get_close_matches(cited, ids, n=1)
+        hint = f"; did you mean 'plan:{close[0]}'?" if close else ""
+        return (
+            f"names plan document '{cited}', which scenario.documents does not list"
+            f" (ids: {', '.join(ids)}){hint}; list it there with its title, number and date"
+        )
+
+    for loc, text in source_strings(spec):
+        for cited in cited_documents(text):
+            if meta.document(cited) is None:
+                problems.append((loc, unlisted(cited)))
+    for i, target in enumerate(spec.targets):
+        if meta.document(target.source.document) is None:
+            problems.append(
+                (("targets", i, "source", "document"), unlisted(target.source.document))
+            )
+    return problems
+
+
 SCENARIO_CHECKS = (
     _unique_ids,
     _expansions,
@@ -1159,5 +1325,6 @@ SCENARIO_CHECKS = (
     _local_labour,
     _prospect_shares,
     _target_months,
+    _documents,
 )
 """Every check across a scenario's blocks, in the order its problems are reported."""
