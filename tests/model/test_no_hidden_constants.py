@@ -35,7 +35,11 @@ ALLOWED: dict[tuple[str, float], tuple[int, str]] = {
     ("economy", 23): (2, "indices of the previous 12-month window (months i-23 … i-12)"),
     ("establishment", 0.5): (1, "normal CDF Φ(z) = ½(1 + erf(z/√2))"),
     ("model", 1e9): (1, "unit: VND per bn VND"),
-    ("model", 0.5): (1, "simpy runs to the middle of the last month so its events finish (§4)"),
+    ("model", 0.5): (
+        2,
+        "simpy runs to the middle of the last month (run) or of the month stepped to (step) so"
+        " its events finish (§4)",
+    ),
     ("model", 10): (1, "unit of beta_rent_per_10_usd_m2"),
     ("reinvestment", 5.5): (1, "TREND_LEAD_MONTHS: calendar arithmetic (§8a)"),
     ("reinvestment", 0.5): (4, "half a month either side of a month's midpoint (§6a)"),
