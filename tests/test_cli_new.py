@@ -80,5 +80,6 @@ def test_a_filled_minimal_skeleton_validates_and_runs(tmp_path: Path) -> None:
     assert checked.exit_code == 0, checked.output
     spec = load_scenario(path)
     assert spec.scenario.id == "hai_duong" and len(spec.zones) == len(spec.targets) == 1
-    ran = runner.invoke(app, ["run", str(path), "--seed", "1"])
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"  # none beside the new file
+    ran = runner.invoke(app, ["run", str(path), "--seed", "1", "--policy", str(baseline)])
     assert ran.exit_code == 0, ran.output

@@ -13,6 +13,7 @@ from izsim.cli import app
 from izsim.errors import InputError
 from izsim.scenario import load_scenario
 from izsim.scenario.records import ReferenceRecord, listed_records, shipped_records
+from tests.conftest import SCENARIO_FILE
 from tests.scenario.test_load_errors import GOOD_SCENARIO, write_yaml
 
 runner = CliRunner()
@@ -162,7 +163,8 @@ def test_a_run_copies_the_records_and_plan_texts_beside_its_scenario(tmp_path: P
     data["scenario"]["documents"][0]["file"] = f"plans/{plan.name}"
     path = write_yaml(tmp_path, data)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"  # none beside the copy
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--policy", str(baseline)])
     assert result.exit_code == 0, result.output
     copy = out / "inputs" / path.name
     assert (out / "inputs" / "references" / "hai_duong.yaml").is_file()

@@ -319,7 +319,8 @@ def item_ids(loc: tuple, data: Any) -> str:
             break
         if isinstance(part, int) and isinstance(name, str) and isinstance(here, dict):
             item = here.get("id")
-            if isinstance(item, str | int) and not isinstance(item, bool):
+            # an id ``izsim new`` left as TODO names nothing yet
+            if isinstance(item, str | int) and not isinstance(item, bool) and not is_todo(item):
                 found.append(f"{name.removesuffix('s').replace('_', ' ')} {item}")
         name = part
     return ", ".join(found)
