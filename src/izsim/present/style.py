@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import ParamSpec
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -157,17 +159,49 @@ def add_source(fig: Figure, text: str) -> None:
     )
 
 
+def settle(fig: Figure) -> None:
+    """Solve ``fig``'s layout once, with the text measured as in the 200 dpi PNG, and keep it.
+
+    matplotlib solves a figure's layout at every ``savefig``, in a whole extra drawing of the
+    figure without output before the real one; even a placeholder engine (``"none"``) costs
+    that drawing. Solved here and the engine removed, each later ``savefig`` (PNG, SVG, PDF
+    page) draws the figure once, and every format has the PNG's layout (text is unhinted, so
+    it measures the same in all of them). A figure without a layout engine is left as it is.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    with styled():
+        FigureCanvasAgg(fig)  # the PNG's renderer: its text metrics are kept for the drawing
+        fig.set_dpi(DPI)
+        engine.execute(fig)
+    # None means "no engine" unless the rcParams ask for one
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as a 200 dpi PNG (its layout settled first: :func:`settle`)."""
+    settle(fig)
+    buffer = io.BytesIO()
+    with styled():
+        fig.savefig(
+            buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs=PNG_OPTIONS
+        )
+    return buffer.getvalue()
+
+
 def save(fig: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` (200 dpi) and ``stem.svg``; returns the paths."""
+    """Write ``fig`` as ``stem.png`` (200 dpi) and ``stem.svg``, both with the layout solved for
+    the PNG (:func:`settle`); returns the paths."""
     paths = []
     stem.parent.mkdir(parents=True, exist_ok=True)
+    settle(fig)
     with styled():
         for fmt in formats:
             path = stem.parent / f"{stem.name}.{fmt}"  # stems may hold dots: scorecard.en
             if fmt == "png":
-                fig.savefig(
-                    path, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs=PNG_OPTIONS
-                )
+                path.write_bytes(png_bytes(fig))
             else:
                 fig.savefig(path, format=fmt, dpi=DPI, metadata={"Date": None})
             paths.append(path)
