@@ -18,6 +18,7 @@ from izsim.present.style import (
     PALETTE,
     TARGET_COLOUR,
     add_source,
+    encode_png,
     figure_function,
     new_figure,
     png_bytes,
@@ -89,7 +90,7 @@ def test_a_settled_figure_keeps_the_layout_and_pixels_savefig_gives(saved_compar
         assert ours.get_position().bounds == pytest.approx(theirs.get_position().bounds)
     with Image.open(io.BytesIO(png_bytes(settled))) as mine, Image.open(buffer) as reference:
         assert mine.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)  # stored per metre
-        assert np.array_equal(np.asarray(mine), np.asarray(reference))
+        assert np.array_equal(np.asarray(mine.convert("RGBA")), np.asarray(reference))
 
 
 def test_a_settled_figure_is_drawn_once_a_file(
@@ -111,3 +112,16 @@ def test_a_settled_figure_is_drawn_once_a_file(
         for fmt in ("svg", "pdf", "png"):
             fig.savefig(io.BytesIO(), format=fmt, dpi=DPI)
     assert drawn == ["MixedModeRenderer", "MixedModeRenderer", "RendererAgg"]  # SVG, PDF, PNG
+
+
+def test_a_png_written_here_reads_back_as_its_pixels() -> None:
+    rng = np.random.default_rng(3)
+    see_through = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    opaque = see_through.copy()
+    opaque[:, :, 3] = 255
+    for pixels, mode in ((opaque, "RGB"), (see_through, "RGBA")):  # RGB: no alpha stored
+        with Image.open(io.BytesIO(encode_png(pixels, DPI))) as image:
+            image.load()  # checks every chunk's CRC and the compressed rows
+            assert image.mode == mode and image.size == (53, 37)
+            assert np.array_equal(np.asarray(image.convert("RGBA")), pixels)
+            assert image.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)
