@@ -114,6 +114,13 @@ def test_a_settled_figure_is_drawn_once_a_file(
     assert drawn == ["MixedModeRenderer", "MixedModeRenderer", "RendererAgg"]  # SVG, PDF, PNG
 
 
+def test_a_figure_without_a_layout_engine_is_written_at_200_dpi() -> None:
+    fig = Figure(figsize=(3, 2), dpi=100)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    with Image.open(io.BytesIO(png_bytes(fig))) as image:
+        assert image.size == (3 * DPI, 2 * DPI)
+
+
 def test_a_png_written_here_reads_back_as_its_pixels() -> None:
     rng = np.random.default_rng(3)
     see_through = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)

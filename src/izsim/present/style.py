@@ -171,12 +171,12 @@ def settle(fig: Figure) -> None:
     page) draws the figure once, and every format has the PNG's layout (text is unhinted, so
     it measures the same in all of them). A figure without a layout engine is left as it is.
     """
+    fig.set_dpi(DPI)  # as the PNG will be drawn, with or without an engine
     engine = fig.get_layout_engine()
     if engine is None:
         return
     with styled():
         FigureCanvasAgg(fig)  # the PNG's renderer: its text metrics are kept for the drawing
-        fig.set_dpi(DPI)
         engine.execute(fig)
     # None means "no engine" unless the rcParams ask for one
     with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
