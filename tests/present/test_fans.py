@@ -18,7 +18,15 @@ from PIL import Image
 
 from izsim.indicators import CATALOGUE
 from izsim.present import observed
-from izsim.present.fans import FAN_INDICATORS, fan, fan_chart, row_major, time_limits
+from izsim.present.fans import (
+    FAN_INDICATORS,
+    QUANTILES,
+    fan,
+    fan_chart,
+    nan_quantiles,
+    row_major,
+    time_limits,
+)
 from izsim.present.language import indicator_label, word
 from izsim.present.results import Results
 from izsim.present.style import TARGET_COLOUR, policy_style, save
@@ -199,6 +207,21 @@ def test_quantiles_ignore_missing_runs() -> None:
     quantiles = fan(series)
     assert quantiles.median[0] == 2.0 and quantiles.median[1] == 4.0
     assert quantiles.low90[0] == pytest.approx(1.1) and quantiles.high90[0] == pytest.approx(2.9)
+
+
+def test_quantiles_of_all_columns_at_once_are_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(7)
+    for runs in (1, 2, 5, 50):
+        series = rng.lognormal(3, 2, size=(runs, 40))
+        series[rng.random(series.shape) < 0.3] = np.nan  # months some runs have no value
+        series[:, 0] = np.nan  # a month no run has
+        series[:, 1] = 5.0  # ties
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on the empty month
+            expected = np.nanquantile(series, QUANTILES, axis=0)
+        got = nan_quantiles(series, QUANTILES)
+        assert np.array_equal(got, expected, equal_nan=True), runs
+        assert np.isnan(got[:, 0]).all()
 
 
 def test_the_axis_starts_at_the_simulation_without_earlier_observations(

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from izsim.errors import InputError
 from izsim.indicators import INDICATOR_IDS
 from izsim.model.zone import STAGES
-from izsim.present.results import Results, load_results
+from izsim.present.results import Results, _codes, load_results
 from izsim.run import run
 from izsim.scenario import Policy, Scenario
 from tests.present.conftest import POLICIES, REPLICATES
@@ -121,3 +122,15 @@ def test_an_empty_scorecard_is_named(run_folder: Path, tmp_path: Path) -> None:
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(InputError, match=r"scorecard\.csv: has no target, status"):
         load_results(copy)
+
+
+def test_words_read_as_dictionaries_give_the_same_positions_as_read_whole() -> None:
+    """Each Parquet row group brings its own dictionary: positions must not depend on it."""
+    first = pa.array(["2021-02", "2021-01", "2021-02"]).dictionary_encode()
+    second = pa.array(["2021-03", "2021-01", "2021-09"]).dictionary_encode()  # not a month kept
+    column = pa.chunked_array([first, second])
+    months = ["2021-01", "2021-02", "2021-03"]
+    whole = pa.chunked_array([first.cast(pa.string()), second.cast(pa.string())])
+    got, expected = _codes(column, months), _codes(whole, months)
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert got[:5].tolist() == [1, 0, 1, 2, 0] and np.isnan(got[5])

@@ -11,6 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from PIL import Image
 
 from izsim.present.language import percent, word
@@ -120,3 +121,15 @@ def test_saves_a_png(saved_compare: Results, tmp_path: Path) -> None:
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(path) as image:
         assert image.width > 1000 and image.height > 1000
+
+
+def test_the_title_clears_the_policy_names_above_the_heatmap(saved_compare: Results) -> None:
+    """Titles elsewhere sit on the axes' edge (style.STYLE); this one must rise above the
+    names of the policies written over the columns."""
+    fig = scorecard_chart(saved_compare, lang="vi")
+    fig.draw_without_rendering()  # lays the figure out
+    renderer = fig._get_renderer()
+    ax = fig.axes[0]
+    (title,) = [t for t in fig.findobj(Text) if t.get_text() == word("scorecard_title", "vi")]
+    names = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert names and title.get_window_extent(renderer).y0 >= max(b.y1 for b in names)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -38,7 +37,7 @@ from izsim.present.language import (
 from izsim.present.marks import target_text, unit_suffix
 from izsim.present.provenance import behavioural_assumptions, source_counts
 from izsim.present.results import Results, load_results
-from izsim.present.style import DPI, PNG_OPTIONS, styled
+from izsim.present.style import png_bytes, styled
 
 FORMATS = ("html", "pdf", "png")
 
@@ -254,25 +253,17 @@ def parse_formats(text: str) -> list[str]:
 
 
 def render(results: Results, lang: Lang) -> list[Rendered]:
-    """Every figure that applies to ``results``, drawn in ``lang``."""
+    """Every figure that applies to ``results``, drawn in ``lang``, with its PNG.
+
+    Each figure's layout is solved once, for the PNG (:func:`~izsim.present.style.settle`);
+    the SVG and the PDF page keep it rather than solve it again.
+    """
     out = []
     for spec in FIGURES:
         if not spec.applies(results):
             continue
         figure = spec.draw(results, lang)
-        buffer = io.BytesIO()
-        with styled():
-            figure.savefig(
-                buffer,
-                format="png",
-                dpi=DPI,
-                metadata={"Software": None},
-                pil_kwargs=PNG_OPTIONS,
-            )
-        # The layout is settled by that first drawing; the SVG and the PDF page keep it
-        # rather than solve it again (a third of the report's time).
-        figure.set_layout_engine("none")
-        out.append(Rendered(spec, lang, figure, buffer.getvalue()))
+        out.append(Rendered(spec, lang, figure, png_bytes(figure)))
     return out
 
 

@@ -137,9 +137,22 @@ class Results:
 
 
 def _codes(column: pa.ChunkedArray, keys: list[str] | dict[Any, int]) -> np.ndarray:
-    """Position of each value of a text or integer column among ``keys`` (fast, in C)."""
-    order = list(keys)
-    return pc.index_in(column, value_set=pa.array(order)).to_numpy(zero_copy_only=False)
+    """Position of each value of a text or integer column among ``keys`` (fast, in C).
+
+    A dictionary-encoded column (as :func:`_table` reads text) is looked up once per distinct
+    value, then spread over its rows by index: a comparison's tables hold millions of rows but
+    a few hundred distinct months, policies and indicators.
+    """
+    value_set = pa.array(list(keys))
+    if not pa.types.is_dictionary(column.type):
+        return pc.index_in(column, value_set=value_set).to_numpy(zero_copy_only=False)
+    parts = [
+        pc.index_in(chunk.dictionary, value_set=value_set).to_numpy(zero_copy_only=False)[
+            chunk.indices.to_numpy(zero_copy_only=False)
+        ]
+        for chunk in column.chunks
+    ]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
 def load_results(folder: str | Path) -> Results:
@@ -277,8 +290,10 @@ def _zone_codes(
 def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
     config = _json(folder / "config.json")
     hint = "run the same `izsim compare` command again to complete the folder"
-    runs = _table(folder / "runs.parquet", hint)
-    states = _table(folder / "zone_states.parquet", hint)
+    runs = _table(folder / "runs.parquet", hint, text=("policy", "month", "indicator"))
+    states = _table(
+        folder / "zone_states.parquet", hint, text=("policy", "month", "zone", "stage", "plant")
+    )
     scenario = _scenario(folder, manifest.get("scenario", {}), config["scenario"]["sha256"])
     policies = [p["id"] for p in config["policies"]]
     months = sorted(set(pc.unique(runs.column("month")).to_pylist()))
@@ -356,10 +371,15 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
     )
 
 
-def _table(path: Path, hint: str) -> pa.Table:
-    """A Parquet file of the folder; a missing or damaged one is named with what to do."""
+def _table(path: Path, hint: str, text: tuple[str, ...] = ()) -> pa.Table:
+    """A Parquet file of the folder; a missing or damaged one is named with what to do.
+
+    ``text``: columns of repeated words (months, policies, indicators) read as a dictionary and
+    codes, as Parquet stores them, rather than as one Python-sized string per row (a
+    comparison's tables hold millions of rows: a third of the time to read it).
+    """
     try:
-        return pq.read_table(_required(path, hint))
+        return pq.read_table(_required(path, hint), read_dictionary=list(text) or None)
     except (pa.ArrowException, OSError) as exc:
         raise InputError([Problem(str(path), "", f"cannot be read ({exc}); {hint}")]) from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Colormap, Normalize, to_rgb
@@ -35,6 +36,8 @@ EXTRA_ROW = 0.7
 """Least height of a row of a target that is not modelled, in rows of the heatmap."""
 NOT_MODELLED_GREY = "#E6E6E6"
 NO_VALUE_GREY = "#BDBDBD"
+AUTO_TITLE = {"axes.titley": None}
+"""The title placed above what is drawn over the axes (matplotlib's default position)."""
 LIGHT_BACKGROUND = 0.45
 """Relative luminance above which a cell's text is black rather than white: a little below the
 mid-grey 0.5, as white text on a middling colour reads worse than black."""
@@ -120,7 +123,10 @@ def scorecard_chart(
 
     width = max(WIDTH, 4.6 + 1.3 * n_cols + (0 if single else 1.0))
     fig = new_figure(width, max(HEIGHT, 2.3 + row_inches * (bottom + 0.5)))
-    ax = fig.add_subplot()
+    # the policies' names sit above the heatmap: its title is placed above them, where STYLE
+    # puts titles on the axes' edge
+    with mpl.rc_context(AUTO_TITLE):
+        ax = fig.add_subplot()
     cmap = _colormap()
     norm = Normalize(0.0, 1.0)
     image = ax.imshow(
@@ -189,10 +195,10 @@ def scorecard_chart(
     for spine in ax.spines.values():
         spine.set_visible(False)
 
-    if single:
-        ax.set_title(word("scorecard_run_title", lang), loc="left", pad=14)
-    else:
-        ax.set_title(word("scorecard_title", lang), loc="left", pad=14)
+    title = word("scorecard_run_title" if single else "scorecard_title", lang)
+    with mpl.rc_context(AUTO_TITLE):
+        ax.set_title(title, loc="left", pad=14)
+    if not single:
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, aspect=30)
         runs = word("fan_subtitle_many", lang, n=results.runs_per_policy)
         bar.set_label(f"{word('probability', lang)} ({runs})")
