@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -22,7 +23,7 @@ from izsim.errors import InputError, Problem
 from izsim.present.language import Lang, number, policy_label, word
 from izsim.present.marks import finish, target_text
 from izsim.present.results import Results
-from izsim.present.scorecard import contrast_colour, wrap
+from izsim.present.scorecard import AUTO_TITLE, contrast_colour, wrap
 from izsim.present.style import WIDTH, figure_function, new_figure
 
 DIVERGING = "PuOr_r"
@@ -68,7 +69,9 @@ def lever_chart(results: Results, *, lang: Lang = "en") -> Figure:
 
     n_rows, n_cols = len(rows), len(targets)
     fig = new_figure(max(WIDTH, 5.5 + 1.25 * (n_cols + 1)), 3.2 + ROW_INCHES * n_rows)
-    ax = fig.add_subplot()
+    # the targets' names sit above the heatmap: its title goes above them (as the scorecard's)
+    with mpl.rc_context(AUTO_TITLE):
+        ax = fig.add_subplot()
     cmap = colormaps[DIVERGING]
     norm = Normalize(-LIMIT_POINTS, LIMIT_POINTS)
     image = ax.imshow(
@@ -137,12 +140,13 @@ def lever_chart(results: Results, *, lang: Lang = "en") -> Figure:
     ref_name = policy_label(reference, lang, results.policy_names.get(reference))
     pkg_name = policy_label(package, lang, results.policy_names.get(package))
     fig.suptitle(word("title", lang, "levers"), x=0.01, ha="left", fontsize=14)
-    ax.set_title(
-        word("subtitle", lang, "levers", package=pkg_name, reference=ref_name),
-        loc="left",
-        fontsize=10,
-        pad=60,
-    )
+    with mpl.rc_context(AUTO_TITLE):
+        ax.set_title(
+            word("subtitle", lang, "levers", package=pkg_name, reference=ref_name),
+            loc="left",
+            fontsize=10,
+            pad=14,
+        )
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01, aspect=30)
     bar.set_label(word("colour_bar", lang, "levers"))
     bar.formatter = FuncFormatter(lambda v, _pos: f"{v:+.0f}" if round(v) else "0")
