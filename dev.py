@@ -128,8 +128,9 @@ def _ensure_env() -> None:
         have = {}  # no stamp, or one written before the lock existed
     if have == wanted and _python(VENV).exists():
         return
-    if not isinstance(have, dict) or have.get("lock") != wanted["lock"]:
-        if VENV.exists():
+    fresh = not _python(VENV).exists()
+    if fresh or not isinstance(have, dict) or have.get("lock") != wanted["lock"]:
+        if not fresh:
             print(f"{LOCK.name} changed: building {VENV} anew ...", flush=True)
         else:
             print(f"Creating a virtual environment in {VENV} ...", flush=True)
