@@ -9,7 +9,7 @@
 | ``events.csv`` | developers taking up zones, stage and plant changes, by month |
 | ``scorecard.csv`` | each plan target against the simulated value at its deadline |
 | ``inputs/`` | copies of the scenario and policy files the run used |
-| ``manifest.json`` | versions, file hashes, seed, wall time |
+| ``manifest.json`` | versions (Python, izsim, its dependencies), file hashes, seed, wall time |
 
 Every file is first written into a staging folder inside ``--out`` and moved into place only
 when all were written; the old manifest is removed before the first move and the new one, which
@@ -27,9 +27,11 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -45,7 +47,10 @@ if TYPE_CHECKING:  # imported where used: `izsim run` checks its folder before l
 
     from izsim.result import RunResult
 
-PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic")
+FALLBACK_PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "PyYAML", "scipy")
+"""What :func:`package_versions` reports when izsim's own metadata is missing (a source tree
+run without installing): the packages a run's numbers pass through."""
+_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte-order mark: Excel reads Vietnamese correctly; pandas and csv skip it."""
 INPUTS = "inputs"
@@ -63,6 +68,47 @@ def json_text(data: object, *, indent: int | None = 2) -> str:
         ValueError: ``data`` holds a non-finite number (a bug: inputs are refused before).
     """
     return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def package_versions() -> dict[str, str | None]:
+    """The installed version of every package izsim declares it needs, by name.
+
+    Read from izsim's installed metadata (its dependencies without the optional extras), so the
+    list follows pyproject.toml with no second list to keep. A declared package that is not
+    installed is recorded as None rather than left out, so the manifest shows the gap.
+
+    Returns:
+        Package name as declared (e.g. ``PyYAML``) to its version, sorted by name.
+    """
+    try:
+        declared = requires("izsim") or []
+    except PackageNotFoundError:
+        declared = list(FALLBACK_PACKAGES)
+    names = set()
+    for requirement in declared:
+        # a marker naming an extra (``; extra == "dev"``) marks a tool, not a run dependency
+        marker = requirement.partition(";")[2]
+        match = _NAME.match(requirement)
+        if match is not None and "extra" not in marker:
+            names.add(match.group(1))
+    found: dict[str, str | None] = {}
+    for name in sorted(names, key=str.lower):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def environment() -> dict[str, object]:
+    """What a run's numbers depend on besides its inputs: Python, the platform and the
+    versions of izsim's dependencies (numpy's and pyarrow's among them: a Parquet file also
+    records its writer's version)."""
+    return {
+        "python": platform.python_version(),
+        "platform": f"{sys.platform}-{platform.machine()}",
+        "packages": package_versions(),
+    }
 
 
 def refuse_compare_folder(out: Path) -> None:
@@ -264,8 +310,7 @@ def _run_manifest(
         "seed": result.seed,
         "months": int(result.values.shape[0]),
         "wall_seconds": round(result.wall_seconds, 4),
-        "python": platform.python_version(),
-        "packages": {name: version(name) for name in PACKAGES},
+        **environment(),
         "files": files,
     }
 

@@ -7,15 +7,18 @@ and few replicates, so every comparison here takes a second or less (a process p
 from __future__ import annotations
 
 import codecs
+import importlib
 import json
 import math
 import os
+import platform
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +41,8 @@ from izsim.scenario.load import file_sha256
 from tests.conftest import SCENARIO_FILE
 
 cli = CliRunner()
+# the package exports the function `compare`, which hides the module of that name
+compare_module = importlib.import_module("izsim.experiments.compare")
 POLICIES = ["baseline", "balanced", "incentives_first"]
 REPLICATES = 4
 SEED = 3
@@ -635,6 +640,27 @@ def test_a_different_comparison_is_refused_in_the_same_folder(change: str, tmp_p
     assert "holds results of a different comparison" in message
     assert re.search(rf"changed: [a-z_, ]*\b{field}\b", message), message
     assert str(out) in message and "new --out folder" in message
+    assert snapshot(out) == before
+
+
+def test_the_versions_used_are_recorded_and_resuming_under_others_is_refused(
+    short_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "cmp"
+    args = {"replicates": 1, "seed": SEED, "workers": 1, "out": out, "quiet": True}
+    compare(short_file, ["baseline"], **args)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    config = manifest["config"]
+    assert config["python"] == platform.python_version()
+    for name in ("mesa", "simpy", "numpy", "pandas", "pyarrow", "scipy"):
+        assert config["packages"][name] == version(name), name
+    # runs made under another numpy may differ: the saved ones are not mixed with new ones
+    recorded = compare_module.environment()
+    other = {**recorded, "packages": {**recorded["packages"], "numpy": "0.0.1"}}
+    monkeypatch.setattr(compare_module, "environment", lambda: other)
+    before = snapshot(out)
+    with pytest.raises(InputError, match=r"different comparison \(changed: packages\)"):
+        compare(short_file, ["baseline"], **args)
     assert snapshot(out) == before
 
 

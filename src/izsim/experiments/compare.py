@@ -25,7 +25,7 @@ from izsim.experiments.budget import MAX_FACTOR, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
-from izsim.outputs import atomic_write, copy_inputs, json_text, write_csv
+from izsim.outputs import atomic_write, copy_inputs, environment, json_text, write_csv
 from izsim.scenario.load import file_sha256, load_policy, load_scenario, resolve_policy
 from izsim.scenario.policy import Policy
 
@@ -145,6 +145,9 @@ def compare(
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
     config = {
         "izsim_version": izsim.__version__,
+        # Python, platform and package versions belong to what the comparison is: runs made
+        # under other versions may differ, so resuming under them is refused like any change.
+        **environment(),
         "scenario": {"id": scenario.scenario.id, "sha256": file_sha256(scenario_file)},
         "policies": [
             {"id": loaded[n].id, "sha256": file_sha256(files[n]), "scale": scale.get(loaded[n].id)}
