@@ -32,6 +32,9 @@ from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 OUTSIDE_ZONE, OUTSIDE_PROVINCE = 0, 1  # offsets of the two outside options after the zones
+# Codes of zone stages and plant states in the monthly arrays (their index in the tuples).
+STAGE_CODES = {stage: code for code, stage in enumerate(STAGES)}
+PLANT_CODES = {state: code for code, state in enumerate(PLANT_STATES)}
 
 
 class IZModel(mesa.Model):
@@ -105,6 +108,7 @@ class IZModel(mesa.Model):
         self.zone_stages = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
+        self._indicator_groups()
         self._start_existing_developers()
         self._start_pipeline()
         self.reinvestment = Reinvestment(self)
@@ -516,17 +520,24 @@ class IZModel(mesa.Model):
         row[col["land_outside_zones_ha"]] = self.outside_zone_leased_ha
         row[col["prospects"]] = self.prospects_this_month
         row[col["tenants_located"]] = self.tenants_located
-        for zone in self.zones:
-            self.zone_stages[month, zone.index] = STAGES.index(zone.stage)
-            self.zone_plants[month, zone.index] = PLANT_STATES.index(zone.plant_state)
+        # One row assignment each, zones in index order (codes: the states' dict positions).
+        self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
+        self.zone_plants[month] = [PLANT_CODES[zone.plant_state] for zone in self.zones]
+
+    def _indicator_groups(self) -> None:
+        """The groups of zones the zone indicators count: a zone's kind and whether it expands
+        another never change, so they are sorted out once, not every month."""
+        main = [z for z in self.zones if z.spec.expands is None]
+        self._main_by_kind = {
+            "kcn": [z for z in main if z.is_kcn],
+            "ccn": [z for z in main if not z.is_kcn],
+        }
+        self._main_high_tech = [z for z in main if z.kind == "high_tech"]
+        self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
 
     def _zone_indicators(self) -> dict[str, float]:
         out: dict[str, float] = {}
-        main = [z for z in self.zones if z.spec.expands is None]
-        for kind, members in (
-            ("kcn", [z for z in main if z.is_kcn]),
-            ("ccn", [z for z in main if not z.is_kcn]),
-        ):
+        for kind, members in self._main_by_kind.items():
             operating = [z for z in members if z.operating]
             out[f"zones_established_{kind}"] = sum(z.established for z in members)
             out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
@@ -539,28 +550,19 @@ class IZModel(mesa.Model):
                 if operating
                 else np.nan
             )
-        out["zones_established_high_tech"] = sum(
-            z.established for z in main if z.kind == "high_tech"
-        )
-        for kind, members in (
-            ("kcn", [z for z in main if z.is_kcn]),
-            ("ccn", [z for z in main if not z.is_kcn]),
-        ):
-            out[f"new_zones_operating_{kind}"] = sum(
-                z.operating and z.spec.serviced_pct == 0 for z in members
-            )
-        out["expansions_kcn"] = sum(
-            z.established_month is not None
-            for z in self.zones
-            if z.spec.expands is not None and z.is_kcn
-        )
+            out[f"new_zones_operating_{kind}"] = sum(z.spec.serviced_pct == 0 for z in operating)
+        out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
+        out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
+        # Sums over zones stay in zone order: the same floats, summed the same way.
         operating = [z for z in self.zones if z.operating]
         leasable = sum(z.leasable_ha for z in operating)
         out["rent_usd_m2"] = (
             sum(z.rent_usd_m2 * z.leasable_ha for z in operating) / leasable if leasable else np.nan
         )
+        out["occupancy_rate"] = (
+            100 * sum(z.leased_ha for z in operating) / leasable if leasable else np.nan
+        )
         for suffix, members in (
-            ("", operating),
             ("_kcn", [z for z in operating if z.is_kcn]),
             ("_ccn", [z for z in operating if not z.is_kcn]),
         ):
