@@ -71,9 +71,15 @@ class IZModel(mesa.Model):
         self.polluting_prospect_share = sum(
             s.prospect_share_pct / 100 * s.polluting_pct / 100 for s in scenario.sectors
         )
-        self._sector_regions = np.array(
+        # What never changes in the site choice is worked out once: the region term by sector
+        # and zone, and each zone's labour index, kind and approval desk.
+        sector_regions = np.array(
             [[zone.spec.region in s.regions for zone in self.zones] for s in scenario.sectors]
         )
+        self._region_utility = self.investors.beta_region * sector_regions
+        self._labour_index = np.array([zone.spec.labour_index for zone in self.zones])
+        self._is_ccn = np.array([zone.kind == "ccn" for zone in self.zones])
+        self._is_kcn = np.array([zone.is_kcn for zone in self.zones])
         self._supported = np.array([s.supported for s in scenario.sectors])
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
@@ -376,7 +382,7 @@ class IZModel(mesa.Model):
         """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""
         inv, zones = self.investors, self.zones
         infra = np.array([z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0 for z in zones])
-        labour = np.array([z.spec.labour_index for z in zones]) + self.agencies.labour_gain
+        labour = self._labour_index + self.agencies.labour_gain
         base = (
             inv.beta_access * np.array([z.access_index for z in zones])
             + inv.beta_infrastructure * infra
@@ -387,22 +393,19 @@ class IZModel(mesa.Model):
             + inv.beta_admin_per_month * self._expected_approval_months()
         )
         agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
-        by_sector = (
-            base[None, :]
-            + inv.beta_agglomeration * agglomeration
-            + inv.beta_region * self._sector_regions
-        )
+        by_sector = base[None, :] + inv.beta_agglomeration * agglomeration + self._region_utility
         return by_sector, np.array([z.rent_usd_m2 for z in zones])
 
     def _expected_approval_months(self) -> np.ndarray:
-        months = []
-        for zone in self.zones:
-            desk = self.agencies.approval_desk(zone)
+        """Expected dossier time at each zone: KCN dossiers go to the IZ Board's desk, the others
+        to Planning & Investment's, so the time is worked out once per desk."""
+        agencies = self.agencies
+
+        def months(desk: simpy.Resource) -> float:
             congestion = 1 + len(desk.queue) / desk.capacity
-            months.append(
-                self.investors.approval_months * self.agencies.approval_time_factor * congestion
-            )
-        return np.array(months)
+            return self.investors.approval_months * agencies.approval_time_factor * congestion
+
+        return np.where(self._is_kcn, months(agencies.iz_board_desk), months(agencies.dpi_desk))
 
     def rent_support_share(self, prospects: Prospects) -> np.ndarray:
         """Share of rent the budget would pay for each prospect (none when the budget is empty)."""
@@ -414,17 +417,22 @@ class IZModel(mesa.Model):
         )
         return np.minimum(support, 1.0)
 
-    def choice_problem(self, prospects: Prospects) -> tuple[np.ndarray, np.ndarray]:
+    def choice_problem(
+        self, prospects: Prospects, support: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Utility and feasibility, prospects × (zones, outside zones, outside the province).
 
         Feasibility here is about rules, not room: land capacity is applied in :func:`choose`.
+        ``support`` is :meth:`rent_support_share` of ``prospects`` where the caller has it.
         """
         inv, levers, zones = self.investors, self.levers, self.zones
         n_zones = len(zones)
         by_sector, rent = self._zone_attributes()
-        rent_paid = rent[None, :] * (1 - self.rent_support_share(prospects)[:, None])
+        if support is None:
+            support = self.rent_support_share(prospects)
+        rent_paid = rent[None, :] * (1 - support[:, None])
         wwtp_ok = np.array([z.wwtp_ok for z in zones])
-        is_ccn = np.array([z.kind == "ccn" for z in zones])
+        is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
             by_sector[prospects.sector]
@@ -446,16 +454,15 @@ class IZModel(mesa.Model):
 
     def _arrivals_and_choice(self) -> None:
         inv = self.investors
-        pool, keep, _ = self.arrivals.draw(self.arrival_rate())
+        prospects, keep = self.arrivals.arrive(self.arrival_rate())
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
-        shocks_pool = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))
-        prospects, shocks = pool.take(keep), shocks_pool[keep]
+        shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))[keep]
         self.prospects_this_month = len(prospects)
         if not len(prospects):
             return
-        utility, feasible = self.choice_problem(prospects)
         support = self.rent_support_share(prospects)
+        utility, feasible = self.choice_problem(prospects, support)
         # Land outside zones is limited like a zone's: by what the year's allowance has left.
         vacant = np.array([z.vacant_ha for z in self.zones] + [self.outside_zone_land_left_ha])
         self._record_demand(utility, prospects.land_ha, n_zones)
