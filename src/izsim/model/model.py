@@ -248,23 +248,29 @@ class IZModel(mesa.Model):
         full rival of a large zone. The market view is taken once a month, so the cost does
         not grow with zones².
         """
-        if self._market_month != self.month:
-            prior = self.scenario.developers.absorption_prior_ha_per_year
-            self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
-            self._market_room = {
-                z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
-                for z in self.zones
-                if z.developer is not None
-                and not z.dropped
-                and (z.vacant_ha > 0 or z.unserviced_ha > 0)
-            }
-            self._market_total_room = sum(self._market_room.values())
-            self._market_month = self.month
+        self._take_market_view()
         own = self._market_room.get(
             zone.index, zone.leasable_ha - zone.leased_ha - zone.reserved_ha
         )
         others = self._market_total_room - self._market_room.get(zone.index, 0.0)
         return self._market_demand * own / (own + others) if own > 0 else 0.0
+
+    def _take_market_view(self) -> None:
+        """The province's demand and the land zones have left, as developers see them this
+        month (taken at the first look of the month, then kept)."""
+        if self._market_month == self.month:
+            return
+        prior = self.scenario.developers.absorption_prior_ha_per_year
+        self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
+        self._market_room = {
+            z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
+            for z in self.zones
+            if z.developer is not None
+            and not z.dropped
+            and (z.vacant_ha > 0 or z.unserviced_ha > 0)
+        }
+        self._market_total_room = sum(self._market_room.values())
+        self._market_month = self.month
 
     def works_cost_per_ha(self, zone: Zone) -> float:
         """A developer's clearance (less the province's share) and infrastructure cost per
@@ -316,9 +322,13 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            ratio = self.pro_forma_ratio(zone)
+            # The pro forma is worked out only when a candidate comes (this month's draw), but
+            # the month's market view is still taken at the first site on offer, as it was when
+            # every site's pro forma was: later this month it must see the zones the same way.
+            self._take_market_view()
             developer = None
             if self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+                ratio = self.pro_forma_ratio(zone)
                 # This month's candidate: the parent zone's developer for an expansion, else a
                 # firm with its own hurdle and finance capacity; either must find the pro forma
                 # above its hurdle and be able to pay the first phase's works (the plant is a
