@@ -112,7 +112,6 @@ class IZModel(mesa.Model):
         # zone.STAGES and zone.PLANT_STATES): what zone timelines and event lists are made of.
         self.zone_stages = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
-        self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
         self._indicator_groups()
         self._start_existing_developers()
         self._start_pipeline()
@@ -534,29 +533,27 @@ class IZModel(mesa.Model):
 
     # ------------------------------------------------------------------ indicators
     def _collect(self, month: int) -> None:
-        row = self.values[month]
-        col = self._column
-        for name, value in self._zone_indicators().items():
-            row[col[name]] = value
+        values = self._zone_indicators()
         now = self.env.now
         self.labour.advance(now, self.economy.ramping, self.economy.existing_jobs_wanted(now))
-        for name, value in self.economy.close_month(month, self.env.now).items():
-            row[col[name]] = value
-        budget = self.agencies.budget
-        economy = self.economy
-        row[col["investment_state_bn_vnd"]] = budget.state_investment
-        row[col["investment_nonstate_bn_vnd"]] = (
-            economy.capital_domestic + economy.private_developer_spending
+        values.update(self.economy.close_month(month, now))
+        budget, economy, agencies = self.agencies.budget, self.economy, self.agencies
+        values.update(
+            investment_state_bn_vnd=budget.state_investment,
+            investment_nonstate_bn_vnd=economy.capital_domestic
+            + economy.private_developer_spending,
+            investment_fdi_bn_vnd=economy.capital_fdi,
+            public_spending_bn_vnd=budget.spent_total,
+            budget_available_bn_vnd=budget.available,
+            projects_revoked=agencies.projects_revoked,
+            developers_sanctioned=agencies.developers_sanctioned,
+            zones_sold=self.zones_sold,
+            land_outside_zones_ha=self.outside_zone_leased_ha,
+            prospects=self.prospects_this_month,
+            tenants_located=self.tenants_located,
         )
-        row[col["investment_fdi_bn_vnd"]] = economy.capital_fdi
-        row[col["public_spending_bn_vnd"]] = budget.spent_total
-        row[col["budget_available_bn_vnd"]] = budget.available
-        row[col["projects_revoked"]] = self.agencies.projects_revoked
-        row[col["developers_sanctioned"]] = self.agencies.developers_sanctioned
-        row[col["zones_sold"]] = self.zones_sold
-        row[col["land_outside_zones_ha"]] = self.outside_zone_leased_ha
-        row[col["prospects"]] = self.prospects_this_month
-        row[col["tenants_located"]] = self.tenants_located
+        # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
+        self.values[month] = [values.get(name, np.nan) for name in INDICATOR_IDS]
         # One row assignment each, zones in index order (codes: the states' dict positions).
         self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
         self.zone_plants[month] = [PLANT_CODES[zone.plant_state] for zone in self.zones]
