@@ -112,6 +112,7 @@ class IZModel(mesa.Model):
         # zone.STAGES and zone.PLANT_STATES): what zone timelines and event lists are made of.
         self.zone_stages = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
+        self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}  # (read by tests)
         self._indicator_groups()
         self._start_existing_developers()
         self._start_pipeline()
