@@ -50,10 +50,6 @@ class Prospects:
     def __len__(self) -> int:
         return len(self.sector)
 
-    def take(self, keep: np.ndarray) -> Prospects:
-        """The prospects where ``keep`` is true."""
-        return Prospects(**{name: getattr(self, name)[keep] for name in self.__dataclass_fields__})
-
 
 class ArrivalProcess:
     """Draws each month's prospects for one scenario.
@@ -80,24 +76,40 @@ class ArrivalProcess:
 
     def draw(self, rate: float) -> tuple[Prospects, np.ndarray, float]:
         """This month's candidate pool, which of them arrive at ``rate``, and the rate used."""
-        rng = self.rng
-        pool_rate = self.base_rate * MAX_RATE_MULTIPLIER
-        rate = min(rate, pool_rate)
-        n = int(rng.poisson(pool_rate))
-        pool, thinning = self.candidates(n, rng)
+        n, rate, pool_rate = self._pool(rate)
+        pool, thinning = self.candidates(n, self.rng)
         return pool, thinning < rate / pool_rate, rate
+
+    def arrive(self, rate: float) -> tuple[Prospects, np.ndarray]:
+        """This month's prospects at ``rate``, and which of the candidate pool they are.
+
+        The same draws as :meth:`draw` (the pool's attributes included: common random numbers),
+        but the attributes are worked out for the few arrivals only, not for the whole pool.
+        """
+        n, rate, pool_rate = self._pool(rate)
+        u, normal, exponential = _variates(n, self.rng)
+        keep = u[:, 5] < rate / pool_rate
+        return self._prospects(u[keep], normal[keep], exponential[keep]), keep
 
     def candidates(self, n: int, rng: np.random.Generator) -> tuple[Prospects, np.ndarray]:
         """``n`` candidate projects drawn from ``rng``, and a uniform each for thinning."""
-        # A fixed number of variates per candidate, whatever the policy: common random numbers.
-        u = rng.random((n, 7))
-        normal = rng.standard_normal(n)
-        exponential = rng.standard_exponential(n)
-        sector = np.searchsorted(self.sector_cdf, u[:, 0], side="right").clip(
-            0, len(self.sector_cdf) - 1
+        u, normal, exponential = _variates(n, rng)
+        return self._prospects(u, normal, exponential), u[:, 5]
+
+    def _pool(self, rate: float) -> tuple[int, float, float]:
+        """Size of this month's candidate pool (drawn), the rate used and the pool's rate."""
+        pool_rate = self.base_rate * MAX_RATE_MULTIPLIER
+        return int(self.rng.poisson(pool_rate)), min(rate, pool_rate), pool_rate
+
+    def _prospects(self, u: np.ndarray, normal: np.ndarray, exponential: np.ndarray) -> Prospects:
+        """Candidates' attributes from their variates (one row of ``u`` and one normal and
+        exponential each; column 5 of ``u`` is the thinning uniform)."""
+        # (searchsorted is never below 0: only the top needs capping)
+        sector = np.minimum(
+            np.searchsorted(self.sector_cdf, u[:, 0], side="right"), len(self.sector_cdf) - 1
         )
         land = np.exp(self.land_mu[sector] + self.land_sigma[sector] * normal)
-        pool = Prospects(
+        return Prospects(
             sector=sector,
             fdi=u[:, 1] < self.fdi_share[sector],
             land_ha=land,
@@ -108,4 +120,12 @@ class ArrivalProcess:
             approval_draw=exponential,
             revocation_draw=u[:, 6],
         )
-        return pool, u[:, 5]
+
+
+def _variates(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A fixed number of variates per candidate, whatever the policy (common random numbers):
+    seven uniforms, a standard normal and a standard exponential."""
+    u = rng.random((n, 7))
+    normal = rng.standard_normal(n)
+    exponential = rng.standard_exponential(n)
+    return u, normal, exponential

@@ -57,7 +57,7 @@ class LabourPool:
         self.jobs_existing = economy.jobs_industry_base
         self.resident_workforce = economy.workforce_base
         # 0 (none to hire) … 1 (ample), as the last month left it
-        self.availability = self._availability()
+        self.availability = np.array(self._availability())
 
     # ------------------------------------------------------------------ reading
     @property
@@ -112,37 +112,11 @@ class LabourPool:
         self.jobs_existing = max(
             0.0, min(trend, self.jobs_existing + spare, supply_total - tenants)
         )
-        # Tenants: what each would hire this month at the pace its availability allows…
-        n = len(ramping)
-        if n:
-            rampup = ramping[0].model.investors.rampup_months
-            pool = np.fromiter((i.pool for i in ramping), dtype=int, count=n)
-            jobs = np.fromiter((i.full_jobs for i in ramping), dtype=float, count=n)
-            last = np.fromiter((i.ramp_time for i in ramping), dtype=float, count=n)
-            progress = np.fromiter((i.ramp_progress for i in ramping), dtype=float, count=n)
-            step = np.minimum(1 - progress, (now - last) / rampup * self.availability[pool])
-            wanted = np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
-            # …rationed to the labour within each pool's reach, and to what the province has.
-            room = np.array(self._room(self._supply()))
-            ration = np.ones_like(room)
-            np.divide(room, wanted, out=ration, where=wanted > room)
-            ration = np.clip(ration, 0.0, 1.0)
-            hired = float(wanted @ ration)
-            if hired > room[self.province]:
-                ration *= room[self.province] / hired
-            step *= ration[pool]
-            self.staffed += np.bincount(pool, weights=step * jobs, minlength=self.province + 1)
-            progress += step
-            for investor, share in zip(ramping, progress.tolist(), strict=True):
-                investor.ramp_time = now
-                if share >= 1 - 1e-12:
-                    investor.ramp_progress = 1.0
-                    investor.state = "operating"
-                else:
-                    investor.ramp_progress = share
+        if ramping:
+            self._ramp_up(now, ramping)
         # Workers from outside answer the scarcity each region is left with; housing adds
         # places above the ceiling of commuters and rented rooms. Those who came stay.
-        scarcity = (1 - self._availability()[: self.province]).tolist()
+        scarcity = [1 - a for a in self._availability()[: self.province]]
         per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
         ceiling = per_worker + spec.worker_housing_places_per_year * years
         k = self.monthly_adjustment
@@ -152,7 +126,47 @@ class LabourPool:
                 for m, x, w in zip(self.migrants.tolist(), scarcity, self.share_list, strict=True)
             ]
         )
-        self.availability = self._availability()
+        self.availability = np.array(self._availability())
+
+    def _ramp_up(self, now: float, ramping: list[Investor]) -> None:
+        """Advance ramping tenants' production shares to ``now``, rationed to the labour each
+        pool can reach and to what the province has spare.
+
+        A few dozen tenants and a handful of pools: plain floats are several times faster than
+        numpy on vectors this short. Each number is the same IEEE operation as on arrays, and
+        sums run in tenant (or pool) order as ``bincount`` and a short ``@`` add them.
+        """
+        rampup = ramping[0].model.investors.rampup_months
+        availability = self.availability.tolist()
+        # What each would hire this month at the pace its availability allows…
+        steps = [
+            min(1 - i.ramp_progress, (now - i.ramp_time) / rampup * availability[i.pool])
+            for i in ramping
+        ]
+        wanted = [0.0] * (self.province + 1)
+        for investor, step in zip(ramping, steps, strict=True):
+            wanted[investor.pool] += step * investor.full_jobs
+        # …rationed to the labour within each pool's reach, and to what the province has.
+        room = self._room(self._supply())
+        ration = [
+            min(1.0, max(0.0, r / w)) if w > r else 1.0 for r, w in zip(room, wanted, strict=True)
+        ]
+        hired = sum(w * r for w, r in zip(wanted, ration, strict=True))
+        if hired > room[self.province]:
+            scale = room[self.province] / hired
+            ration = [r * scale for r in ration]
+        hired_by_pool = [0.0] * (self.province + 1)
+        for investor, step in zip(ramping, steps, strict=True):
+            step *= ration[investor.pool]
+            hired_by_pool[investor.pool] += step * investor.full_jobs
+            share = investor.ramp_progress + step
+            investor.ramp_time = now
+            if share >= 1 - 1e-12:
+                investor.ramp_progress = 1.0
+                investor.state = "operating"
+            else:
+                investor.ramp_progress = share
+        self.staffed += hired_by_pool
 
     # ------------------------------------------------------------------ helpers
     # A province has a handful of regions: plain floats are several times faster than numpy
@@ -176,16 +190,14 @@ class LabourPool:
         c = self.commuting
         return [min(total, max(0.0, (1 - c) * x + c * total)) for x in slack] + [total]
 
-    def _availability(self) -> np.ndarray:
+    def _availability(self) -> list[float]:
         """Availability by pool: the room left over the reference ``tight × labour within
         reach``, capped at 1."""
         supply = self._supply()
         total, c = sum(supply), self.commuting
         reach = [(1 - c) * x + c * total for x in supply] + [total]
         room = self._room(supply)
-        return np.array(
-            [
-                min(1.0, max(0.0, r / (self.tight * x))) if x > 0 else 1.0
-                for r, x in zip(room, reach, strict=True)
-            ]
-        )
+        return [
+            min(1.0, max(0.0, r / (self.tight * x))) if x > 0 else 1.0
+            for r, x in zip(room, reach, strict=True)
+        ]

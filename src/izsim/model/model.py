@@ -32,6 +32,9 @@ from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 OUTSIDE_ZONE, OUTSIDE_PROVINCE = 0, 1  # offsets of the two outside options after the zones
+# Codes of zone stages and plant states in the monthly arrays (their index in the tuples).
+STAGE_CODES = {stage: code for code, stage in enumerate(STAGES)}
+PLANT_CODES = {state: code for code, state in enumerate(PLANT_STATES)}
 
 
 class IZModel(mesa.Model):
@@ -68,9 +71,14 @@ class IZModel(mesa.Model):
         self.polluting_prospect_share = sum(
             s.prospect_share_pct / 100 * s.polluting_pct / 100 for s in scenario.sectors
         )
-        self._sector_regions = np.array(
+        # What never changes in the site choice is worked out once: the region term by sector
+        # and zone, and each zone's labour index and kind.
+        sector_regions = np.array(
             [[zone.spec.region in s.regions for zone in self.zones] for s in scenario.sectors]
         )
+        self._region_utility = self.investors.beta_region * sector_regions
+        self._labour_index = [zone.spec.labour_index for zone in self.zones]
+        self._is_ccn = np.array([zone.kind == "ccn" for zone in self.zones])
         self._supported = np.array([s.supported for s in scenario.sectors])
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
@@ -104,7 +112,8 @@ class IZModel(mesa.Model):
         # zone.STAGES and zone.PLANT_STATES): what zone timelines and event lists are made of.
         self.zone_stages = np.zeros((self.months, len(self.zones)), dtype=np.int8)
         self.zone_plants = np.zeros((self.months, len(self.zones)), dtype=np.int8)
-        self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}
+        self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}  # (read by tests)
+        self._indicator_groups()
         self._start_existing_developers()
         self._start_pipeline()
         self.reinvestment = Reinvestment(self)
@@ -265,23 +274,29 @@ class IZModel(mesa.Model):
         full rival of a large zone. The market view is taken once a month, so the cost does
         not grow with zones².
         """
-        if self._market_month != self.month:
-            prior = self.scenario.developers.absorption_prior_ha_per_year
-            self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
-            self._market_room = {
-                z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
-                for z in self.zones
-                if z.developer is not None
-                and not z.dropped
-                and (z.vacant_ha > 0 or z.unserviced_ha > 0)
-            }
-            self._market_total_room = sum(self._market_room.values())
-            self._market_month = self.month
+        self._take_market_view()
         own = self._market_room.get(
             zone.index, zone.leasable_ha - zone.leased_ha - zone.reserved_ha
         )
         others = self._market_total_room - self._market_room.get(zone.index, 0.0)
         return self._market_demand * own / (own + others) if own > 0 else 0.0
+
+    def _take_market_view(self) -> None:
+        """The province's demand and the land zones have left, as developers see them this
+        month (taken at the first look of the month, then kept)."""
+        if self._market_month == self.month:
+            return
+        prior = self.scenario.developers.absorption_prior_ha_per_year
+        self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
+        self._market_room = {
+            z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
+            for z in self.zones
+            if z.developer is not None
+            and not z.dropped
+            and (z.vacant_ha > 0 or z.unserviced_ha > 0)
+        }
+        self._market_total_room = sum(self._market_room.values())
+        self._market_month = self.month
 
     def works_cost_per_ha(self, zone: Zone) -> float:
         """A developer's clearance (less the province's share) and infrastructure cost per
@@ -333,9 +348,13 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            ratio = self.pro_forma_ratio(zone)
+            # The pro forma is worked out only when a candidate comes (this month's draw), but
+            # the month's market view is still taken at the first site on offer, as it was when
+            # every site's pro forma was: later this month it must see the zones the same way.
+            self._take_market_view()
             developer = None
             if self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+                ratio = self.pro_forma_ratio(zone)
                 # This month's candidate: the parent zone's developer for an expansion, else a
                 # firm with its own hurdle and finance capacity; either must find the pro forma
                 # above its hurdle and be able to pay the first phase's works (the plant is a
@@ -397,34 +416,52 @@ class IZModel(mesa.Model):
     def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:
         """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""
         inv, zones = self.investors, self.zones
-        infra = np.array([z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0 for z in zones])
-        labour = np.array([z.spec.labour_index for z in zones]) + self.agencies.labour_gain
-        base = (
-            inv.beta_access * np.array([z.access_index for z in zones])
-            + inv.beta_infrastructure * infra
-            + inv.beta_wwtp * np.array([z.wwtp_ok for z in zones])
-            # Labour quality and access (the index) count as far as workers can still be hired.
-            + inv.beta_labour * np.minimum(1.0, labour) * self.labour.zone_availability()
-            + inv.beta_anchor * np.array([z.anchor for z in zones], dtype=float)
-            + inv.beta_admin_per_month * self._expected_approval_months()
-        )
         agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
         by_sector = (
-            base[None, :]
+            self._base_utility()[None, :]
             + inv.beta_agglomeration * agglomeration
-            + inv.beta_region * self._sector_regions
+            + self._region_utility
         )
         return by_sector, np.array([z.rent_usd_m2 for z in zones])
 
-    def _expected_approval_months(self) -> np.ndarray:
-        months = []
-        for zone in self.zones:
-            desk = self.agencies.approval_desk(zone)
+    def _base_utility(self) -> np.ndarray:
+        """Utility of each zone's own attributes, the same for every sector.
+
+        One pass over the zones in plain floats: for vectors this short it costs a fraction of a
+        dozen array operations, and it gives the same numbers (each term is the same IEEE
+        operation, and the terms are added in the same order).
+        """
+        inv = self.investors
+        b_access, b_infra, b_wwtp = inv.beta_access, inv.beta_infrastructure, inv.beta_wwtp
+        b_labour, b_anchor, b_admin = inv.beta_labour, inv.beta_anchor, inv.beta_admin_per_month
+        gain = self.agencies.labour_gain
+        kcn_months, other_months = self._expected_approval_months()
+        availability = self.labour.zone_availability().tolist()
+        return np.array(
+            [
+                b_access * z.access_index
+                + b_infra * (z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0)
+                + b_wwtp * z.wwtp_ok
+                # Labour quality and access (the index) count as far as workers can be hired.
+                + b_labour * min(1.0, index + gain) * available
+                + b_anchor * z.anchor
+                + b_admin * (kcn_months if z.is_kcn else other_months)
+                for z, index, available in zip(
+                    self.zones, self._labour_index, availability, strict=True
+                )
+            ]
+        )
+
+    def _expected_approval_months(self) -> tuple[float, float]:
+        """Expected dossier time of a KCN (at the IZ Board's desk) and of any other zone (at
+        Planning & Investment's desk)."""
+        agencies = self.agencies
+
+        def months(desk: simpy.Resource) -> float:
             congestion = 1 + len(desk.queue) / desk.capacity
-            months.append(
-                self.investors.approval_months * self.agencies.approval_time_factor * congestion
-            )
-        return np.array(months)
+            return self.investors.approval_months * agencies.approval_time_factor * congestion
+
+        return months(agencies.iz_board_desk), months(agencies.dpi_desk)
 
     def rent_support_share(self, prospects: Prospects) -> np.ndarray:
         """Share of rent the budget would pay for each prospect (none when the budget is empty)."""
@@ -436,17 +473,22 @@ class IZModel(mesa.Model):
         )
         return np.minimum(support, 1.0)
 
-    def choice_problem(self, prospects: Prospects) -> tuple[np.ndarray, np.ndarray]:
+    def choice_problem(
+        self, prospects: Prospects, support: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Utility and feasibility, prospects × (zones, outside zones, outside the province).
 
         Feasibility here is about rules, not room: land capacity is applied in :func:`choose`.
+        ``support`` is :meth:`rent_support_share` of ``prospects`` where the caller has it.
         """
         inv, levers, zones = self.investors, self.levers, self.zones
         n_zones = len(zones)
         by_sector, rent = self._zone_attributes()
-        rent_paid = rent[None, :] * (1 - self.rent_support_share(prospects)[:, None])
+        if support is None:
+            support = self.rent_support_share(prospects)
+        rent_paid = rent[None, :] * (1 - support[:, None])
         wwtp_ok = np.array([z.wwtp_ok for z in zones])
-        is_ccn = np.array([z.kind == "ccn" for z in zones])
+        is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
             by_sector[prospects.sector]
@@ -468,16 +510,15 @@ class IZModel(mesa.Model):
 
     def _arrivals_and_choice(self) -> None:
         inv = self.investors
-        pool, keep, _ = self.arrivals.draw(self.arrival_rate())
+        prospects, keep = self.arrivals.arrive(self.arrival_rate())
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
-        shocks_pool = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))
-        prospects, shocks = pool.take(keep), shocks_pool[keep]
+        shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))[keep]
         self.prospects_this_month = len(prospects)
         if not len(prospects):
             return
-        utility, feasible = self.choice_problem(prospects)
         support = self.rent_support_share(prospects)
+        utility, feasible = self.choice_problem(prospects, support)
         # Land outside zones is limited like a zone's: by what the year's allowance has left.
         vacant = np.array([z.vacant_ha for z in self.zones] + [self.outside_zone_land_left_ha])
         self._record_demand(utility, prospects.land_ha, n_zones)
@@ -519,40 +560,45 @@ class IZModel(mesa.Model):
 
     # ------------------------------------------------------------------ indicators
     def _collect(self, month: int) -> None:
-        row = self.values[month]
-        col = self._column
-        for name, value in self._zone_indicators().items():
-            row[col[name]] = value
+        values = self._zone_indicators()
         now = self.env.now
         self.labour.advance(now, self.economy.ramping, self.economy.existing_jobs_wanted(now))
-        for name, value in self.economy.close_month(month, self.env.now).items():
-            row[col[name]] = value
-        budget = self.agencies.budget
-        economy = self.economy
-        row[col["investment_state_bn_vnd"]] = budget.state_investment
-        row[col["investment_nonstate_bn_vnd"]] = (
-            economy.capital_domestic + economy.private_developer_spending
+        values.update(self.economy.close_month(month, now))
+        budget, economy, agencies = self.agencies.budget, self.economy, self.agencies
+        values.update(
+            investment_state_bn_vnd=budget.state_investment,
+            investment_nonstate_bn_vnd=economy.capital_domestic
+            + economy.private_developer_spending,
+            investment_fdi_bn_vnd=economy.capital_fdi,
+            public_spending_bn_vnd=budget.spent_total,
+            budget_available_bn_vnd=budget.available,
+            projects_revoked=agencies.projects_revoked,
+            developers_sanctioned=agencies.developers_sanctioned,
+            zones_sold=self.zones_sold,
+            land_outside_zones_ha=self.outside_zone_leased_ha,
+            prospects=self.prospects_this_month,
+            tenants_located=self.tenants_located,
         )
-        row[col["investment_fdi_bn_vnd"]] = economy.capital_fdi
-        row[col["public_spending_bn_vnd"]] = budget.spent_total
-        row[col["budget_available_bn_vnd"]] = budget.available
-        row[col["projects_revoked"]] = self.agencies.projects_revoked
-        row[col["developers_sanctioned"]] = self.agencies.developers_sanctioned
-        row[col["zones_sold"]] = self.zones_sold
-        row[col["land_outside_zones_ha"]] = self.outside_zone_leased_ha
-        row[col["prospects"]] = self.prospects_this_month
-        row[col["tenants_located"]] = self.tenants_located
-        for zone in self.zones:
-            self.zone_stages[month, zone.index] = STAGES.index(zone.stage)
-            self.zone_plants[month, zone.index] = PLANT_STATES.index(zone.plant_state)
+        # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
+        self.values[month] = [values.get(name, np.nan) for name in INDICATOR_IDS]
+        # One row assignment each, zones in index order (codes: the states' dict positions).
+        self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
+        self.zone_plants[month] = [PLANT_CODES[zone.plant_state] for zone in self.zones]
+
+    def _indicator_groups(self) -> None:
+        """The groups of zones the zone indicators count: a zone's kind and whether it expands
+        another never change, so they are sorted out once, not every month."""
+        main = [z for z in self.zones if z.spec.expands is None]
+        self._main_by_kind = {
+            "kcn": [z for z in main if z.is_kcn],
+            "ccn": [z for z in main if not z.is_kcn],
+        }
+        self._main_high_tech = [z for z in main if z.kind == "high_tech"]
+        self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
 
     def _zone_indicators(self) -> dict[str, float]:
         out: dict[str, float] = {}
-        main = [z for z in self.zones if z.spec.expands is None]
-        for kind, members in (
-            ("kcn", [z for z in main if z.is_kcn]),
-            ("ccn", [z for z in main if not z.is_kcn]),
-        ):
+        for kind, members in self._main_by_kind.items():
             operating = [z for z in members if z.operating]
             out[f"zones_established_{kind}"] = sum(z.established for z in members)
             out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
@@ -565,28 +611,19 @@ class IZModel(mesa.Model):
                 if operating
                 else np.nan
             )
-        out["zones_established_high_tech"] = sum(
-            z.established for z in main if z.kind == "high_tech"
-        )
-        for kind, members in (
-            ("kcn", [z for z in main if z.is_kcn]),
-            ("ccn", [z for z in main if not z.is_kcn]),
-        ):
-            out[f"new_zones_operating_{kind}"] = sum(
-                z.operating and z.spec.serviced_pct == 0 for z in members
-            )
-        out["expansions_kcn"] = sum(
-            z.established_month is not None
-            for z in self.zones
-            if z.spec.expands is not None and z.is_kcn
-        )
+            out[f"new_zones_operating_{kind}"] = sum(z.spec.serviced_pct == 0 for z in operating)
+        out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
+        out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
+        # Sums over zones stay in zone order: the same floats, summed the same way.
         operating = [z for z in self.zones if z.operating]
         leasable = sum(z.leasable_ha for z in operating)
         out["rent_usd_m2"] = (
             sum(z.rent_usd_m2 * z.leasable_ha for z in operating) / leasable if leasable else np.nan
         )
+        out["occupancy_rate"] = (
+            100 * sum(z.leased_ha for z in operating) / leasable if leasable else np.nan
+        )
         for suffix, members in (
-            ("", operating),
             ("_kcn", [z for z in operating if z.is_kcn]),
             ("_ccn", [z for z in operating if not z.is_kcn]),
         ):
