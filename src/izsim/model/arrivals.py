@@ -17,6 +17,8 @@ from izsim.scenario.schema import Investors, Scenario
 
 MAX_RATE_MULTIPLIER = 8.0
 """Upper bound of the arrival rate relative to the base rate (the thinning pool)."""
+THINNING = 5
+"""Column of a candidate's uniforms that decides whether it arrives (Poisson thinning)."""
 
 
 def province_appeal(inv: Investors, promotion_bn_vnd_per_year: float) -> float:
@@ -88,13 +90,13 @@ class ArrivalProcess:
         """
         n, rate, pool_rate = self._pool(rate)
         u, normal, exponential = _variates(n, self.rng)
-        keep = u[:, 5] < rate / pool_rate
+        keep = u[:, THINNING] < rate / pool_rate
         return self._prospects(u[keep], normal[keep], exponential[keep]), keep
 
     def candidates(self, n: int, rng: np.random.Generator) -> tuple[Prospects, np.ndarray]:
         """``n`` candidate projects drawn from ``rng``, and a uniform each for thinning."""
         u, normal, exponential = _variates(n, rng)
-        return self._prospects(u, normal, exponential), u[:, 5]
+        return self._prospects(u, normal, exponential), u[:, THINNING]
 
     def _pool(self, rate: float) -> tuple[int, float, float]:
         """Size of this month's candidate pool (drawn), the rate used and the pool's rate."""
@@ -103,7 +105,7 @@ class ArrivalProcess:
 
     def _prospects(self, u: np.ndarray, normal: np.ndarray, exponential: np.ndarray) -> Prospects:
         """Candidates' attributes from their variates (one row of ``u`` and one normal and
-        exponential each; column 5 of ``u`` is the thinning uniform)."""
+        exponential each; column ``THINNING`` of ``u`` is the thinning uniform)."""
         # (searchsorted is never below 0: only the top needs capping)
         sector = np.minimum(
             np.searchsorted(self.sector_cdf, u[:, 0], side="right"), len(self.sector_cdf) - 1
