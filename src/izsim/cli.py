@@ -49,6 +49,11 @@ RUN_FAILED = 1
 NO_SUCCESSFUL_RUN = 3
 """Exit code of a comparison in which some policy has no successful run."""
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="Local processes (default: all cores). Results do not depend on it."),
+]
+"""The ``--workers`` of the commands that run many simulations (compare, levers)."""
 StrictOption = Annotated[
     bool,
     typer.Option(
@@ -325,12 +330,7 @@ def compare(
     seed: Annotated[
         int, typer.Option(min=0, help="Experiment seed; replicate seeds derive from it.")
     ] = 1,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Local processes (default: all cores). Results do not depend on it."
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Results folder (default results/<scenario id>-compare).")
     ] = None,
@@ -556,12 +556,7 @@ def levers_command(
         int, typer.Option(min=1, help="Runs per variant (replicate i: same seed for all).")
     ] = 20,
     seed: Annotated[int, typer.Option(min=0, help="Experiment seed.")] = 1,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Local processes (default: all cores). Results do not depend on it."
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Results folder (default results/<scenario id>-levers-<policy id>)."),
