@@ -5,6 +5,7 @@ The scripts run as ``python benchmarks/<script>.py``, so this folder is on ``sys
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 
@@ -34,3 +35,25 @@ def load_average() -> str:
     if not hasattr(os, "getloadavg"):
         return "n/a"
     return f"{os.getloadavg()[0]:.2f} (1-min, {os.cpu_count()} CPUs)"
+
+
+def timing_parser(
+    description: str, *, repeats_help: str, default: int = 7
+) -> argparse.ArgumentParser:
+    """A parser with the options every timing benchmark shares: ``--repeats`` (checked by
+    :func:`parsed`), ``--no-pin`` and ``--cpu``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=default, help=repeats_help)
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin the process to (default 0)")
+    return parser
+
+
+def parsed(
+    parser: argparse.ArgumentParser, argv: list[str] | None, *, min_repeats: int
+) -> argparse.Namespace:
+    """The options, refusing fewer repeats than a median needs."""
+    args = parser.parse_args(argv)
+    if args.repeats < min_repeats:
+        parser.error(f"--repeats must be at least {min_repeats}")
+    return args

@@ -36,7 +36,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from _common import load_average, pin_to_one_core
+from _common import load_average, parsed, pin_to_one_core, timing_parser
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = REPO / "scenarios" / "tuyen_quang.yaml"
@@ -62,23 +62,13 @@ def package_versions(names: list[str]) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(
-        description="Median wall time of one Tuyên Quang 2021–2030 baseline run on one core."
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=7,
-        help=f"timed runs, seeds 0..N-1 (at least {MIN_REPEATS}; default 7)",
+    parser = timing_parser(
+        "Median wall time of one Tuyên Quang 2021–2030 baseline run on one core.",
+        repeats_help=f"timed runs, seeds 0..N-1 (at least {MIN_REPEATS}; default 7)",
     )
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file")
     parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="policy file")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
-    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin the process to (default 0)")
-    args = parser.parse_args(argv)
-    if args.repeats < MIN_REPEATS:
-        parser.error(f"--repeats must be at least {MIN_REPEATS}")
-    return args
+    return parsed(parser, argv, min_repeats=MIN_REPEATS)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -46,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import load_average, pin_to_one_core
+from _common import load_average, parsed, pin_to_one_core, timing_parser
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "tuyen_quang.yaml"
@@ -117,21 +117,11 @@ def verdict(name: str, median: float, target: float) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(
-        description="Median wall time of `izsim --help` and a whole Tuyên Quang `izsim run`."
+    parser = timing_parser(
+        "Median wall time of `izsim --help` and a whole Tuyên Quang `izsim run`.",
+        repeats_help=f"timed runs of each command (at least {MIN_REPEATS}; default 7)",
     )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=7,
-        help=f"timed runs of each command (at least {MIN_REPEATS}; default 7)",
-    )
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin to (default 0)")
-    args = parser.parse_args(argv)
-    if args.repeats < MIN_REPEATS:
-        parser.error(f"--repeats must be at least {MIN_REPEATS}")
-    return args
+    return parsed(parser, argv, min_repeats=MIN_REPEATS)
 
 
 def main(argv: list[str] | None = None) -> None:
