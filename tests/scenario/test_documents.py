@@ -89,3 +89,23 @@ def test_words_ignore_formatting_only() -> None:
     # a decomposed "ế" (e + combining marks) is the same letter as the composed one
     assert words("công nghie\u0323\u0302p") == words("công nghiệp")
     assert words("27.700") != words("27,700")
+
+
+def test_a_scenario_of_the_older_form_still_loads_with_warnings(tmp_path: Path) -> None:
+    """Results folders written before plan documents keep `plan_seeds` and seed-file citations
+    in their inputs/ copy; `izsim report` must still read them."""
+    import json
+
+    from izsim.scenario.plausibility import scenario_warnings
+
+    data = copy.deepcopy(GOOD_SCENARIO)
+    document = data["scenario"].pop("documents")[0]
+    seed = Path(document["file"]).name
+    data["scenario"]["plan_seeds"] = [seed]
+    # every citation of the document by its id becomes one by the seed file's name
+    text = json.dumps(data, ensure_ascii=False).replace(document["id"], seed)
+    path = write_yaml(tmp_path, json.loads(text))
+    spec = load_scenario(path)
+    assert [d.file for d in spec.scenario.documents] == [seed]
+    said = " ".join(w.message for w in scenario_warnings(path, spec))
+    assert "older form" in said and seed in said

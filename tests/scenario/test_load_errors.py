@@ -241,7 +241,7 @@ SCENARIO_CASES = [
     Case("between_with_one_number", put(("targets", 0, "comparator"), "between"), "targets[0]",
          ("between", "[low, high]"), _TARGET),
     Case("plan_seeds_of_older_files", put(("scenario", "plan_seeds"), ["plan.pdf"]),
-         "scenario.plan_seeds", ("replaced by `documents:`", "file", "tools/cite_documents.py"),
+         "scenario.plan_seeds", ("older form of `documents:`", "give only documents"),
          "plan_seeds:"),
     Case("no_documents", put(("scenario", "documents"), []), "scenario.documents",
          ("at least 1",), "documents:"),

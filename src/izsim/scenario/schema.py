@@ -105,20 +105,41 @@ class Meta(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_plan_seeds(cls, data: object) -> object:
-        if isinstance(data, dict) and "plan_seeds" in data:
+    def _older_plan_seeds(cls, data: object) -> object:
+        # The older form (before plan documents): `plan_seeds: [<seed file>, …]`. Results
+        # folders written then keep a copy of it in inputs/, which `izsim report` must still
+        # read: each seed becomes a document whose file is the seed's name (so its citations
+        # resolve; the plausibility check says the file is not beside the scenario and that
+        # the citations are of the older form).
+        if not isinstance(data, dict) or "plan_seeds" not in data:
+            return data
+        if "documents" in data:
             raise CrossFieldError(
                 [
                     (
                         ("plan_seeds",),
-                        "plan_seeds is replaced by `documents:`, a list of {id, title, number,"
-                        " date, file}; give each seed file as a document's `file` and the"
-                        " citations of its name keep working (tools/cite_documents.py rewrites"
-                        " them as plan:<id>)",
+                        "plan_seeds is the older form of `documents:`; give only documents, a"
+                        " list of {id, title, number, date, file}",
                     )
                 ]
             )
-        return data
+        seeds = data["plan_seeds"]
+        if not isinstance(seeds, list) or not all(isinstance(s, str) and s for s in seeds):
+            raise CrossFieldError(
+                [
+                    (
+                        ("plan_seeds",),
+                        "plan_seeds (the older form of `documents:`) must be a list of seed file"
+                        " names; better, give `documents:`, a list of {id, title, number, date,"
+                        " file} (tools/cite_documents.py rewrites a file)",
+                    )
+                ]
+            )
+        rest = {key: value for key, value in data.items() if key != "plan_seeds"}
+        rest["documents"] = [
+            {"id": f"plan_{i}", "title": seed, "file": seed} for i, seed in enumerate(seeds, 1)
+        ]
+        return rest
 
     @field_validator("start", "horizon")
     @classmethod
