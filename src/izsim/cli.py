@@ -587,16 +587,17 @@ def levers_command(
             quiet=quiet,
             console=err_console,
         )
-    from izsim.present.language import LANGS
-    from izsim.present.levers import lever_chart
-    from izsim.present.results import load_results
-    from izsim.present.style import save
+        # the figures too: a folder that cannot be written ends with a message, not a traceback
+        from izsim.present.language import LANGS
+        from izsim.present.levers import lever_chart
+        from izsim.present.results import load_results
+        from izsim.present.style import save
 
-    saved = load_results(result.out)
-    for lang in LANGS:
-        fig = lever_chart(saved, lang=lang)
-        save(fig, result.out / "figures" / f"levers.{lang}")
-        fig.clf()
+        saved = load_results(result.out)
+        for lang in LANGS:
+            fig = lever_chart(saved, lang=lang)
+            save(fig, result.out / "figures" / f"levers.{lang}")
+            fig.clf()
     out_console.print(_lever_table(result.effects))
     out_console.print(
         f"wrote {_text(result.out)}/levers.csv, figures/levers.<en|vi>.<png|svg> and the"
