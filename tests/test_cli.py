@@ -149,6 +149,28 @@ def test_run_names_the_policies_there_for_an_unknown_id(tmp_path: Path) -> None:
     assert "policies there: admin_reform, balanced, baseline" in message
 
 
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["compare", "--policies", "baseline,regulation_frst", "--replicates", "1"], "--policies"),
+        (["levers", "--policy", "regulation_frst", "--replicates", "1"], "--policy"),
+        (["levers", "--policy", "balanced", "--reference", "baselin"], "--reference"),
+    ],
+)
+def test_experiments_name_the_policies_there_for_an_unknown_id(
+    tmp_path: Path, command: list[str], option: str
+) -> None:
+    """compare and levers resolve policy ids as run does: a typo gets the same hint."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, [command[0], str(SCENARIO_FILE), *command[1:], "--out", str(out)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    message = " ".join(result.stderr.split())
+    assert f"error: {option}: '" in message and "is not a policy beside the scenario" in message
+    assert "did you mean '" in message and "policies there: admin_reform" in message
+    assert not out.exists()
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0

@@ -144,7 +144,7 @@ def test_results_do_not_depend_on_workers_and_a_second_call_resumes(
     ("args", "says"),
     [
         (["--policy", "baseline"], "is the reference itself"),
-        (["--policy", "no_such_policy"], "no such file"),
+        (["--policy", "no_such_policy"], "is not a policy beside the scenario"),
         (["--policy", "two_measures", "--reference", "two_measures"], "is the reference itself"),
     ],
 )

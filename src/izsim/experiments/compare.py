@@ -26,7 +26,7 @@ from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
 from izsim.outputs import atomic_write, copy_inputs, environment, json_text, write_csv
-from izsim.scenario.load import file_sha256, load_policy, load_scenario, resolve_policy
+from izsim.scenario.load import file_sha256, find_policy, load_policy, load_scenario
 from izsim.scenario.policy import Policy
 
 TABLES = ("scorecard", "comparison", "cost_effectiveness", "convergence")
@@ -102,12 +102,13 @@ def compare(
     if not policies or len(set(policies)) != len(policies):
         raise InputError([Problem("--policies", "", f"{policies}: give distinct policies")])
     scenario = load_scenario(scenario_file)
-    files = {name: resolve_policy(name, scenario_file) for name in policies}
     loaded: dict[str, Policy] = {}
     problems: list[Problem] = []
-    for name, path in files.items():
+    files: dict[str, Path] = {}
+    for name in policies:
         try:
-            loaded[name] = load_policy(path)
+            files[name] = find_policy(name, scenario_file, option="--policies")
+            loaded[name] = load_policy(files[name])
         except InputError as error:
             problems.extend(error.problems)
     if problems:

@@ -36,7 +36,7 @@ from izsim.experiments import analysis
 from izsim.experiments.compare import CompareResult, compare
 from izsim.experiments.design import RunTask
 from izsim.outputs import write_csv
-from izsim.scenario.load import load_policy, load_scenario, resolve_policy
+from izsim.scenario.load import find_policy, load_policy, load_scenario
 from izsim.scenario.policy import LEVER_GROUPS, Levers, Policy
 from izsim.scenario.schema import Scenario
 
@@ -197,15 +197,13 @@ def levers(
     """
     scenario_file = Path(scenario_file)
     scenario = load_scenario(scenario_file)
-    files = {
-        "--reference": resolve_policy(reference, scenario_file),
-        "--policy": resolve_policy(package, scenario_file),
-    }
+    files: dict[str, Path] = {}
     loaded: dict[str, Policy] = {}
     problems: list[Problem] = []
-    for option, path in files.items():
+    for option, name in (("--reference", reference), ("--policy", package)):
         try:
-            loaded[option] = load_policy(path)
+            files[option] = find_policy(name, scenario_file, option=option)
+            loaded[option] = load_policy(files[option])
         except InputError as error:
             problems.extend(error.problems)
     if problems:

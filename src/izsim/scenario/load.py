@@ -52,7 +52,7 @@ def resolve_policy(name: str, scenario_file: Path) -> Path:
     return _by_id(name, scenario_file)
 
 
-def find_policy(name: str | None, scenario_file: Path) -> Path:
+def find_policy(name: str | None, scenario_file: Path, *, option: str = "--policy") -> Path:
     """The policy file a run uses: ``name`` as an id or a path (see :func:`resolve_policy`),
     or, when no name is given, the scenario's baseline (``policies/baseline.yaml`` beside it).
 
@@ -63,6 +63,7 @@ def find_policy(name: str | None, scenario_file: Path) -> Path:
     Args:
         name: what ``--policy`` gave, or None.
         scenario_file: the scenario's path.
+        option: the command-line option that gave ``name`` (named in the error).
 
     Returns:
         The file; a path given by the user is returned as it is (loading it reports a
@@ -91,7 +92,7 @@ def find_policy(name: str | None, scenario_file: Path) -> Path:
         close = difflib.get_close_matches(name, ids, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         message = f"'{name}' is not a policy beside the scenario (no {path}){hint}{there}"
-    raise InputError([Problem("--policy", "", message)])
+    raise InputError([Problem(option, "", message)])
 
 
 def _by_id(name: str, scenario_file: Path) -> Path:
