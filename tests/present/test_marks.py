@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from izsim.present.marks import NBSP, plan_words, target_text
+from izsim.present.marks import NBSP, plan_clause, plan_words, target_text
 from izsim.scenario import Scenario, load_scenario
+from izsim.scenario.schema import TargetSource
 from tests.conftest import ROOT
 
 
@@ -27,6 +28,15 @@ def test_targets_in_words(scenario: Scenario) -> None:
     assert target_text(kcn, "en").startswith(f"New KCN since start ≥{NBSP}3, by")  # no "count"
     skipped = next(t for t in scenario.targets if t.not_modelled is not None)
     assert plan_words(skipped.source.quote) in target_text(skipped, "vi")  # the plan's words
+
+
+def test_a_paraphrase_is_not_shown_as_the_plans_words() -> None:
+    quoted = TargetSource(document="tq_nq_2021", section="II.2", quote="tăng bình quân 15%/năm")
+    assert plan_clause(quoted, "en") == "“tăng bình quân 15%/năm” (tq_nq_2021, §II.2)"
+    read = quoted.model_copy(update={"paraphrase": True})
+    for lang, mark in (("en", "paraphrased"), ("vi", "diễn đạt lại")):
+        text = plan_clause(read, lang)
+        assert "“" not in text and mark in text and "tăng bình quân 15%/năm" in text
 
 
 def test_growth_over_a_later_period_names_the_period() -> None:

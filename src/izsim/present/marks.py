@@ -22,7 +22,7 @@ from izsim.present.language import (
 from izsim.present.observed import Observation
 from izsim.present.results import Results
 from izsim.present.style import OBSERVED_COLOUR, TARGET_COLOUR, add_source
-from izsim.scenario.schema import Target
+from izsim.scenario.schema import Target, TargetSource
 
 NBSP = "\u00a0"  # keeps "> 14 %/yr" on one line when labels wrap
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
@@ -55,6 +55,15 @@ def target_unit(target: Target, lang: Lang) -> str:
     """The unit the target is stated in (growth targets are in %/yr)."""
     unit = "%/yr" if target.growth_since else CATALOGUE[target.indicator].unit
     return unit_label(unit, lang)
+
+
+def plan_clause(source: TargetSource, lang: Lang) -> str:
+    """A target's plan clause for a reader: the quote in quotation marks with its document and
+    section, or, for a figure written in our words (``paraphrase``), the words marked as such."""
+    where = f"({source.document}, §{source.section})"
+    if source.paraphrase:
+        return f"{source.quote} [{word('paraphrase', lang)}] {where}"
+    return f"“{source.quote}” {where}"
 
 
 def unit_suffix(target: Target, lang: Lang) -> str:

@@ -34,7 +34,7 @@ from izsim.present.language import (
     policy_label,
     word,
 )
-from izsim.present.marks import target_text, unit_suffix
+from izsim.present.marks import plan_clause, target_text, unit_suffix
 from izsim.present.provenance import behavioural_assumptions, source_counts
 from izsim.present.results import Results, load_results
 from izsim.present.style import png_bytes, styled
@@ -363,8 +363,7 @@ def _scorecard_rows(results: Results, lang: Lang) -> tuple[list[str], list[list[
     card = results.scorecard
     rows = []
     for target in results.scenario.targets:
-        src = target.source
-        cells = [target_text(target, lang), f"“{src.quote}” ({src.seed}, §{src.section})"]
+        cells = [target_text(target, lang), plan_clause(target.source, lang)]
         for policy in results.policies:
             if target.not_modelled is not None:
                 cells.append(word("not_modelled", lang))
