@@ -348,6 +348,38 @@ def test_cost_effectiveness_per_trillion_vnd(small: Scenario) -> None:
     free = row_of(table, policy="free")  # no extra spending: nothing to divide by
     assert free["extra_public_spending_bn_vnd"] == 0
     assert math.isnan(free["extra_jobs_per_trillion_vnd"])
+    assert free["per_trillion_note"] == "no extra spending"
+    assert plus["per_trillion_note"] == ""
+
+
+def test_no_ratio_on_extra_spending_too_small_to_mean_something(small: Scenario) -> None:
+    """Below the threshold share of the reference's spending, or within the noise, a ratio
+    would be a large and meaningless number: it is left out, with the reason."""
+    floor = analysis.MIN_EXTRA_SPENDING_SHARE * 1000  # of the reference's 1,000 bn VND
+    outcomes = outcomes_of(
+        {p: [0, 1, 2] for p in ("base", "tiny", "noisy", "enough")},
+        output={p: [27000, 28000, 27000] for p in ("base", "tiny", "noisy", "enough")},
+        kcn={p: [3, 3, 3] for p in ("base", "tiny", "noisy", "enough")},
+        spending={
+            "base": [1000, 1000, 1000],
+            "tiny": [1000 + floor / 2] * 3,  # half the threshold, the same in every run
+            "noisy": [1000, 1000, 1000 + 6 * floor],  # above it on average, not beyond noise
+            "enough": [1000 + 2 * floor] * 3,
+        },
+        jobs={"base": [1000] * 3, "tiny": [1300] * 3, "noisy": [1300] * 3, "enough": [1300] * 3},
+        leased={p: [10, 20, 30] for p in ("base", "tiny", "noisy", "enough")},
+    )
+    table = analysis.cost_effectiveness(
+        small, ["base", "tiny", "noisy", "enough"], "base", outcomes
+    )
+    tiny, noisy, enough = (row_of(table, policy=p) for p in ("tiny", "noisy", "enough"))
+    assert math.isnan(tiny["extra_jobs_per_trillion_vnd"])
+    assert "below 10% of the reference's 1000" in tiny["per_trillion_note"]
+    assert noisy["extra_public_spending_bn_vnd"] == pytest.approx(2 * floor)
+    assert math.isnan(noisy["extra_jobs_per_trillion_vnd"])
+    assert "not distinguishable from none" in noisy["per_trillion_note"]
+    assert enough["extra_jobs_per_trillion_vnd"] == pytest.approx(300 / (2 * floor / 1000))
+    assert enough["per_trillion_note"] == ""
 
 
 # --- convergence and warnings ---------------------------------------------------------------

@@ -275,10 +275,23 @@ def targets_met(scenario: Scenario, outcomes: Outcomes, policy: str) -> np.ndarr
     return total
 
 
+MIN_EXTRA_SPENDING_SHARE = 0.10
+"""A per-trillion ratio is reported only when the package's extra public spending is at least
+this share of the reference's spending over the horizon (and its paired 95 % interval is above
+zero). Below it the denominator is small beside the run-to-run variation of spending and of the
+effect, and the ratio says nothing (a package spending 1 % more can show "11 targets per
+trillion" in one province and "−7" in another); such rows give ``—`` and the reason."""
+
+
 def cost_effectiveness(
     scenario: Scenario, policies: list[str], reference: str, outcomes: Outcomes
 ) -> pd.DataFrame:
-    """Public spending per policy and what each trillion VND of extra spending buys."""
+    """Public spending per policy and what each trillion VND of extra spending buys.
+
+    Ratios are given only where the extra spending is large enough to mean something
+    (:data:`MIN_EXTRA_SPENDING_SHARE`); otherwise they are left empty and
+    ``per_trillion_note`` says why.
+    """
     rows = []
     spend = outcomes.at_horizon.get("public_spending_bn_vnd", {})
     for policy in policies:
@@ -293,10 +306,9 @@ def cost_effectiveness(
         }
         if policy != reference and reference in spend:
             mine, theirs = _pairs(outcomes, policy, reference)
+            added, added_low, _ = _paired(spend[policy][mine], spend[reference][theirs])
             extra = {
-                "extra_public_spending_bn_vnd": _paired(
-                    spend[policy][mine], spend[reference][theirs]
-                )[0],
+                "extra_public_spending_bn_vnd": added,
                 "extra_jobs": _horizon_diff(outcomes, "jobs_industry", policy, reference),
                 "extra_leased_ha": _horizon_diff(outcomes, "land_leased_ha", policy, reference),
                 "extra_targets_met": _paired(
@@ -305,13 +317,28 @@ def cost_effectiveness(
                 )[0],
             }
             row.update(extra)
-            trillions = extra["extra_public_spending_bn_vnd"] / 1000
+            note = _too_small(added, added_low, float(np.mean(spend[reference])))
+            trillions = added / 1000
             for name in ("extra_jobs", "extra_leased_ha", "extra_targets_met"):
-                row[f"{name}_per_trillion_vnd"] = (
-                    extra[name] / trillions if trillions > 0 else math.nan
-                )
+                row[f"{name}_per_trillion_vnd"] = extra[name] / trillions if not note else math.nan
+            row["per_trillion_note"] = note
         rows.append(row)
     return _rounded(pd.DataFrame(rows))
+
+
+def _too_small(added: float, added_low: float, reference_spending: float) -> str:
+    """Why a package's extra spending is too small for a per-trillion ratio, or ``""``."""
+    floor = MIN_EXTRA_SPENDING_SHARE * reference_spending
+    if math.isnan(added) or added <= 0:
+        return "no extra spending"
+    if added < floor:
+        return (
+            f"extra spending {added:.0f} bn VND is below {MIN_EXTRA_SPENDING_SHARE:.0%} of the"
+            f" reference's {reference_spending:.0f}"
+        )
+    if not added_low > 0:
+        return f"extra spending {added:.0f} bn VND is not distinguishable from none (95 % interval)"
+    return ""
 
 
 def _horizon_diff(outcomes: Outcomes, indicator: str, policy: str, reference: str) -> float:

@@ -425,7 +425,12 @@ def _per_trillion_bars(
         style = policy_style(i)
         if math.isnan(value):
             extra = float(table.loc[policy].get("extra_public_spending_bn_vnd", math.nan))
-            key = "less_spending" if extra < 0 else "no_extra_spending"
+            if extra < 0:
+                key = "less_spending"
+            elif extra > 0:  # too little, or within the noise (``per_trillion_note``)
+                key = "small_extra_spending"
+            else:
+                key = "no_extra_spending"
             ax.text(
                 0.02 * reach,
                 row,
