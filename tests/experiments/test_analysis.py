@@ -374,7 +374,7 @@ def test_no_ratio_on_extra_spending_too_small_to_mean_something(small: Scenario)
     )
     tiny, noisy, enough = (row_of(table, policy=p) for p in ("tiny", "noisy", "enough"))
     assert math.isnan(tiny["extra_jobs_per_trillion_vnd"])
-    assert "below 10% of the reference's 1000" in tiny["per_trillion_note"]
+    assert "below 25% of the reference's 1000" in tiny["per_trillion_note"]
     assert noisy["extra_public_spending_bn_vnd"] == pytest.approx(2 * floor)
     assert math.isnan(noisy["extra_jobs_per_trillion_vnd"])
     assert "not distinguishable from none" in noisy["per_trillion_note"]

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from izsim.experiments.analysis import MIN_EXTRA_SPENDING_SHARE
 from izsim.indicators import CATALOGUE
 from izsim.present.fans import (
     LEGEND_ROW,
@@ -34,6 +35,7 @@ from izsim.present.language import (
     Lang,
     month_text,
     number,
+    percent,
     policy_label,
     unit_label,
     word,
@@ -475,7 +477,10 @@ def _per_trillion_bars(
     number_axis(ax.xaxis, lang)
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.set_xlabel(word("jobs_per_trillion", lang))
-    ax.set_title(word("per_trillion_note", lang), loc="left", fontsize=12, fontweight="normal")
+    share = percent(MIN_EXTRA_SPENDING_SHARE, lang, 0)
+    ax.set_title(
+        word("per_trillion_note", lang, share=share), loc="left", fontsize=12, fontweight="normal"
+    )
 
 
 def _short_name(results: Results, policy: str, lang: Lang) -> str:
