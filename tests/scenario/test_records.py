@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from izsim.cli import app
 from izsim.errors import InputError
+from izsim.present.provenance import sourced_numbers
 from izsim.scenario import load_scenario
 from izsim.scenario.records import ReferenceRecord, listed_records, shipped_records
 from tests.conftest import SCENARIO_FILE
@@ -56,6 +57,35 @@ def test_a_scenario_cites_its_own_records(tmp_path: Path) -> None:
     # the province's records are the scenario's only: the next file does not see them
     with pytest.raises(InputError):
         load_scenario(write_yaml(tmp_path / "other", _citing(RECORD["id"])))
+
+
+def test_own_records_cited_by_candidate_sites_and_read_after_loading(tmp_path: Path) -> None:
+    """The sites expand into zones on first use, after loading; their citations of the
+    scenario's own records still hold there, and the report's provenance reads them."""
+    path = scenario_with_records(tmp_path, [RECORD])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["candidate_sites"] = [
+        {
+            "id": "kcn_later",
+            "name": "KCN site of the next plan period",
+            "kind": "kcn",
+            "count": 2,
+            "region": data["zones"][0]["region"],
+            "area_ha": [200, 300],
+            "leasable_pct": 70,
+            "access_index": 0.6,
+            "labour_index": 0.6,
+            "rent_usd_m2": 60,
+            "source": "assumption: a site of the next plan period, for the test",
+            "sources": {"rent_usd_m2": f"ref:{RECORD['id']}"},
+        }
+    ]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    spec = load_scenario(path)
+    sites = [z for z in spec.all_zones if z.id.startswith("kcn_later_")]
+    assert [z.sources["rent_usd_m2"] for z in sites] == [f"ref:{RECORD['id']}"] * 2
+    kinds = {(n.block, n.field): n.kind for n in sourced_numbers(spec)}
+    assert kinds[("economy", "vnd_per_usd")] == "ref"
 
 
 def _citing(record_id: str) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from izsim.scenario.base import Sourced
 from izsim.scenario.schema import Scenario
-from izsim.scenario.sources import source_kind
+from izsim.scenario.sources import kind_of
 
 BEHAVIOURAL_BLOCKS = (
     "economy",
@@ -71,7 +71,7 @@ def sourced_numbers(scenario: Scenario) -> list[SourcedNumber]:
                     block=block_name,
                     field=field,
                     value=float(number),
-                    kind=source_kind(text),
+                    kind=kind_of(text),
                     source=" ".join(text.split()),
                 )
                 for field, number in items

@@ -99,6 +99,11 @@ def known_records() -> Mapping[str, ReferenceRecord]:
     return {**shipped_records(), **extra} if extra else shipped_records()
 
 
+def current_extra_records() -> Mapping[str, ReferenceRecord] | None:
+    """The scenario's own records of the enclosing :func:`using_records` block, if any."""
+    return _EXTRA.get()
+
+
 @contextmanager
 def using_records(records: Mapping[str, ReferenceRecord]) -> Iterator[None]:
     """Within the block, ``ref:`` sources may also name ``records`` (a scenario's own)."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from izsim.calendar import month_index, parse_month
 from izsim.indicators import CATALOGUE
@@ -26,6 +27,7 @@ from izsim.scenario.base import (
     Strict,
     unsourced_message,
 )
+from izsim.scenario.records import ReferenceRecord, current_extra_records, using_records
 from izsim.scenario.sources import DOCUMENT_ID, SEED_FILE, cited_documents
 
 
@@ -869,6 +871,9 @@ class CandidateSites(Sourced):
     name: str = Field(description="Name of the sites as planners would write it.")
     kind: ZoneKind = Field(description="kcn, ccn or high_tech.")
     count: int = Field(ge=1, le=100, description="Number of sites (at most 100).")
+    # The scenario's own records, as known when the sites were read: the zones the sites expand
+    # into are validated later (on first use), when the loader's records context has ended.
+    _records: Mapping[str, ReferenceRecord] | None = PrivateAttr(default=None)
     region: str = Field(
         min_length=1, description="Region of the province (matches sectors' `regions`)."
     )
@@ -901,6 +906,7 @@ class CandidateSites(Sourced):
 
     @model_validator(mode="after")
     def _area_order(self) -> CandidateSites:
+        self._records = current_extra_records()
         if self.area_ha[0] > self.area_ha[1]:
             raise ValueError(f"area_ha [{self.area_ha[0]}, {self.area_ha[1]}]: low is above high")
         if self.area_ha[1] > 10000:
@@ -909,6 +915,10 @@ class CandidateSites(Sourced):
 
     def zone_specs(self) -> list[Zone]:
         """The sites as planned zones, in order (deterministic: no draw)."""
+        with using_records(self._records or {}):
+            return self._zone_specs()
+
+    def _zone_specs(self) -> list[Zone]:
         low, high = self.area_ha
         specs = []
         for i in range(self.count):

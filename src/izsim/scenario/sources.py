@@ -60,6 +60,16 @@ def reference_records() -> dict[str, dict]:
     return {rec["id"]: rec for rec in records}
 
 
+def kind_of(text: str) -> str:
+    """The kind of a source that was validated when its scenario was loaded (a reader of a
+    loaded scenario: the scenario's own records are no longer in context, so
+    :func:`source_kind` would check its ``ref:`` ids against the shipped records only)."""
+    kind = text.split(":", 1)[0].strip().lower()
+    if kind not in KINDS:
+        raise ValueError(f"source '{text}' has no known kind; write {ALLOWED}")
+    return kind
+
+
 def source_kind(text: str) -> str:
     """The kind of a source string; raises ValueError saying what is allowed."""
     text = text.strip()
