@@ -24,6 +24,8 @@ def test_new_writes_a_skeleton_that_fails_with_todo_messages(tmp_path: Path) -> 
     path = tmp_path / "hai_duong.yaml"
     text = path.read_text(encoding="utf-8")
     assert "id: hai_duong" in text
+    # the header's command names the file where it was written, as the user would type it
+    assert f"`izsim validate\n# {path.as_posix()}`" in text
     checked = runner.invoke(app, ["validate", str(path)])
     assert checked.exit_code == 2 and "Traceback" not in checked.output
     errors = [line for line in checked.output.splitlines() if line.startswith("error:")]

@@ -59,18 +59,20 @@ def write_skeleton(name: str, folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as out:  # "x": never over a file made meanwhile
-            out.write(skeleton(name))
+            out.write(skeleton(name, path.as_posix()))
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot be written: {exc.strerror}")]) from None
     return path
 
 
-def skeleton(name: str) -> str:
-    """The text of a new scenario file whose id is ``name`` (a slug)."""
+def skeleton(name: str, path: str | None = None) -> str:
+    """The text of a new scenario file whose id is ``name`` (a slug), to be written at ``path``
+    (as the user will type it; ``<name>.yaml`` when not given)."""
+    path = path or f"{name}.yaml"
     lines = [
         f"# {name}: an izsim scenario, written by `izsim new {name}`.",
         "# Replace every TODO with the province's figure and its source; `izsim validate",
-        f"# {name}.yaml` lists those still to fill. docs/new-province.md walks through each",
+        f"# {path}` lists those still to fill. docs/new-province.md walks through each",
         "# block; docs/scenarios.md lists every field. Lines starting with `# field:` are optional",
         "# fields with their default: remove the `# ` to give them a value.",
         "",
