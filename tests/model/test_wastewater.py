@@ -526,10 +526,10 @@ def test_an_idle_plant_ordered_to_operate_runs_when_its_developer_can_pay(
     wastewater.operate_plants(model, no_failures(model))
     assert zone.wwtp == "operating" and not zone.wwtp_running  # left idle
     find(model, KCN)
-    assert zone.wwtp_operate_order and model.agencies.operate_orders == 1
+    assert zone.wwtp_ordered and model.agencies.operate_orders == 1
     wastewater.operate_plants(model, no_failures(model))
     assert zone.wwtp_running and zone.wwtp_compliant
-    assert not zone.wwtp_operate_order  # the order is met
+    assert zone.wwtp_ordered  # the obligation to run it stays
 
 
 def test_an_ignored_order_is_fined_again_more_and_the_zone_suspended(
@@ -553,9 +553,7 @@ def test_an_ignored_order_is_fined_again_more_and_the_zone_suspended(
     assert fines[0] < fines[1] < fines[2] <= ww.fine_max_bn_vnd  # repeat fines escalate
     assert model.agencies.operate_orders == 1 and model.agencies.admission_suspensions == 1
     # A suspended zone admits no one; the suspension ends once the plant runs.
-    _, feasible = model.choice_problem(
-        model.arrivals.candidates(3, np.random.default_rng(0))[0]
-    )
+    _, feasible = model.choice_problem(model.arrivals.candidates(3, np.random.default_rng(0))[0])
     assert not feasible[:, zone.index].any()
     developer.capacity_bn_vnd = RICH
     wastewater.operate_plants(model, no_failures(model))
@@ -577,3 +575,19 @@ def test_the_fine_ceiling_below_a_band_is_refused(scenario: Scenario) -> None:
 def test_a_fee_cap_below_the_base_fee_is_refused(scenario: Scenario) -> None:
     with pytest.raises(pydantic.ValidationError, match="fee_cap_vnd_per_m3"):
         variant(scenario, "wastewater", fee_cap_vnd_per_m3=5_000)
+
+
+def test_a_ccn_finding_orders_a_plant_only_in_its_share(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    ordered = {}
+    for share in (0, 100):
+        model = model_of(
+            variant(quiet(scenario), "wastewater", ccn_build_order_pct=share), baseline
+        )
+        zone = model.zone_by_id[CCN]
+        developer = zone.developer
+        find(model, CCN)
+        assert developer.fines_paid_bn_vnd > 0  # fined either way
+        ordered[share] = zone.wwtp == "building"
+    assert ordered == {0: False, 100: True}

@@ -151,7 +151,8 @@ class Agencies:
             untreated = wastewater.untreated_m3_day(model, zone)
             if untreated <= 0:
                 continue
-            if draws[zone.index] >= wastewater.inspection_chance(model, zone, untreated=untreated):
+            chance = wastewater.inspection_chance(model, zone, untreated=untreated)
+            if draws[zone.index] >= chance:
                 continue
             zone.last_violation_month = model.month
             repeats = self._order_to_operate(zone)
@@ -160,18 +161,32 @@ class Agencies:
                 fine = ww.fine(untreated, repeats=repeats)
                 developer.pay_fine(fine)
                 self.fines_bn_vnd += fine
-            developer.order(zone)
+            # The same uniform, below chance × share, decides whether a CCN's missing plant is
+            # ordered (a uniform below the chance is uniform on [0, chance)).
+            if (
+                zone.is_kcn
+                or zone.wwtp != "none"
+                or (draws[zone.index] < chance * ww.ccn_build_order_pct / 100)
+            ):
+                developer.order(zone)
 
     def _order_to_operate(self, zone: Zone) -> int:
-        """Record a finding against ``zone``'s idle plant (built, not run): the first orders it
-        to operate, later ones are repeats and may suspend the zone's admissions. Returns the
-        repeats before this finding (0 for a plant that is not idle or newly ordered)."""
+        """Record a finding against ``zone``'s idle plant (built, not run): it is ordered to
+        operate (the obligation stays); a finding within the record period of the last one
+        against it while idle is a repeat, and repeats may suspend the zone's admissions.
+        Returns the repeats counted with this finding (0 for a plant that is not idle or a
+        first finding)."""
+        model = self.model
         if zone.wwtp != "operating" or zone.wwtp_funded:
             return 0
-        if not zone.wwtp_operate_order:
-            zone.wwtp_operate_order = True
+        last = zone.wwtp_order_month
+        repeat = last is not None and model.month - last < model.scenario.wastewater.record_months
+        zone.wwtp_ordered = True
+        zone.wwtp_order_month = model.month
+        if not repeat:
+            zone.wwtp_repeat_findings = 0
             self.operate_orders += 1
-            self.model.events.append((self.model.month, "wwtp_operate_order", zone.key))
+            model.events.append((model.month, "wwtp_operate_order", zone.key))
             return 0
         zone.wwtp_repeat_findings += 1
         limit = self.model.scenario.wastewater.suspension_after_repeat_findings

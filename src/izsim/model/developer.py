@@ -343,8 +343,9 @@ class Developer(mesa.Agent):
         """Pay this month's running cost, or not, and keep the plant repaired and large enough.
 
         A plant whose fees (raised toward cost recovery within the province's cap) cover its
-        cost is always run. Otherwise a private developer under an order to operate runs it
-        when it has the room (the order is not weighed against the fines); without an order it
+        cost is always run. Otherwise a private developer whose plant was ordered (built on an
+        order, or ordered to operate) runs it when it has the room (the order is not weighed
+        against the fines); without an order it
         pays the shortfall only when the fines it expects a month without treatment are larger
         and it has the room. A board runs it when the province's allowance pays it. A plant
         that is run is repaired after a failure and expanded before its load outgrows it.
@@ -359,7 +360,7 @@ class Developer(mesa.Agent):
             if agencies.public_works_free() >= gap:
                 granted = agencies.public_works(gap, "wwtp_operation", committed=False)
             funded = granted >= gap * (1 - 1e-9)
-        elif zone.wwtp_operate_order:
+        elif zone.wwtp_ordered:
             funded = self.room_bn_vnd >= gap
         else:
             flow = wastewater.load_m3_day(model, zone)
@@ -388,16 +389,28 @@ class Developer(mesa.Agent):
 
     def order(self, zone: Zone) -> None:
         """An inspection finding: build the missing plant, repair it or expand it, when the
-        developer can pay for it (otherwise the violation stays and is fined again). An idle
+        developer can pay for it (a new plant and a year of its running shortfall; otherwise
+        the violation stays and is fined again). An idle
         plant is under an order to operate (set by the inspection); whether it is then run is
         :meth:`run_plant`'s decision, and it is repaired or expanded on order too."""
         model = self.model
         if zone.wwtp == "none":
-            if self.can_finance(model.own_plant_cost(zone)):
+            if self.can_finance(model.own_plant_cost(zone) + 12 * self.plant_shortfall(zone)):
+                zone.wwtp_ordered = True  # built on an order: it must be run
                 self.start_wwtp(zone)
             return
         if zone.wwtp == "operating":
             self._keep_up(zone, wastewater.load_m3_day(model, zone))
+
+    def plant_shortfall(self, zone: Zone) -> float:
+        """The monthly running cost a new plant's fees would not cover at the flow expected
+        when it opens, bn VND (0 when it pays for itself). A developer ordered to build a plant
+        builds it only when it can also pay a year of this: a plant it could not run would
+        stand idle and be ordered to operate (§2.7)."""
+        model = self.model
+        months = model.scenario.developers.wwtp_build_months
+        flow = wastewater.expected_collected_m3_day(model, zone, months)
+        return max(0.0, wastewater.gap_at(model, zone, flow))
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:

@@ -253,8 +253,8 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
 
     ``failure_draws`` has one uniform per zone, drawn every month whatever the state of the
     plants, so policies with the same seed see the same breakdowns. A connected expansion has
-    no plant of its own to run (its state is its parent plant's). A plant that runs ends any
-    order to operate and suspension against it.
+    no plant of its own to run (its state is its parent plant's). A plant that runs lifts a
+    suspension against its zone (the order to run it stays).
     """
     chance = model.scenario.wastewater.failure_pct_per_month / 100
     for zone in model.zones:
@@ -267,8 +267,6 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
             zone.wwtp_fault = True
         zone.developer.run_plant(zone)
         if zone.wwtp_funded:
-            zone.wwtp_operate_order = False
-            zone.wwtp_repeat_findings = 0
             zone.admission_suspended = False
         zone.wwtp_compliant = (
             zone.wwtp_funded

@@ -89,9 +89,12 @@ class Zone(mesa.Agent):
         self.wwtp_host: Zone | None = None
         self.wwtp_clients: list[Zone] = []
         self.wwtp_capital_bn_vnd = 0.0  # what the plant and its modules cost (running cost)
-        # Enforcement against a plant left idle: an order to operate, the findings repeated
-        # since, and the suspension of new tenants that follows (lifted once the plant runs).
-        self.wwtp_operate_order = False
+        # Enforcement: the plant was ordered (built on an order, or ordered to operate; the
+        # obligation to run it stays), the month of the last finding against it while idle,
+        # the findings repeated within the record period of each other, and the suspension of
+        # new tenants that follows (lifted once the plant runs).
+        self.wwtp_ordered = False
+        self.wwtp_order_month: int | None = None
         self.wwtp_repeat_findings = 0
         self.admission_suspended = False
 

@@ -652,6 +652,12 @@ class Wastewater(Sourced):
         description="Chance a month of an inspection after complaints, per 1,000 m³/day"
         " discharged without treatment to standard."
     )
+    ccn_build_order_pct: Pct = Field(
+        description="Share of inspection findings against a CCN without a central plant that"
+        " order its developer to build one (the rest are fined only): CCN are overseen by"
+        " Industry & Trade and the districts, and an order to build rarely holds without"
+        " public money. KCN findings always order a plant."
+    )
     fee_cap_vnd_per_m3: NonNegative = Field(
         description="Highest treatment fee the province lets a plant's operator charge, VND per"
         " m³. An operator whose fees at `fee_vnd_per_m3` do not cover the plant's running cost"
