@@ -282,7 +282,9 @@ def test_inspection_fines_a_private_developer_and_orders_a_plant(
     control.env.run(until=0.5)
     assert control.zone_by_id["ccn_existing"].wwtp == "none"
     spent = model.economy.private_developer_spending
-    assert spent - control.economy.private_developer_spending == pytest.approx(25.0)
+    cost = ccn.wwtp_capital_bn_vnd  # the plant at its design capacity
+    assert cost == pytest.approx(wastewater.new_plant_cost(control, control.zone_by_id[ccn.key]))
+    assert spent - control.economy.private_developer_spending == pytest.approx(cost)
     model.env.run(until=11.5)
     assert ccn.wwtp == "building"
     model.env.run(until=12.5)  # wwtp_build_months = 12

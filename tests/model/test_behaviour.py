@@ -27,7 +27,8 @@ def polluting_tenants_before_plant(model: IZModel) -> int:
         zone = agent.zone
         if zone is None or not agent.polluting or agent.licensed_before_start:
             continue  # a project licensed before the start chose before any rule
-        if zone.wwtp_since is None or agent.arrived < zone.wwtp_since:
+        since = zone.plant.wwtp_since  # a connected expansion's plant is its parent's
+        if since is None or agent.arrived < since:
             count += 1
     return count
 

@@ -296,15 +296,17 @@ def test_start_wwtp_is_idempotent_within_a_month(scenario: Scenario, baseline: P
     developer = Developer(model, public=False, capacity_bn_vnd=RICH)
     developer.start_wwtp(zone)
     assert zone.wwtp == "building"
+    cost = zone.wwtp_capital_bn_vnd
+    assert cost > scenario.developers.wwtp_cost_fixed_bn_vnd  # fixed part and part per m³/day
     developer.start_wwtp(zone)  # e.g. an inspection finding in the same month
     model.env.run(until=0.5)
-    assert model.economy.private_developer_spending == pytest.approx(25.0)  # wwtp_cost_ccn once
+    assert model.economy.private_developer_spending == pytest.approx(cost)  # paid once
     model.env.run(until=11.5)
     assert zone.wwtp == "building"
     model.env.run(until=12.5)  # wwtp_build_months = 12
     assert zone.wwtp == "operating"
     assert zone.wwtp_since == 12
-    assert model.economy.private_developer_spending == pytest.approx(25.0)
+    assert model.economy.private_developer_spending == pytest.approx(cost)
 
 
 def test_a_plant_under_way_at_the_start_is_already_paid(
@@ -342,8 +344,9 @@ def test_wwtp_support_is_paid_by_the_budget(scenario: Scenario, baseline: Policy
     spent = model.economy.private_developer_spending
     Developer(model, public=False, capacity_bn_vnd=RICH).start_wwtp(zone)
     model.env.run(until=1)
-    assert model.agencies.budget.spent_by_purpose["wwtp_support"] == pytest.approx(10.0)
-    assert model.economy.private_developer_spending - spent == pytest.approx(15.0)
+    cost = zone.wwtp_capital_bn_vnd
+    assert model.agencies.budget.spent_by_purpose["wwtp_support"] == pytest.approx(0.4 * cost)
+    assert model.economy.private_developer_spending - spent == pytest.approx(0.6 * cost)
 
 
 def cheap_rent(scenario: Scenario) -> Scenario:
@@ -355,14 +358,17 @@ def cheap_rent(scenario: Scenario) -> Scenario:
 
 
 def plant_economics(scenario: Scenario, fine_scale: float) -> Scenario:
-    """Fees that just cover the variable cost and no fixed cost: only fines and the margin on
-    polluting tenants (nil at a cheap rent) can pay for a plant."""
+    """Fees that just cover the variable cost (and may not be raised) and no fixed cost: only
+    fines and the margin on polluting tenants (nil at a cheap rent) can pay for a plant."""
     data = cheap_rent(scenario).model_dump(exclude_unset=True)
     ww = data["wastewater"]
+    fines = [f * fine_scale for f in ww["fine_band_bn_vnd"]]
     ww.update(
         fee_vnd_per_m3=ww["operating_cost_vnd_per_m3"],
+        fee_cap_vnd_per_m3=ww["operating_cost_vnd_per_m3"],
         operating_cost_fixed_pct_per_year=0,
-        fine_band_bn_vnd=[f * fine_scale for f in ww["fine_band_bn_vnd"]],
+        fine_band_bn_vnd=fines,
+        fine_max_bn_vnd=max(fines[-1], ww["fine_max_bn_vnd"]),
     )
     return Scenario.model_validate(data)
 
@@ -391,8 +397,9 @@ def test_a_developer_without_room_for_the_plant_does_not_build_it(
     model = IZModel(plant_economics(scenario, 100.0), baseline, 0)
     zone = model.zone_by_id[CCN]
     zone.serviced_ha, zone.leased_ha = 12.25, 1.0
-    assert not Developer(model, public=False, capacity_bn_vnd=24.0).wants_wwtp(zone)  # costs 25
-    assert Developer(model, public=False, capacity_bn_vnd=25.0).wants_wwtp(zone)
+    cost = model.own_plant_cost(zone)
+    assert not Developer(model, public=False, capacity_bn_vnd=0.99 * cost).wants_wwtp(zone)
+    assert Developer(model, public=False, capacity_bn_vnd=cost).wants_wwtp(zone)
 
 
 def test_wwtp_support_lowers_the_cost_a_plant_must_beat(

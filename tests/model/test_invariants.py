@@ -26,6 +26,9 @@ NEVER_DECREASE = [
     "investment_state_bn_vnd",
     "investment_nonstate_bn_vnd",
     "investment_fdi_bn_vnd",
+    "wastewater_fines_bn_vnd",
+    "wwtp_operate_orders",
+    "admission_suspensions",
 ]
 
 
@@ -62,6 +65,10 @@ def check_month(model: IZModel) -> None:
         assert np.isclose(zone.leased_ha, initial + tenants, atol=1e-6)
         assert min(zone.tenants_by_sector) >= 0
         assert zone.wwtp_capacity_m3_day >= 0
+        if zone.wwtp_host is not None:  # connected to a plant, never a plant of its own
+            assert zone.wwtp == "none" and zone in zone.wwtp_host.wwtp_clients
+        if zone.admission_suspended:  # suspended only while its plant is idle
+            assert zone.wwtp == "operating" and not zone.wwtp_funded
         if zone.wwtp_compliant:  # compliance is an operating state of a plant that runs
             assert zone.wwtp == "operating" and not zone.wwtp_fault
         developer = zone.developer
@@ -148,6 +155,8 @@ def test_invariants_hold_every_month(
         "wwtp_share_ccn",
         "wwtp_compliance_kcn",
         "wwtp_compliance_ccn",
+        "wwtp_built_share_kcn",
+        "wwtp_built_share_ccn",
         "wastewater_untreated_pct",
         "wastewater_untreated_pct_kcn",
         "wastewater_untreated_pct_ccn",
@@ -156,6 +165,14 @@ def test_invariants_hold_every_month(
         column = values[:, INDICATOR_IDS.index(name)]
         column = column[~np.isnan(column)]
         assert ((column >= 0) & (column <= 100 + 1e-9)).all()
+    for kind in ("kcn", "ccn"):  # running plants are built; compliant ones run
+        built, running, compliant = (
+            values[:, INDICATOR_IDS.index(f"{name}_{kind}")]
+            for name in ("wwtp_built_share", "wwtp_share", "wwtp_compliance")
+        )
+        known = ~np.isnan(built)
+        assert (compliant[known] <= running[known] + 1e-9).all(), kind
+        assert (running[known] <= built[known] + 1e-9).all(), kind
     for name in NEVER_DECREASE:
         column = values[:, INDICATOR_IDS.index(name)]
         assert (np.diff(column) >= -1e-9).all(), name

@@ -19,6 +19,7 @@ from izsim.scenario.schema import Wastewater
 from tests.conftest import with_levers
 
 KCN, CCN = "long_binh_an", "ccn_existing"  # KCN with a compliant plant; CCN with none
+RICH = 1e6  # a developer that never waits for money
 
 
 def variant(scenario: Scenario, block: str, **numbers: object) -> Scenario:
@@ -119,20 +120,48 @@ def test_an_overloaded_plant_treats_up_to_its_capacity(
 def test_the_operating_gap_is_fixed_cost_less_the_fee_margin(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    model = model_of(quiet(scenario), baseline)
+    # The base fee, not raised (the cap is the base fee).
+    model = model_of(variant(quiet(scenario), "wastewater", fee_cap_vnd_per_m3=10_000), baseline)
     zone = model.zone_by_id[KCN]
     flow = wastewater.discharge_m3_day(model, zone)
     assert 0 < flow <= zone.wwtp_capacity_m3_day
-    fixed = 80 * 0.03 / 12  # wwtp_cost_bn_vnd_kcn × operating_cost_fixed_pct_per_year
+    devs = scenario.developers  # the plant's capital: fixed part + part per m³/day of capacity
+    capital = (
+        devs.wwtp_cost_fixed_bn_vnd
+        + devs.wwtp_cost_bn_vnd_per_1000_m3_day * zone.wwtp_capacity_m3_day / 1000
+    )
+    assert zone.wwtp_capital_bn_vnd == pytest.approx(capital)
+    fixed = capital * 0.03 / 12  # operating_cost_fixed_pct_per_year
     margin = (10_000 - 5_000) * flow * 365 / 12 / 1e9
     assert wastewater.operating_gap_per_month(model, zone) == pytest.approx(fixed - margin)
+
+
+def test_the_fee_is_raised_toward_cost_recovery_within_the_cap(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    # A running cost per m³ above the base fee: fees do not cover it at the base fee.
+    dear = variant(quiet(scenario), "wastewater", operating_cost_vnd_per_m3=9_000)
+
+    def fee_and_gap(cap: float) -> tuple[float, float]:
+        model = model_of(variant(dear, "wastewater", fee_cap_vnd_per_m3=cap), baseline)
+        zone = model.zone_by_id[KCN]
+        treated = wastewater.treated_m3_day(model, zone)
+        fee = wastewater.fee_vnd_per_m3(model, zone, treated)
+        return fee, wastewater.operating_gap_per_month(model, zone)
+
+    recovery, gap = fee_and_gap(1e9)  # a cap out of reach: the fee recovers the cost
+    assert recovery > 10_000 and gap == pytest.approx(0.0, abs=1e-9)
+    base_fee, base_gap = fee_and_gap(10_000)  # the cap is the base fee: nothing is raised
+    capped, capped_gap = fee_and_gap((10_000 + recovery) / 2)
+    assert base_fee == 10_000 and capped == pytest.approx((10_000 + recovery) / 2)
+    assert base_gap > capped_gap > 0  # a higher cap recovers more of the cost
 
 
 def test_a_plant_that_is_not_paid_to_run_falls_out_of_compliance(
     scenario: Scenario, baseline: Policy
 ) -> None:
     # No fee and a dear running cost: fines expected are far below the monthly shortfall.
-    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0)
+    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0, fee_cap_vnd_per_m3=0)
     model = model_of(costly, baseline)
     zone = model.zone_by_id[KCN]
     assert zone.wwtp_compliant
@@ -148,7 +177,7 @@ def test_a_plant_that_is_not_paid_to_run_falls_out_of_compliance(
 def test_a_public_plant_runs_only_while_the_allowance_pays(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0)
+    costly = variant(quiet(scenario), "wastewater", fee_vnd_per_m3=0, fee_cap_vnd_per_m3=0)
     model = model_of(costly, baseline)
     zone = model.zone_by_id[KCN]
     zone.developer.public = True
@@ -175,10 +204,10 @@ def test_a_failed_plant_is_out_of_compliance_until_repaired_at_a_cost(
     wastewater.operate_plants(model, draws)
     wastewater.operate_plants(control, no_failures(control))
     assert zone.wwtp_fault and not zone.wwtp_compliant and zone.wwtp_upgrading
-    model.env.run(until=0.5)  # the repair process pays: repair_cost_pct 5 % of 80
+    model.env.run(until=0.5)  # the repair process pays: repair_cost_pct 5 % of the capital
     control.env.run(until=0.5)
     repair = developer.outstanding_bn_vnd - control.zone_by_id[KCN].developer.outstanding_bn_vnd
-    assert repair == pytest.approx(4.0)
+    assert repair == pytest.approx(0.05 * zone.wwtp_capital_bn_vnd)
     model.env.run(until=9.5)  # wwtp_upgrade_months = 9
     assert not zone.wwtp_fault
     wastewater.operate_plants(model, no_failures(model))
@@ -272,12 +301,14 @@ def compliance(scenario: Scenario, baseline: Policy, seeds: range, **levers: obj
 def test_higher_fines_or_more_inspections_raise_compliance(
     scenario: Scenario, baseline: Policy
 ) -> None:
+    # Fees held at the base fee (the cap is the base fee), so fines decide whether plants run.
     seeds = range(4)
-    base = compliance(scenario, baseline, seeds)
-    bands = [5 * f for f in scenario.wastewater.fine_band_bn_vnd]
-    dearer = variant(scenario, "wastewater", fine_band_bn_vnd=bands)
+    held = variant(scenario, "wastewater", fee_cap_vnd_per_m3=scenario.wastewater.fee_vnd_per_m3)
+    base = compliance(held, baseline, seeds)
+    bands = [5 * f for f in held.wastewater.fine_band_bn_vnd]
+    dearer = variant(held, "wastewater", fine_band_bn_vnd=bands, fine_max_bn_vnd=bands[-1])
     assert compliance(dearer, baseline, seeds) > base + 5
-    assert compliance(scenario, baseline, seeds, inspection_multiplier=4) > base + 5
+    assert compliance(held, baseline, seeds, inspection_multiplier=4) > base + 5
 
 
 # ---------------------------------------------------------------- finance
@@ -352,3 +383,211 @@ def test_a_plant_within_its_overload_tolerance_stays_compliant(
         assert zone.wwtp_compliant is expected
         treated = collected if expected else collected / 1.1
         assert wastewater.treated_m3_day(model, zone) == pytest.approx(treated)
+
+
+# ---------------------------------------------------------------- plant cost and size
+def test_a_larger_plant_costs_more(scenario: Scenario, baseline: Policy) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[CCN]
+    small, large = (wastewater.plant_cost(model, zone, c) for c in (200.0, 2_000.0))
+    devs = scenario.developers
+    assert large > small > devs.wwtp_cost_fixed_bn_vnd
+    per_m3_day = devs.wwtp_cost_bn_vnd_per_1000_m3_day / 1000
+    assert large - small == pytest.approx(1_800 * per_m3_day)
+
+
+def test_a_module_costs_less_than_a_plant_of_its_size(scenario: Scenario, baseline: Policy) -> None:
+    model = model_of(quiet(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    module = wastewater.module_m3_day(model, zone)
+    assert module > 0
+    new = scenario.developers.wwtp_cost(module)
+    assert wastewater.expansion_cost(model, zone) == pytest.approx(0.4 * new)  # expansion 40 %
+
+
+# ---------------------------------------------------------------- aggregates of clusters
+def aggregate(scenario: Scenario, zone_id: str, count: int) -> Scenario:
+    """``zone_id`` made an aggregate row of ``count`` clusters."""
+    data = quiet(scenario).model_dump(exclude_unset=True)
+    for zone in data["zones"]:
+        if zone["id"] == zone_id:
+            zone["cluster_count"] = count
+            zone.setdefault("sources", {})["cluster_count"] = "assumption: a test's aggregate"
+    return Scenario.model_validate(data)
+
+
+def test_an_aggregate_row_counts_its_clusters_in_the_plant_shares(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(aggregate(scenario, CCN, 9), baseline)
+    ccn = model.zone_by_id[CCN]
+    operating = [z for z in model._main_by_kind["ccn"] if z.operating]
+    assert ccn in operating
+    clusters = sum(z.spec.cluster_count for z in operating)
+    assert clusters == 9 + len(operating) - 1
+    assert model._zone_indicators()["wwtp_built_share_ccn"] == 0.0  # no CCN has a plant
+    # A plant of the design share (half the full flow) serves half the clusters, rounded up;
+    # the aggregate pays the fixed part once for each of them.
+    full = wastewater.full_flow_m3_day(model, ccn)
+    assert wastewater.cluster_plants(model, ccn, 0.5 * full) == 5
+    assert wastewater.cluster_plants(model, ccn, full) == 9
+    assert wastewater.cluster_plants(model, ccn, 0.01 * full) == 1
+    fixed = scenario.developers.wwtp_cost_fixed_bn_vnd
+    single = model_of(quiet(scenario), baseline)
+    assert wastewater.plant_cost(model, ccn, 0.5 * full) - wastewater.plant_cost(
+        single, single.zone_by_id[CCN], 0.5 * full
+    ) == pytest.approx(4 * fixed)
+    ccn.wwtp, ccn.wwtp_capacity_m3_day, ccn.wwtp_funded = "operating", 0.5 * full, True
+    shares = model._zone_indicators()
+    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * 5 / clusters)
+    assert shares["wwtp_share_ccn"] == pytest.approx(100 * 5 / clusters)
+    ccn.wwtp_funded = False  # left idle: built, not running
+    shares = model._zone_indicators()
+    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * 5 / clusters)
+    assert shares["wwtp_share_ccn"] == 0.0
+
+
+def test_cluster_count_must_be_a_whole_number_from_one(scenario: Scenario) -> None:
+    with pytest.raises(pydantic.ValidationError, match="cluster_count"):
+        aggregate(scenario, CCN, 0)
+
+
+# ---------------------------------------------------------------- expansions
+EXPANSION = "long_binh_an_expansion"
+
+
+def test_an_expansion_connects_to_its_parents_plant_and_builds_none(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    reliable = variant(paying(scenario), "wastewater", failure_pct_per_month=0)
+    model = model_of(reliable, baseline)
+    parent, expansion = model.zone_by_id[KCN], model.zone_by_id[EXPANSION]
+    assert parent.wwtp == "operating" and expansion.spec.expands == KCN
+    assert model.own_plant_cost(expansion) == 0.0  # no plant of its own to pay for
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
+    developer.take_up(expansion)
+    developer.review(expansion)
+    assert expansion.wwtp_host is parent and parent.wwtp_clients == [expansion]
+    assert expansion.wwtp == "none"  # never builds its own
+    # Its tenants' flow goes to the parent's plant, which is expanded when the joint flow
+    # outgrows it.
+    expansion.serviced_ha = expansion.leased_ha = expansion.leasable_ha
+    joint = wastewater.collected_m3_day(model, parent) + wastewater.collected_m3_day(
+        model, expansion
+    )
+    assert wastewater.load_m3_day(model, parent) == pytest.approx(joint)
+    assert joint > parent.wwtp_capacity_m3_day
+    wastewater.operate_plants(model, no_failures(model))
+    assert parent.wwtp_expanding and not parent.wwtp_compliant and not expansion.wwtp_ok
+    treated = wastewater.treated_m3_day(model, parent) + wastewater.treated_m3_day(model, expansion)
+    assert treated == pytest.approx(parent.wwtp_capacity_m3_day)  # overloaded: up to capacity
+    model.env.run(until=12.5)  # wwtp_build_months = 12
+    wastewater.operate_plants(model, no_failures(model))
+    assert parent.wwtp_capacity_m3_day >= joint - 1e-9
+    assert parent.wwtp_compliant and expansion.wwtp_ok and expansion.wwtp_running
+    assert wastewater.untreated_m3_day(model, parent) == pytest.approx(0.0)
+    assert expansion.wwtp == "none"
+
+
+def test_an_expansion_of_a_zone_without_a_plant_may_build_its_own(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(paying(scenario), baseline)
+    parent, expansion = model.zone_by_id[KCN], model.zone_by_id[EXPANSION]
+    parent.wwtp = "none"
+    assert wastewater.parent_plant(model, expansion) is None
+    assert model.own_plant_cost(expansion) > 0
+
+
+# ---------------------------------------------------------------- orders to operate
+def idle(scenario: Scenario, *, suspension_after: int = 2) -> Scenario:
+    """A plant that costs more to run than its fees earn and than the fines expected: left
+    idle unless ordered."""
+    return variant(
+        quiet(scenario),
+        "wastewater",
+        fee_vnd_per_m3=0,
+        fee_cap_vnd_per_m3=0,
+        suspension_after_repeat_findings=suspension_after,
+    )
+
+
+def find(model: IZModel, zone_id: str) -> None:
+    draws = np.ones(len(model.zones))
+    draws[model.zone_by_id[zone_id].index] = 0.0
+    model.agencies.inspect(model.zones, draws)
+
+
+def test_an_idle_plant_ordered_to_operate_runs_when_its_developer_can_pay(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(idle(scenario), baseline)
+    zone = model.zone_by_id[KCN]
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp == "operating" and not zone.wwtp_running  # left idle
+    find(model, KCN)
+    assert zone.wwtp_ordered and model.agencies.operate_orders == 1
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp_running and zone.wwtp_compliant
+    assert zone.wwtp_ordered  # the obligation to run it stays
+
+
+def test_an_ignored_order_is_fined_again_more_and_the_zone_suspended(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = model_of(idle(scenario, suspension_after=2), baseline)
+    zone = model.zone_by_id[KCN]
+    developer = zone.developer
+    developer.capacity_bn_vnd = developer.outstanding_bn_vnd  # no room to pay the running cost
+    ww = model.scenario.wastewater
+    fines = []
+    for finding in range(4):
+        wastewater.operate_plants(model, no_failures(model))
+        assert not zone.wwtp_running
+        before = developer.fines_paid_bn_vnd
+        untreated = wastewater.untreated_m3_day(model, zone)
+        find(model, KCN)
+        fines.append(developer.fines_paid_bn_vnd - before)
+        assert fines[-1] == pytest.approx(ww.fine(untreated, repeats=finding))
+        assert zone.admission_suspended is (finding >= 2)  # suspension_after_repeat_findings
+    assert fines[0] < fines[1] < fines[2] <= ww.fine_max_bn_vnd  # repeat fines escalate
+    assert model.agencies.operate_orders == 1 and model.agencies.admission_suspensions == 1
+    # A suspended zone admits no one; the suspension ends once the plant runs.
+    _, feasible = model.choice_problem(model.arrivals.candidates(3, np.random.default_rng(0))[0])
+    assert not feasible[:, zone.index].any()
+    developer.capacity_bn_vnd = RICH
+    wastewater.operate_plants(model, no_failures(model))
+    assert zone.wwtp_running and not zone.suspended and not zone.admission_suspended
+
+
+def test_repeat_fines_stay_within_the_legal_ceiling(scenario: Scenario) -> None:
+    ww = scenario.wastewater
+    top = ww.fine(1e6)
+    assert ww.fine(1e6, repeats=10) == ww.fine_max_bn_vnd >= top
+    assert ww.fine(100, repeats=1) == pytest.approx(ww.fine(100) * ww.repeat_fine_multiplier)
+
+
+def test_the_fine_ceiling_below_a_band_is_refused(scenario: Scenario) -> None:
+    with pytest.raises(pydantic.ValidationError, match="fine_max_bn_vnd"):
+        variant(scenario, "wastewater", fine_max_bn_vnd=1.0)
+
+
+def test_a_fee_cap_below_the_base_fee_is_refused(scenario: Scenario) -> None:
+    with pytest.raises(pydantic.ValidationError, match="fee_cap_vnd_per_m3"):
+        variant(scenario, "wastewater", fee_cap_vnd_per_m3=5_000)
+
+
+def test_a_ccn_finding_orders_a_plant_only_in_its_share(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    ordered = {}
+    for share in (0, 100):
+        model = model_of(
+            variant(quiet(scenario), "wastewater", ccn_build_order_pct=share), baseline
+        )
+        zone = model.zone_by_id[CCN]
+        developer = zone.developer
+        find(model, CCN)
+        assert developer.fines_paid_bn_vnd > 0  # fined either way
+        ordered[share] = zone.wwtp == "building"
+    assert ordered == {0: False, 100: True}

@@ -52,6 +52,9 @@ class Agencies:
         self.stalled: list[Investor] = []
         self.projects_revoked = 0
         self.developers_sanctioned = 0  # zones taken back from late developers
+        self.fines_bn_vnd = 0.0  # wastewater fines issued (boards are not fined)
+        self.operate_orders = 0  # orders to operate an idle plant
+        self.admission_suspensions = 0  # zones barred from admitting tenants for an idle plant
         self.promotion_this_month = 0.0
         self.labour_gain = 0.0
         self.stall_reduction = 0.0
@@ -130,21 +133,68 @@ class Agencies:
 
         The law requires a central plant wherever tenants discharge; tenants from before the
         start are not agents, so the finding looks at leased land, not at the polluting count.
+        A connected expansion is inspected with the plant that treats its flow. A finding
+        against a built plant left idle orders it to operate; each later finding while the
+        order stands is a repeat, fined more (``wastewater.repeat_fine_multiplier``, within
+        ``fine_max_bn_vnd``), and after ``suspension_after_repeat_findings`` of them the zone
+        admits no new tenants until the plant runs.
         """
         model = self.model
+        ww = model.scenario.wastewater
         for zone in zones:
-            if not zone.operating or zone.developer is None or zone.leased_ha <= 0:
+            if zone.wwtp_host is not None:
+                continue
+            if not zone.operating or zone.developer is None:
+                continue
+            if sum(member.leased_ha for member in wastewater.served(zone)) <= 0:
                 continue
             untreated = wastewater.untreated_m3_day(model, zone)
             if untreated <= 0:
                 continue
-            if draws[zone.index] >= wastewater.inspection_chance(model, zone, untreated=untreated):
+            chance = wastewater.inspection_chance(model, zone, untreated=untreated)
+            if draws[zone.index] >= chance:
                 continue
             zone.last_violation_month = model.month
+            repeats = self._order_to_operate(zone)
             developer = zone.developer
             if not developer.public:  # a board is not fined by the province that funds it
-                developer.pay_fine(model.scenario.wastewater.fine(untreated))
-            developer.order(zone)
+                fine = ww.fine(untreated, repeats=repeats)
+                developer.pay_fine(fine)
+                self.fines_bn_vnd += fine
+            # The same uniform, below chance × share, decides whether a CCN's missing plant is
+            # ordered (a uniform below the chance is uniform on [0, chance)).
+            if (
+                zone.is_kcn
+                or zone.wwtp != "none"
+                or (draws[zone.index] < chance * ww.ccn_build_order_pct / 100)
+            ):
+                developer.order(zone)
+
+    def _order_to_operate(self, zone: Zone) -> int:
+        """Record a finding against ``zone``'s idle plant (built, not run): it is ordered to
+        operate (the obligation stays); a finding within the record period of the last one
+        against it while idle is a repeat, and repeats may suspend the zone's admissions.
+        Returns the repeats counted with this finding (0 for a plant that is not idle or a
+        first finding)."""
+        model = self.model
+        if zone.wwtp != "operating" or zone.wwtp_funded:
+            return 0
+        last = zone.wwtp_order_month
+        repeat = last is not None and model.month - last < model.scenario.wastewater.record_months
+        zone.wwtp_ordered = True
+        zone.wwtp_order_month = model.month
+        if not repeat:
+            zone.wwtp_repeat_findings = 0
+            self.operate_orders += 1
+            model.events.append((model.month, "wwtp_operate_order", zone.key))
+            return 0
+        zone.wwtp_repeat_findings += 1
+        limit = self.model.scenario.wastewater.suspension_after_repeat_findings
+        if zone.wwtp_repeat_findings >= limit and not zone.admission_suspended:
+            zone.admission_suspended = True
+            self.admission_suspensions += 1
+            self.model.events.append((self.model.month, "admission_suspended", zone.key))
+        return zone.wwtp_repeat_findings
 
     def monitor(self) -> None:
         """Revoke stalled projects whose grace period is over (thu hồi dự án chậm tiến độ).

@@ -248,31 +248,37 @@ class Developer(mesa.Agent):
 
     def start_wwtp(self, zone: Zone, *, already_paid: bool = False) -> None:
         """Start building the zone's central plant, at most once: the state changes now, not
-        when the process first runs, so a second decision in the same month sees it."""
+        when the process first runs, so a second decision in the same month sees it. Its
+        capacity and cost are set now (a plant under way at the start was sized the same way)."""
         if zone.wwtp == "none" or already_paid:
             zone.wwtp = "building"
+            model = self.model
+            capacity = wastewater.design_capacity_m3_day(model, zone)
+            zone.wwtp_capital_bn_vnd = wastewater.plant_cost(model, zone, capacity)
             if not already_paid:
-                self._commit(self.model.own_plant_cost(zone))
-            self.model.env.process(self._build_wwtp(zone, already_paid=already_paid))
+                self._commit(model.own_plant_cost(zone))
+            model.env.process(self._build_wwtp(zone, capacity, already_paid=already_paid))
 
     def _build_wwtp(
-        self, zone: Zone, *, already_paid: bool
+        self, zone: Zone, capacity: float, *, already_paid: bool
     ) -> Generator[simpy.Event, object, None]:
-        """Pay for and build the plant (one under way at the start is paid already)."""
+        """Pay for and build a plant of ``capacity`` m³/day (one under way at the start is paid
+        already)."""
         model = self.model
         devs = model.scenario.developers
         if not already_paid:
-            cost = devs.wwtp_cost(kcn=zone.is_kcn)
+            cost = zone.wwtp_capital_bn_vnd
             support = model.agencies.budget.request(
                 cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
             )
             if not (yield from self._pay_for_plant(zone, cost - support)):
                 zone.wwtp = "none"  # the new owner decides afresh
+                zone.wwtp_capital_bn_vnd = 0.0
                 return
         yield model.env.timeout(devs.wwtp_build_months)
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
-        zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(model, zone)
+        zone.wwtp_capacity_m3_day = capacity
         zone.wwtp_fault = bool(model.compliance_draws[zone.index] >= devs.wwtp_compliant_pct / 100)
         zone.wwtp_funded = True
         zone.wwtp_compliant = not zone.wwtp_fault
@@ -282,15 +288,19 @@ class Developer(mesa.Agent):
         finding later this month does not start a second repair)."""
         if zone.wwtp_fault and not zone.wwtp_upgrading:
             zone.wwtp_upgrading = True
-            self._commit(self._plant_work_cost(zone, "repair"))
-            self.model.env.process(self._repair_wwtp(zone))
+            cost = wastewater.repair_cost(self.model, zone)
+            self._commit(cost)
+            self.model.env.process(self._repair_wwtp(zone, cost))
 
     def start_expansion(self, zone: Zone) -> None:
-        """Start adding a module to the plant, at most once at a time."""
+        """Start adding a module to the plant, at most once at a time (its size and cost are
+        set now)."""
         if not zone.wwtp_expanding:
             zone.wwtp_expanding = True
-            self._commit(self._plant_work_cost(zone, "expansion"))
-            self.model.env.process(self._expand_wwtp(zone))
+            module = wastewater.module_m3_day(self.model, zone)
+            cost = wastewater.expansion_cost(self.model, zone)
+            self._commit(cost)
+            self.model.env.process(self._expand_wwtp(zone, module, cost))
 
     def _pay_for_plant(self, zone: Zone, amount: float) -> Generator[simpy.Event, object, bool]:
         """Pay for plant work; ``False`` when the zone changed hands before the money was found
@@ -306,42 +316,39 @@ class Developer(mesa.Agent):
             zone.plant_payments.remove(process)
         return True
 
-    def _plant_work_cost(self, zone: Zone, work: str) -> float:
-        """Cost of a repair or a further module of ``zone``'s plant, bn VND."""
-        ww = self.model.scenario.wastewater
-        share = ww.repair_cost_pct if work == "repair" else ww.expansion_cost_pct
-        return self.model.scenario.developers.wwtp_cost(kcn=zone.is_kcn) * share / 100
-
-    def _repair_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+    def _repair_wwtp(self, zone: Zone, cost: float) -> Generator[simpy.Event, object, None]:
         """Bring a failed plant back to the standard: it costs money and time."""
         model = self.model
-        if not (yield from self._pay_for_plant(zone, self._plant_work_cost(zone, "repair"))):
+        if not (yield from self._pay_for_plant(zone, cost)):
             zone.wwtp_upgrading = False
             return
         yield model.env.timeout(model.scenario.developers.wwtp_upgrade_months)
         zone.wwtp_fault = False
         zone.wwtp_upgrading = False
 
-    def _expand_wwtp(self, zone: Zone) -> Generator[simpy.Event, object, None]:
-        """Add a module of the design size (no more than the zone's full flow needs)."""
+    def _expand_wwtp(
+        self, zone: Zone, module: float, cost: float
+    ) -> Generator[simpy.Event, object, None]:
+        """Add a module of ``module`` m³/day costing ``cost``."""
         model = self.model
-        ww = model.scenario.wastewater
-        if not (yield from self._pay_for_plant(zone, self._plant_work_cost(zone, "expansion"))):
+        if not (yield from self._pay_for_plant(zone, cost)):
             zone.wwtp_expanding = False
             return
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
-        full = wastewater.full_flow_m3_day(model, zone)
-        module = ww.plant_design_share_pct / 100 * full
-        zone.wwtp_capacity_m3_day = min(full, zone.wwtp_capacity_m3_day + module)
+        zone.wwtp_capacity_m3_day += module
+        zone.wwtp_capital_bn_vnd += cost
         zone.wwtp_expanding = False
 
     def run_plant(self, zone: Zone) -> None:
         """Pay this month's running cost, or not, and keep the plant repaired and large enough.
 
-        A plant whose fees cover its cost is always run. Otherwise a private developer pays the
-        shortfall only when the fines it expects a month without treatment are larger and it
-        has the room; a board only when the province's allowance pays it. A plant that is run
-        is repaired after a failure and expanded before its load outgrows it.
+        A plant whose fees (raised toward cost recovery within the province's cap) cover its
+        cost is always run. Otherwise a private developer whose plant was ordered (built on an
+        order, or ordered to operate) runs it when it has the room (the order is not weighed
+        against the fines); without an order it
+        pays the shortfall only when the fines it expects a month without treatment are larger
+        and it has the room. A board runs it when the province's allowance pays it. A plant
+        that is run is repaired after a failure and expanded before its load outgrows it.
         """
         model = self.model
         gap = wastewater.operating_gap_per_month(model, zone)
@@ -353,8 +360,10 @@ class Developer(mesa.Agent):
             if agencies.public_works_free() >= gap:
                 granted = agencies.public_works(gap, "wwtp_operation", committed=False)
             funded = granted >= gap * (1 - 1e-9)
+        elif zone.wwtp_ordered:
+            funded = self.room_bn_vnd >= gap
         else:
-            flow = wastewater.collected_m3_day(model, zone)
+            flow = wastewater.load_m3_day(model, zone)
             risk = wastewater.expected_fine_per_month(model, zone, flow)
             funded = gap <= risk and self.room_bn_vnd >= gap
         if funded and not self.public:
@@ -367,29 +376,53 @@ class Developer(mesa.Agent):
     def _keep_up(self, zone: Zone, flow: float) -> None:
         """Repair a failed plant, and add a module if ``flow`` exceeds its capacity, each when
         the developer can finance it now."""
-        if self.can_finance(self._plant_work_cost(zone, "repair")):
+        model = self.model
+        if zone.wwtp_fault and self.can_finance(wastewater.repair_cost(model, zone)):
             self.start_repair(zone)
-        if flow > zone.wwtp_capacity_m3_day and self.can_finance(
-            self._plant_work_cost(zone, "expansion")
+        if (
+            flow > zone.wwtp_capacity_m3_day
+            and not zone.wwtp_expanding
+            and wastewater.module_m3_day(model, zone) > 0
+            and self.can_finance(wastewater.expansion_cost(model, zone))
         ):
             self.start_expansion(zone)
 
     def order(self, zone: Zone) -> None:
         """An inspection finding: build the missing plant, repair it or expand it, when the
-        developer can pay for it (otherwise the violation stays and is fined again). An idle
-        plant is repaired or expanded on order too; whether it is then run is
-        :meth:`run_plant`'s decision."""
+        developer can pay for it (a new plant and a year of its running shortfall; otherwise
+        the violation stays and is fined again). An idle
+        plant is under an order to operate (set by the inspection); whether it is then run is
+        :meth:`run_plant`'s decision, and it is repaired or expanded on order too."""
         model = self.model
         if zone.wwtp == "none":
-            if self.can_finance(model.own_plant_cost(zone)):
+            if self.can_finance(model.own_plant_cost(zone) + 12 * self.plant_shortfall(zone)):
+                zone.wwtp_ordered = True  # built on an order: it must be run
                 self.start_wwtp(zone)
             return
         if zone.wwtp == "operating":
-            self._keep_up(zone, wastewater.collected_m3_day(model, zone))
+            self._keep_up(zone, wastewater.load_m3_day(model, zone))
+
+    def plant_shortfall(self, zone: Zone) -> float:
+        """The monthly running cost a new plant's fees would not cover at the flow expected
+        when it opens, bn VND (0 when it pays for itself). A developer ordered to build a plant
+        builds it only when it can also pay a year of this: a plant it could not run would
+        stand idle and be ordered to operate (§2.7)."""
+        model = self.model
+        months = model.scenario.developers.wwtp_build_months
+        flow = wastewater.expected_collected_m3_day(model, zone, months)
+        return max(0.0, wastewater.gap_at(model, zone, flow))
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:
-        """Monthly decision on a zone's wastewater plant (rents: :mod:`land_market`)."""
+        """Monthly decision on a zone's wastewater plant (rents: :mod:`land_market`): an
+        expansion connects to its parent's plant when there is one, else the developer decides
+        whether to build its own."""
+        if zone.wwtp_host is not None:
+            return
+        plant = wastewater.parent_plant(self.model, zone)
+        if plant is not None:
+            wastewater.connect(plant, zone)
+            return
         if (
             zone.wwtp == "none"
             and zone.stage in ("building", "operating")

@@ -131,6 +131,9 @@ class IZModel(mesa.Model):
         for zone in self.zones:
             if zone.wwtp == "operating":
                 zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone)
+                zone.wwtp_capital_bn_vnd = wastewater.plant_cost(
+                    self, zone, zone.wwtp_capacity_m3_day
+                )
             if zone.spec.developer == "none":
                 continue
             public = zone.spec.developer == "public"
@@ -307,9 +310,13 @@ class IZModel(mesa.Model):
         return (clearance + infra) * zone.spec.cost_factor
 
     def own_plant_cost(self, zone: Zone) -> float:
-        """A developer's share of the zone's central plant (less public support), bn VND."""
+        """A developer's share of the central plant it would build for the zone at its design
+        capacity (less public support), bn VND; nothing for an expansion that connects to its
+        parent's plant (the parent's owner adds modules as the joint flow needs them)."""
+        if zone.wwtp_host is not None or wastewater.parent_plant(self, zone) is not None:
+            return 0.0
         support = self.levers.wwtp_support_pct / 100
-        return self.scenario.developers.wwtp_cost(kcn=zone.is_kcn) * (1 - support)
+        return wastewater.new_plant_cost(self, zone) * (1 - support)
 
     def works_cost_per_leasable_ha(self, zone: Zone) -> float:
         """:meth:`works_cost_per_ha` per leasable ha (roads and green space cost too)."""
@@ -499,10 +506,11 @@ class IZModel(mesa.Model):
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
         feasible = np.ones_like(utility, dtype=bool)
-        open_zones = np.array([z.operating for z in zones])
+        # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
+        open_zones = np.array([z.operating and not z.suspended for z in zones])
         if levers.wwtp_before_tenants:
             # Hưng Yên's rule: the plant must operate before secondary investors are placed.
-            open_zones &= np.array([z.wwtp == "operating" for z in zones])
+            open_zones &= np.array([z.plant.wwtp == "operating" for z in zones])
         feasible[:, :n_zones] = open_zones[None, :]
         if levers.no_polluting_outside_zones:
             feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
@@ -575,6 +583,9 @@ class IZModel(mesa.Model):
             projects_revoked=agencies.projects_revoked,
             developers_sanctioned=agencies.developers_sanctioned,
             zones_sold=self.zones_sold,
+            wastewater_fines_bn_vnd=agencies.fines_bn_vnd,
+            wwtp_operate_orders=agencies.operate_orders,
+            admission_suspensions=agencies.admission_suspensions,
             land_outside_zones_ha=self.outside_zone_leased_ha,
             prospects=self.prospects_this_month,
             tenants_located=self.tenants_located,
@@ -596,6 +607,12 @@ class IZModel(mesa.Model):
         self._main_high_tech = [z for z in main if z.kind == "high_tech"]
         self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
 
+    def _clusters_served(self, zone: Zone) -> int:
+        """Clusters of an operating zone's row whose flow its built plant serves (1 for a
+        single zone or a connected expansion's parent)."""
+        plant = zone.plant
+        return wastewater.cluster_plants(self, plant, plant.wwtp_capacity_m3_day)
+
     def _zone_indicators(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
@@ -603,14 +620,19 @@ class IZModel(mesa.Model):
             out[f"zones_established_{kind}"] = sum(z.established for z in members)
             out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
             out[f"zones_operating_{kind}"] = len(operating)
-            out[f"wwtp_compliance_{kind}"] = (
-                100 * sum(z.wwtp_ok for z in operating) / len(operating) if operating else np.nan
-            )
-            out[f"wwtp_share_{kind}"] = (
-                100 * sum(z.wwtp_running for z in operating) / len(operating)
-                if operating
-                else np.nan
-            )
+            # Plant shares count clusters, not rows: an aggregate row of N clusters weighs N,
+            # and its plant serves the clusters its capacity covers (wastewater.cluster_plants).
+            clusters = sum(z.spec.cluster_count for z in operating)
+            built = [z for z in operating if z.plant.wwtp == "operating"]
+            served = {z.index: self._clusters_served(z) for z in built}
+            for name, members in (
+                ("wwtp_built_share", built),
+                ("wwtp_share", [z for z in built if z.wwtp_running]),
+                ("wwtp_compliance", [z for z in built if z.wwtp_ok]),
+            ):
+                out[f"{name}_{kind}"] = (
+                    100 * sum(served[z.index] for z in members) / clusters if operating else np.nan
+                )
             out[f"new_zones_operating_{kind}"] = sum(z.spec.serviced_pct == 0 for z in operating)
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)

@@ -14,6 +14,7 @@ All money in bn VND; flows in m³ a day.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from izsim.model.zone import Zone
 
 DAYS_PER_MONTH = 365 / 12  # calendar: turns m³/day into a month's volume
+PER_1000_M3_DAY = 1000  # unit of the fields counted per 1,000 m³/day
 VND_PER_BN = 1e9
 
 
@@ -40,22 +42,41 @@ def connected_share(model: IZModel, zone: Zone) -> float:
 
 
 def collected_m3_day(model: IZModel, zone: Zone) -> float:
-    """The flow that reaches the zone's central plant (or would, once there is one)."""
+    """The flow of ``zone``'s own tenants that reaches a central plant (or would, once there
+    is one)."""
     return discharge_m3_day(model, zone) * connected_share(model, zone)
 
 
+def served(zone: Zone) -> list[Zone]:
+    """The zones whose flow ``zone``'s plant treats: itself and the expansions connected to it."""
+    return [zone, *zone.wwtp_clients]
+
+
+def load_m3_day(model: IZModel, plant: Zone) -> float:
+    """The flow that reaches ``plant``'s central plant from every zone it serves."""
+    return sum(collected_m3_day(model, zone) for zone in served(plant))
+
+
 def expected_collected_m3_day(model: IZModel, zone: Zone, months: float) -> float:
-    """The collected flow a developer expects ``months`` ahead: land leased now plus the land
-    it expects to lease by then."""
-    ha = zone.leased_ha + model.expected_absorption_ha(zone) * months / 12
+    """The flow a developer expects at ``zone``'s plant ``months`` ahead: land leased now plus
+    the land it expects to lease by then, in every zone the plant serves."""
     ww = model.scenario.wastewater
-    return min(ha, zone.leasable_ha) * ww.generation_m3_per_ha_day * connected_share(model, zone)
+    total = 0.0
+    for member in served(zone):
+        ha = member.leased_ha + model.expected_absorption_ha(member) * months / 12
+        gen = ww.generation_m3_per_ha_day
+        total += min(ha, member.leasable_ha) * gen * connected_share(model, member)
+    return total
 
 
 def full_flow_m3_day(model: IZModel, zone: Zone) -> float:
-    """The flow a plant would collect with every leasable hectare leased."""
+    """The flow ``zone``'s plant would collect with every leasable hectare of the zones it
+    serves leased."""
     ww = model.scenario.wastewater
-    return zone.leasable_ha * ww.generation_m3_per_ha_day * connected_share(model, zone)
+    return sum(
+        member.leasable_ha * ww.generation_m3_per_ha_day * connected_share(model, member)
+        for member in served(zone)
+    )
 
 
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
@@ -70,6 +91,79 @@ def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     )
 
 
+def cluster_plants(model: IZModel, zone: Zone, capacity_m3_day: float) -> int:
+    """Clusters of ``zone``'s row a plant of ``capacity_m3_day`` serves: 1 for a single zone;
+    for an aggregate row of N clusters, the clusters whose flow that capacity covers (each with
+    a small plant of its own, at least one), N × capacity / full flow rounded up."""
+    count = zone.spec.cluster_count
+    if count == 1:
+        return 1
+    full = full_flow_m3_day(model, zone)
+    if full <= 0:
+        return count
+    return min(count, max(1, math.ceil(count * capacity_m3_day / full - 1e-9)))
+
+
+def plant_cost(model: IZModel, zone: Zone, capacity_m3_day: float) -> float:
+    """Cost of a plant of ``capacity_m3_day`` for ``zone`` (its cluster plants' fixed parts and
+    the part per capacity), bn VND."""
+    plants = cluster_plants(model, zone, capacity_m3_day)
+    return model.scenario.developers.wwtp_cost(capacity_m3_day, plants=plants)
+
+
+def new_plant_cost(model: IZModel, zone: Zone) -> float:
+    """Cost of the plant ``zone``'s developer would build now (its design capacity), bn VND."""
+    return plant_cost(model, zone, design_capacity_m3_day(model, zone))
+
+
+def module_m3_day(model: IZModel, zone: Zone) -> float:
+    """Capacity a further module adds to ``zone``'s plant (no more than the full flow needs)."""
+    full = full_flow_m3_day(model, zone)
+    module = model.scenario.wastewater.plant_design_share_pct / 100 * full
+    return max(0.0, min(full, zone.wwtp_capacity_m3_day + module) - zone.wwtp_capacity_m3_day)
+
+
+def expansion_cost(model: IZModel, zone: Zone) -> float:
+    """Cost of the next module: ``expansion_cost_pct`` of a plant of the module's size (site,
+    pipes and buildings exist), plus the fixed part of every further cluster plant of an
+    aggregate it brings in, bn VND."""
+    devs, ww = model.scenario.developers, model.scenario.wastewater
+    module = module_m3_day(model, zone)
+    before = cluster_plants(model, zone, zone.wwtp_capacity_m3_day)
+    after = cluster_plants(model, zone, zone.wwtp_capacity_m3_day + module)
+    return (
+        ww.expansion_cost_pct / 100 * devs.wwtp_cost(module)
+        + (after - before) * devs.wwtp_cost_fixed_bn_vnd
+    )
+
+
+def repair_cost(model: IZModel, zone: Zone) -> float:
+    """Cost of bringing ``zone``'s failed plant back: ``repair_cost_pct`` of its capital."""
+    return model.scenario.wastewater.repair_cost_pct / 100 * capital(model, zone)
+
+
+def capital(model: IZModel, zone: Zone) -> float:
+    """What ``zone``'s plant cost (built or under way), or what a new one would, bn VND."""
+    if zone.wwtp_capital_bn_vnd > 0:
+        return zone.wwtp_capital_bn_vnd
+    return new_plant_cost(model, zone)
+
+
+def parent_plant(model: IZModel, zone: Zone) -> Zone | None:
+    """The plant an expansion without a plant of its own connects to: its parent's (or the
+    plant its parent is connected to), built or under way; ``None`` otherwise."""
+    if zone.spec.expands is None or zone.wwtp != "none" or zone.wwtp_clients:
+        return None
+    plant = model.zone_by_id[zone.spec.expands].plant
+    return plant if plant.wwtp != "none" and plant is not zone else None
+
+
+def connect(plant: Zone, zone: Zone) -> None:
+    """Connect expansion ``zone`` to ``plant`` (the pipes are laid once; it stays connected)."""
+    zone.wwtp_host = plant
+    plant.wwtp_clients.append(zone)
+
+
 def load_limit_m3_day(model: IZModel, zone: Zone) -> float:
     """The most the zone's plant treats to the standard: its design capacity and the
     scenario's overload tolerance above it."""
@@ -77,34 +171,59 @@ def load_limit_m3_day(model: IZModel, zone: Zone) -> float:
     return zone.wwtp_capacity_m3_day * (1 + tolerance)
 
 
+def fixed_running_cost_per_month(model: IZModel, zone: Zone) -> float:
+    """The part of the plant's running cost that does not follow the flow, bn VND a month."""
+    ww = model.scenario.wastewater
+    return capital(model, zone) * ww.operating_cost_fixed_pct_per_year / 100 / 12
+
+
+def fee_vnd_per_m3(model: IZModel, zone: Zone, treated: float) -> float:
+    """The treatment fee ``zone``'s plant charges at ``treated`` m³/day: the base fee, raised
+    toward the fee that recovers the running cost, within the province's cap."""
+    ww = model.scenario.wastewater
+    if treated <= 0:
+        return ww.fee_vnd_per_m3
+    fixed = fixed_running_cost_per_month(model, zone) * VND_PER_BN
+    recovery = ww.operating_cost_vnd_per_m3 + fixed / (treated * DAYS_PER_MONTH)
+    return min(ww.fee_cap_vnd_per_m3, max(ww.fee_vnd_per_m3, recovery))
+
+
 def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
     """A running plant's cost less the fees tenants pay for treatment, a month (negative: the
     plant earns money). Fees and variable cost follow the flow the plant can take."""
-    treated = min(collected_m3_day(model, zone), load_limit_m3_day(model, zone))
+    treated = min(load_m3_day(model, zone), load_limit_m3_day(model, zone))
     return gap_at(model, zone, treated)
 
 
 def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
     """The monthly running cost less fees of ``zone``'s plant treating ``treated`` m³/day."""
     ww = model.scenario.wastewater
-    capital = model.scenario.developers.wwtp_cost(kcn=zone.is_kcn)
-    fixed = capital * ww.operating_cost_fixed_pct_per_year / 100 / 12
-    margin = (ww.fee_vnd_per_m3 - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
-    return fixed - margin / VND_PER_BN
+    fee = fee_vnd_per_m3(model, zone, treated)
+    margin = (fee - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
+    return fixed_running_cost_per_month(model, zone) - margin / VND_PER_BN
 
 
 def treated_m3_day(model: IZModel, zone: Zone) -> float:
-    """Flow treated to the standard: what a running plant that has not failed can take (an
-    overloaded plant treats up to its load limit and lets the rest out), else nothing."""
-    if not zone.wwtp_running or zone.wwtp_fault:
+    """Flow of ``zone``'s tenants treated to the standard: their share of what the plant
+    treating it takes, if it runs and has not failed (an overloaded plant treats up to its
+    load limit and lets the rest out), else nothing."""
+    plant = zone.plant
+    if plant.wwtp != "operating" or not plant.wwtp_funded or plant.wwtp_fault:
         return 0.0
-    return min(collected_m3_day(model, zone), load_limit_m3_day(model, zone))
+    collected = collected_m3_day(model, zone)
+    load = load_m3_day(model, plant) if plant.wwtp_clients else collected
+    if load <= 0:
+        return 0.0
+    return collected * min(1.0, load_limit_m3_day(model, plant) / load)
 
 
 def untreated_m3_day(model: IZModel, zone: Zone) -> float:
-    """Collected flow the zone's developer lets out without treatment to the standard (the
-    developer's violation; CCN tenants who never connect are not its doing)."""
-    return collected_m3_day(model, zone) - treated_m3_day(model, zone)
+    """Collected flow of the zones ``zone``'s plant serves let out without treatment to the
+    standard (the plant operator's violation; CCN tenants who never connect are not its
+    doing)."""
+    return sum(
+        collected_m3_day(model, member) - treated_m3_day(model, member) for member in served(zone)
+    )
 
 
 def inspection_chance(model: IZModel, zone: Zone, *, untreated: float | None = None) -> float:
@@ -117,7 +236,7 @@ def inspection_chance(model: IZModel, zone: Zone, *, untreated: float | None = N
     if last is not None and model.month - last < ww.record_months:
         chance *= ww.record_inspection_multiplier
     flow = untreated_m3_day(model, zone) if untreated is None else untreated
-    chance += ww.complaint_pct_per_month_per_1000_m3_day / 100 * flow / 1000
+    chance += ww.complaint_pct_per_month_per_1000_m3_day / 100 * flow / PER_1000_M3_DAY
     return min(1.0, chance)
 
 
@@ -133,20 +252,26 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
     """The month's operation of every central plant: failures, funding, compliance.
 
     ``failure_draws`` has one uniform per zone, drawn every month whatever the state of the
-    plants, so policies with the same seed see the same breakdowns.
+    plants, so policies with the same seed see the same breakdowns. A connected expansion has
+    no plant of its own to run (its state is its parent plant's). A plant that runs lifts a
+    suspension against its zone (the order to run it stays).
     """
     chance = model.scenario.wastewater.failure_pct_per_month / 100
     for zone in model.zones:
+        if zone.wwtp_host is not None:
+            continue
         if zone.wwtp != "operating" or zone.developer is None:
             zone.wwtp_compliant = False
             continue
         if failure_draws[zone.index] < chance:
             zone.wwtp_fault = True
         zone.developer.run_plant(zone)
+        if zone.wwtp_funded:
+            zone.admission_suspended = False
         zone.wwtp_compliant = (
             zone.wwtp_funded
             and not zone.wwtp_fault
-            and collected_m3_day(model, zone) <= load_limit_m3_day(model, zone)
+            and load_m3_day(model, zone) <= load_limit_m3_day(model, zone)
         )
 
 

@@ -84,6 +84,19 @@ class Zone(mesa.Agent):
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         self.wwtp_upgrading = False  # a repair under way
         self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None
+        # An expansion connected to its parent's plant (the parent's plant treats its flow)
+        # and, on a plant's zone, the expansions connected to it.
+        self.wwtp_host: Zone | None = None
+        self.wwtp_clients: list[Zone] = []
+        self.wwtp_capital_bn_vnd = 0.0  # what the plant and its modules cost (running cost)
+        # Enforcement: the plant was ordered (built on an order, or ordered to operate; the
+        # obligation to run it stays), the month of the last finding against it while idle,
+        # the findings repeated within the record period of each other, and the suspension of
+        # new tenants that follows (lifted once the plant runs).
+        self.wwtp_ordered = False
+        self.wwtp_order_month: int | None = None
+        self.wwtp_repeat_findings = 0
+        self.admission_suspended = False
 
     @property
     def established(self) -> bool:
@@ -116,20 +129,35 @@ class Zone(mesa.Agent):
         return max(0.0, self.leasable_ha - self.serviced_ha)
 
     @property
+    def plant(self) -> Zone:
+        """The zone whose central plant treats this zone's flow: the parent's for an expansion
+        connected to it, else its own."""
+        return self.wwtp_host if self.wwtp_host is not None else self
+
+    @property
     def wwtp_ok(self) -> bool:
-        """Its central wastewater plant operates and meets the standard."""
-        return self.wwtp == "operating" and self.wwtp_compliant
+        """The central plant treating its flow operates and meets the standard."""
+        plant = self.plant
+        return plant.wwtp == "operating" and plant.wwtp_compliant
 
     @property
     def wwtp_running(self) -> bool:
-        """Its central plant is built and its owner pays to run it (compliant or not); a plant
-        left idle for want of money is built but not in operation."""
-        return self.wwtp == "operating" and self.wwtp_funded
+        """The central plant treating its flow is built and its owner pays to run it (compliant
+        or not); a plant left idle for want of money is built but not in operation."""
+        plant = self.plant
+        return plant.wwtp == "operating" and plant.wwtp_funded
+
+    @property
+    def suspended(self) -> bool:
+        """New tenants may not be admitted: the plant treating its flow was left idle after
+        an order to operate and repeat findings (lifted once the plant runs)."""
+        return self.plant.admission_suspended
 
     @property
     def plant_state(self) -> str:
-        """The plant's state, one of :data:`PLANT_STATES`."""
-        return plant_state_of(self.wwtp, self.wwtp_compliant)
+        """The state of the plant treating its flow, one of :data:`PLANT_STATES`."""
+        plant = self.plant
+        return plant_state_of(plant.wwtp, plant.wwtp_compliant)
 
     def reserve(self, hectares: float) -> None:
         """Hold land for a prospect whose dossier is being processed."""

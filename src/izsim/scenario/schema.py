@@ -455,11 +455,15 @@ class Developers(Sourced):
     infrastructure_cost_bn_vnd_per_ha_ccn: NonNegative = Field(
         description="Internal infrastructure cost per gross ha of a CCN."
     )
-    wwtp_cost_bn_vnd_kcn: NonNegative = Field(
-        description="Cost of a KCN's central wastewater plant."
+    wwtp_cost_fixed_bn_vnd: NonNegative = Field(
+        description="Fixed part of a central wastewater plant's cost (site, buildings, controls,"
+        " monitoring station), bn VND, paid once for every cluster plant an aggregate row"
+        " stands for (docs/model.md §2.5)."
     )
-    wwtp_cost_bn_vnd_ccn: NonNegative = Field(
-        description="Cost of a CCN's central wastewater plant."
+    wwtp_cost_bn_vnd_per_1000_m3_day: NonNegative = Field(
+        description="Cost of a central plant per 1,000 m³/day of design capacity (tanks,"
+        " equipment), bn VND, on top of the fixed part; repairs and further modules are"
+        " priced from the same two parts."
     )
     wwtp_build_months: Positive = Field(description="Months to build a central wastewater plant.")
     wwtp_compliant_pct: Pct = Field(description="Chance a new plant meets the standard.")
@@ -538,9 +542,11 @@ class Developers(Sourced):
         """Median finance capacity of a KCN (high-tech zones too) or a CCN developer."""
         return self.finance_capacity_bn_vnd_kcn if kcn else self.finance_capacity_bn_vnd_ccn
 
-    def wwtp_cost(self, *, kcn: bool) -> float:
-        """Cost of a central wastewater plant of a KCN (high-tech zones too) or a CCN."""
-        return self.wwtp_cost_bn_vnd_kcn if kcn else self.wwtp_cost_bn_vnd_ccn
+    def wwtp_cost(self, capacity_m3_day: float, *, plants: int = 1) -> float:
+        """Cost of ``plants`` central wastewater plants with ``capacity_m3_day`` of design
+        capacity between them, bn VND (fixed part per plant plus the part per capacity)."""
+        per_m3_day = self.wwtp_cost_bn_vnd_per_1000_m3_day / 1000
+        return plants * self.wwtp_cost_fixed_bn_vnd + per_m3_day * capacity_m3_day
 
     def zone_approval_months(self, *, kcn: bool) -> float:
         """Months to a zone's establishment decision."""
@@ -648,6 +654,33 @@ class Wastewater(Sourced):
         description="Chance a month of an inspection after complaints, per 1,000 m³/day"
         " discharged without treatment to standard."
     )
+    ccn_build_order_pct: Pct = Field(
+        description="Share of inspection findings against a CCN without a central plant that"
+        " order its developer to build one (the rest are fined only): CCN are overseen by"
+        " Industry & Trade and the districts, and an order to build rarely holds without"
+        " public money. KCN findings always order a plant."
+    )
+    fee_cap_vnd_per_m3: NonNegative = Field(
+        description="Highest treatment fee the province lets a plant's operator charge, VND per"
+        " m³. An operator whose fees at `fee_vnd_per_m3` do not cover the plant's running cost"
+        " raises the fee toward cost recovery up to this cap (never below `fee_vnd_per_m3`)."
+    )
+    repeat_fine_multiplier: float = Field(
+        ge=1,
+        le=5,
+        description="Each repeat finding against a plant left idle after an order to operate"
+        " multiplies the band's fine by this (1: no escalation), up to `fine_max_bn_vnd`.",
+    )
+    fine_max_bn_vnd: NonNegative = Field(
+        description="Largest fine for one finding against an organisation, bn VND (the legal"
+        " ceiling repeat fines escalate to); at least the top band's fine."
+    )
+    suspension_after_repeat_findings: int = Field(
+        ge=1,
+        le=24,
+        description="Repeat findings against a plant left idle after an order to operate after"
+        " which the zone may admit no new tenants until the plant runs.",
+    )
 
     @model_validator(mode="after")
     def _bands(self) -> Wastewater:
@@ -668,17 +701,36 @@ class Wastewater(Sourced):
         for i in range(1, len(fines)):
             if fines[i] < fines[i - 1]:
                 problems.append((("fine_band_bn_vnd", i), "fines must not fall as flow rises"))
+        if fines and self.fine_max_bn_vnd < max(fines):
+            problems.append(
+                (
+                    ("fine_max_bn_vnd",),
+                    f"{self.fine_max_bn_vnd:g} is below the top band's fine {max(fines):g}:"
+                    " the ceiling repeat fines escalate to must be at least every band's fine",
+                )
+            )
+        if self.fee_cap_vnd_per_m3 < self.fee_vnd_per_m3:
+            problems.append(
+                (
+                    ("fee_cap_vnd_per_m3",),
+                    f"{self.fee_cap_vnd_per_m3:g} is below fee_vnd_per_m3"
+                    f" {self.fee_vnd_per_m3:g}: the cap must allow at least the base fee",
+                )
+            )
         if problems:
             raise CrossFieldError(problems)
         return self
 
-    def fine(self, untreated_m3_day: float) -> float:
-        """The fine for an organisation discharging ``untreated_m3_day`` (bn VND)."""
+    def fine(self, untreated_m3_day: float, *, repeats: int = 0) -> float:
+        """The fine for an organisation discharging ``untreated_m3_day`` (bn VND), escalated
+        for ``repeats`` earlier findings under an order to operate, within the legal ceiling."""
         fine = 0.0
         for floor, amount in zip(self.fine_band_floors_m3_day, self.fine_band_bn_vnd, strict=False):
             if untreated_m3_day >= floor:
                 fine = amount
-        return fine
+        if repeats <= 0:
+            return fine
+        return min(self.fine_max_bn_vnd, fine * self.repeat_fine_multiplier**repeats)
 
 
 class Labour(Sourced):
@@ -776,6 +828,13 @@ class Zone(Sourced):
         description="Developer at the start: private, public or none (planned zones).",
     )
     expands: Slug | None = Field(default=None, description="Id of the zone this one expands.")
+    cluster_count: int = Field(
+        default=1,
+        ge=1,
+        description="Clusters (or zones) this row stands for: 1 for a single zone; an aggregate"
+        " row of several CCN gives their number. Plant-share indicators count clusters, and an"
+        " aggregate's plant is that many small plants (docs/model.md §2.5).",
+    )
     cost_factor: float = Field(
         default=1,
         gt=0,
