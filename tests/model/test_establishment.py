@@ -49,6 +49,7 @@ def national(scenario: Scenario, **numbers: Any) -> Scenario:
             "national_approval_months_kcn": 12,
             "national_kcn_approvals_per_year": None,  # no quota, no occupancy condition
             "min_kcn_occupancy_for_new_kcn_pct": None,
+            "national_queue_years": None,  # every proposal queues (the earlier rule)
             **numbers,
         },
     )
@@ -364,3 +365,26 @@ def test_an_expansion_is_not_held_by_the_national_queue(
     assert expansions
     assert all(establishment.kcn_proposal_open(model, z) for z in expansions)
     assert not establishment.kcn_proposal_open(model, model.zone_by_id[KCNS[0]])
+
+
+def test_a_proposal_the_province_no_longer_qualifies_for_is_turned_down(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Under the national queue a KCN whose province falls below the occupancy condition by
+    the time its dossier is ready goes back to planned instead of waiting in approval."""
+    for queue in (None, 1):
+        model = IZModel(
+            national(scenario, min_kcn_occupancy_for_new_kcn_pct=60.0, national_queue_years=queue),
+            baseline,
+            0,
+        )
+        first = take_up(model, KCNS[0])[1]
+        model.env.run(until=20)
+        assert first.established  # empty, so the province is below the condition
+        second = take_up(model, KCNS[1])[1]  # proposed regardless (the gate is tested above)
+        model.env.run(until=45)
+        if queue is None:
+            assert second.stage == "approved" and second.developer is not None
+        else:
+            assert second.stage == "planned" and second.developer is None
+            assert (31, "national_refusal", KCNS[1]) in model.events

@@ -149,7 +149,13 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         if zone.stage == "planned":
             zone.stage = "approved"
-            yield from establish(model, zone)
+            if not (yield from establish(model, zone)):
+                # Turned down nationally: the site is planned again, free for a later proposal.
+                self.zones.remove(zone)
+                zone.developer = None
+                zone.development = None
+                zone.stage = "planned"
+                return
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
         # A first phase under way at the start is paid for up to its stage: a zone `building`

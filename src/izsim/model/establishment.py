@@ -122,7 +122,7 @@ def _year(now: float) -> int:
     return math.floor(now / MONTHS_PER_YEAR + 1e-9)
 
 
-def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None]:
+def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, bool]:
     """The wait from a developer's proposal to the zone's establishment decision.
 
     KCN: ``national_approval_months_kcn`` (not shortened by provincial reform), then, for a
@@ -131,6 +131,11 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
     the year's national quota, then the
     province's ``zone_approval_months_kcn × approval_time_factor``. CCN: the province's
     ``zone_approval_months_ccn × approval_time_factor`` alone.
+
+    Under ``national_queue_years`` a new KCN whose province no longer meets the occupancy
+    condition when its national dossier is ready is turned down (``False``, event
+    ``national_refusal``) instead of waiting: it was proposed when the condition held
+    (:func:`kcn_proposal_open`) and the province proposes it again when it holds again.
     """
     env = model.env
     national = model.scenario.establishment
@@ -140,6 +145,9 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
         if zone.spec.expands is None:
             condition = national.min_kcn_occupancy_for_new_kcn_pct
             if condition is not None and established_kcn_occupancy(model) < condition / 100:
+                if national.national_queue_years is not None:
+                    model.events.append((model.month, "national_refusal", zone.key))
+                    return False
                 model.events.append((model.month, "national_occupancy_wait", zone.key))
                 while established_kcn_occupancy(model) < condition / 100:
                     yield env.timeout(1)
@@ -151,6 +159,7 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
     provincial = model.scenario.developers.zone_approval_months(kcn=zone.is_kcn)
     # The factor is read when the province's part starts: reform in force then applies.
     yield env.timeout(provincial * model.agencies.approval_time_factor)
+    return True
 
 
 def developer_hurdle(median: float, spread: float, draw: float) -> float:
