@@ -25,7 +25,8 @@ def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
     data = scenario.model_dump(exclude_unset=True)
     data["zones"] = [z for z in data["zones"] if z["id"] in (KCN, CCN)]
     changes: dict[str, dict[str, float | None]] = {
-        "developers": {"private_entry_pct_per_month": 0},
+        # phases keyed to demand alone (the committed schedule is tested in test_land_market)
+        "developers": {"private_entry_pct_per_month": 0, "committed_phase_months": None},
         "investors": {"prospects_per_month": 1e-9},
         # no national quota or occupancy condition (tested in test_establishment)
         "establishment": {

@@ -49,6 +49,7 @@ def national(scenario: Scenario, **numbers: Any) -> Scenario:
             "national_approval_months_kcn": 12,
             "national_kcn_approvals_per_year": None,  # no quota, no occupancy condition
             "min_kcn_occupancy_for_new_kcn_pct": None,
+            "national_queue_years": None,  # every proposal queues (the earlier rule)
             **numbers,
         },
     )
@@ -201,7 +202,8 @@ def test_entry_moves_smoothly_with_the_pro_forma(
             "finance_capacity_bn_vnd_ccn": 1e6,
             "hurdle_ratio": 1.0,
         },
-        establishment={"hurdle_spread": spread},
+        # every planned site may be proposed (the national queue is tested below)
+        establishment={"hurdle_spread": spread, "national_queue_years": None},
     )
     ratios = (0.9, 0.95, 1.0, 1.05, 1.1)
     shares = [entry_share(sure, baseline, r, seeds=20) for r in ratios]
@@ -299,3 +301,90 @@ def test_candidate_sites_numbers_need_sources(scenario: Scenario) -> None:
     data["candidate_sites"] = [{**unsourced, "sources": {"area_ha": SOURCE}}]
     with pytest.raises(ValidationError, match="no source"):
         Scenario.model_validate(data)
+
+
+# ---------------------------------------------------------------- proposals the round can take
+def test_a_new_kcn_is_proposed_only_when_the_national_round_can_take_it(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """One approval a year: with no year of queue beyond the one a dossier is ready in, one
+    proposal at a time; with one year more, two; the others stay planned, not in approval."""
+    for years, expected in ((0, 1), (1, 2)):
+        model = IZModel(
+            national(scenario, national_kcn_approvals_per_year=1, national_queue_years=years),
+            baseline,
+            0,
+        )
+        proposed = []
+        for key in KCNS:
+            zone = model.zone_by_id[key]
+            if establishment.kcn_proposal_open(model, zone):
+                take_up(model, key)
+                proposed.append(key)
+        assert len(proposed) == expected, years
+        # the CCN is the province's own decision: always open
+        assert establishment.kcn_proposal_open(model, model.zone_by_id[CCN])
+
+
+def test_a_new_kcn_waits_planned_while_the_provinces_kcn_are_empty(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Under the national queue a site is not proposed before the occupancy condition holds;
+    without it (the earlier rule) it is proposed and waits in approval."""
+    for queue, empty, expected in ((1, True, False), (1, False, True), (None, True, True)):
+        model = IZModel(
+            variant(
+                scenario,
+                establishment={
+                    "national_queue_years": queue,
+                    "national_kcn_approvals_per_year": None,
+                    "min_kcn_occupancy_for_new_kcn_pct": 60,
+                },
+            ),
+            baseline,
+            0,
+        )
+        for zone in model.zones:
+            if zone.is_kcn and zone.established:
+                zone.leased_ha = 0.0 if empty else zone.serviced_ha
+        assert establishment.kcn_proposal_open(model, model.zone_by_id[KCNS[0]]) is expected
+
+
+def test_an_expansion_is_not_held_by_the_national_queue(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(
+        variant(
+            scenario,
+            establishment={"national_queue_years": 0, "national_kcn_approvals_per_year": 0},
+        ),
+        baseline,
+        0,
+    )
+    expansions = [z for z in model.zones if z.spec.expands is not None]
+    assert expansions
+    assert all(establishment.kcn_proposal_open(model, z) for z in expansions)
+    assert not establishment.kcn_proposal_open(model, model.zone_by_id[KCNS[0]])
+
+
+def test_a_proposal_the_province_no_longer_qualifies_for_is_turned_down(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Under the national queue a KCN whose province falls below the occupancy condition by
+    the time its dossier is ready goes back to planned instead of waiting in approval."""
+    for queue in (None, 1):
+        model = IZModel(
+            national(scenario, min_kcn_occupancy_for_new_kcn_pct=60.0, national_queue_years=queue),
+            baseline,
+            0,
+        )
+        first = take_up(model, KCNS[0])[1]
+        model.env.run(until=20)
+        assert first.established  # empty, so the province is below the condition
+        second = take_up(model, KCNS[1])[1]  # proposed regardless (the gate is tested above)
+        model.env.run(until=45)
+        if queue is None:
+            assert second.stage == "approved" and second.developer is not None
+        else:
+            assert second.stage == "planned" and second.developer is None
+            assert (31, "national_refusal", KCNS[1]) in model.events

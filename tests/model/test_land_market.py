@@ -367,3 +367,103 @@ def test_a_refused_dossier_gives_its_land_outside_zones_back(
     model.env.run(until=5)
     assert investor.state == "refused"
     assert model.outside_zone_land_left_ha == model.investors.outside_zone_land_ha_per_year
+
+
+# ---------------------------------------------------------------- land-value appreciation
+@pytest.mark.parametrize("years", [0.5, 3.0, 12.0])
+def test_expected_rent_growth_raises_the_lease_factor(years: float) -> None:
+    flat = land_market.annuity_factor(0.1, years)
+    assert land_market.growing_annuity_factor(0.1, 0.0, years) == flat
+    rising = land_market.growing_annuity_factor(0.1, 0.05, years)
+    falling = land_market.growing_annuity_factor(0.1, -0.05, years)
+    assert falling < flat < rising
+    # growth as fast as the discount rate: revenue keeps its value
+    assert land_market.growing_annuity_factor(0.1, 0.1, years) == pytest.approx(1.0)
+    # faster growth than the cost of capital is worth more than undiscounted revenue
+    assert land_market.growing_annuity_factor(0.1, 0.15, years) > 1.0
+
+
+def growth_model(scenario: Scenario, baseline: Policy, cap: float) -> tuple[IZModel, Zone]:
+    """A KCN operating and full, plenty of demand, rents of KCN up 8 % at the last review."""
+    model = IZModel(
+        quiet(scenario, developers={"expected_rent_growth_cap_pct_per_year": cap}), baseline, 0
+    )
+    _, zone = take_up(model, KCN)
+    model.recent_demand.append((0, 60.0))
+    model.rent_change[True] = 0.08
+    return model, zone
+
+
+def test_rising_rents_make_a_phase_pay_sooner(scenario: Scenario, baseline: Policy) -> None:
+    """At the rent where the next phase just fails with rents expected flat, it pays when the
+    developer expects them to go on rising, and the more the higher the cap."""
+    model, zone = growth_model(scenario, baseline, 0)
+    hurdle = model.scenario.developers.hurdle_ratio
+    zone.rent_usd_m2 = 1.0
+    while not land_market.phase_pays(model, zone, hurdle):
+        zone.rent_usd_m2 *= 1.01
+    just_fails = zone.rent_usd_m2 / 1.01
+    ratios = {}
+    for cap in (0.0, 2.0, 5.0):
+        model, zone = growth_model(scenario, baseline, cap)
+        zone.rent_usd_m2 = just_fails
+        ratios[cap] = land_market.lease_factor(model, zone, 3.0)
+        assert land_market.phase_pays(model, zone, hurdle) is (cap > 0), cap
+    assert ratios[0.0] < ratios[2.0] < ratios[5.0]
+    # the extrapolation is bounded: 8 % seen, at most the cap expected
+    assert land_market.expected_rent_growth(model, zone) == pytest.approx(0.05)
+
+
+def test_a_full_year_brings_a_new_site_forward_sooner_with_appreciation(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Zones full for a year raise rents at the January review; developers who extrapolate
+    that rise see a better pro forma on a planned site than developers who do not."""
+    ratios = {}
+    for cap in (0.0, 5.0):
+        model = IZModel(
+            with_numbers(scenario, "developers", expected_rent_growth_cap_pct_per_year=cap),
+            baseline,
+            0,
+        )
+        for zone in model.zones:
+            if zone.operating:
+                zone.serviced_ha = zone.leased_ha = zone.leasable_ha
+        land_market.review_rents(model)
+        assert model.rent_change[True] > 0
+        ratios[cap] = model.pro_forma_ratio(model.zone_by_id[KCN])
+    assert ratios[5.0] > ratios[0.0]
+
+
+# ---------------------------------------------------------------- committed schedule
+def scheduled(
+    scenario: Scenario, baseline: Policy, months: float | None, **developers: float
+) -> tuple[IZModel, Zone, float]:
+    """Nam Sơn Dương with its first phase built, no tenant ever, under a schedule."""
+    numbers = {"committed_phase_months": months, **developers}
+    model = IZModel(quiet(scenario, developers=numbers), baseline, 0)
+    _, zone = take_up(model, KCN)
+    model.env.run(until=40)
+    assert zone.operating and zone.leased_ha == 0
+    return model, zone, zone.serviced_ha
+
+
+def test_a_committed_schedule_starts_a_phase_without_demand(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    built = {}
+    for months in (None, 12.0):
+        model, zone, first = scheduled(scenario, baseline, months, abandon_after_months=200)
+        finished = zone.phase_finished_month
+        assert finished is not None
+        model.env.run(until=finished + 12 + 2)
+        built[months] = zone.phase_under_way or zone.serviced_ha > first
+    assert built == {None: False, 12.0: True}
+
+
+def test_a_developer_gone_slow_keeps_no_schedule(scenario: Scenario, baseline: Policy) -> None:
+    model, zone, first = scheduled(
+        scenario, baseline, 120.0, abandon_after_months=12, expansion_trigger_occupancy_pct=100
+    )
+    model.env.run(until=200)
+    assert zone.dropped and zone.serviced_ha == first

@@ -60,3 +60,17 @@ def test_mesa_batch_run_runs_seeds(scenario: Scenario, baseline: Policy) -> None
         alone.run()
         assert row["Step"] == scenario.months - 1
         assert row["jobs_industry"] == alone.values[-1, INDICATOR_IDS.index("jobs_industry")]
+
+
+def test_an_aggregate_row_counts_as_the_clusters_it_stands_for(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Counts of zones count an aggregate of existing clusters ``cluster_count`` times, so a
+    row standing for several clusters is not one zone in the indicators."""
+    model = IZModel(scenario, baseline, 0)
+    rows = [z for z in model.zones if not z.is_kcn and z.operating and z.spec.expands is None]
+    aggregates = [z for z in rows if z.spec.cluster_count > 1]
+    assert aggregates  # the scenario has one
+    counts = model._zone_indicators()
+    assert counts["zones_operating_ccn"] == sum(z.spec.cluster_count for z in rows) > len(rows)
+    assert counts["zones_established_ccn"] >= counts["zones_operating_ccn"]

@@ -388,7 +388,8 @@ def test_a_plant_within_its_overload_tolerance_stays_compliant(
 # ---------------------------------------------------------------- plant cost and size
 def test_a_larger_plant_costs_more(scenario: Scenario, baseline: Policy) -> None:
     model = model_of(quiet(scenario), baseline)
-    zone = model.zone_by_id[CCN]
+    zone = model.zone_by_id["ccn_south_1"]  # one cluster: one fixed part whatever the size
+    assert zone.spec.cluster_count == 1
     small, large = (wastewater.plant_cost(model, zone, c) for c in (200.0, 2_000.0))
     devs = scenario.developers
     assert large > small > devs.wwtp_cost_fixed_bn_vnd
@@ -433,7 +434,7 @@ def test_an_aggregate_row_counts_its_clusters_in_the_plant_shares(
     assert wastewater.cluster_plants(model, ccn, full) == 9
     assert wastewater.cluster_plants(model, ccn, 0.01 * full) == 1
     fixed = scenario.developers.wwtp_cost_fixed_bn_vnd
-    single = model_of(quiet(scenario), baseline)
+    single = model_of(aggregate(scenario, CCN, 1), baseline)
     assert wastewater.plant_cost(model, ccn, 0.5 * full) - wastewater.plant_cost(
         single, single.zone_by_id[CCN], 0.5 * full
     ) == pytest.approx(4 * fixed)

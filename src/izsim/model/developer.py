@@ -149,7 +149,13 @@ class Developer(mesa.Agent):
         devs = model.scenario.developers
         if zone.stage == "planned":
             zone.stage = "approved"
-            yield from establish(model, zone)
+            if not (yield from establish(model, zone)):
+                # Turned down nationally: the site is planned again, free for a later proposal.
+                self.zones.remove(zone)
+                zone.developer = None
+                zone.development = None
+                zone.stage = "planned"
+                return
             zone.established_month = model.month
         leasable_share = zone.leasable_ha / zone.area_ha
         # A first phase under way at the start is paid for up to its stage: a zone `building`
@@ -185,6 +191,7 @@ class Developer(mesa.Agent):
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
             zone.stage = "operating"
             zone.phase_under_way = False
+            zone.phase_finished_month = model.month
             if zone.operating_since is None:
                 zone.operating_since = model.month
 
@@ -223,11 +230,20 @@ class Developer(mesa.Agent):
 
     def _wait_for_demand(self, zone: Zone) -> Generator[simpy.Event, object, None]:
         """Wait until the built land fills up and, for a private developer, the next phase
-        pays at today's rent (otherwise it holds the land back); a private developer goes slow
-        on a zone nobody leases in."""
+        pays at today's rent (otherwise it holds the land back), or until the date its
+        investment certificate commits it to start the next phase; a private developer goes
+        slow on a zone nobody leases in (and then keeps no schedule)."""
         model = self.model
         devs = model.scenario.developers
         trigger = devs.expansion_trigger_occupancy_pct / 100
+        committed = devs.committed_phase_months
+        # The schedule runs from the last phase finished (the start for a zone serviced then)
+        # or from the developer's own take-over: a buyer gets a schedule of its own.
+        due = (
+            None
+            if committed is None
+            else max(zone.phase_finished_month or 0, zone.taken_over_month or 0) + committed
+        )
         busy = 0  # last month the built land was full enough for a phase: holding, not idle
         while zone.serviced_occupancy < trigger or not (
             self.public or land_market.phase_pays(model, zone, self.hurdle)
@@ -244,6 +260,8 @@ class Developer(mesa.Agent):
                 zone.dropped = True  # goes slow: no further phases, the zone is for sale
                 zone.dropped_month = model.month
                 return
+            if due is not None and model.month >= due:
+                return  # the committed schedule starts the phase, demand or not
             yield model.env.timeout(1)
 
     def start_wwtp(self, zone: Zone, *, already_paid: bool = False) -> None:

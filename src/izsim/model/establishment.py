@@ -80,13 +80,49 @@ def established_kcn_occupancy(model: IZModel) -> float:
     return sum(z.leased_ha for z in kcn) / leasable if leasable else 1.0
 
 
+def kcn_proposal_open(model: IZModel, zone: Zone) -> bool:
+    """Whether a developer may propose ``zone`` now (§2.3a, *Proposals*).
+
+    A new KCN (not an expansion) is proposed only when the province's established KCN meet
+    the national occupancy condition and, under a quota, when the proposals already waiting
+    for their national decision are fewer than the approvals left in the calendar year its
+    national dossier would be ready and the ``national_queue_years`` after it. Otherwise the
+    site stays planned: a proposal the national round cannot take for years is not filed.
+    Other zones, and every zone without ``national_queue_years``, are always open.
+    """
+    national = model.scenario.establishment
+    if national.national_queue_years is None or not zone.is_kcn or zone.spec.expands is not None:
+        return True
+    condition = national.min_kcn_occupancy_for_new_kcn_pct
+    if condition is not None and established_kcn_occupancy(model) < condition / 100:
+        return False
+    quota = model.national_quota
+    if quota.per_year is None:
+        return True
+    ready = _year(model.env.now + national.national_approval_months_kcn)
+    places = sum(
+        max(0, quota.allowed(year) - quota.granted.get(year, 0))
+        for year in range(ready, ready + national.national_queue_years + 1)
+    )
+    waiting = sum(
+        1
+        for z in model.zones
+        if z.is_kcn
+        and z.spec.expands is None
+        and z.developer is not None
+        and not z.established
+        and z.national_approval_month is None
+    )
+    return waiting < places
+
+
 def _year(now: float) -> int:
     # A small tolerance: a wait of a fraction of a month added to whole months lands on the
     # January it aims at, not a rounding error before it.
     return math.floor(now / MONTHS_PER_YEAR + 1e-9)
 
 
-def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None]:
+def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, bool]:
     """The wait from a developer's proposal to the zone's establishment decision.
 
     KCN: ``national_approval_months_kcn`` (not shortened by provincial reform), then, for a
@@ -95,6 +131,11 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
     the year's national quota, then the
     province's ``zone_approval_months_kcn × approval_time_factor``. CCN: the province's
     ``zone_approval_months_ccn × approval_time_factor`` alone.
+
+    Under ``national_queue_years`` a new KCN whose province no longer meets the occupancy
+    condition when its national dossier is ready is turned down (``False``, event
+    ``national_refusal``) instead of waiting: it was proposed when the condition held
+    (:func:`kcn_proposal_open`) and the province proposes it again when it holds again.
     """
     env = model.env
     national = model.scenario.establishment
@@ -104,16 +145,21 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, None
         if zone.spec.expands is None:
             condition = national.min_kcn_occupancy_for_new_kcn_pct
             if condition is not None and established_kcn_occupancy(model) < condition / 100:
+                if national.national_queue_years is not None:
+                    model.events.append((model.month, "national_refusal", zone.key))
+                    return False
                 model.events.append((model.month, "national_occupancy_wait", zone.key))
                 while established_kcn_occupancy(model) < condition / 100:
                     yield env.timeout(1)
             if model.national_quota.full(env.now):
                 model.events.append((model.month, "national_quota_wait", zone.key))
             yield from model.national_quota.wait_for_approval(env)
+        zone.national_approval_month = model.month
         model.events.append((model.month, "national_approval", zone.key))
     provincial = model.scenario.developers.zone_approval_months(kcn=zone.is_kcn)
     # The factor is read when the province's part starts: reform in force then applies.
     yield env.timeout(provincial * model.agencies.approval_time_factor)
+    return True
 
 
 def developer_hurdle(median: float, spread: float, draw: float) -> float:

@@ -54,6 +54,9 @@ def review_rents(model: IZModel) -> None:
         before[zone.is_kcn] += zone.rent_usd_m2 * zone.leasable_ha
         zone.rent_usd_m2 *= 1 + step * rent_pressure(vacancy, target)
         after[zone.is_kcn] += zone.rent_usd_m2 * zone.leasable_ha
+    for kcn in (True, False):
+        # What developers extrapolate into their pro formas (expected_rent_growth).
+        model.rent_change[kcn] = after[kcn] / before[kcn] - 1 if before[kcn] > 0 else 0.0
     for zone in model.zones:
         if zone.operating or before[zone.is_kcn] <= 0:
             continue
@@ -74,9 +77,7 @@ def phase_pays(model: IZModel, zone: Zone, hurdle: float) -> bool:
     if absorption <= 0:
         return False
     cost_per_ha = model.works_cost_per_leasable_ha(zone)
-    revenue = model.revenue_per_ha(zone) * annuity_factor(
-        devs.discount_rate_pct / 100, phase / absorption
-    )
+    revenue = model.revenue_per_ha(zone) * lease_factor(model, zone, phase / absorption)
     return revenue >= hurdle * cost_per_ha
 
 
@@ -86,6 +87,37 @@ def annuity_factor(rate: float, years: float) -> float:
     if rate <= 0 or years <= 0:
         return 1.0
     return (1 - (1 + rate) ** -years) / (rate * years)
+
+
+def growing_annuity_factor(rate: float, growth: float, years: float) -> float:
+    """:func:`annuity_factor` of revenue whose rent grows by ``growth`` a year: discounting
+    at ``rate`` a revenue growing at ``growth`` is discounting a flat one at the effective
+    rate ``(1 + rate)/(1 + growth) − 1``, which is negative when rents are expected to grow
+    faster than the cost of capital (the factor then exceeds 1)."""
+    if growth == 0:
+        return annuity_factor(rate, years)  # the same floats as without growth
+    effective = (1 + rate) / (1 + growth) - 1
+    if effective == 0 or years <= 0:
+        return 1.0
+    return (1 - (1 + effective) ** -years) / (effective * years)
+
+
+def expected_rent_growth(model: IZModel, zone: Zone) -> float:
+    """The yearly rent growth a developer expects while it leases ``zone``'s land: the last
+    January review's change of the rents of its kind (KCN or CCN), clipped to
+    ``± expected_rent_growth_cap_pct_per_year`` (land-value appreciation: where land is
+    scarce rents rise and holding or servicing land pays sooner)."""
+    cap = model.scenario.developers.expected_rent_growth_cap_pct_per_year / 100
+    if cap <= 0:
+        return 0.0
+    return max(-cap, min(cap, model.rent_change[zone.is_kcn]))
+
+
+def lease_factor(model: IZModel, zone: Zone, years: float) -> float:
+    """Present value per unit of today's lease revenue of land leased evenly over ``years``
+    at the developers' discount rate, with the rent growth they expect."""
+    rate = model.scenario.developers.discount_rate_pct / 100
+    return growing_annuity_factor(rate, expected_rent_growth(model, zone), years)
 
 
 def for_sale(model: IZModel) -> list[Zone]:
@@ -102,7 +134,6 @@ def remaining_pro_forma(model: IZModel, zone: Zone) -> float:
     """A buyer's pro forma for a zone under way: rent of the land still to lease against the
     works still to build (what was built before is bought with the zone, outside the model's
     accounts)."""
-    devs = model.scenario.developers
     room = zone.leasable_ha - zone.leased_ha - zone.reserved_ha
     absorption = model.expected_absorption_ha(zone)
     if room <= 0 or absorption <= 0:
@@ -110,11 +141,7 @@ def remaining_pro_forma(model: IZModel, zone: Zone) -> float:
     works = zone.unserviced_ha * model.works_cost_per_leasable_ha(zone)
     if zone.wwtp == "none":
         works += model.own_plant_cost(zone)
-    revenue = (
-        room
-        * model.revenue_per_ha(zone)
-        * annuity_factor(devs.discount_rate_pct / 100, room / absorption)
-    )
+    revenue = room * model.revenue_per_ha(zone) * lease_factor(model, zone, room / absorption)
     return revenue / works if works > 0 else float("inf")
 
 

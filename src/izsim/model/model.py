@@ -22,7 +22,7 @@ from izsim.model.arrivals import ArrivalProcess, Prospects, province_appeal
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
-from izsim.model.establishment import NationalQuota, developer_hurdle
+from izsim.model.establishment import NationalQuota, developer_hurdle, kcn_proposal_open
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
 from izsim.model.reinvestment import Reinvestment
@@ -86,6 +86,9 @@ class IZModel(mesa.Model):
         self._market_demand = 0.0
         self._market_room: dict[int, float] = {}  # land left per zone in the market
         self._market_total_room = 0.0
+        # Last January's change of the rents of each kind (KCN: True), read by developers'
+        # expected rent growth (land_market.expected_rent_growth).
+        self.rent_change = {True: 0.0, False: 0.0}
         self.developer_draws = np.zeros(len(self.zones))
         # One compliance draw per zone, made now: a plant finished in different months under
         # different policies still meets (or misses) the standard alike.
@@ -334,13 +337,11 @@ class IZModel(mesa.Model):
 
     def pro_forma_ratio(self, zone: Zone) -> float:
         """Present value of lease revenue over development cost for a planned zone."""
-        devs = self.scenario.developers
         cost = self.development_cost_per_ha(zone)
         absorption = self.expected_absorption_ha(zone)
         if absorption <= 0:
             return 0.0
-        years = zone.leasable_ha / absorption
-        factor = land_market.annuity_factor(devs.discount_rate_pct / 100, years)
+        factor = land_market.lease_factor(self, zone, zone.leasable_ha / absorption)
         return self.revenue_per_ha(zone) * factor / cost if cost > 0 else float("inf")
 
     def _developer_entry(self) -> None:
@@ -355,6 +356,8 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
+            if not kcn_proposal_open(self, zone):
+                continue  # the national round has no place for it yet: it stays planned
             # The pro forma is worked out only when a candidate comes (this month's draw), but
             # the month's market view is still taken at the first site on offer, as it was when
             # every site's pro forma was: later this month it must see the zones the same way.
@@ -617,9 +620,12 @@ class IZModel(mesa.Model):
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
             operating = [z for z in members if z.operating]
-            out[f"zones_established_{kind}"] = sum(z.established for z in members)
+            # An aggregate row of existing clusters counts as the clusters it stands for.
+            out[f"zones_established_{kind}"] = sum(
+                z.spec.cluster_count for z in members if z.established
+            )
             out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
-            out[f"zones_operating_{kind}"] = len(operating)
+            out[f"zones_operating_{kind}"] = sum(z.spec.cluster_count for z in operating)
             # Plant shares count clusters, not rows: an aggregate row of N clusters weighs N,
             # and its plant serves the clusters its capacity covers (wastewater.cluster_plants).
             clusters = sum(z.spec.cluster_count for z in operating)

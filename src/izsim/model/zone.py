@@ -82,6 +82,10 @@ class Zone(mesa.Agent):
         self.clearance_granted_bn_vnd = 0.0  # province's share of a clearance being paid
         self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
+        # Month its last infrastructure phase was finished (the start for land serviced then):
+        # where a committed schedule for the next phase runs from.
+        self.phase_finished_month: int | None = 0 if self.serviced_ha > 0 else None
+        self.national_approval_month: int | None = None  # a new KCN's national decision
         self.wwtp_upgrading = False  # a repair under way
         self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None
         # An expansion connected to its parent's plant (the parent's plant treats its flow)

@@ -529,6 +529,23 @@ class Developers(Sourced):
         description="Spread of developers' finance capacity: the standard deviation of its"
         " logarithm (0: every developer has the median).",
     )
+    expected_rent_growth_cap_pct_per_year: float = Field(
+        default=0,
+        ge=0,
+        le=20,
+        description="Most a developer expects rents to rise (or fall) a year while it leases a"
+        " zone or phase: it extrapolates the last January review's change of its kind's rents,"
+        " clipped to ± this, into its pro forma (land-value appreciation; 0: rents expected"
+        " flat, the earlier rule).",
+    )
+    committed_phase_months: float | None = Field(
+        default=None,
+        gt=0,
+        le=240,
+        description="Months after a zone's phase is finished by which its investment"
+        " certificate commits the developer to start the next one, demand or not (unless it"
+        " has gone slow); empty: phases wait for demand alone.",
+    )
 
     def infrastructure_cost_per_ha(self, *, kcn: bool) -> float:
         """Infrastructure cost per gross ha of a KCN (high-tech zones too) or a CCN."""
@@ -831,9 +848,11 @@ class Zone(Sourced):
     cluster_count: int = Field(
         default=1,
         ge=1,
+        le=500,
         description="Clusters (or zones) this row stands for: 1 for a single zone; an aggregate"
-        " row of several CCN gives their number. Plant-share indicators count clusters, and an"
-        " aggregate's plant is that many small plants (docs/model.md §2.5).",
+        " row of several existing clusters gives their number. Counts of zones and plant shares"
+        " count clusters, and an aggregate's plant is that many small plants (docs/model.md"
+        " §2.5).",
     )
     cost_factor: float = Field(
         default=1,
@@ -910,6 +929,17 @@ class Establishment(Sourced):
         " leased to at least this share of their leasable land (all together) before the"
         " national approval is given; a proposal waits, month by month, until they are."
         " Expansions are not subject to it. Empty: no such condition.",
+    )
+    national_queue_years: int | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        description="How far ahead the province fills the national quota with new KCN"
+        " proposals: a developer may propose a new KCN only while the proposals waiting for"
+        " national approval are fewer than the approvals left in the calendar year its national"
+        " dossier would be ready and this many years after, and the national occupancy"
+        " condition is met; other sites wait, planned. Empty: any viable site is proposed"
+        " and queues for as long as it takes.",
     )
     hurdle_spread: float = Field(
         default=0,
