@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from izsim.experiments.design import replicate_seeds
 from izsim.model.investor import Investor
@@ -283,18 +284,33 @@ def hn_ha_per_project(records: dict[str, dict]) -> float:
 
 
 def with_values(scenario: Scenario, settings: list[str]) -> Scenario:
-    """The scenario with ``investors.<field>=<value>`` settings applied, sourced as trials."""
+    """The scenario with ``investors.<field>=<value>`` settings applied, sourced as trials.
+
+    Raises:
+        ValueError: a setting that is not ``investors.<field>=<number>``, or a value the
+            scenario's schema refuses (the message names the setting).
+    """
     data = scenario.model_dump(exclude_unset=True)
     for setting in settings:
         name, _, value = setting.partition("=")
         block, _, field = name.partition(".")
-        if block != "investors" or not field or not value:
-            raise SystemExit(f"--set '{setting}': write investors.<field>=<number>")
-        data[block][field] = float(value)
+        if block != "investors" or field not in data[block] or field == "sources":
+            raise ValueError(
+                f"--set '{setting}': write investors.<field>=<number>, <field> a number of the"
+                " scenario's investors block"
+            )
+        try:
+            data[block][field] = float(value)
+        except ValueError:
+            raise ValueError(f"--set '{setting}': '{value}' is not a number") from None
         data[block].setdefault("sources", {})[field] = (
             "assumption: a trial value set by experiments/absorption.py --set"
         )
-    return Scenario.model_validate(data)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ValueError(f"--set {' '.join(settings)}: {problems}") from None
 
 
 def province(name: str, policy_name: str, replicates: int, settings: list[str]) -> None:
@@ -358,7 +374,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     for name in args.province or PROVINCES:
-        province(name, args.policy, args.replicates, args.set)
+        try:
+            province(name, args.policy, args.replicates, args.set)
+        except ValueError as error:  # a bad --set (pydantic's errors are ValueErrors too)
+            parser.error(str(error))
 
 
 if __name__ == "__main__":
