@@ -143,7 +143,6 @@ def scaled_scenario(base: Scenario, prospect_factor: float, zone_factor: int) ->
     Returns:
         The validated variant.
     """
-    from izsim.scenario import Scenario
 
     data: dict[str, Any] = base.model_dump(exclude_unset=True)
     data["investors"]["prospects_per_month"] *= prospect_factor
@@ -162,7 +161,7 @@ def scaled_scenario(base: Scenario, prospect_factor: float, zone_factor: int) ->
     data["scenario"]["id"] = f"{base.scenario.id}_p{prospect_factor:g}_z{zone_factor}".replace(
         ".", "_"
     )
-    return Scenario.model_validate(data)
+    return base.revalidated(data)
 
 
 def measure(

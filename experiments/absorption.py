@@ -33,7 +33,7 @@ from izsim.scenario.schema import Scenario
 from izsim.scenario.sources import reference_records
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 YEARS = tuple(range(2021, 2031))
 SERIES = ("demand", "kcn", "ccn", "outside", "projects")
 PLACES = ("kcn", "ccn", "outside")
@@ -290,24 +290,24 @@ def with_values(scenario: Scenario, settings: list[str]) -> Scenario:
         ValueError: a setting that is not ``investors.<field>=<number>``, or a value the
             scenario's schema refuses (the message names the setting).
     """
-    data = scenario.model_dump(exclude_unset=True)
+    fields = scenario.investors.model_dump(exclude_unset=True)
+    changes: dict[tuple[str, str], float] = {}
     for setting in settings:
         name, _, value = setting.partition("=")
         block, _, field = name.partition(".")
-        if block != "investors" or field not in data[block] or field == "sources":
+        if block != "investors" or field not in fields or field == "sources":
             raise ValueError(
                 f"--set '{setting}': write investors.<field>=<number>, <field> a number of the"
                 " scenario's investors block"
             )
         try:
-            data[block][field] = float(value)
+            changes[(block, field)] = float(value)
         except ValueError:
             raise ValueError(f"--set '{setting}': '{value}' is not a number") from None
-        data[block].setdefault("sources", {})[field] = (
-            "assumption: a trial value set by experiments/absorption.py --set"
-        )
     try:
-        return Scenario.model_validate(data)
+        return scenario.varied(
+            changes, source="assumption: a trial value set by experiments/absorption.py --set"
+        )
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise ValueError(f"--set {' '.join(settings)}: {problems}") from None

@@ -28,7 +28,7 @@ from izsim.present.results import Results, load_results
 from izsim.scenario.sources import reference_records
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 PATTERNS = (  # (row label, indicator) read at the end of 2025 and 2030
     ("occupancy of operating KCN {year}, %", "occupancy_rate_kcn"),
     ("occupancy of operating CCN {year}, %", "occupancy_rate_ccn"),

@@ -40,12 +40,10 @@ SHOWN = (
 
 def varied(scenario: Scenario, block: str, field: str, value: float) -> Scenario:
     """The scenario with one number changed, sourced as the variation it is."""
-    data = scenario.model_dump(exclude_unset=True)
-    data[block][field] = value
-    data[block].setdefault("sources", {})[field] = (
-        "assumption: one-at-a-time variation by experiments/one_at_a_time.py"
+    return scenario.varied(
+        {(block, field): value},
+        source="assumption: one-at-a-time variation by experiments/one_at_a_time.py",
     )
-    return Scenario.model_validate(data)
 
 
 def horizon(scenario: Scenario, policy: Policy, seeds: list[int]) -> np.ndarray:

@@ -35,7 +35,7 @@ from izsim.scenario.load import load_policy, load_scenario
 from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 YEARS = ("2021", "2025", "2030")
 SHARES = (  # (row label, indicator) read in December of each year
     ("KCN with a plant built, %", "wwtp_built_share_kcn"),
@@ -69,13 +69,11 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str, float]]) ->
     """The scenario with ``(block, field, value)`` changed, sourced as the variation it is."""
     if not settings:
         return scenario
-    data = scenario.model_dump(exclude_unset=True)
-    for block, field, value in settings:
-        data[block][field] = value
-        data[block].setdefault("sources", {})[field] = (
-            "assumption: a value inside the stated range, set by experiments/wastewater_patterns.py"
-        )
-    return Scenario.model_validate(data)
+    return scenario.varied(
+        {(block, field): value for block, field, value in settings},
+        source="assumption: a value inside the stated range, set by"
+        " experiments/wastewater_patterns.py",
+    )
 
 
 def parse_setting(text: str) -> tuple[str, str, float]:
@@ -96,7 +94,7 @@ def with_clusters(scenario: Scenario, counts: dict[str, int]) -> Scenario:
             zone.setdefault("sources", {})["cluster_count"] = (
                 "assumption: the count the row's source gives (experiments/wastewater_patterns.py)"
             )
-    return Scenario.model_validate(data)
+    return scenario.revalidated(data)
 
 
 def one_run(job: tuple[str, list[tuple[str, str, float]], bool, int]) -> np.ndarray:

@@ -1214,12 +1214,39 @@ class Scenario(Strict):
         " added after `zones` (ids `<id>_1 … <id>_<count>`).",
     )
 
+    # The scenario's own reference records, as known when it was read (see :meth:`revalidated`).
+    _records: Mapping[str, ReferenceRecord] | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         problems = [problem for check in SCENARIO_CHECKS for problem in check(self)]
         if problems:
             raise CrossFieldError(problems)
+        self._records = current_extra_records()
         return self
+
+    def revalidated(self, data: dict[str, Any]) -> Scenario:
+        """``data`` (this scenario's ``model_dump``, changed) validated as a scenario file is,
+        with this scenario's own reference records still known to its ``ref:`` sources.
+
+        Raises:
+            pydantic.ValidationError: ``data`` is not a valid scenario.
+        """
+        with using_records(self._records or {}):
+            return Scenario.model_validate(data)
+
+    def varied(self, changes: Mapping[tuple[str, str], float], *, source: str) -> Scenario:
+        """This scenario with numbers of its blocks changed, each sourced ``source``.
+
+        Args:
+            changes: the new value by (block, field), e.g. ``("investors", "beta_rent")``.
+            source: the source written for every changed number (an ``assumption: …``).
+        """
+        data = self.model_dump(exclude_unset=True)
+        for (block, field), value in changes.items():
+            data[block][field] = value
+            data[block].setdefault("sources", {})[field] = source
+        return self.revalidated(data)
 
     @property
     def months(self) -> int:
