@@ -19,6 +19,22 @@ def scenario() -> Scenario:
 
 
 @pytest.fixture(scope="session")
+def private_clusters_scenario() -> Scenario:
+    """Tuyên Quang with its existing clusters (``ccn_existing``) held by a private developer.
+
+    The scenario gives them to a district board, which builds a plant only on an order the
+    province's allowance pays; tests of a private developer's fines, orders and plant decisions,
+    and of the boards' fallback allowance, need a private firm holding an operating CCN.
+    """
+    scenario = load_scenario(SCENARIO_FILE)
+    data = scenario.model_dump(exclude_unset=True)
+    for zone in data["zones"]:
+        if zone["id"] == "ccn_existing":
+            zone["developer"] = "private"
+    return scenario.revalidated(data)
+
+
+@pytest.fixture(scope="session")
 def baseline() -> Policy:
     return load_policy(BASELINE_FILE)
 

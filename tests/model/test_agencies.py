@@ -18,6 +18,12 @@ from tests.conftest import with_levers
 SOURCE = "assumption: a variant made by a unit test of the agencies"
 
 
+@pytest.fixture(scope="module")
+def scenario(private_clusters_scenario: Scenario) -> Scenario:
+    """Here the existing clusters are a private firm's: these tests are of its decisions."""
+    return private_clusters_scenario
+
+
 def variant(scenario: Scenario, block: str, **numbers: float) -> Scenario:
     data = scenario.model_dump(exclude_unset=True)
     data[block].update(numbers)

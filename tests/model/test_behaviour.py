@@ -96,9 +96,11 @@ def test_a_higher_rent_leases_less_land_in_that_zone(scenario: Scenario, baselin
 
 
 def test_public_fallback_develops_ccn_no_private_firm_takes(
-    scenario: Scenario, baseline: Policy
+    private_clusters_scenario: Scenario, baseline: Policy
 ) -> None:
-    data = scenario.model_dump(exclude_unset=True)
+    # (the existing clusters' own board would draw on the same allowance: a private firm holds
+    # them here, so the allowance measures the fallback alone)
+    data = private_clusters_scenario.model_dump(exclude_unset=True)
     data["developers"]["private_entry_pct_per_month"] = 0  # no private developer ever comes
     shunned = Scenario.model_validate(data)
     fallback = with_levers(

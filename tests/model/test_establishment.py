@@ -119,7 +119,11 @@ def test_a_quota_of_zero_establishes_no_new_kcn(scenario: Scenario, baseline: Po
             variant(
                 scenario,
                 developers=eager,
-                establishment={"national_kcn_approvals_per_year": quota},
+                # (no occupancy condition: the quota alone decides)
+                establishment={
+                    "national_kcn_approvals_per_year": quota,
+                    "min_kcn_occupancy_for_new_kcn_pct": 0,
+                },
             ),
             baseline,
             0,

@@ -22,6 +22,12 @@ KCN, CCN = "long_binh_an", "ccn_existing"  # KCN with a compliant plant; CCN wit
 RICH = 1e6  # a developer that never waits for money
 
 
+@pytest.fixture(scope="module")
+def scenario(private_clusters_scenario: Scenario) -> Scenario:
+    """Here the existing clusters are a private firm's: these tests are of its decisions."""
+    return private_clusters_scenario
+
+
 def variant(scenario: Scenario, block: str, **numbers: object) -> Scenario:
     data = scenario.model_dump(exclude_unset=True)
     data[block].update(numbers)
