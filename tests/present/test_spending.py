@@ -146,27 +146,20 @@ def test_cost_effectiveness_is_the_csv(saved_compare: Results) -> None:
             assert bar.get_width() == pytest.approx(ratio)
 
 
-def test_no_extra_spending_gets_words_not_a_bar(saved_compare: Results) -> None:
+@pytest.mark.parametrize(
+    ("extra", "key"), [(0.0, "no_extra_spending"), (3.0, "small_extra_spending")]
+)
+def test_no_ratio_gets_words_not_a_bar(saved_compare: Results, extra: float, key: str) -> None:
+    """No extra spending, or too little for a ratio (``per_trillion_note``): words, no bar."""
     table = saved_compare.cost_effectiveness.copy()
     policy = saved_compare.policies[1]
     mine = table["policy"] == policy
-    table.loc[mine, "extra_public_spending_bn_vnd"] = 0.0
-    table.loc[mine, "extra_jobs_per_trillion_vnd"] = math.nan
-    fig = cost_effectiveness_chart(replace(saved_compare, cost_effectiveness=table))
-    assert not by_gid(fig, f"bar:{policy}")
-    assert word("no_extra_spending", "en") in texts(fig)
-
-
-def test_too_small_extra_spending_gets_words_not_a_bar(saved_compare: Results) -> None:
-    table = saved_compare.cost_effectiveness.copy()
-    policy = saved_compare.policies[1]
-    mine = table["policy"] == policy
-    table.loc[mine, "extra_public_spending_bn_vnd"] = 3.0
+    table.loc[mine, "extra_public_spending_bn_vnd"] = extra
     table.loc[mine, "extra_jobs_per_trillion_vnd"] = math.nan
     for lang in ("en", "vi"):
         fig = cost_effectiveness_chart(replace(saved_compare, cost_effectiveness=table), lang=lang)
         assert not by_gid(fig, f"bar:{policy}")
-        assert word("small_extra_spending", lang) in texts(fig)
+        assert word(key, lang) in texts(fig)
 
 
 def test_cost_effectiveness_needs_a_comparison(saved_run: Results, saved_compare: Results) -> None:

@@ -16,6 +16,7 @@ from izsim.scenario import load_scenario
 from izsim.scenario.records import ReferenceRecord, listed_records, shipped_records
 from tests.conftest import SCENARIO_FILE
 from tests.scenario.test_load_errors import GOOD_SCENARIO, write_yaml
+from tests.scenario.test_one_pass import SITE
 
 runner = CliRunner()
 RECORD = {
@@ -65,20 +66,8 @@ def test_own_records_cited_by_candidate_sites_and_read_after_loading(tmp_path: P
     path = scenario_with_records(tmp_path, [RECORD])
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["candidate_sites"] = [
-        {
-            "id": "kcn_later",
-            "name": "KCN site of the next plan period",
-            "kind": "kcn",
-            "count": 2,
-            "region": data["zones"][0]["region"],
-            "area_ha": [200, 300],
-            "leasable_pct": 70,
-            "access_index": 0.6,
-            "labour_index": 0.6,
-            "rent_usd_m2": 60,
-            "source": "assumption: a site of the next plan period, for the test",
-            "sources": {"rent_usd_m2": f"ref:{RECORD['id']}"},
-        }
+        {**SITE, "region": data["zones"][0]["region"]}
+        | {"sources": {"rent_usd_m2": f"ref:{RECORD['id']}"}}
     ]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     spec = load_scenario(path)
