@@ -617,48 +617,70 @@ class IZModel(mesa.Model):
         return wastewater.cluster_plants(self, plant, plant.wwtp_capacity_m3_day)
 
     def _zone_indicators(self) -> dict[str, float]:
+        """The month's zone indicators, in a few passes over the zones.
+
+        Counts are integers (their order does not matter); sums of hectares and rents are
+        accumulated in zone order, one addition per zone as ``sum`` makes them, so the floats
+        are the same as adding each list up.
+        """
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
-            operating = [z for z in members if z.operating]
-            # An aggregate row of existing clusters counts as the clusters it stands for.
-            out[f"zones_established_{kind}"] = sum(
-                z.spec.cluster_count for z in members if z.established
-            )
-            out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
-            out[f"zones_operating_{kind}"] = sum(z.spec.cluster_count for z in operating)
-            # Plant shares count clusters, not rows: an aggregate row of N clusters weighs N,
-            # and its plant serves the clusters its capacity covers (wastewater.cluster_plants).
-            clusters = sum(z.spec.cluster_count for z in operating)
-            built = [z for z in operating if z.plant.wwtp == "operating"]
-            served = {z.index: self._clusters_served(z) for z in built}
-            for name, members in (
-                ("wwtp_built_share", built),
-                ("wwtp_share", [z for z in built if z.wwtp_running]),
-                ("wwtp_compliance", [z for z in built if z.wwtp_ok]),
+            established = new = clusters = new_operating = 0
+            served_built = served_running = served_ok = 0
+            for z in members:
+                if z.established:
+                    # An aggregate row of existing clusters counts as the clusters it stands for.
+                    established += z.spec.cluster_count
+                if z.established_month is not None:
+                    new += 1
+                if not z.operating:
+                    continue
+                clusters += z.spec.cluster_count
+                new_operating += z.spec.serviced_pct == 0
+                if z.plant.wwtp == "operating":
+                    # Plant shares count clusters, not rows: an aggregate row of N clusters
+                    # weighs N, and its plant serves the clusters its capacity covers
+                    # (wastewater.cluster_plants).
+                    served = self._clusters_served(z)
+                    served_built += served
+                    if z.wwtp_running:
+                        served_running += served
+                    if z.wwtp_ok:
+                        served_ok += served
+            out[f"zones_established_{kind}"] = established
+            out[f"new_zones_{kind}"] = new
+            out[f"zones_operating_{kind}"] = clusters
+            for name, served in (
+                ("wwtp_built_share", served_built),
+                ("wwtp_share", served_running),
+                ("wwtp_compliance", served_ok),
             ):
-                out[f"{name}_{kind}"] = (
-                    100 * sum(served[z.index] for z in members) / clusters if operating else np.nan
-                )
-            out[f"new_zones_operating_{kind}"] = sum(z.spec.serviced_pct == 0 for z in operating)
+                out[f"{name}_{kind}"] = 100 * served / clusters if clusters else np.nan
+            out[f"new_zones_operating_{kind}"] = new_operating
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
         # Sums over zones stay in zone order: the same floats, summed the same way.
-        operating = [z for z in self.zones if z.operating]
-        leasable = sum(z.leasable_ha for z in operating)
-        out["rent_usd_m2"] = (
-            sum(z.rent_usd_m2 * z.leasable_ha for z in operating) / leasable if leasable else np.nan
-        )
-        out["occupancy_rate"] = (
-            100 * sum(z.leased_ha for z in operating) / leasable if leasable else np.nan
-        )
-        for suffix, members in (
-            ("_kcn", [z for z in operating if z.is_kcn]),
-            ("_ccn", [z for z in operating if not z.is_kcn]),
-        ):
-            leasable = sum(z.leasable_ha for z in members)
-            out[f"occupancy_rate{suffix}"] = (
-                100 * sum(z.leased_ha for z in members) / leasable if leasable else np.nan
-            )
+        leasable = rented = leased = 0.0
+        leasable_kcn = leased_kcn = leasable_ccn = leased_ccn = 0.0
+        serviced_all = leased_all = 0.0
+        for z in self.zones:
+            serviced_all += z.serviced_ha
+            leased_all += z.leased_ha
+            if z.serviced_ha <= 0:  # not operating
+                continue
+            leasable += z.leasable_ha
+            rented += z.rent_usd_m2 * z.leasable_ha
+            leased += z.leased_ha
+            if z.is_kcn:
+                leasable_kcn += z.leasable_ha
+                leased_kcn += z.leased_ha
+            else:
+                leasable_ccn += z.leasable_ha
+                leased_ccn += z.leased_ha
+        out["rent_usd_m2"] = rented / leasable if leasable else np.nan
+        out["occupancy_rate"] = 100 * leased / leasable if leasable else np.nan
+        out["occupancy_rate_kcn"] = 100 * leased_kcn / leasable_kcn if leasable_kcn else np.nan
+        out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
         flows = wastewater.flows_by_kind(self)
         for kind, (generated, treated) in flows.items():
             out[f"wastewater_generated_{kind}"] = generated
@@ -667,11 +689,10 @@ class IZModel(mesa.Model):
         out["wastewater_untreated_pct"] = _untreated_pct(
             sum(g for g, _ in flows.values()), sum(t for _, t in flows.values())
         )
-        out["land_serviced_ha"] = sum(z.serviced_ha for z in self.zones)
-        out["land_leased_ha"] = sum(z.leased_ha for z in self.zones)
+        out["land_serviced_ha"] = serviced_all
+        out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
         return out
-
 
 def _untreated_pct(generated: float, treated: float) -> float:
     return 100 * (generated - treated) / generated if generated > 0 else np.nan
