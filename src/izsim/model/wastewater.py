@@ -277,14 +277,31 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
 
 def flows_by_kind(model: IZModel) -> dict[str, tuple[float, float]]:
     """(generated, treated to standard) in m³/day for ``kcn`` (high-tech zones included),
-    ``ccn`` and ``outside`` (facilities outside zones located during the run)."""
+    ``ccn`` and ``outside`` (facilities outside zones located during the run).
+
+    Run for every zone every month: it works out :func:`discharge_m3_day`,
+    :func:`collected_m3_day` and :func:`treated_m3_day` inline, with the scenario's constants
+    read once, each flow being the same IEEE operations as those functions make.
+    """
     ww = model.scenario.wastewater
+    generation = ww.generation_m3_per_ha_day
+    ccn_share = ww.ccn_connected_pct / 100  # connected_share of a CCN
+    overload = 1 + ww.overload_tolerance_pct / 100  # load_limit_m3_day over capacity
     out = {"kcn": [0.0, 0.0], "ccn": [0.0, 0.0]}
+    kcn, ccn = out["kcn"], out["ccn"]
     for zone in model.zones:
-        row = out["kcn" if zone.is_kcn else "ccn"]
-        row[0] += discharge_m3_day(model, zone)
-        row[1] += treated_m3_day(model, zone)
-    outside = model.outside_zone_leased_ha * ww.generation_m3_per_ha_day
+        row = kcn if zone.is_kcn else ccn
+        discharge = zone.leased_ha * generation
+        row[0] += discharge
+        plant = zone.plant
+        # Nothing treated adds nothing (the sums start at +0.0, so skipping a 0.0 changes no bit).
+        if plant.wwtp != "operating" or not plant.wwtp_funded or plant.wwtp_fault:
+            continue
+        collected = discharge * (1.0 if zone.is_kcn else ccn_share)
+        load = load_m3_day(model, plant) if plant.wwtp_clients else collected
+        if load > 0:
+            row[1] += collected * min(1.0, plant.wwtp_capacity_m3_day * overload / load)
+    outside = model.outside_zone_leased_ha * generation
     flows = {kind: (row[0], row[1]) for kind, row in out.items()}
     flows["outside"] = (outside, outside * ww.outside_zone_treated_pct / 100)
     return flows
