@@ -75,6 +75,8 @@ class ArrivalProcess:
         self.capital_per_ha = np.array([s.capital_bn_vnd_per_ha for s in sectors])
         self.polluting_share = np.array([s.polluting_pct / 100 for s in sectors])
         self.outdated_share = np.array([s.outdated_technology_pct / 100 for s in sectors])
+        # No one arrives in most months: their (empty) prospects are made once.
+        self._nobody = self._prospects(np.empty((0, 7)), np.empty(0), np.empty(0))
 
     def draw(self, rate: float) -> tuple[Prospects, np.ndarray, float]:
         """This month's candidate pool, which of them arrive at ``rate``, and the rate used."""
@@ -91,6 +93,8 @@ class ArrivalProcess:
         n, rate, pool_rate = self._pool(rate)
         u, normal, exponential = _variates(n, self.rng)
         keep = u[:, THINNING] < rate / pool_rate
+        if not keep.any():
+            return self._nobody, keep
         return self._prospects(u[keep], normal[keep], exponential[keep]), keep
 
     def candidates(self, n: int, rng: np.random.Generator) -> tuple[Prospects, np.ndarray]:
