@@ -22,7 +22,12 @@ from izsim.model.arrivals import ArrivalProcess, Prospects, province_appeal
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
-from izsim.model.establishment import NationalQuota, developer_hurdle, kcn_proposal_open
+from izsim.model.establishment import (
+    NationalQuota,
+    developer_hurdle,
+    established_kcn_occupancy,
+    kcn_proposal_open,
+)
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
 from izsim.model.reinvestment import Reinvestment
@@ -348,6 +353,9 @@ class IZModel(mesa.Model):
         devs, levers = self.scenario.developers, self.levers
         trigger = devs.expansion_zone_trigger_occupancy_pct / 100
         unwanted: list[Zone] = []  # CCN no private developer took up this month
+        # Established KCN's occupancy, read once: taking up sites here changes neither which
+        # zones are established nor what they lease.
+        kcn_occupancy = established_kcn_occupancy(self)
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
@@ -356,7 +364,7 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            if not kcn_proposal_open(self, zone):
+            if not kcn_proposal_open(self, zone, kcn_occupancy=kcn_occupancy):
                 continue  # the national round has no place for it yet: it stays planned
             # The pro forma is worked out only when a candidate comes (this month's draw), but
             # the month's market view is still taken at the first site on offer, as it was when
@@ -693,6 +701,7 @@ class IZModel(mesa.Model):
         out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
         return out
+
 
 def _untreated_pct(generated: float, treated: float) -> float:
     return 100 * (generated - treated) / generated if generated > 0 else np.nan
