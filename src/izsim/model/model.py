@@ -511,7 +511,9 @@ class IZModel(mesa.Model):
         if support is None:
             support = self.rent_support_share(prospects)
         rent_paid = rent[None, :] * (1 - support[:, None])
-        wwtp_ok = np.array([z.wwtp_ok for z in zones])
+        # One pass over the zones for what the arrays below need of their plants.
+        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
+        wwtp_ok = np.array([p.wwtp == "operating" and p.wwtp_compliant for p in plants])
         is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
@@ -524,10 +526,15 @@ class IZModel(mesa.Model):
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
         feasible = np.ones_like(utility, dtype=bool)
         # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
-        open_zones = np.array([z.operating and not z.suspended for z in zones])
+        open_zones = np.array(
+            [
+                z.serviced_ha > 0 and not p.admission_suspended
+                for z, p in zip(zones, plants, strict=True)
+            ]
+        )
         if levers.wwtp_before_tenants:
             # Hưng Yên's rule: the plant must operate before secondary investors are placed.
-            open_zones &= np.array([z.plant.wwtp == "operating" for z in zones])
+            open_zones &= np.array([p.wwtp == "operating" for p in plants])
         feasible[:, :n_zones] = open_zones[None, :]
         if levers.no_polluting_outside_zones:
             feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
