@@ -461,17 +461,18 @@ class IZModel(mesa.Model):
         gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
         availability = self.labour.zone_availability().tolist()
+        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
                 b_access * z.access_index
                 + b_infra * (z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0)
-                + b_wwtp * z.wwtp_ok
+                + b_wwtp * (p.wwtp == "operating" and p.wwtp_compliant)  # (z.wwtp_ok)
                 # Labour quality and access (the index) count as far as workers can be hired.
                 + b_labour * min(1.0, index + gain) * available
                 + b_anchor * z.anchor
                 + b_admin * (kcn_months if z.is_kcn else other_months)
-                for z, index, available in zip(
-                    self.zones, self._labour_index, availability, strict=True
+                for z, p, index, available in zip(
+                    self.zones, plants, self._labour_index, availability, strict=True
                 )
             ]
         )
@@ -631,7 +632,7 @@ class IZModel(mesa.Model):
         self.values[month] = [values.get(name, np.nan) for name in INDICATOR_IDS]
         # One row assignment each, zones in index order (codes: the states' dict positions).
         self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
-        self.zone_plants[month] = [PLANT_CODES[zone.plant_state] for zone in self.zones]
+        self.zone_plants[month] = [_plant_code(zone) for zone in self.zones]
 
     def _indicator_groups(self) -> None:
         """The groups of zones the zone indicators count: a zone's kind and whether it expands
@@ -727,6 +728,18 @@ class IZModel(mesa.Model):
         out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
         return out
+
+
+_OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
+
+
+def _plant_code(zone: Zone) -> int:
+    """``PLANT_CODES[zone.plant_state]`` without the chain of properties (run for every zone
+    every month)."""
+    plant = zone.wwtp_host if zone.wwtp_host is not None else zone
+    if plant.wwtp != "operating":
+        return PLANT_CODES[plant.wwtp]
+    return _OPERATING_CODES[bool(plant.wwtp_compliant)]
 
 
 def _untreated_pct(generated: float, treated: float) -> float:
