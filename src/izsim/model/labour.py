@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from izsim.scenario.schema import Scenario
 
 
+_add = np.add.reduce
+"""``array.sum()`` without the Python wrapper numpy puts around it (the same reduction): the
+pools' totals are taken several times a month."""
+
+
 class LabourPool:
     """Industrial labour supply and demand by region, month by month.
 
@@ -63,13 +68,13 @@ class LabourPool:
     @property
     def workforce(self) -> float:
         """The province's workforce: residents and workers from outside."""
-        return self.resident_workforce + float(self.migrants.sum())
+        return self.resident_workforce + float(_add(self.migrants))
 
     @property
     def supply(self) -> float:
         """Industrial labour the province has: residents industry can draw, and workers from
         outside."""
-        return self.local_share * self.resident_workforce + float(self.migrants.sum())
+        return self.local_share * self.resident_workforce + float(_add(self.migrants))
 
     def pool_of(self, zone_index: int | None) -> int:
         """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
@@ -106,7 +111,7 @@ class LabourPool:
             if existing_jobs is not None
             else economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
         )
-        tenants = float(self.staffed.sum())
+        tenants = float(_add(self.staffed))
         supply_total = self.supply
         spare = max(0.0, supply_total - self.jobs_existing - tenants)
         self.jobs_existing = max(

@@ -525,7 +525,7 @@ class IZModel(mesa.Model):
         )
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
-        feasible = np.ones_like(utility, dtype=bool)
+        feasible = np.ones(utility.shape, dtype=bool)  # (ones_like is a Python wrapper)
         # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
         open_zones = np.array(
             [
