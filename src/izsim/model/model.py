@@ -629,7 +629,7 @@ class IZModel(mesa.Model):
             tenants_located=self.tenants_located,
         )
         # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
-        self.values[month] = [values.get(name, np.nan) for name in INDICATOR_IDS]
+        self.values[month] = list(map(values.get, INDICATOR_IDS, _NAN_ROW))
         # One row assignment each, zones in index order (codes: the states' dict positions).
         self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
         self.zone_plants[month] = [_plant_code(zone) for zone in self.zones]
@@ -730,6 +730,7 @@ class IZModel(mesa.Model):
         return out
 
 
+_NAN_ROW = (np.nan,) * len(INDICATOR_IDS)  # the default of each id in a month's row
 _OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
 
 
