@@ -676,8 +676,8 @@ class IZModel(mesa.Model):
                     # Plant shares count clusters, not rows: an aggregate row of N clusters
                     # weighs N, and its plant serves the clusters its capacity covers
                     # (wastewater.cluster_plants).
-                    # (a single zone's plant serves its one cluster: no need to ask)
-                    served = 1 if z.spec.cluster_count == 1 else self._clusters_served(z)
+                    # (a plant of a single zone serves its one cluster: no need to ask)
+                    served = 1 if z.plant.spec.cluster_count == 1 else self._clusters_served(z)
                     served_built += served
                     if z.wwtp_running:
                         served_running += served
