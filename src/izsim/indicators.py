@@ -76,6 +76,12 @@ CATALOGUE: dict[str, Indicator] = _load()
 INDICATOR_IDS: tuple[str, ...] = tuple(CATALOGUE)
 
 
+_ITEMS = tuple(CATALOGUE.values())
+_LOW = np.array([item.range[0] for item in _ITEMS])
+_HIGH = np.array([item.range[1] for item in _ITEMS])
+_DEFINED = np.array([not item.undefined for item in _ITEMS])  # NaN is a problem
+
+
 def range_violations(values: np.ndarray, months: list[str]) -> list[str]:
     """The indicators of a run that leave their declared range, the first month of each.
 
@@ -87,20 +93,21 @@ def range_violations(values: np.ndarray, months: list[str]) -> list[str]:
         One sentence per indicator out of range, e.g. ``occupancy_rate = 130 is outside its
         range [0, 100] (%) in 2027-03``; empty when every value is in range.
     """
+    values = values[:, : len(_ITEMS)]
+    n = values.shape[1]
+    # A quick screen of the whole table at once (the same comparisons, value by value, as a
+    # column at a time); the month and the sentence come from problem().
+    slack = RANGE_TOLERANCE * np.maximum(1.0, np.abs(values))
+    with np.errstate(invalid="ignore"):  # inf − inf in the slack of an infinite value
+        outside = (values < _LOW[:n] - slack) | (values > _HIGH[:n] + slack)
+    bad = outside | np.isinf(values) | (np.isnan(values) & _DEFINED[:n])
     found = []
-    for column, item in enumerate(CATALOGUE.values()):
-        series = values[:, column]
-        low, high = item.range
-        slack = RANGE_TOLERANCE * np.maximum(1.0, np.abs(series))
-        with np.errstate(invalid="ignore"):  # inf − inf in the slack of an infinite value
-            outside = (series < low - slack) | (series > high + slack)
-        # A quick screen on the whole column; the month and the sentence come from problem().
-        bad = outside | np.isinf(series) | (np.isnan(series) & (not item.undefined))
-        if bad.any():
-            row = int(np.argmax(bad))
-            problem = item.problem(float(series[row]))
-            if problem is not None:
-                found.append(f"{item.id} {problem} ({item.unit}) in {months[row]}")
+    for column in np.flatnonzero(bad.any(axis=0)):
+        item = _ITEMS[column]
+        row = int(np.argmax(bad[:, column]))
+        problem = item.problem(float(values[row, column]))
+        if problem is not None:
+            found.append(f"{item.id} {problem} ({item.unit}) in {months[row]}")
     return found
 
 

@@ -140,22 +140,24 @@ def _events(model: IZModel) -> pd.DataFrame:
     found: list[tuple[int, int, int, str]] = [
         (month, model.zone_by_id[zone].index, 0, event) for month, event, zone in model.events
     ]
-    for zone in model.zones:
-        spec = zone.spec
-        initial_plant = plant_state_of(spec.wwtp, spec.wwtp_compliant)
-        for codes, names, kind, first in (
-            (model.zone_stages[:, zone.index], STAGES, "stage", STAGES.index(spec.stage)),
-            (
-                model.zone_plants[:, zone.index],
-                PLANT_STATES,
-                "plant",
-                PLANT_STATES.index(initial_plant),
-            ),
-        ):
-            previous = np.concatenate(([first], codes[:-1]))
-            for month in np.flatnonzero(codes != previous):
-                order = 1 if kind == "stage" else 2
-                found.append((int(month), zone.index, order, f"{kind}_{names[codes[month]]}"))
+    # Every change of state at once, for all zones (the sort below puts them in order).
+    initial_stages = [STAGES.index(zone.spec.stage) for zone in model.zones]
+    initial_plants = [
+        PLANT_STATES.index(plant_state_of(zone.spec.wwtp, zone.spec.wwtp_compliant))
+        for zone in model.zones
+    ]
+    for codes, names, kind, order, first in (
+        (model.zone_stages, STAGES, "stage", 1, initial_stages),
+        (model.zone_plants, PLANT_STATES, "plant", 2, initial_plants),
+    ):
+        previous = np.concatenate(([first], codes[:-1])) if len(codes) else codes
+        months, zones = np.nonzero(codes != previous)
+        found.extend(
+            (month, zone, order, f"{kind}_{names[code]}")
+            for month, zone, code in zip(
+                months.tolist(), zones.tolist(), codes[months, zones].tolist(), strict=True
+            )
+        )
     found.sort()
     return pd.DataFrame(
         [(month_label(m, start), model.zones[z].key, event) for m, z, _, event in found],

@@ -19,6 +19,8 @@ MAX_RATE_MULTIPLIER = 8.0
 """Upper bound of the arrival rate relative to the base rate (the thinning pool)."""
 THINNING = 5
 """Column of a candidate's uniforms that decides whether it arrives (Poisson thinning)."""
+UNIFORMS = 7
+"""Uniforms drawn per candidate (columns of its row; see :func:`_variates`)."""
 
 
 def province_appeal(inv: Investors, promotion_bn_vnd_per_year: float) -> float:
@@ -75,6 +77,9 @@ class ArrivalProcess:
         self.capital_per_ha = np.array([s.capital_bn_vnd_per_ha for s in sectors])
         self.polluting_share = np.array([s.polluting_pct / 100 for s in sectors])
         self.outdated_share = np.array([s.outdated_technology_pct / 100 for s in sectors])
+        # No one arrives in most months: their (empty) prospects are made once.
+        nobody = np.empty(0)
+        self._nobody = self._prospects(nobody.reshape(0, UNIFORMS), nobody, nobody)
 
     def draw(self, rate: float) -> tuple[Prospects, np.ndarray, float]:
         """This month's candidate pool, which of them arrive at ``rate``, and the rate used."""
@@ -91,6 +96,8 @@ class ArrivalProcess:
         n, rate, pool_rate = self._pool(rate)
         u, normal, exponential = _variates(n, self.rng)
         keep = u[:, THINNING] < rate / pool_rate
+        if not keep.any():
+            return self._nobody, keep
         return self._prospects(u[keep], normal[keep], exponential[keep]), keep
 
     def candidates(self, n: int, rng: np.random.Generator) -> tuple[Prospects, np.ndarray]:
@@ -127,7 +134,7 @@ class ArrivalProcess:
 def _variates(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A fixed number of variates per candidate, whatever the policy (common random numbers):
     seven uniforms, a standard normal and a standard exponential."""
-    u = rng.random((n, 7))
+    u = rng.random((n, UNIFORMS))
     normal = rng.standard_normal(n)
     exponential = rng.standard_exponential(n)
     return u, normal, exponential

@@ -478,7 +478,9 @@ class Developer(mesa.Agent):
         chance = wastewater.inspection_chance(model, zone, untreated=flow)
         fine_within_a_year = ww.fine(flow) * (1 - (1 - chance) ** 12) if flow > 0 else 0.0
         revenue = model.revenue_per_ha(zone)
-        margin = max(0.0, 1 - model.development_cost_per_ha(zone) / revenue) if revenue else 0.0
+        # (model.development_cost_per_ha, with the plant's cost worked out above)
+        cost = model.works_cost_per_leasable_ha(zone) + own / zone.leasable_ha
+        margin = max(0.0, 1 - cost / revenue) if revenue else 0.0
         gain = -12 * gap + fine_within_a_year + self.plant_land_gain_ha(zone) * revenue * margin
         rate = devs.discount_rate_pct / 100
         return gain >= own * capital_recovery_factor(rate, ww.plant_life_years)

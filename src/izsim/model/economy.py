@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from izsim.scenario.schema import Scenario
 
 
+_add = np.add.reduce
+"""``array.sum()`` without the Python wrapper numpy puts around it (the same reduction)."""
+
+
 class Economy:
     """Economic accounts of one run.
 
@@ -157,9 +161,9 @@ class Economy:
         i = month + 12
         self.output[i] = (existing_output + output) / 12
         self.exports[i] = (existing_exports + exports) / 12
-        annual = float(self.output[i - 11 : i + 1].sum())
+        annual = float(_add(self.output[i - 11 : i + 1]))
         year_before = (
-            float(self.output[i - 23 : i - 11].sum())
+            float(_add(self.output[i - 23 : i - 11]))
             if i >= 23
             else e.industrial_output_base_bn_vnd
         )
@@ -172,7 +176,7 @@ class Economy:
             1 + e.non_industry_grdp_growth_pct / 100
         ) ** years
         grdp = value_added + non_industry
-        exports_annual = float(self.exports[i - 11 : i + 1].sum())
+        exports_annual = float(_add(self.exports[i - 11 : i + 1]))
         self.jobs_created_history[i] = jobs
         if self.labour is not None:
             jobs_existing, workforce = self.labour.jobs_existing, self.labour.workforce

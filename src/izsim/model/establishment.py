@@ -80,7 +80,7 @@ def established_kcn_occupancy(model: IZModel) -> float:
     return sum(z.leased_ha for z in kcn) / leasable if leasable else 1.0
 
 
-def kcn_proposal_open(model: IZModel, zone: Zone) -> bool:
+def kcn_proposal_open(model: IZModel, zone: Zone, *, kcn_occupancy: float | None = None) -> bool:
     """Whether a developer may propose ``zone`` now (§2.3a, *Proposals*).
 
     A new KCN (not an expansion) is proposed only when the province's established KCN meet
@@ -89,13 +89,19 @@ def kcn_proposal_open(model: IZModel, zone: Zone) -> bool:
     national dossier would be ready and the ``national_queue_years`` after it. Otherwise the
     site stays planned: a proposal the national round cannot take for years is not filed.
     Other zones, and every zone without ``national_queue_years``, are always open.
+
+    ``kcn_occupancy`` is :func:`established_kcn_occupancy` where the caller has it (a month's
+    developer entry asks for many sites while it cannot change).
     """
     national = model.scenario.establishment
     if national.national_queue_years is None or not zone.is_kcn or zone.spec.expands is not None:
         return True
     condition = national.min_kcn_occupancy_for_new_kcn_pct
-    if condition is not None and established_kcn_occupancy(model) < condition / 100:
-        return False
+    if condition is not None:
+        if kcn_occupancy is None:
+            kcn_occupancy = established_kcn_occupancy(model)
+        if kcn_occupancy < condition / 100:
+            return False
     quota = model.national_quota
     if quota.per_year is None:
         return True

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from izsim.scenario.schema import Scenario
 
 
+_add = np.add.reduce
+"""``array.sum()`` without the Python wrapper numpy puts around it (the same reduction): the
+pools' totals are taken several times a month."""
+
+
 class LabourPool:
     """Industrial labour supply and demand by region, month by month.
 
@@ -63,13 +68,13 @@ class LabourPool:
     @property
     def workforce(self) -> float:
         """The province's workforce: residents and workers from outside."""
-        return self.resident_workforce + float(self.migrants.sum())
+        return self.resident_workforce + float(_add(self.migrants))
 
     @property
     def supply(self) -> float:
         """Industrial labour the province has: residents industry can draw, and workers from
         outside."""
-        return self.local_share * self.resident_workforce + float(self.migrants.sum())
+        return self.local_share * self.resident_workforce + float(_add(self.migrants))
 
     def pool_of(self, zone_index: int | None) -> int:
         """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
@@ -106,7 +111,7 @@ class LabourPool:
             if existing_jobs is not None
             else economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
         )
-        tenants = float(self.staffed.sum())
+        tenants = float(_add(self.staffed))
         supply_total = self.supply
         spare = max(0.0, supply_total - self.jobs_existing - tenants)
         self.jobs_existing = max(
@@ -116,16 +121,16 @@ class LabourPool:
             self._ramp_up(now, ramping)
         # Workers from outside answer the scarcity each region is left with; housing adds
         # places above the ceiling of commuters and rented rooms. Those who came stay.
-        scarcity = [1 - a for a in self._availability()[: self.province]]
         per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
         ceiling = per_worker + spec.worker_housing_places_per_year * years
         k = self.monthly_adjustment
-        self.migrants = np.array(
-            [
-                m + k * max(0.0, x * w * ceiling - m)
-                for m, x, w in zip(self.migrants.tolist(), scarcity, self.share_list, strict=True)
-            ]
-        )
+        migrants = []
+        # (zip stops at the listed regions: the province pool's availability is not read)
+        for m, a, w in zip(
+            self.migrants.tolist(), self._availability(), self.share_list, strict=False
+        ):
+            migrants.append(m + k * max(0.0, (1 - a) * w * ceiling - m))
+        self.migrants = np.array(migrants)
         self.availability = np.array(self._availability())
 
     def _ramp_up(self, now: float, ramping: list[Investor]) -> None:
@@ -139,19 +144,23 @@ class LabourPool:
         rampup = ramping[0].model.investors.rampup_months
         availability = self.availability.tolist()
         # What each would hire this month at the pace its availability allows…
-        steps = [
-            min(1 - i.ramp_progress, (now - i.ramp_time) / rampup * availability[i.pool])
-            for i in ramping
-        ]
+        steps = []
         wanted = [0.0] * (self.province + 1)
-        for investor, step in zip(ramping, steps, strict=True):
+        for investor in ramping:
+            step = min(
+                1 - investor.ramp_progress,
+                (now - investor.ramp_time) / rampup * availability[investor.pool],
+            )
+            steps.append(step)
             wanted[investor.pool] += step * investor.full_jobs
         # …rationed to the labour within each pool's reach, and to what the province has.
         room = self._room(self._supply())
-        ration = [
-            min(1.0, max(0.0, r / w)) if w > r else 1.0 for r, w in zip(room, wanted, strict=True)
-        ]
-        hired = sum(w * r for w, r in zip(wanted, ration, strict=True))
+        ration = []
+        hired = 0.0  # (summed in pool order, as sum() adds)
+        for r, w in zip(room, wanted, strict=True):
+            share = min(1.0, max(0.0, r / w)) if w > r else 1.0
+            ration.append(share)
+            hired += w * share
         if hired > room[self.province]:
             scale = room[self.province] / hired
             ration = [r * scale for r in ration]
@@ -180,24 +189,31 @@ class LabourPool:
         """Workers each pool can still hire: its own spare labour and a commuting share of
         the others', never more than the province has spare (last entry). Province-wide jobs
         (existing industry, the province pool's tenants) are spread by workforce share."""
+        # Plain loops: a comprehension is a function call of its own in this Python, and these
+        # lists have two or three entries.
         staffed = self.staffed.tolist()
         spread = self.jobs_existing + staffed[-1]
-        slack = [
-            s - j - w * spread
-            for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True)
-        ]
+        slack = []
+        for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True):
+            slack.append(s - j - w * spread)
         total = max(0.0, sum(slack))
         c = self.commuting
-        return [min(total, max(0.0, (1 - c) * x + c * total)) for x in slack] + [total]
+        room = []
+        for x in slack:
+            room.append(min(total, max(0.0, (1 - c) * x + c * total)))
+        room.append(total)
+        return room
 
     def _availability(self) -> list[float]:
         """Availability by pool: the room left over the reference ``tight × labour within
         reach``, capped at 1."""
         supply = self._supply()
-        total, c = sum(supply), self.commuting
-        reach = [(1 - c) * x + c * total for x in supply] + [total]
-        room = self._room(supply)
-        return [
-            min(1.0, max(0.0, r / (self.tight * x))) if x > 0 else 1.0
-            for r, x in zip(room, reach, strict=True)
-        ]
+        total, c, tight = sum(supply), self.commuting, self.tight
+        reach = []
+        for x in supply:
+            reach.append((1 - c) * x + c * total)
+        reach.append(total)
+        availability = []
+        for r, x in zip(self._room(supply), reach, strict=True):
+            availability.append(min(1.0, max(0.0, r / (tight * x))) if x > 0 else 1.0)
+        return availability

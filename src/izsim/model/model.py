@@ -8,6 +8,7 @@ each month.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Generator
 
@@ -22,7 +23,12 @@ from izsim.model.arrivals import ArrivalProcess, Prospects, province_appeal
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
-from izsim.model.establishment import NationalQuota, developer_hurdle, kcn_proposal_open
+from izsim.model.establishment import (
+    NationalQuota,
+    developer_hurdle,
+    established_kcn_occupancy,
+    kcn_proposal_open,
+)
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
 from izsim.model.reinvestment import Reinvestment
@@ -80,6 +86,11 @@ class IZModel(mesa.Model):
         self._labour_index = [zone.spec.labour_index for zone in self.zones]
         self._is_ccn = np.array([zone.kind == "ccn" for zone in self.zones])
         self._supported = np.array([s.supported for s in scenario.sectors])
+        # Utilities of zones are finite (sums of finite terms); whether those of the outside
+        # options are decides the shortcut of _record_demand.
+        self._outside_utility_finite = math.isfinite(
+            self.investors.outside_zone_utility
+        ) and math.isfinite(self.investors.outside_province_utility)
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
         self._market_month = -1  # month of the cached market view of developers
@@ -348,6 +359,9 @@ class IZModel(mesa.Model):
         devs, levers = self.scenario.developers, self.levers
         trigger = devs.expansion_zone_trigger_occupancy_pct / 100
         unwanted: list[Zone] = []  # CCN no private developer took up this month
+        # Established KCN's occupancy, read once: taking up sites here changes neither which
+        # zones are established nor what they lease.
+        kcn_occupancy = established_kcn_occupancy(self)
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
@@ -356,7 +370,7 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            if not kcn_proposal_open(self, zone):
+            if not kcn_proposal_open(self, zone, kcn_occupancy=kcn_occupancy):
                 continue  # the national round has no place for it yet: it stays planned
             # The pro forma is worked out only when a candidate comes (this month's draw), but
             # the month's market view is still taken at the first site on offer, as it was when
@@ -447,17 +461,18 @@ class IZModel(mesa.Model):
         gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
         availability = self.labour.zone_availability().tolist()
+        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
                 b_access * z.access_index
                 + b_infra * (z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0)
-                + b_wwtp * z.wwtp_ok
+                + b_wwtp * (p.wwtp == "operating" and p.wwtp_compliant)  # (z.wwtp_ok)
                 # Labour quality and access (the index) count as far as workers can be hired.
                 + b_labour * min(1.0, index + gain) * available
                 + b_anchor * z.anchor
                 + b_admin * (kcn_months if z.is_kcn else other_months)
-                for z, index, available in zip(
-                    self.zones, self._labour_index, availability, strict=True
+                for z, p, index, available in zip(
+                    self.zones, plants, self._labour_index, availability, strict=True
                 )
             ]
         )
@@ -497,7 +512,9 @@ class IZModel(mesa.Model):
         if support is None:
             support = self.rent_support_share(prospects)
         rent_paid = rent[None, :] * (1 - support[:, None])
-        wwtp_ok = np.array([z.wwtp_ok for z in zones])
+        # One pass over the zones for what the arrays below need of their plants.
+        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
+        wwtp_ok = np.array([p.wwtp == "operating" and p.wwtp_compliant for p in plants])
         is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
@@ -508,12 +525,17 @@ class IZModel(mesa.Model):
         )
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
-        feasible = np.ones_like(utility, dtype=bool)
+        feasible = np.ones(utility.shape, dtype=bool)  # (ones_like is a Python wrapper)
         # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
-        open_zones = np.array([z.operating and not z.suspended for z in zones])
+        open_zones = np.array(
+            [
+                z.serviced_ha > 0 and not p.admission_suspended
+                for z, p in zip(zones, plants, strict=True)
+            ]
+        )
         if levers.wwtp_before_tenants:
             # Hưng Yên's rule: the plant must operate before secondary investors are placed.
-            open_zones &= np.array([z.plant.wwtp == "operating" for z in zones])
+            open_zones &= np.array([p.wwtp == "operating" for p in plants])
         feasible[:, :n_zones] = open_zones[None, :]
         if levers.no_polluting_outside_zones:
             feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
@@ -563,10 +585,23 @@ class IZModel(mesa.Model):
             self.env.process(investor.life())
 
     def _record_demand(self, utility: np.ndarray, land_ha: np.ndarray, n_zones: int) -> None:
-        """Hectares this month's prospects would lease if every zone not given up had room."""
-        open_ = np.ones_like(utility, dtype=bool)
-        open_[:, :n_zones] = ~np.array([z.dropped for z in self.zones])[None, :]
-        shares = logit_shares(utility, open_)[:, :n_zones].sum(axis=1)
+        """Hectares this month's prospects would lease if every zone not given up had room.
+
+        :func:`logit_shares` with the zones given up masked, worked out directly: the outside
+        options are always open and their utility is finite, so every row's top is finite and
+        its total at least 1, and its guards (a zero top, no division by 0) change nothing.
+        """
+        if not self._outside_utility_finite:
+            open_ = np.ones_like(utility, dtype=bool)
+            open_[:, :n_zones] = ~np.array([z.dropped for z in self.zones])[None, :]
+            shares = logit_shares(utility, open_)[:, :n_zones].sum(axis=1)
+        else:
+            masked = utility.copy()
+            dropped = [z.index for z in self.zones if z.dropped]
+            if dropped:
+                masked[:, dropped] = -np.inf
+            weights = np.exp(masked - masked.max(axis=1, keepdims=True))
+            shares = (weights / weights.sum(axis=1, keepdims=True))[:, :n_zones].sum(axis=1)
         self.recent_demand.append((self.month, float(land_ha @ shares)))
 
     # ------------------------------------------------------------------ indicators
@@ -594,10 +629,10 @@ class IZModel(mesa.Model):
             tenants_located=self.tenants_located,
         )
         # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
-        self.values[month] = [values.get(name, np.nan) for name in INDICATOR_IDS]
+        self.values[month] = list(map(values.get, INDICATOR_IDS, _NAN_ROW))
         # One row assignment each, zones in index order (codes: the states' dict positions).
         self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
-        self.zone_plants[month] = [PLANT_CODES[zone.plant_state] for zone in self.zones]
+        self.zone_plants[month] = [_plant_code(zone) for zone in self.zones]
 
     def _indicator_groups(self) -> None:
         """The groups of zones the zone indicators count: a zone's kind and whether it expands
@@ -617,48 +652,71 @@ class IZModel(mesa.Model):
         return wastewater.cluster_plants(self, plant, plant.wwtp_capacity_m3_day)
 
     def _zone_indicators(self) -> dict[str, float]:
+        """The month's zone indicators, in a few passes over the zones.
+
+        Counts are integers (their order does not matter); sums of hectares and rents are
+        accumulated in zone order, one addition per zone as ``sum`` makes them, so the floats
+        are the same as adding each list up.
+        """
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
-            operating = [z for z in members if z.operating]
-            # An aggregate row of existing clusters counts as the clusters it stands for.
-            out[f"zones_established_{kind}"] = sum(
-                z.spec.cluster_count for z in members if z.established
-            )
-            out[f"new_zones_{kind}"] = sum(z.established_month is not None for z in members)
-            out[f"zones_operating_{kind}"] = sum(z.spec.cluster_count for z in operating)
-            # Plant shares count clusters, not rows: an aggregate row of N clusters weighs N,
-            # and its plant serves the clusters its capacity covers (wastewater.cluster_plants).
-            clusters = sum(z.spec.cluster_count for z in operating)
-            built = [z for z in operating if z.plant.wwtp == "operating"]
-            served = {z.index: self._clusters_served(z) for z in built}
-            for name, members in (
-                ("wwtp_built_share", built),
-                ("wwtp_share", [z for z in built if z.wwtp_running]),
-                ("wwtp_compliance", [z for z in built if z.wwtp_ok]),
+            established = new = clusters = new_operating = 0
+            served_built = served_running = served_ok = 0
+            for z in members:
+                if z.established:
+                    # An aggregate row of existing clusters counts as the clusters it stands for.
+                    established += z.spec.cluster_count
+                if z.established_month is not None:
+                    new += 1
+                if not z.operating:
+                    continue
+                clusters += z.spec.cluster_count
+                new_operating += z.spec.serviced_pct == 0
+                if z.plant.wwtp == "operating":
+                    # Plant shares count clusters, not rows: an aggregate row of N clusters
+                    # weighs N, and its plant serves the clusters its capacity covers
+                    # (wastewater.cluster_plants).
+                    # (a plant of a single zone serves its one cluster: no need to ask)
+                    served = 1 if z.plant.spec.cluster_count == 1 else self._clusters_served(z)
+                    served_built += served
+                    if z.wwtp_running:
+                        served_running += served
+                    if z.wwtp_ok:
+                        served_ok += served
+            out[f"zones_established_{kind}"] = established
+            out[f"new_zones_{kind}"] = new
+            out[f"zones_operating_{kind}"] = clusters
+            for name, served in (
+                ("wwtp_built_share", served_built),
+                ("wwtp_share", served_running),
+                ("wwtp_compliance", served_ok),
             ):
-                out[f"{name}_{kind}"] = (
-                    100 * sum(served[z.index] for z in members) / clusters if operating else np.nan
-                )
-            out[f"new_zones_operating_{kind}"] = sum(z.spec.serviced_pct == 0 for z in operating)
+                out[f"{name}_{kind}"] = 100 * served / clusters if clusters else np.nan
+            out[f"new_zones_operating_{kind}"] = new_operating
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
         # Sums over zones stay in zone order: the same floats, summed the same way.
-        operating = [z for z in self.zones if z.operating]
-        leasable = sum(z.leasable_ha for z in operating)
-        out["rent_usd_m2"] = (
-            sum(z.rent_usd_m2 * z.leasable_ha for z in operating) / leasable if leasable else np.nan
-        )
-        out["occupancy_rate"] = (
-            100 * sum(z.leased_ha for z in operating) / leasable if leasable else np.nan
-        )
-        for suffix, members in (
-            ("_kcn", [z for z in operating if z.is_kcn]),
-            ("_ccn", [z for z in operating if not z.is_kcn]),
-        ):
-            leasable = sum(z.leasable_ha for z in members)
-            out[f"occupancy_rate{suffix}"] = (
-                100 * sum(z.leased_ha for z in members) / leasable if leasable else np.nan
-            )
+        leasable = rented = leased = 0.0
+        leasable_kcn = leased_kcn = leasable_ccn = leased_ccn = 0.0
+        serviced_all = leased_all = 0.0
+        for z in self.zones:
+            serviced_all += z.serviced_ha
+            leased_all += z.leased_ha
+            if z.serviced_ha <= 0:  # not operating
+                continue
+            leasable += z.leasable_ha
+            rented += z.rent_usd_m2 * z.leasable_ha
+            leased += z.leased_ha
+            if z.is_kcn:
+                leasable_kcn += z.leasable_ha
+                leased_kcn += z.leased_ha
+            else:
+                leasable_ccn += z.leasable_ha
+                leased_ccn += z.leased_ha
+        out["rent_usd_m2"] = rented / leasable if leasable else np.nan
+        out["occupancy_rate"] = 100 * leased / leasable if leasable else np.nan
+        out["occupancy_rate_kcn"] = 100 * leased_kcn / leasable_kcn if leasable_kcn else np.nan
+        out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
         flows = wastewater.flows_by_kind(self)
         for kind, (generated, treated) in flows.items():
             out[f"wastewater_generated_{kind}"] = generated
@@ -667,10 +725,23 @@ class IZModel(mesa.Model):
         out["wastewater_untreated_pct"] = _untreated_pct(
             sum(g for g, _ in flows.values()), sum(t for _, t in flows.values())
         )
-        out["land_serviced_ha"] = sum(z.serviced_ha for z in self.zones)
-        out["land_leased_ha"] = sum(z.leased_ha for z in self.zones)
+        out["land_serviced_ha"] = serviced_all
+        out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
         return out
+
+
+_NAN_ROW = (np.nan,) * len(INDICATOR_IDS)  # the default of each id in a month's row
+_OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
+
+
+def _plant_code(zone: Zone) -> int:
+    """``PLANT_CODES[zone.plant_state]`` without the chain of properties (run for every zone
+    every month)."""
+    plant = zone.wwtp_host if zone.wwtp_host is not None else zone
+    if plant.wwtp != "operating":
+        return PLANT_CODES[plant.wwtp]
+    return _OPERATING_CODES[bool(plant.wwtp_compliant)]
 
 
 def _untreated_pct(generated: float, treated: float) -> float:

@@ -171,19 +171,29 @@ def load_limit_m3_day(model: IZModel, zone: Zone) -> float:
     return zone.wwtp_capacity_m3_day * (1 + tolerance)
 
 
-def fixed_running_cost_per_month(model: IZModel, zone: Zone) -> float:
-    """The part of the plant's running cost that does not follow the flow, bn VND a month."""
+def fixed_running_cost_per_month(
+    model: IZModel, zone: Zone, *, plant_capital: float | None = None
+) -> float:
+    """The part of the plant's running cost that does not follow the flow, bn VND a month.
+
+    ``plant_capital`` is :func:`capital` of ``zone`` where the caller has it (for a plant not
+    yet built it is a new plant's cost, worked out from the zones' flows)."""
     ww = model.scenario.wastewater
-    return capital(model, zone) * ww.operating_cost_fixed_pct_per_year / 100 / 12
+    if plant_capital is None:
+        plant_capital = capital(model, zone)
+    return plant_capital * ww.operating_cost_fixed_pct_per_year / 100 / 12
 
 
-def fee_vnd_per_m3(model: IZModel, zone: Zone, treated: float) -> float:
+def fee_vnd_per_m3(
+    model: IZModel, zone: Zone, treated: float, *, plant_capital: float | None = None
+) -> float:
     """The treatment fee ``zone``'s plant charges at ``treated`` m³/day: the base fee, raised
-    toward the fee that recovers the running cost, within the province's cap."""
+    toward the fee that recovers the running cost, within the province's cap
+    (``plant_capital``: as in :func:`fixed_running_cost_per_month`)."""
     ww = model.scenario.wastewater
     if treated <= 0:
         return ww.fee_vnd_per_m3
-    fixed = fixed_running_cost_per_month(model, zone) * VND_PER_BN
+    fixed = fixed_running_cost_per_month(model, zone, plant_capital=plant_capital) * VND_PER_BN
     recovery = ww.operating_cost_vnd_per_m3 + fixed / (treated * DAYS_PER_MONTH)
     return min(ww.fee_cap_vnd_per_m3, max(ww.fee_vnd_per_m3, recovery))
 
@@ -198,9 +208,11 @@ def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
 def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
     """The monthly running cost less fees of ``zone``'s plant treating ``treated`` m³/day."""
     ww = model.scenario.wastewater
-    fee = fee_vnd_per_m3(model, zone, treated)
+    plant_capital = capital(model, zone)  # (once: the fee and the fixed cost both read it)
+    fee = fee_vnd_per_m3(model, zone, treated, plant_capital=plant_capital)
     margin = (fee - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
-    return fixed_running_cost_per_month(model, zone) - margin / VND_PER_BN
+    fixed = fixed_running_cost_per_month(model, zone, plant_capital=plant_capital)
+    return fixed - margin / VND_PER_BN
 
 
 def treated_m3_day(model: IZModel, zone: Zone) -> float:
@@ -277,14 +289,31 @@ def operate_plants(model: IZModel, failure_draws: list[float]) -> None:
 
 def flows_by_kind(model: IZModel) -> dict[str, tuple[float, float]]:
     """(generated, treated to standard) in m³/day for ``kcn`` (high-tech zones included),
-    ``ccn`` and ``outside`` (facilities outside zones located during the run)."""
+    ``ccn`` and ``outside`` (facilities outside zones located during the run).
+
+    Run for every zone every month: it works out :func:`discharge_m3_day`,
+    :func:`collected_m3_day` and :func:`treated_m3_day` inline, with the scenario's constants
+    read once, each flow being the same IEEE operations as those functions make.
+    """
     ww = model.scenario.wastewater
+    generation = ww.generation_m3_per_ha_day
+    ccn_share = ww.ccn_connected_pct / 100  # connected_share of a CCN
+    overload = 1 + ww.overload_tolerance_pct / 100  # load_limit_m3_day over capacity
     out = {"kcn": [0.0, 0.0], "ccn": [0.0, 0.0]}
+    kcn, ccn = out["kcn"], out["ccn"]
     for zone in model.zones:
-        row = out["kcn" if zone.is_kcn else "ccn"]
-        row[0] += discharge_m3_day(model, zone)
-        row[1] += treated_m3_day(model, zone)
-    outside = model.outside_zone_leased_ha * ww.generation_m3_per_ha_day
+        row = kcn if zone.is_kcn else ccn
+        discharge = zone.leased_ha * generation
+        row[0] += discharge
+        plant = zone.plant
+        # Nothing treated adds nothing (the sums start at +0.0, so skipping a 0.0 changes no bit).
+        if plant.wwtp != "operating" or not plant.wwtp_funded or plant.wwtp_fault:
+            continue
+        collected = discharge * (1.0 if zone.is_kcn else ccn_share)
+        load = load_m3_day(model, plant) if plant.wwtp_clients else collected
+        if load > 0:
+            row[1] += collected * min(1.0, plant.wwtp_capacity_m3_day * overload / load)
+    outside = model.outside_zone_leased_ha * generation
     flows = {kind: (row[0], row[1]) for kind, row in out.items()}
     flows["outside"] = (outside, outside * ww.outside_zone_treated_pct / 100)
     return flows
