@@ -57,3 +57,18 @@ def test_choice_never_overfills_a_zone(n: int, zones: int, seed: int) -> None:
         assert taken <= before[z] + 1e-9
         assert np.isclose(vacant[z], before[z] - taken)
     assert all(c == -1 or feasible[i, c] for i, c in enumerate(chosen))
+
+
+def test_closed_options_are_the_same_as_a_mask() -> None:
+    """Closing columns for every row gives the shares of the equivalent mask; a row with
+    nothing open has no shares."""
+    utility = np.array([[0.0, 1.0, 0.5, -0.2], [2.0, -1.0, 0.0, 0.3]])
+    mask = np.ones_like(utility, dtype=bool)
+    mask[:, [1, 3]] = False
+    closed = logit_shares(utility, closed=[1, 3])
+    assert np.array_equal(closed, logit_shares(utility, mask))
+    assert np.allclose(closed.sum(axis=1), 1.0) and (closed[:, [1, 3]] == 0).all()
+    nothing = np.zeros_like(mask)
+    nothing[1] = True
+    shares = logit_shares(utility, nothing)
+    assert (shares[0] == 0).all() and np.isclose(shares[1].sum(), 1.0)

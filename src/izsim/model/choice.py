@@ -8,6 +8,8 @@ the assignment walks through the prospects in arrival order, one vectorised row 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -46,11 +48,32 @@ def choose(
     return chosen
 
 
-def logit_shares(utility: np.ndarray, feasible: np.ndarray) -> np.ndarray:
-    """Expected logit choice shares (rows sum to 1 where anything is feasible)."""
-    masked = np.where(feasible, utility, -np.inf)
+def logit_shares(
+    utility: np.ndarray,
+    feasible: np.ndarray | None = None,
+    *,
+    closed: Sequence[int] = (),
+) -> np.ndarray:
+    """Expected logit choice shares (rows sum to 1 where anything is feasible).
+
+    Args:
+        utility: prospects × options.
+        feasible: which options each prospect may choose (all when not given).
+        closed: options closed to every prospect (with ``feasible`` not given): cheaper than
+            a mask for the usual case of a few columns.
+    """
+    if feasible is not None:
+        masked = np.where(feasible, utility, -np.inf)
+    else:
+        masked = utility.copy()
+        if len(closed):
+            masked[:, list(closed)] = -np.inf
     top = masked.max(axis=1, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
+    finite = np.isfinite(top)
+    if not finite.all():  # a row with nothing open: its shares are all 0
+        top = np.where(finite, top, 0.0)
     weights = np.exp(masked - top)
     total = weights.sum(axis=1, keepdims=True)
+    if (total > 0).all():
+        return weights / total
     return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)

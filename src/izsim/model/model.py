@@ -8,7 +8,6 @@ each month.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Generator
 
@@ -86,11 +85,6 @@ class IZModel(mesa.Model):
         self._labour_index = [zone.spec.labour_index for zone in self.zones]
         self._is_ccn = np.array([zone.kind == "ccn" for zone in self.zones])
         self._supported = np.array([s.supported for s in scenario.sectors])
-        # Utilities of zones are finite (sums of finite terms); whether those of the outside
-        # options are decides the shortcut of _record_demand.
-        self._outside_utility_finite = math.isfinite(
-            self.investors.outside_zone_utility
-        ) and math.isfinite(self.investors.outside_province_utility)
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
         self._market_month = -1  # month of the cached market view of developers
@@ -585,23 +579,9 @@ class IZModel(mesa.Model):
             self.env.process(investor.life())
 
     def _record_demand(self, utility: np.ndarray, land_ha: np.ndarray, n_zones: int) -> None:
-        """Hectares this month's prospects would lease if every zone not given up had room.
-
-        :func:`logit_shares` with the zones given up masked, worked out directly: the outside
-        options are always open and their utility is finite, so every row's top is finite and
-        its total at least 1, and its guards (a zero top, no division by 0) change nothing.
-        """
-        if not self._outside_utility_finite:
-            open_ = np.ones_like(utility, dtype=bool)
-            open_[:, :n_zones] = ~np.array([z.dropped for z in self.zones])[None, :]
-            shares = logit_shares(utility, open_)[:, :n_zones].sum(axis=1)
-        else:
-            masked = utility.copy()
-            dropped = [z.index for z in self.zones if z.dropped]
-            if dropped:
-                masked[:, dropped] = -np.inf
-            weights = np.exp(masked - masked.max(axis=1, keepdims=True))
-            shares = (weights / weights.sum(axis=1, keepdims=True))[:, :n_zones].sum(axis=1)
+        """Hectares this month's prospects would lease if every zone not given up had room."""
+        dropped = [z.index for z in self.zones if z.dropped]
+        shares = logit_shares(utility, closed=dropped)[:, :n_zones].sum(axis=1)
         self.recent_demand.append((self.month, float(land_ha @ shares)))
 
     # ------------------------------------------------------------------ indicators
