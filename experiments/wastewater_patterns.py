@@ -11,8 +11,8 @@ nat_ccn_2021_wwtp_share) had a plant in operation, 2018–2021.
     PYTHONPATH=src .venv/bin/python experiments/wastewater_patterns.py \\
         [--replicates 10] [--workers 2] [--set block.field=value ...]
 
-``--clusters`` gives the aggregate rows of existing CCN the cluster counts their sources state
-(AGGREGATES below; the scenarios' zone lists do not carry them yet). ``--set`` changes a number
+Aggregate rows of existing CCN count as the clusters their ``cluster_count`` gives (the
+scenarios carry it). ``--set`` changes a number
 of every province's scenario (e.g. ``--set
 wastewater.fee_cap_vnd_per_m3=12000``) to show what values inside a field's stated range do.
 This is a look at what the mechanism *can* do, not a calibration (that comes with the
@@ -51,17 +51,6 @@ SHARES = (  # (row label, indicator) read in December of each year
     ("orders to operate an idle plant since start", "wwtp_operate_orders"),
     ("zones suspended from admitting tenants since start", "admission_suspensions"),
 )
-# Aggregate rows of existing CCN and the clusters their sources give (the row's area source).
-AGGREGATES = {
-    "tuyen_quang": {"ccn_existing": 7},  # assumption: 250 ha at the national 34 ha per CCN
-    "ha_nam": {"ccn_existing": 20},  # ref:hn_ccn_base: 20 CCN on 269 ha
-    "hung_yen": {"ccn_existing": 5},  # assumption in the row's source: about five of 40 ha
-    "nghe_an": {  # ref:na_ccn_base (24 CCN), split by the modeller as the rows' names say
-        "ccn_existing_southeast": 9,
-        "ccn_existing_west": 10,
-        "ccn_existing_hoang_mai": 5,
-    },
-}
 RECORD = "national record 2018–21: KCN with a plant running 86–89 %, CCN 17–18 %"
 
 
@@ -85,24 +74,10 @@ def parse_setting(text: str) -> tuple[str, str, float]:
     return block, field, float(value)
 
 
-def with_clusters(scenario: Scenario, counts: dict[str, int]) -> Scenario:
-    """The scenario with the aggregate rows' ``cluster_count`` set from ``counts``."""
-    data = scenario.model_dump(exclude_unset=True)
-    for zone in data["zones"]:
-        if zone["id"] in counts:
-            zone["cluster_count"] = counts[zone["id"]]
-            zone.setdefault("sources", {})["cluster_count"] = (
-                "assumption: the count the row's source gives (experiments/wastewater_patterns.py)"
-            )
-    return scenario.revalidated(data)
-
-
-def one_run(job: tuple[str, list[tuple[str, str, float]], bool, int]) -> np.ndarray:
+def one_run(job: tuple[str, list[tuple[str, str, float]], int]) -> np.ndarray:
     """Rows (years) × shown indicators of one replicate of one province."""
-    province, settings, clusters, seed = job
+    province, settings, seed = job
     scenario = with_settings(load_scenario(ROOT / "scenarios" / f"{province}.yaml"), settings)
-    if clusters:
-        scenario = with_clusters(scenario, AGGREGATES[province])
     policy = load_policy(ROOT / "scenarios" / "policies" / "baseline.yaml")
     values = run(scenario, policy, seed).values
     rows = [month_index(f"{year}-12", scenario.scenario.start) for year in YEARS]
@@ -125,17 +100,12 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--set", dest="settings", type=parse_setting, action="append", default=[])
-    parser.add_argument("--clusters", action="store_true", help="aggregates count their clusters")
     args = parser.parse_args()
     seeds = replicate_seeds(1, args.replicates)
-    jobs = [
-        (province, args.settings, args.clusters, seed) for province in PROVINCES for seed in seeds
-    ]
+    jobs = [(province, args.settings, seed) for province in PROVINCES for seed in seeds]
     with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
         results = list(pool.map(one_run, jobs))
     settings = ", ".join(f"{b}.{f}={v:g}" for b, f, v in args.settings) or "scenario values"
-    if args.clusters:
-        settings += ", aggregates as their clusters"
     print(f"baseline policy, {settings}; median [5–95 %] over {args.replicates} replicates")
     print(RECORD)
     width = max(len(label) for label, _ in SHARES)
