@@ -27,11 +27,14 @@ from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an")
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 SHOWN = (
     "occupancy_rate_kcn",
     "occupancy_rate_ccn",
+    "new_zones_kcn",
     "new_zones_ccn",
+    "wwtp_share_ccn",
+    "wastewater_untreated_pct",
     "rent_usd_m2",
     "jobs_industry",
     "industrial_output_bn_vnd",
