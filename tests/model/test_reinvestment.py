@@ -107,10 +107,27 @@ def test_a_compliant_plant_raises_its_zones_rate(scenario: Scenario, baseline: P
     zone = next(model.zones[i] for i in r.active if not model.zones[i].wwtp_ok)
     before = r.place_factor(zone.index)
     zone.wwtp, zone.wwtp_compliant = "operating", True
+    zone.wwtp_clusters = zone.spec.cluster_count  # (an aggregate: every cluster has one)
     after = r.place_factor(zone.index)
     inv = scenario.investors
     gain = inv.beta_wwtp + model.polluting_prospect_share * inv.beta_wwtp_polluting
     assert after / before == pytest.approx(np.exp(scenario.reinvestment.utility_weight * gain))
+
+
+def test_an_aggregate_gains_as_its_clusters_gain_plants(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, baseline, 0)
+    r = model.reinvestment
+    zone = model.zone_by_id["ccn_existing"]  # an aggregate row of clusters without a plant
+    assert zone.spec.cluster_count > 2 and zone.index in r.active
+    before = r.place_factor(zone.index)
+    zone.wwtp, zone.wwtp_compliant = "operating", True
+    factors = []
+    for clusters in (1, zone.spec.cluster_count):
+        zone.wwtp_clusters = clusters
+        factors.append(r.place_factor(zone.index))
+    assert before < factors[0] < factors[1]
 
 
 def test_conditions_at_the_start_give_the_base_rate(scenario: Scenario, baseline: Policy) -> None:

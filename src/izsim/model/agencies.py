@@ -161,14 +161,12 @@ class Agencies:
                 fine = ww.fine(untreated, repeats=repeats)
                 developer.pay_fine(fine)
                 self.fines_bn_vnd += fine
-            # The same uniform, below chance × share, decides whether a CCN's missing plant is
-            # ordered (a uniform below the chance is uniform on [0, chance)).
-            if (
-                zone.is_kcn
-                or zone.wwtp != "none"
-                or (draws[zone.index] < chance * ww.ccn_build_order_pct / 100)
-            ):
-                developer.order(zone)
+            # The same uniform, below chance × share, decides whether a CCN's missing plant
+            # (or an aggregate's next cluster plant) is ordered (a uniform below the chance is
+            # uniform on [0, chance)).
+            build = zone.is_kcn or draws[zone.index] < chance * ww.ccn_build_order_pct / 100
+            if build or zone.wwtp != "none":
+                developer.order(zone, build=build)
 
     def _order_to_operate(self, zone: Zone) -> int:
         """Record a finding against ``zone``'s idle plant (built, not run): it is ordered to

@@ -272,7 +272,7 @@ class Developer(mesa.Agent):
             zone.wwtp = "building"
             model = self.model
             capacity = wastewater.design_capacity_m3_day(model, zone)
-            zone.wwtp_capital_bn_vnd = wastewater.plant_cost(model, zone, capacity)
+            zone.wwtp_capital_bn_vnd = wastewater.plant_cost(model, capacity)
             if not already_paid:
                 self._commit(model.own_plant_cost(zone))
             model.env.process(self._build_wwtp(zone, capacity, already_paid=already_paid))
@@ -297,6 +297,7 @@ class Developer(mesa.Agent):
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
         zone.wwtp_capacity_m3_day = capacity
+        zone.wwtp_clusters = 1  # (of an aggregate row, its first cluster's plant)
         zone.wwtp_fault = bool(model.compliance_draws[zone.index] >= devs.wwtp_compliant_pct / 100)
         zone.wwtp_funded = True
         zone.wwtp_compliant = not zone.wwtp_fault
@@ -319,6 +320,35 @@ class Developer(mesa.Agent):
             cost = wastewater.expansion_cost(self.model, zone)
             self._commit(cost)
             self.model.env.process(self._expand_wwtp(zone, module, cost))
+
+    def start_cluster_plant(self, zone: Zone) -> None:
+        """Start the plant of one more cluster of an aggregate row that has some, at most one
+        plant work at a time (its size and cost are set now, as a new plant's)."""
+        if not zone.wwtp_expanding and wastewater.clusters_without_plant(zone) > 0:
+            zone.wwtp_expanding = True
+            model = self.model
+            capacity = wastewater.design_capacity_m3_day(model, zone)
+            cost = wastewater.plant_cost(model, capacity)
+            self._commit(model.own_plant_cost(zone))
+            model.env.process(self._build_cluster_plant(zone, capacity, cost))
+
+    def _build_cluster_plant(
+        self, zone: Zone, capacity: float, cost: float
+    ) -> Generator[simpy.Event, object, None]:
+        """Pay for (with the province's support, as a new plant) and build one more cluster's
+        plant of an aggregate row."""
+        model = self.model
+        support = model.agencies.budget.request(
+            cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
+        )
+        if not (yield from self._pay_for_plant(zone, cost - support)):
+            zone.wwtp_expanding = False
+            return
+        yield model.env.timeout(model.scenario.developers.wwtp_build_months)
+        zone.wwtp_capacity_m3_day += capacity
+        zone.wwtp_capital_bn_vnd += cost
+        zone.wwtp_clusters += 1
+        zone.wwtp_expanding = False
 
     def _pay_for_plant(self, zone: Zone, amount: float) -> Generator[simpy.Event, object, bool]:
         """Pay for plant work; ``False`` when the zone changed hands before the money was found
@@ -389,7 +419,8 @@ class Developer(mesa.Agent):
         zone.wwtp_funded = funded
         if funded:
             months = model.scenario.developers.wwtp_build_months
-            self._keep_up(zone, wastewater.expected_collected_m3_day(model, zone, months))
+            flow = wastewater.expected_collected_m3_day(model, zone, months) * zone.plant_share
+            self._keep_up(zone, flow)
 
     def _keep_up(self, zone: Zone, flow: float) -> None:
         """Repair a failed plant, and add a module if ``flow`` exceeds its capacity, each when
@@ -405,18 +436,26 @@ class Developer(mesa.Agent):
         ):
             self.start_expansion(zone)
 
-    def order(self, zone: Zone) -> None:
-        """An inspection finding: build the missing plant, repair it or expand it, when the
-        developer can pay for it (a new plant and a year of its running shortfall; otherwise
-        the violation stays and is fined again). An idle
-        plant is under an order to operate (set by the inspection); whether it is then run is
-        :meth:`run_plant`'s decision, and it is repaired or expanded on order too."""
+    def order(self, zone: Zone, *, build: bool = True) -> None:
+        """An inspection finding: build the missing plant (when ``build``: the finding orders
+        one; of an aggregate row with some, the next cluster's), repair it or expand it, when
+        the developer can pay for it (a new plant and a year of its running shortfall;
+        otherwise the violation stays and is fined again). An idle plant is under an order to
+        operate (set by the inspection); whether it is then run is :meth:`run_plant`'s
+        decision, and it is repaired or expanded on order too."""
         model = self.model
-        if zone.wwtp == "none":
-            if self.can_finance(model.own_plant_cost(zone) + 12 * self.plant_shortfall(zone)):
-                zone.wwtp_ordered = True  # built on an order: it must be run
+        missing = zone.wwtp == "none" or wastewater.clusters_without_plant(zone) > 0
+        if (
+            build
+            and missing
+            and not zone.wwtp_expanding
+            and self.can_finance(model.own_plant_cost(zone) + 12 * self.plant_shortfall(zone))
+        ):
+            zone.wwtp_ordered = True  # built on an order: it must be run
+            if zone.wwtp == "none":
                 self.start_wwtp(zone)
-            return
+                return
+            self.start_cluster_plant(zone)
         if zone.wwtp == "operating":
             self._keep_up(zone, wastewater.load_m3_day(model, zone))
 
@@ -426,9 +465,16 @@ class Developer(mesa.Agent):
         builds it only when it can also pay a year of this: a plant it could not run would
         stand idle and be ordered to operate (§2.7)."""
         model = self.model
+        flow, plant_capital = self._new_plant_flow_and_capital(zone)
+        return max(0.0, wastewater.gap_at(model, zone, flow, plant_capital=plant_capital))
+
+    def _new_plant_flow_and_capital(self, zone: Zone) -> tuple[float, float]:
+        """The flow a new plant of ``zone`` would collect when it opens, m³/day, and its cost
+        (of an aggregate row: its next cluster's plant and that cluster's flow)."""
+        model = self.model
         months = model.scenario.developers.wwtp_build_months
-        flow = wastewater.expected_collected_m3_day(model, zone, months)
-        return max(0.0, wastewater.gap_at(model, zone, flow))
+        flow = wastewater.expected_collected_m3_day(model, zone, months) / zone.spec.cluster_count
+        return flow, wastewater.new_plant_cost(model, zone)
 
     # ---------------------------------------------------------------- monthly review
     def review(self, zone: Zone) -> None:
@@ -447,6 +493,12 @@ class Developer(mesa.Agent):
             and self.wants_wwtp(zone)
         ):
             self.start_wwtp(zone)
+        elif (
+            wastewater.clusters_without_plant(zone) > 0
+            and not zone.wwtp_expanding
+            and self.wants_wwtp(zone)
+        ):
+            self.start_cluster_plant(zone)
 
     def wants_wwtp(self, zone: Zone) -> bool:
         """Build the plant when it can be financed, will be run and pays, in bn VND a year.
@@ -470,18 +522,21 @@ class Developer(mesa.Agent):
         if self.public:
             return False
         devs, ww = model.scenario.developers, model.scenario.wastewater
-        flow = wastewater.expected_collected_m3_day(model, zone, devs.wwtp_build_months)
-        gap = wastewater.gap_at(model, zone, flow)
+        flow, plant_capital = self._new_plant_flow_and_capital(zone)
+        gap = wastewater.gap_at(model, zone, flow, plant_capital=plant_capital)
         risk = wastewater.expected_fine_per_month(model, zone, flow)
         if gap > 0 and gap > risk:
             return False
         chance = wastewater.inspection_chance(model, zone, untreated=flow)
         fine_within_a_year = ww.fine(flow) * (1 - (1 - chance) ** 12) if flow > 0 else 0.0
         revenue = model.revenue_per_ha(zone)
-        # (model.development_cost_per_ha, with the plant's cost worked out above)
-        cost = model.works_cost_per_leasable_ha(zone) + own / zone.leasable_ha
+        # (model.development_cost_per_ha, with the plant's cost worked out above; of an
+        # aggregate row, one cluster's plant over one cluster's land)
+        count = zone.spec.cluster_count
+        cost = model.works_cost_per_leasable_ha(zone) + own * count / zone.leasable_ha
         margin = max(0.0, 1 - cost / revenue) if revenue else 0.0
-        gain = -12 * gap + fine_within_a_year + self.plant_land_gain_ha(zone) * revenue * margin
+        land = self.plant_land_gain_ha(zone) / count
+        gain = -12 * gap + fine_within_a_year + land * revenue * margin
         rate = devs.discount_rate_pct / 100
         return gain >= own * capital_recovery_factor(rate, ww.plant_life_years)
 

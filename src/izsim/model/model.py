@@ -138,9 +138,11 @@ class IZModel(mesa.Model):
         draws = self.streams["finance"].standard_normal(len(self.zones))
         for zone in self.zones:
             if zone.wwtp == "operating":
-                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone)
+                # (an aggregate row: as many cluster plants as its clusters with one)
+                plants = zone.wwtp_clusters
+                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone) * plants
                 zone.wwtp_capital_bn_vnd = wastewater.plant_cost(
-                    self, zone, zone.wwtp_capacity_m3_day
+                    self, zone.wwtp_capacity_m3_day, plants=plants
                 )
             if zone.spec.developer == "none":
                 continue
@@ -460,7 +462,11 @@ class IZModel(mesa.Model):
             [
                 b_access * z.access_index
                 + b_infra * (z.serviced_ha / z.leasable_ha if z.leasable_ha else 0.0)
-                + b_wwtp * (p.wwtp == "operating" and p.wwtp_compliant)  # (z.wwtp_ok)
+                + (
+                    wastewater.plant_utility(p, b_wwtp)
+                    if p.wwtp == "operating" and p.wwtp_compliant  # (z.wwtp_ok)
+                    else 0.0
+                )
                 # Labour quality and access (the index) count as far as workers can be hired.
                 + b_labour * min(1.0, index + gain) * available
                 + b_anchor * z.anchor
@@ -508,13 +514,27 @@ class IZModel(mesa.Model):
         rent_paid = rent[None, :] * (1 - support[:, None])
         # One pass over the zones for what the arrays below need of their plants.
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
-        wwtp_ok = np.array([p.wwtp == "operating" and p.wwtp_compliant for p in plants])
+        # What a compliant plant adds for a polluting prospect beyond what it adds for all.
+        b_all, b_polluting = inv.beta_wwtp, inv.beta_wwtp + inv.beta_wwtp_polluting
+        polluting_gain = np.array(
+            [
+                (
+                    inv.beta_wwtp_polluting
+                    if p.spec.cluster_count == 1
+                    else wastewater.plant_utility(p, b_polluting)
+                    - wastewater.plant_utility(p, b_all)
+                )
+                if p.wwtp == "operating" and p.wwtp_compliant
+                else 0.0
+                for p in plants
+            ]
+        )
         is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
             by_sector[prospects.sector]
             + inv.beta_rent_per_10_usd_m2 * rent_paid / 10
-            + inv.beta_wwtp_polluting * (prospects.polluting[:, None] & wwtp_ok[None, :])
+            + prospects.polluting[:, None] * polluting_gain[None, :]
             + inv.beta_ccn_fdi * (prospects.fdi[:, None] & is_ccn[None, :])
         )
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
@@ -625,12 +645,6 @@ class IZModel(mesa.Model):
         self._main_high_tech = [z for z in main if z.kind == "high_tech"]
         self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
 
-    def _clusters_served(self, zone: Zone) -> int:
-        """Clusters of an operating zone's row whose flow its built plant serves (1 for a
-        single zone or a connected expansion's parent)."""
-        plant = zone.plant
-        return wastewater.cluster_plants(self, plant, plant.wwtp_capacity_m3_day)
-
     def _zone_indicators(self) -> dict[str, float]:
         """The month's zone indicators, in a few passes over the zones.
 
@@ -654,10 +668,8 @@ class IZModel(mesa.Model):
                 new_operating += z.spec.serviced_pct == 0
                 if z.plant.wwtp == "operating":
                     # Plant shares count clusters, not rows: an aggregate row of N clusters
-                    # weighs N, and its plant serves the clusters its capacity covers
-                    # (wastewater.cluster_plants).
-                    # (a plant of a single zone serves its one cluster: no need to ask)
-                    served = 1 if z.plant.spec.cluster_count == 1 else self._clusters_served(z)
+                    # weighs N, and its plant serves its clusters with a plant of their own.
+                    served = 1 if z.plant.spec.cluster_count == 1 else z.plant.wwtp_clusters
                     served_built += served
                     if z.wwtp_running:
                         served_running += served

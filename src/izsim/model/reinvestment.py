@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from izsim.model import wastewater
 from izsim.model.arrivals import MAX_RATE_MULTIPLIER, province_appeal
 
 if TYPE_CHECKING:
@@ -185,9 +186,10 @@ class Reinvestment:
         inv = self.model.investors
         spec = zone.spec
         plant = spec.wwtp == "operating" and spec.wwtp_compliant
+        share = (spec.clusters_with_wwtp or spec.cluster_count) / spec.cluster_count
         return (
             inv.beta_access * spec.access_index
-            + self.beta_wwtp * plant
+            + (wastewater.plant_utility(zone, self.beta_wwtp, share=share) if plant else 0.0)
             + inv.beta_labour * min(1.0, spec.labour_index)
             + inv.beta_admin_per_month * inv.approval_months
         )
@@ -207,7 +209,7 @@ class Reinvestment:
         )
         return (
             inv.beta_access * zone.access_index
-            + self.beta_wwtp * zone.wwtp_ok
+            + (wastewater.plant_utility(zone.plant, self.beta_wwtp) if zone.wwtp_ok else 0.0)
             # as in the site choice: labour counts as far as workers can still be hired
             + inv.beta_labour
             * min(1.0, zone.spec.labour_index + agencies.labour_gain)

@@ -53,8 +53,9 @@ def served(zone: Zone) -> list[Zone]:
 
 
 def load_m3_day(model: IZModel, plant: Zone) -> float:
-    """The flow that reaches ``plant``'s central plant from every zone it serves."""
-    return sum(collected_m3_day(model, zone) for zone in served(plant))
+    """The flow that reaches ``plant``'s central plant from every zone it serves (of an
+    aggregate row, the flow of its clusters with a plant)."""
+    return sum(collected_m3_day(model, zone) for zone in served(plant)) * plant.plant_share
 
 
 def expected_collected_m3_day(model: IZModel, zone: Zone, months: float) -> float:
@@ -82,59 +83,60 @@ def full_flow_m3_day(model: IZModel, zone: Zone) -> float:
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     """Capacity of a new plant: the design share of the zone's full flow, or the flow expected
     when it would open if that is more (nobody builds a plant already too small). A plant
-    operating at the start is taken to have been sized the same way."""
+    operating at the start is taken to have been sized the same way. Of an aggregate row of N
+    clusters, one cluster's plant: an N-th of that."""
     ww = model.scenario.wastewater
     full = full_flow_m3_day(model, zone)
     months = model.scenario.developers.wwtp_build_months
-    return max(
-        ww.plant_design_share_pct / 100 * full, expected_collected_m3_day(model, zone, months)
+    return (
+        max(ww.plant_design_share_pct / 100 * full, expected_collected_m3_day(model, zone, months))
+        / zone.spec.cluster_count
     )
 
 
-def cluster_plants(model: IZModel, zone: Zone, capacity_m3_day: float) -> int:
-    """Clusters of ``zone``'s row a plant of ``capacity_m3_day`` serves: 1 for a single zone;
-    for an aggregate row of N clusters, the clusters whose flow that capacity covers (each with
-    a small plant of its own, at least one), N × capacity / full flow rounded up."""
-    count = zone.spec.cluster_count
-    if count == 1:
-        return 1
-    full = full_flow_m3_day(model, zone)
-    if full <= 0:
-        return count
-    return min(count, max(1, math.ceil(count * capacity_m3_day / full - 1e-9)))
-
-
-def plant_cost(model: IZModel, zone: Zone, capacity_m3_day: float) -> float:
-    """Cost of a plant of ``capacity_m3_day`` for ``zone`` (its cluster plants' fixed parts and
+def plant_cost(model: IZModel, capacity_m3_day: float, *, plants: int = 1) -> float:
+    """Cost of ``plants`` plants with ``capacity_m3_day`` between them (their fixed parts and
     the part per capacity), bn VND."""
-    plants = cluster_plants(model, zone, capacity_m3_day)
     return model.scenario.developers.wwtp_cost(capacity_m3_day, plants=plants)
 
 
 def new_plant_cost(model: IZModel, zone: Zone) -> float:
-    """Cost of the plant ``zone``'s developer would build now (its design capacity), bn VND."""
-    return plant_cost(model, zone, design_capacity_m3_day(model, zone))
+    """Cost of the plant ``zone``'s developer would build now (its design capacity; of an
+    aggregate row, its next cluster's plant), bn VND."""
+    return plant_cost(model, design_capacity_m3_day(model, zone))
+
+
+def plant_utility(zone: Zone, beta: float, *, share: float | None = None) -> float:
+    """Utility a compliant plant gives ``zone`` in the eyes of a prospect weighing it ``beta``:
+    ``beta`` for a single zone; for an aggregate row whose clusters have a plant in share
+    ``s`` (``share``, else :attr:`Zone.plant_share`), the expected best of its clusters under
+    the logit, ``ln(1 + s·(e^beta − 1))`` (``beta`` when all have one, 0 when none has)."""
+    if zone.spec.cluster_count == 1:
+        return beta
+    return math.log1p((zone.plant_share if share is None else share) * math.expm1(beta))
+
+
+def clusters_without_plant(zone: Zone) -> int:
+    """Clusters of an aggregate row with a plant that still have none of their own (0 for a
+    single zone, and for a row with no plant yet: its first is a new plant)."""
+    if zone.spec.cluster_count == 1 or zone.wwtp != "operating":
+        return 0
+    return zone.spec.cluster_count - zone.wwtp_clusters
 
 
 def module_m3_day(model: IZModel, zone: Zone) -> float:
-    """Capacity a further module adds to ``zone``'s plant (no more than the full flow needs)."""
-    full = full_flow_m3_day(model, zone)
+    """Capacity a further module adds to ``zone``'s plant (no more than the full flow of the
+    clusters it serves needs)."""
+    full = full_flow_m3_day(model, zone) * zone.plant_share
     module = model.scenario.wastewater.plant_design_share_pct / 100 * full
     return max(0.0, min(full, zone.wwtp_capacity_m3_day + module) - zone.wwtp_capacity_m3_day)
 
 
 def expansion_cost(model: IZModel, zone: Zone) -> float:
     """Cost of the next module: ``expansion_cost_pct`` of a plant of the module's size (site,
-    pipes and buildings exist), plus the fixed part of every further cluster plant of an
-    aggregate it brings in, bn VND."""
+    pipes and buildings exist), bn VND."""
     devs, ww = model.scenario.developers, model.scenario.wastewater
-    module = module_m3_day(model, zone)
-    before = cluster_plants(model, zone, zone.wwtp_capacity_m3_day)
-    after = cluster_plants(model, zone, zone.wwtp_capacity_m3_day + module)
-    return (
-        ww.expansion_cost_pct / 100 * devs.wwtp_cost(module)
-        + (after - before) * devs.wwtp_cost_fixed_bn_vnd
-    )
+    return ww.expansion_cost_pct / 100 * devs.wwtp_cost(module_m3_day(model, zone))
 
 
 def repair_cost(model: IZModel, zone: Zone) -> float:
@@ -205,10 +207,14 @@ def operating_gap_per_month(model: IZModel, zone: Zone) -> float:
     return gap_at(model, zone, treated)
 
 
-def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
-    """The monthly running cost less fees of ``zone``'s plant treating ``treated`` m³/day."""
+def gap_at(
+    model: IZModel, zone: Zone, treated: float, *, plant_capital: float | None = None
+) -> float:
+    """The monthly running cost less fees of ``zone``'s plant treating ``treated`` m³/day
+    (``plant_capital``: a plant of that cost rather than :func:`capital` of ``zone``)."""
     ww = model.scenario.wastewater
-    plant_capital = capital(model, zone)  # (once: the fee and the fixed cost both read it)
+    if plant_capital is None:
+        plant_capital = capital(model, zone)  # (once: the fee and the fixed cost both read it)
     fee = fee_vnd_per_m3(model, zone, treated, plant_capital=plant_capital)
     margin = (fee - ww.operating_cost_vnd_per_m3) * treated * DAYS_PER_MONTH
     fixed = fixed_running_cost_per_month(model, zone, plant_capital=plant_capital)
@@ -218,11 +224,12 @@ def gap_at(model: IZModel, zone: Zone, treated: float) -> float:
 def treated_m3_day(model: IZModel, zone: Zone) -> float:
     """Flow of ``zone``'s tenants treated to the standard: their share of what the plant
     treating it takes, if it runs and has not failed (an overloaded plant treats up to its
-    load limit and lets the rest out), else nothing."""
+    load limit and lets the rest out), else nothing. Of an aggregate row, only the flow of its
+    clusters with a plant."""
     plant = zone.plant
     if plant.wwtp != "operating" or not plant.wwtp_funded or plant.wwtp_fault:
         return 0.0
-    collected = collected_m3_day(model, zone)
+    collected = collected_m3_day(model, zone) * plant.plant_share
     load = load_m3_day(model, plant) if plant.wwtp_clients else collected
     if load <= 0:
         return 0.0
@@ -309,7 +316,7 @@ def flows_by_kind(model: IZModel) -> dict[str, tuple[float, float]]:
         # Nothing treated adds nothing (the sums start at +0.0, so skipping a 0.0 changes no bit).
         if plant.wwtp != "operating" or not plant.wwtp_funded or plant.wwtp_fault:
             continue
-        collected = discharge * (1.0 if zone.is_kcn else ccn_share)
+        collected = discharge * (1.0 if zone.is_kcn else ccn_share) * plant.plant_share
         load = load_m3_day(model, plant) if plant.wwtp_clients else collected
         if load > 0:
             row[1] += collected * min(1.0, plant.wwtp_capacity_m3_day * overload / load)

@@ -62,6 +62,11 @@ class Zone(mesa.Agent):
         self.wwtp_fault = spec.wwtp == "operating" and not spec.wwtp_compliant
         self.wwtp_funded = True  # its owner paid last month's running cost
         self.wwtp_capacity_m3_day = 0.0  # set when the model sizes the plant
+        # Clusters of the row with a plant of their own (an aggregate row of N clusters gains
+        # them one at a time; a single zone has 1 once its plant operates).
+        self.wwtp_clusters = (
+            (spec.clusters_with_wwtp or spec.cluster_count) if spec.wwtp == "operating" else 0
+        )
         self.wwtp_expanding = False
         self.last_violation_month: int | None = None
         self.access_index = spec.access_index
@@ -137,6 +142,13 @@ class Zone(mesa.Agent):
         """The zone whose central plant treats this zone's flow: the parent's for an expansion
         connected to it, else its own."""
         return self.wwtp_host if self.wwtp_host is not None else self
+
+    @property
+    def plant_share(self) -> float:
+        """Share of the row's clusters whose flow its plant serves: 1 for a single zone, the
+        clusters with a plant over ``cluster_count`` for an aggregate row."""
+        count = self.spec.cluster_count
+        return 1.0 if count == 1 else self.wwtp_clusters / count
 
     @property
     def wwtp_ok(self) -> bool:

@@ -854,6 +854,14 @@ class Zone(Sourced):
         " count clusters, and an aggregate's plant is that many small plants (docs/model.md"
         " §2.5).",
     )
+    clusters_with_wwtp: int | None = Field(
+        default=None,
+        ge=1,
+        le=500,
+        description="For an aggregate row with `wwtp: operating`: how many of its clusters have"
+        " a central plant at the start (the others gain one each as their developer builds it,"
+        " docs/model.md §2.5). Empty: all of them.",
+    )
     cost_factor: float = Field(
         default=1,
         gt=0,
@@ -889,6 +897,14 @@ class Zone(Sourced):
             problems.append("an operating zone needs serviced_pct > 0")
         if self.wwtp_compliant and self.wwtp != "operating":
             problems.append("wwtp_compliant: true needs wwtp: operating")
+        if self.clusters_with_wwtp is not None:
+            if self.wwtp != "operating":
+                problems.append("clusters_with_wwtp needs wwtp: operating")
+            if self.clusters_with_wwtp > self.cluster_count:
+                problems.append(
+                    f"clusters_with_wwtp {self.clusters_with_wwtp} exceeds cluster_count"
+                    f" {self.cluster_count}"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
