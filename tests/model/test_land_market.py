@@ -467,3 +467,20 @@ def test_a_developer_gone_slow_keeps_no_schedule(scenario: Scenario, baseline: P
     )
     model.env.run(until=200)
     assert zone.dropped and zone.serviced_ha == first
+
+
+def test_occupancy_of_serviced_land_leaves_out_land_not_yet_built(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, baseline, 0)
+    kcn = [z for z in model._main_by_kind["kcn"] + model._kcn_expansions if z.operating]
+    zone = kcn[0]
+    zone.serviced_ha = zone.leasable_ha / 2  # half built, some of it leased
+    zone.leased_ha = zone.serviced_ha / 2
+    out = model._zone_indicators()
+    serviced = sum(z.serviced_ha for z in kcn)
+    leasable = sum(z.leasable_ha for z in kcn)
+    leased = sum(z.leased_ha for z in kcn)
+    assert out["occupancy_serviced_kcn"] == pytest.approx(100 * leased / serviced)
+    assert out["occupancy_rate_kcn"] == pytest.approx(100 * leased / leasable)
+    assert out["occupancy_serviced_kcn"] > out["occupancy_rate_kcn"]

@@ -3,6 +3,7 @@ and developers' finance capacity."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Generator
 
 import numpy as np
@@ -471,7 +472,7 @@ def test_an_aggregate_gains_cluster_plants_one_at_a_time(
     for _ in range(12 * 8):
         model.step()
         counts.append(ccn.wwtp_clusters)
-    steps = [b - a for a, b in zip(counts, counts[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(counts)]
     assert set(steps) <= {0, 1}  # never two at once
     assert counts[-1] == 4 and counts[0] == 0
     cap = ccn.wwtp_capacity_m3_day

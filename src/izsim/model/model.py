@@ -690,6 +690,7 @@ class IZModel(mesa.Model):
         # Sums over zones stay in zone order: the same floats, summed the same way.
         leasable = rented = leased = 0.0
         leasable_kcn = leased_kcn = leasable_ccn = leased_ccn = 0.0
+        serviced_kcn = serviced_ccn = 0.0
         serviced_all = leased_all = 0.0
         for z in self.zones:
             serviced_all += z.serviced_ha
@@ -702,13 +703,17 @@ class IZModel(mesa.Model):
             if z.is_kcn:
                 leasable_kcn += z.leasable_ha
                 leased_kcn += z.leased_ha
+                serviced_kcn += z.serviced_ha
             else:
                 leasable_ccn += z.leasable_ha
                 leased_ccn += z.leased_ha
+                serviced_ccn += z.serviced_ha
         out["rent_usd_m2"] = rented / leasable if leasable else np.nan
         out["occupancy_rate"] = 100 * leased / leasable if leasable else np.nan
         out["occupancy_rate_kcn"] = 100 * leased_kcn / leasable_kcn if leasable_kcn else np.nan
         out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
+        out["occupancy_serviced_kcn"] = 100 * leased_kcn / serviced_kcn if serviced_kcn else np.nan
+        out["occupancy_serviced_ccn"] = 100 * leased_ccn / serviced_ccn if serviced_ccn else np.nan
         flows = wastewater.flows_by_kind(self)
         for kind, (generated, treated) in flows.items():
             out[f"wastewater_generated_{kind}"] = generated
