@@ -186,9 +186,9 @@ def test_outside_fence_raises_access_of_established_zones_only(
     model.agencies.budget.available = 1000.0
     before = {z.key: z.access_index for z in model.zones}
     established = [z for z in model.zones if z.established]
-    assert {z.key for z in established} == {"long_binh_an", "ccn_existing"}
+    assert {z.key for z in established} == {"long_binh_an", "ccn_existing", "ccn_existing_invested"}
     model.agencies.run_programmes(model.zones)
-    gain = 0.3 * 20.0 / 1000 / 2  # access_gain_per_1000_bn_vnd × spent / 1000 / n_zones
+    gain = 0.3 * 20.0 / 1000 / 3  # access_gain_per_1000_bn_vnd × spent / 1000 / n_zones
     for zone in model.zones:
         expected = before[zone.key] + (gain if zone in established else 0.0)
         assert zone.access_index == pytest.approx(expected), zone.key

@@ -250,7 +250,10 @@ def test_a_ccn_plant_collects_only_its_connected_share(
         wastewater.collected_m3_day(model, ccn)
     )
     generated, treated = wastewater.flows_by_kind(model)["ccn"]
-    assert treated == 0.0 and generated >= wastewater.discharge_m3_day(model, ccn)
+    assert wastewater.treated_m3_day(model, ccn) == 0.0  # (other clusters have plants)
+    ccns = [z for z in model.zones if not z.is_kcn]
+    assert treated == pytest.approx(sum(wastewater.treated_m3_day(model, z) for z in ccns))
+    assert generated >= wastewater.discharge_m3_day(model, ccn)
 
 
 # ---------------------------------------------------------------- inspections and fines
@@ -434,7 +437,12 @@ def test_an_aggregate_row_counts_its_clusters_in_the_plant_shares(
     assert ccn in operating
     clusters = sum(z.spec.cluster_count for z in operating)
     assert clusters == 9 + len(operating) - 1
-    assert model._zone_indicators()["wwtp_built_share_ccn"] == 0.0  # no CCN has a plant
+    # only the existing clusters with an investor have a plant
+    with_plant = sum(z.wwtp_clusters for z in operating)
+    assert ccn.wwtp_clusters == 0 and with_plant == sum(
+        z.spec.cluster_count for z in operating if z.wwtp == "operating"
+    )
+    assert model._zone_indicators()["wwtp_built_share_ccn"] == 100 * with_plant / clusters
     # A new plant of an aggregate is one cluster's: a ninth of a single zone's, one fixed part.
     single = model_of(aggregate(scenario, CCN, 1), baseline)
     one = single.zone_by_id[CCN]
@@ -448,16 +456,16 @@ def test_an_aggregate_row_counts_its_clusters_in_the_plant_shares(
         5,
     )
     shares = model._zone_indicators()
-    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * 5 / clusters)
-    assert shares["wwtp_share_ccn"] == pytest.approx(100 * 5 / clusters)
+    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * (5 + with_plant) / clusters)
+    assert shares["wwtp_share_ccn"] == pytest.approx(100 * (5 + with_plant) / clusters)
     # It collects and treats the flow of its five clusters with a plant, not the others'.
     assert wastewater.load_m3_day(model, ccn) == pytest.approx(
         5 / 9 * wastewater.collected_m3_day(model, ccn)
     )
     ccn.wwtp_funded = False  # left idle: built, not running
     shares = model._zone_indicators()
-    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * 5 / clusters)
-    assert shares["wwtp_share_ccn"] == 0.0
+    assert shares["wwtp_built_share_ccn"] == pytest.approx(100 * (5 + with_plant) / clusters)
+    assert shares["wwtp_share_ccn"] == pytest.approx(100 * with_plant / clusters)
 
 
 def test_an_aggregate_gains_cluster_plants_one_at_a_time(
