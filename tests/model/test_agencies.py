@@ -482,3 +482,29 @@ def test_agencies_are_built_from_the_model(scenario: Scenario, baseline: Policy)
     assert agencies.budget.available == 0.0
     assert agencies.stalled == [] and agencies.projects_revoked == 0
     assert agencies.approval_time_factor == 1.0
+
+
+def test_a_plant_stopped_before_it_is_paid_returns_its_support_and_the_boards_promise(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    # A board starts a plant it cannot pay yet (the allowance is promised, not spent); the zone
+    # is taken back before the money comes: the province's support and the promise come back.
+    model = quiet_model(scenario, baseline, wwtp_support_pct=50)
+    ccn = model.zone_by_id["ccn_existing"]
+    board = ccn.developer
+    board.public = True  # (this module's scenario gives the clusters to a private firm)
+    assert ccn.wwtp == "none"
+    agencies = model.agencies
+    model.env.run(until=1.5)  # the year's budget is in
+    agencies.public_works_allowance = 0.0
+    budget = agencies.budget
+    board.start_wwtp(ccn)
+    model.env.run(until=model.env.now + 2)
+    assert ccn.wwtp == "building"
+    assert agencies.public_works_committed > 0
+    assert budget.spent_by_purpose["wwtp_support"] > 0  # the support was granted
+    board.give_up(ccn)
+    model.env.run(until=model.env.now + 1)
+    assert ccn.wwtp == "none"
+    assert agencies.public_works_committed == pytest.approx(0.0)
+    assert agencies.budget.spent_by_purpose["wwtp_support"] == pytest.approx(0.0)

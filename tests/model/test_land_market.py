@@ -484,3 +484,25 @@ def test_occupancy_of_serviced_land_leaves_out_land_not_yet_built(
     assert out["occupancy_serviced_kcn"] == pytest.approx(100 * leased / serviced)
     assert out["occupancy_rate_kcn"] == pytest.approx(100 * leased / leasable)
     assert out["occupancy_serviced_kcn"] > out["occupancy_rate_kcn"]
+
+
+def test_board_run_clusters_weigh_in_the_cluster_market_as_rents_that_do_not_move(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    # Tuyên Quang's existing clusters: one invested cluster beside six board-run ones.
+    model = IZModel(scenario, baseline, 0)
+    invested, board = model.zone_by_id["ccn_existing_invested"], model.zone_by_id["ccn_existing"]
+    assert board.developer.public and not invested.developer.public
+    planned = model.zone_by_id["ccn_south_1"]
+    invested.leased_ha = invested.serviced_ha  # full: its rent rises by the step
+    before = planned.rent_usd_m2
+    own = invested.rent_usd_m2
+    land_market.review_rents(model)
+    assert invested.rent_usd_m2 > own and board.rent_usd_m2 == board.spec.rent_usd_m2
+    weight = invested.leasable_ha / (invested.leasable_ha + board.leasable_ha)
+    assert weight < 0.5
+    market = (
+        invested.rent_usd_m2 * invested.leasable_ha + board.rent_usd_m2 * board.leasable_ha
+    ) / (own * invested.leasable_ha + board.rent_usd_m2 * board.leasable_ha)
+    assert planned.rent_usd_m2 == pytest.approx(before * market)
+    assert planned.rent_usd_m2 / before - 1 < invested.rent_usd_m2 / own - 1

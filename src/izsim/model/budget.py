@@ -46,3 +46,12 @@ class Budget:
             if investment:
                 self.state_investment += granted
         return granted
+
+    def give_back(self, amount: float, purpose: str, *, investment: bool = False) -> None:
+        """Return a grant that was not used (its work stopped before it was paid for)."""
+        if amount > 0:
+            self.available += amount
+            self.spent_total -= amount
+            self.spent_by_purpose[purpose] -= amount
+            if investment:
+                self.state_investment -= amount

@@ -130,10 +130,16 @@ class Developer(mesa.Agent):
             self.pay_now(amount, investment=True)
             return
         remaining = amount
-        while remaining > 1e-9:
-            remaining -= model.agencies.public_works(remaining, purpose)
-            if remaining > 1e-9:
-                yield model.env.timeout(1)
+        try:
+            while remaining > 1e-9:
+                remaining -= model.agencies.public_works(remaining, purpose)
+                if remaining > 1e-9:
+                    yield model.env.timeout(1)
+        except simpy.Interrupt:
+            # The work stopped (the zone changed hands): what was promised and not paid is free.
+            agencies = model.agencies
+            agencies.public_works_committed = max(0.0, agencies.public_works_committed - remaining)
+            raise
 
     # ---------------------------------------------------------------- processes
     def develop(self, zone: Zone) -> Generator[simpy.Event, object, None]:
@@ -290,6 +296,7 @@ class Developer(mesa.Agent):
                 cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
             )
             if not (yield from self._pay_for_plant(zone, cost - support)):
+                model.agencies.budget.give_back(support, "wwtp_support", investment=True)
                 zone.wwtp = "none"  # the new owner decides afresh
                 zone.wwtp_capital_bn_vnd = 0.0
                 return
@@ -322,10 +329,11 @@ class Developer(mesa.Agent):
             self.model.env.process(self._expand_wwtp(zone, module, cost))
 
     def start_cluster_plant(self, zone: Zone) -> None:
-        """Start the plant of one more cluster of an aggregate row that has some, at most one
-        plant work at a time (its size and cost are set now, as a new plant's)."""
-        if not zone.wwtp_expanding and wastewater.clusters_without_plant(zone) > 0:
-            zone.wwtp_expanding = True
+        """Start the plant of one more cluster of an aggregate row that has some, one cluster at
+        a time (apart from modules of the plants it has; its size and cost are set now, as a new
+        plant's)."""
+        if not zone.wwtp_cluster_building and wastewater.clusters_without_plant(zone) > 0:
+            zone.wwtp_cluster_building = True
             model = self.model
             capacity = wastewater.design_capacity_m3_day(model, zone)
             cost = wastewater.plant_cost(model, capacity)
@@ -342,13 +350,14 @@ class Developer(mesa.Agent):
             cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
         )
         if not (yield from self._pay_for_plant(zone, cost - support)):
-            zone.wwtp_expanding = False
+            model.agencies.budget.give_back(support, "wwtp_support", investment=True)
+            zone.wwtp_cluster_building = False
             return
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
         zone.wwtp_capacity_m3_day += capacity
         zone.wwtp_capital_bn_vnd += cost
         zone.wwtp_clusters += 1
-        zone.wwtp_expanding = False
+        zone.wwtp_cluster_building = False
 
     def _pay_for_plant(self, zone: Zone, amount: float) -> Generator[simpy.Event, object, bool]:
         """Pay for plant work; ``False`` when the zone changed hands before the money was found
@@ -448,7 +457,7 @@ class Developer(mesa.Agent):
         if (
             build
             and missing
-            and not zone.wwtp_expanding
+            and not zone.wwtp_cluster_building
             and self.can_finance(model.own_plant_cost(zone) + 12 * self.plant_shortfall(zone))
         ):
             zone.wwtp_ordered = True  # built on an order: it must be run
@@ -495,7 +504,7 @@ class Developer(mesa.Agent):
             self.start_wwtp(zone)
         elif (
             wastewater.clusters_without_plant(zone) > 0
-            and not zone.wwtp_expanding
+            and not zone.wwtp_cluster_building
             and self.wants_wwtp(zone)
         ):
             self.start_cluster_plant(zone)

@@ -39,7 +39,8 @@ def review_rents(model: IZModel) -> None:
     ``rent_adjust_pct_per_year`` in the direction of :func:`rent_pressure`. Zones that lease
     nothing yet (planned, being established or built) carry the rent a developer would ask
     there: it moves with the market of their kind (KCN or CCN), by the leasable-weighted change
-    of the reviewed zones' rents. District boards' clusters keep the rent the province set.
+    of the operating zones' rents. District boards' clusters keep the rent the province set, and
+    count in that change as rents that did not move.
     """
     devs = model.scenario.developers
     target = devs.target_vacancy_pct / 100
@@ -47,12 +48,15 @@ def review_rents(model: IZModel) -> None:
     before = {True: 0.0, False: 0.0}
     after = {True: 0.0, False: 0.0}
     for zone in model.zones:
-        if not zone.operating or zone.developer is None or zone.developer.public:
+        if not zone.operating or zone.developer is None:
             continue
-        # The space market is the built land; unbuilt land comes to it through phases (§2.4).
-        vacancy = 1 - min(1.0, zone.serviced_occupancy)
         before[zone.is_kcn] += zone.rent_usd_m2 * zone.leasable_ha
-        zone.rent_usd_m2 *= 1 + step * rent_pressure(vacancy, target)
+        # District boards' rents are part of the market of their kind but do not move: a few
+        # private clusters beside many board-run ones are not the whole market.
+        if not zone.developer.public:
+            # The space market is the built land; unbuilt land comes to it through phases (§2.4).
+            vacancy = 1 - min(1.0, zone.serviced_occupancy)
+            zone.rent_usd_m2 *= 1 + step * rent_pressure(vacancy, target)
         after[zone.is_kcn] += zone.rent_usd_m2 * zone.leasable_ha
     for kcn in (True, False):
         # What developers extrapolate into their pro formas (expected_rent_growth).

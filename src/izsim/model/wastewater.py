@@ -153,10 +153,13 @@ def capital(model: IZModel, zone: Zone) -> float:
 
 def parent_plant(model: IZModel, zone: Zone) -> Zone | None:
     """The plant an expansion without a plant of its own connects to: its parent's (or the
-    plant its parent is connected to), built or under way; ``None`` otherwise."""
+    plant its parent is connected to), built or under way, unless the parent is an aggregate
+    row of clusters; ``None`` otherwise."""
     if zone.spec.expands is None or zone.wwtp != "none" or zone.wwtp_clients:
         return None
     plant = model.zone_by_id[zone.spec.expands].plant
+    if plant.spec.cluster_count > 1:
+        return None  # an aggregate row's plants serve its own clusters (their share, §2.5)
     return plant if plant.wwtp != "none" and plant is not zone else None
 
 

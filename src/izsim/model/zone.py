@@ -67,7 +67,8 @@ class Zone(mesa.Agent):
         self.wwtp_clusters = (
             (spec.clusters_with_wwtp or spec.cluster_count) if spec.wwtp == "operating" else 0
         )
-        self.wwtp_expanding = False
+        self.wwtp_expanding = False  # a module under way
+        self.wwtp_cluster_building = False  # an aggregate row's next cluster plant under way
         self.last_violation_month: int | None = None
         self.access_index = spec.access_index
         self.rent_usd_m2 = spec.rent_usd_m2
