@@ -430,10 +430,12 @@ class Reinvestment(Sourced):
         " relative to a prospect's choice: the rate is multiplied by exp(weight × ΔV).",
     )
     project_size_pct: float = Field(
-        gt=0,
+        # The number of capital increases a month is the trend's output over one increase's:
+        # below 1 % it runs into millions a month (a run that cannot be held in memory).
+        ge=1,
         le=1000,
         description="Size (land-equivalent output and capital) of a capital increase relative to"
-        " a new project of the same sector, in percent.",
+        " a new project of the same sector, in percent (at least 1).",
     )
     construction_months: Positive = Field(
         description="Months from a capital increase to first production of the new capacity."
