@@ -290,16 +290,12 @@ class Developer(mesa.Agent):
         already)."""
         model = self.model
         devs = model.scenario.developers
-        if not already_paid:
-            cost = zone.wwtp_capital_bn_vnd
-            support = model.agencies.budget.request(
-                cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
-            )
-            if not (yield from self._pay_for_plant(zone, cost - support)):
-                model.agencies.budget.give_back(support, "wwtp_support", investment=True)
-                zone.wwtp = "none"  # the new owner decides afresh
-                zone.wwtp_capital_bn_vnd = 0.0
-                return
+        if not already_paid and not (
+            yield from self._pay_with_support(zone, zone.wwtp_capital_bn_vnd)
+        ):
+            zone.wwtp = "none"  # the new owner decides afresh
+            zone.wwtp_capital_bn_vnd = 0.0
+            return
         yield model.env.timeout(devs.wwtp_build_months)
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
@@ -346,11 +342,7 @@ class Developer(mesa.Agent):
         """Pay for (with the province's support, as a new plant) and build one more cluster's
         plant of an aggregate row."""
         model = self.model
-        support = model.agencies.budget.request(
-            cost * model.levers.wwtp_support_pct / 100, "wwtp_support", investment=True
-        )
-        if not (yield from self._pay_for_plant(zone, cost - support)):
-            model.agencies.budget.give_back(support, "wwtp_support", investment=True)
+        if not (yield from self._pay_with_support(zone, cost)):
             zone.wwtp_cluster_building = False
             return
         yield model.env.timeout(model.scenario.developers.wwtp_build_months)
@@ -358,6 +350,18 @@ class Developer(mesa.Agent):
         zone.wwtp_capital_bn_vnd += cost
         zone.wwtp_clusters += 1
         zone.wwtp_cluster_building = False
+
+    def _pay_with_support(self, zone: Zone, cost: float) -> Generator[simpy.Event, object, bool]:
+        """Pay for a new plant of ``cost``: the province's support first, the rest as
+        :meth:`_pay_for_plant`; ``False`` (and the support given back) when the zone changed
+        hands before it was paid."""
+        budget = self.model.agencies.budget
+        share = self.model.levers.wwtp_support_pct / 100
+        support = budget.request(cost * share, "wwtp_support", investment=True)
+        if not (yield from self._pay_for_plant(zone, cost - support)):
+            budget.give_back(support, "wwtp_support", investment=True)
+            return False
+        return True
 
     def _pay_for_plant(self, zone: Zone, amount: float) -> Generator[simpy.Event, object, bool]:
         """Pay for plant work; ``False`` when the zone changed hands before the money was found

@@ -515,15 +515,10 @@ class IZModel(mesa.Model):
         # One pass over the zones for what the arrays below need of their plants.
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
         # What a compliant plant adds for a polluting prospect beyond what it adds for all.
-        b_all, b_polluting = inv.beta_wwtp, inv.beta_wwtp + inv.beta_wwtp_polluting
+        b_wwtp, b_polluting = inv.beta_wwtp, inv.beta_wwtp_polluting
         polluting_gain = np.array(
             [
-                (
-                    inv.beta_wwtp_polluting
-                    if p.spec.cluster_count == 1
-                    else wastewater.plant_utility(p, b_polluting)
-                    - wastewater.plant_utility(p, b_all)
-                )
+                wastewater.polluting_plant_utility(p, b_wwtp, b_polluting)
                 if p.wwtp == "operating" and p.wwtp_compliant
                 else 0.0
                 for p in plants

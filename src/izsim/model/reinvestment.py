@@ -186,7 +186,7 @@ class Reinvestment:
         inv = self.model.investors
         spec = zone.spec
         plant = spec.wwtp == "operating" and spec.wwtp_compliant
-        share = (spec.clusters_with_wwtp or spec.cluster_count) / spec.cluster_count
+        share = spec.clusters_with_wwtp_at_start / spec.cluster_count
         return (
             inv.beta_access * spec.access_index
             + (wastewater.plant_utility(zone, self.beta_wwtp, share=share) if plant else 0.0)

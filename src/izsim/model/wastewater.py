@@ -116,6 +116,15 @@ def plant_utility(zone: Zone, beta: float, *, share: float | None = None) -> flo
     return math.log1p((zone.plant_share if share is None else share) * math.expm1(beta))
 
 
+def polluting_plant_utility(zone: Zone, beta: float, beta_polluting: float) -> float:
+    """What a compliant plant on ``zone`` adds for a polluting prospect beyond
+    :func:`plant_utility` at ``beta`` (which every prospect gets): ``beta_polluting`` for a
+    single zone; for an aggregate row, the difference of the two expected bests."""
+    if zone.spec.cluster_count == 1:
+        return beta_polluting
+    return plant_utility(zone, beta + beta_polluting) - plant_utility(zone, beta)
+
+
 def clusters_without_plant(zone: Zone) -> int:
     """Clusters of an aggregate row with a plant that still have none of their own (0 for a
     single zone, and for a row with no plant yet: its first is a new plant)."""

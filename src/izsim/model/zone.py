@@ -64,9 +64,7 @@ class Zone(mesa.Agent):
         self.wwtp_capacity_m3_day = 0.0  # set when the model sizes the plant
         # Clusters of the row with a plant of their own (an aggregate row of N clusters gains
         # them one at a time; a single zone has 1 once its plant operates).
-        self.wwtp_clusters = (
-            (spec.clusters_with_wwtp or spec.cluster_count) if spec.wwtp == "operating" else 0
-        )
+        self.wwtp_clusters = spec.clusters_with_wwtp_at_start
         self.wwtp_expanding = False  # a module under way
         self.wwtp_cluster_building = False  # an aggregate row's next cluster plant under way
         self.last_violation_month: int | None = None

@@ -873,6 +873,14 @@ class Zone(Sourced):
     )
     anchor: bool = Field(default=False, description="Has an anchor (driver) tenant at start.")
 
+    @property
+    def clusters_with_wwtp_at_start(self) -> int:
+        """Clusters of the row with a plant at the start: ``clusters_with_wwtp``, all of them
+        when it is empty and ``wwtp: operating``, none otherwise."""
+        if self.wwtp != "operating":
+            return 0
+        return self.clusters_with_wwtp or self.cluster_count
+
     @model_validator(mode="after")
     def _consistent(self) -> Zone:
         # Every inconsistency is collected and reported at once: one pass shows them all.
