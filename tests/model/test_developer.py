@@ -417,6 +417,43 @@ def test_wwtp_support_lowers_the_cost_a_plant_must_beat(
     assert wanted == {0: False, 90: True}
 
 
+def test_a_plant_gains_little_land_in_a_zone_about_to_fill(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """The plant's land term is the remaining land leased sooner: nothing once the zone is
+    full, growing with the land it has left, and never more than the room leased at once."""
+    model = IZModel(quiet(scenario), baseline, 0)
+    zone = model.zone_by_id[CCN]
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
+    zone.serviced_ha = zone.leasable_ha
+    value = {}
+    for leased in (zone.leasable_ha, 0.9 * zone.leasable_ha, 0.5 * zone.leasable_ha, 0.0):
+        zone.leased_ha = leased
+        value[leased] = developer.plant_land_value(zone)
+    values = list(value.values())
+    assert values[0] == 0.0
+    assert values == sorted(values)
+    assert values[1] > 0
+    for leased, hectares in value.items():
+        assert hectares <= zone.leasable_ha - leased
+
+
+def test_a_plant_is_worth_more_to_a_zone_with_its_land_still_to_lease(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """At rents that make land pay (and no fines or fees to speak of), a plant pays through
+    land leased sooner while most of the zone is empty, not once it is nearly full."""
+    model = IZModel(quiet(scenario), baseline, 0)
+    zone = model.zone_by_id[KCN]
+    developer = Developer(model, public=False, capacity_bn_vnd=RICH)
+    zone.serviced_ha = zone.leasable_ha
+    zone.leased_ha = 0.0
+    empty = developer.plant_land_value(zone)
+    zone.leased_ha = 0.99 * zone.leasable_ha
+    nearly_full = developer.plant_land_value(zone)
+    assert nearly_full < 0.05 * empty
+
+
 def test_wants_wwtp_under_the_rule_and_for_public_developers(
     scenario: Scenario, baseline: Policy
 ) -> None:

@@ -548,10 +548,32 @@ class Developer(mesa.Agent):
         count = zone.spec.cluster_count
         cost = model.works_cost_per_leasable_ha(zone) + own * count / zone.leasable_ha
         margin = max(0.0, 1 - cost / revenue) if revenue else 0.0
-        land = self.plant_land_gain_ha(zone) / count
-        gain = -12 * gap + fine_within_a_year + land * revenue * margin
         rate = devs.discount_rate_pct / 100
-        return gain >= own * capital_recovery_factor(rate, ww.plant_life_years)
+        recovery = capital_recovery_factor(rate, ww.plant_life_years)
+        land = self.plant_land_value(zone) / count * revenue * margin * recovery
+        gain = -12 * gap + fine_within_a_year + land
+        return gain >= own * recovery
+
+    def plant_land_value(self, zone: Zone) -> float:
+        """Leasable hectares' worth of lease revenue, in present value, that a compliant plant
+        gains the zone by leasing its remaining land sooner.
+
+        The zone has ``room`` ha left to lease; with the plant it leases the absorption ``A``
+        a year, without it ``A − ΔA`` (:meth:`plant_land_gain_ha`). Leased evenly, the room is
+        worth ``room × f(room / a)`` of one hectare's revenue, ``f`` the developers'
+        :func:`land_market.lease_factor`, so the plant is worth the difference: a zone that
+        will fill soon anyway gains little (a plant cannot lease land the zone does not
+        have), one with much land left gains about ``ΔA`` a year for as long as it leases.
+        """
+        model = self.model
+        room = zone.leasable_ha - zone.leased_ha - zone.reserved_ha
+        with_plant = model.expected_absorption_ha(zone)
+        if room <= 0 or with_plant <= 0:
+            return 0.0
+        without = with_plant - self.plant_land_gain_ha(zone)
+        sooner = land_market.lease_factor(model, zone, room / with_plant)
+        later = land_market.lease_factor(model, zone, room / without) if without > 0 else 0.0
+        return max(0.0, room * (sooner - later))
 
     def plant_land_gain_ha(self, zone: Zone) -> float:
         """Extra land a year a compliant plant brings the zone, from the site choice: with a
