@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from izsim.indicators import INDICATOR_IDS
+from izsim.model import wastewater
 from izsim.model.model import IZModel
-from izsim.scenario import Policy, Scenario
+from izsim.scenario import Policy, Scenario, load_scenario
+from tests.conftest import ROOT
 
 
 def test_twelve_steps_are_twelve_months_with_their_indicators(
@@ -74,3 +76,19 @@ def test_an_aggregate_row_counts_as_the_clusters_it_stands_for(
     counts = model._zone_indicators()
     assert counts["zones_operating_ccn"] == sum(z.spec.cluster_count for z in rows) > len(rows)
     assert counts["zones_established_ccn"] >= counts["zones_operating_ccn"]
+
+
+@pytest.mark.parametrize("province", ["tuyen_quang", "hung_yen", "hai_duong"])
+def test_plants_operating_at_the_start_are_sized_on_the_shared_market_view(
+    province: str, baseline: Policy
+) -> None:
+    """A plant operating at the start is sized like a new one on the absorption developers
+    expect, which shares the province's demand among every zone held: sized before the other
+    holders were in place, each zone expected the whole demand alone."""
+    model = IZModel(load_scenario(ROOT / "scenarios" / f"{province}.yaml"), baseline, 1)
+    operating = [z for z in model.zones if z.wwtp == "operating" and z.wwtp_host is None]
+    assert operating
+    model._market_month = -1  # a fresh view of the market as it stands after the set-up
+    for zone in operating:
+        expected = wastewater.design_capacity_m3_day(model, zone) * zone.wwtp_clusters
+        assert zone.wwtp_capacity_m3_day == pytest.approx(expected), zone.spec.id

@@ -135,15 +135,12 @@ class IZModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _start_existing_developers(self) -> None:
+        """Give zones held at the start their developers, then size the plants operating or
+        under way then: a plant is sized on the absorption developers expect, which shares
+        the province's demand with the room of every zone held, so every holder must be in
+        place first (sized before, each zone expected the whole demand alone)."""
         draws = self.streams["finance"].standard_normal(len(self.zones))
         for zone in self.zones:
-            if zone.wwtp == "operating":
-                # (an aggregate row: as many cluster plants as its clusters with one)
-                plants = zone.wwtp_clusters
-                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone) * plants
-                zone.wwtp_capital_bn_vnd = wastewater.plant_cost(
-                    self, zone.wwtp_capacity_m3_day, plants=plants
-                )
             if zone.spec.developer == "none":
                 continue
             public = zone.spec.developer == "public"
@@ -157,8 +154,17 @@ class IZModel(mesa.Model):
             if not public:
                 developer.hurdle = self.developer_hurdle(zone)
             developer.take_up(zone)
-            if zone.wwtp == "building":
-                developer.start_wwtp(zone, already_paid=True)
+        for zone in self.zones:
+            if zone.wwtp == "operating":
+                # (an aggregate row: as many cluster plants as its clusters with one)
+                plants = zone.wwtp_clusters
+                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone) * plants
+                zone.wwtp_capital_bn_vnd = wastewater.plant_cost(
+                    self, zone.wwtp_capacity_m3_day, plants=plants
+                )
+            elif zone.wwtp == "building" and zone.developer is not None:
+                zone.developer.start_wwtp(zone, already_paid=True)
+        self._market_month = -1  # month 0 takes its own view, after the pipeline is placed
 
     def _start_pipeline(self) -> None:
         """Projects licensed before the start and still building: drawn like prospects (from
