@@ -194,3 +194,31 @@ def test_a_list_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
     path = bad_scenario(tmp_path, put(("economy", "grdp_base_bn_vnd"), [[1, 2], [3, 4]]))
     (problem,) = problems_of(load_scenario, path)
     assert problem.field == "economy.grdp_base_bn_vnd"
+
+
+@pytest.mark.parametrize("cap", [10, 12])
+def test_expected_rent_growth_must_stay_below_the_cost_of_capital(
+    tmp_path: Path, cap: float
+) -> None:
+    """At or above the discount rate, a pro forma would value slow filling as much or more."""
+    path = bad_scenario(
+        tmp_path,
+        both(
+            put(("developers", "discount_rate_pct"), 10),
+            put(("developers", "expected_rent_growth_cap_pct_per_year"), cap),
+        ),
+    )
+    (problem,) = problems_of(load_scenario, path)
+    assert problem.field == "developers.expected_rent_growth_cap_pct_per_year"
+    assert f"{cap} is not below discount_rate_pct 10" in problem.message
+
+
+def test_expected_rent_growth_below_the_cost_of_capital_is_fine(tmp_path: Path) -> None:
+    path = bad_scenario(
+        tmp_path,
+        both(
+            put(("developers", "discount_rate_pct"), 10),
+            put(("developers", "expected_rent_growth_cap_pct_per_year"), 9.9),
+        ),
+    )
+    assert load_scenario(path).developers.expected_rent_growth_cap_pct_per_year == 9.9

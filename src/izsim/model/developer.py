@@ -543,10 +543,10 @@ class Developer(mesa.Agent):
         chance = wastewater.inspection_chance(model, zone, untreated=flow)
         fine_within_a_year = ww.fine(flow) * (1 - (1 - chance) ** 12) if flow > 0 else 0.0
         revenue = model.revenue_per_ha(zone)
-        # (model.development_cost_per_ha, with the plant's cost worked out above; of an
-        # aggregate row, one cluster's plant over one cluster's land)
+        # The margin on land leased sooner is over the works alone: the plant's own cost is
+        # the investment this compares the gain with, so it is not charged to the land too.
         count = zone.spec.cluster_count
-        cost = model.works_cost_per_leasable_ha(zone) + own * count / zone.leasable_ha
+        cost = model.works_cost_per_leasable_ha(zone)
         margin = max(0.0, 1 - cost / revenue) if revenue else 0.0
         rate = devs.discount_rate_pct / 100
         recovery = capital_recovery_factor(rate, ww.plant_life_years)

@@ -549,6 +549,25 @@ class Developers(Sourced):
         " has gone slow); empty: phases wait for demand alone.",
     )
 
+    @model_validator(mode="after")
+    def _rent_growth_below_the_cost_of_capital(self) -> Developers:
+        # A rent expected to grow as fast as the cost of capital makes slow filling free, and
+        # faster makes it pay: a pro forma would then prefer the sites nobody leases.
+        cap, rate = self.expected_rent_growth_cap_pct_per_year, self.discount_rate_pct
+        if cap > 0 and cap >= rate:
+            raise CrossFieldError(
+                [
+                    (
+                        ("expected_rent_growth_cap_pct_per_year",),
+                        f"{cap:g} is not below discount_rate_pct {rate:g}: developers who"
+                        " expect rents to grow as fast as their cost of capital would value"
+                        " land leased later as much as or more than land leased now; give a"
+                        " cap below the discount rate",
+                    )
+                ]
+            )
+        return self
+
     def infrastructure_cost_per_ha(self, *, kcn: bool) -> float:
         """Infrastructure cost per gross ha of a KCN (high-tech zones too) or a CCN."""
         return (
