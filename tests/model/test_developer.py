@@ -216,6 +216,43 @@ def test_a_zone_building_at_the_start_never_goes_back_to_clearing(
     assert log[-1][1] == "operating"
 
 
+@pytest.mark.parametrize("stage", ["building", "clearing"])
+def test_works_under_way_at_the_start_finish_at_different_times_across_seeds(
+    scenario: Scenario, baseline: Policy, stage: str
+) -> None:
+    """A first phase under way at the start has a uniform share of its time left: it opens
+    within the time a whole stage takes, and not in the same month of every run."""
+    opened = []
+    for seed in range(8):
+        model = IZModel(started_at(scenario, stage), baseline, seed)
+        zone = model.zone_by_id[KCN]
+        log = record_stages(model, zone)
+        model.env.run(until=60)
+        opened.append(next(t for t, s in log if s == "operating"))
+    build = scenario.developers.infrastructure_build_months
+    if stage == "building":
+        assert all(0 <= t <= build for t in opened)
+    else:
+        assert all(t >= build for t in opened)
+    assert len(set(opened)) > 1
+
+
+def test_a_plant_under_way_at_the_start_finishes_at_different_times_across_seeds(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    finished = []
+    for seed in range(8):
+        data = started_at(scenario, "building").model_dump(exclude_unset=True)
+        zone_data = next(z for z in data["zones"] if z["id"] == KCN)
+        zone_data["wwtp"] = "building"
+        model = IZModel(Scenario.model_validate(data), baseline, seed)
+        zone = model.zone_by_id[KCN]
+        seen = sample(model, 30, lambda z=zone: z.wwtp)
+        finished.append(min(t for t, state in seen.items() if state == "operating"))
+    assert all(0 <= t <= scenario.developers.wwtp_build_months for t in finished)
+    assert len(set(finished)) > 1
+
+
 # ---------------------------------------------------------------- phases keyed to occupancy
 def test_serviced_land_grows_by_phases_keyed_to_occupancy(
     scenario: Scenario, baseline: Policy

@@ -167,6 +167,9 @@ class Developer(mesa.Agent):
         # A first phase under way at the start is paid for up to its stage: a zone `building`
         # has cleared its land and paid for its works; one `clearing` has paid for clearance.
         under_way = zone.stage if zone.stage in ("clearing", "building") else None
+        # Of a first phase under way at the start, the share of its clearance or works left
+        # (model.start_draws); a zone bought under way later starts its stage afresh.
+        left = float(model.start_draws[zone.index, 0]) if env.now == 0 else 1.0
         first = not zone.operating  # an operating zone builds its next phase when it fills up
         while zone.unserviced_ha > 1e-9:
             if not first:
@@ -183,7 +186,12 @@ class Developer(mesa.Agent):
             elif not (first and zone.first_phase_cleared):
                 if not zone.operating:
                     zone.stage = "clearing"
-                yield from self._clear(zone, gross, paid=first and under_way == "clearing")
+                cleared_before = first and under_way == "clearing"
+                if cleared_before:
+                    zone.cleared_ha += gross * (1 - left)
+                yield from self._clear(
+                    zone, gross * left if cleared_before else gross, paid=cleared_before
+                )
                 zone.first_phase_cleared = first
             if not zone.operating:
                 zone.stage = "building"
@@ -193,7 +201,7 @@ class Developer(mesa.Agent):
                 yield from self.pay(cost, "infrastructure", zone)
             first = False
             zone.first_phase_cleared = False
-            yield env.timeout(devs.infrastructure_build_months)
+            yield env.timeout(devs.infrastructure_build_months * (left if works_paid else 1.0))
             zone.serviced_ha = min(zone.leasable_ha, zone.serviced_ha + phase)
             zone.stage = "operating"
             zone.phase_under_way = False
@@ -296,7 +304,9 @@ class Developer(mesa.Agent):
             zone.wwtp = "none"  # the new owner decides afresh
             zone.wwtp_capital_bn_vnd = 0.0
             return
-        yield model.env.timeout(devs.wwtp_build_months)
+        # A plant under way at the start has a uniform share of its build time left.
+        left = float(model.start_draws[zone.index, 1]) if already_paid else 1.0
+        yield model.env.timeout(devs.wwtp_build_months * left)
         zone.wwtp = "operating"
         zone.wwtp_since = model.env.now
         zone.wwtp_capacity_m3_day = capacity

@@ -102,6 +102,10 @@ class IZModel(mesa.Model):
         # Candidate developers' hurdles: Z standard normals a month (and Z for the developers
         # holding zones at the start), whatever the policy, from their own stream.
         self.hurdle_draws = self.streams["hurdles"].standard_normal(len(self.zones))
+        # How far each zone's first phase and plant under way at the start have come: the
+        # share of their time left (uniform, as the pipeline projects' construction), so that
+        # works under way do not all finish in the same month of every run.
+        self.start_draws = self.streams["start"].random((len(self.zones), 2))
         self.national_quota = NationalQuota(
             scenario.establishment.national_kcn_approvals_per_year,
             phase=float(self.streams["quota"].random()),

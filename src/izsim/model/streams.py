@@ -21,6 +21,7 @@ PURPOSES = (
     "hurdles",  # candidate developers' hurdles (appended last: earlier streams unchanged)
     "reinvestment",  # capital increases by existing firms
     "quota",  # the years in which national KCN approvals fall (appended: others unchanged)
+    "start",  # how far works under way at the start have come (appended: others unchanged)
 )
 
 
