@@ -34,3 +34,68 @@ def test_only_the_carry_over_share_of_unspent_money_survives_the_year() -> None:
     budget.new_year()
     assert budget.available == 100 + 0.25 * 40
     assert budget.lapsed_total == 0.75 * 40
+
+
+# ---------------------------------------------------------------- appropriations (issue 9)
+def test_an_appropriation_is_paid_from_its_head_then_from_unallocated_money() -> None:
+    budget = Budget(100, appropriations={"promotion": 30, "training": 20}, priority=("training",))
+    budget.new_year()
+    assert budget.accounts == {"training": 20, "promotion": 30}
+    assert budget.unallocated == 50
+    # a purpose without an appropriation (plant support) can only use the unallocated money
+    assert budget.request(70, "wwtp_support") == 50
+    assert budget.request(40, "promotion") == 30  # its own money only: nothing is unallocated
+    assert budget.room("training") == 20
+
+
+def test_an_appropriation_not_spent_in_a_year_lapses_as_configured() -> None:
+    budget = Budget(100, carry_over=0.25, appropriations={"outside_fence": 60})
+    budget.new_year()
+    assert budget.request(20, "outside_fence") == 20
+    budget.new_year()
+    # 40 of the head and 40 unallocated were not spent: a quarter of the 80 carries over
+    assert budget.unspent_appropriated_total == 40
+    assert budget.lapsed_total == 60
+    assert budget.available == 100 + 20
+    assert budget.accounts["outside_fence"] == 60  # a new year's appropriation, not 60 + 40
+    budget.new_year()
+    assert budget.unspent_appropriated_total == 100
+    assert budget.lapsed_total == 60 + 0.75 * 120
+
+
+def test_nothing_lapses_when_everything_carries_over() -> None:
+    budget = Budget(50, carry_over=1.0, appropriations={"promotion": 10})
+    for _ in range(3):
+        budget.new_year()
+    assert budget.lapsed_total == 0
+    assert budget.available == 150
+    assert budget.unspent_appropriated_total == 20  # two closed years of 10 unspent
+
+
+def test_a_short_year_funds_commitments_then_heads_in_order_of_priority() -> None:
+    budget = Budget(
+        100,
+        appropriations={"promotion": 40, "outside_fence": 50, "rent_support": 30},
+        priority=("outside_fence", "promotion", "rent_support"),
+    )
+    budget.new_year({"rent_support": 25})
+    # the 25 promised come first; then outside_fence 50, promotion what is left (25)
+    assert budget.accounts == {"outside_fence": 50, "promotion": 25, "rent_support": 25}
+    assert budget.unallocated == 0
+    for head in ("outside_fence", "promotion", "rent_support"):
+        budget.request(100, head)
+    budget.new_year({"rent_support": 45})
+    # a commitment above the appropriation is funded in full (the province is bound by it)
+    assert budget.accounts == {"outside_fence": 50, "promotion": 5, "rent_support": 45}
+
+
+def test_give_back_returns_to_the_head() -> None:
+    budget = Budget(100, appropriations={"promotion": 30})
+    budget.new_year()
+    budget.request(10, "promotion")
+    budget.give_back(10, "promotion")
+    budget.request(10, "wwtp_support")
+    budget.give_back(10, "wwtp_support")
+    assert budget.accounts["promotion"] == 30
+    assert budget.unallocated == 70
+    assert budget.spent_total == 0

@@ -348,6 +348,25 @@ POLICY_CASES = [
          "levers.revoke_stalled", ("valid boolean", "'perhaps'"), "revoke_stalled:"),
     Case("levers_is_list", put(("levers",), [10, 30]), "levers",
          ("mapping of fields", "got a list"), "levers:"),
+    Case("rent_support_years_negative", put(("levers", "rent_support_years"), -2),
+         "levers.rent_support_years", ("greater than or equal to 1", "got -2"),
+         "rent_support_years:"),
+    Case("rent_support_years_beyond_ten", put(("levers", "rent_support_years"), 25),
+         "levers.rent_support_years", ("less than or equal to 10", "got 25"),
+         "rent_support_years:"),
+    Case("rent_support_years_fraction", put(("levers", "rent_support_years"), 2.5),
+         "levers.rent_support_years", ("integer", "2.5"), "rent_support_years:"),
+    Case("rent_support_money_negative", put(("levers", "rent_support_bn_vnd_per_year"), -50),
+         "levers.rent_support_bn_vnd_per_year", ("greater than or equal to 0", "got -50"),
+         "rent_support_bn_vnd_per_year:"),
+    Case("budget_priority_unknown_head", put(("budget_priority",), ["promotion", "roads"]),
+         "budget_priority[1]", ("'roads'", "'rent_support'", "'public_developer'"),
+         "- roads"),
+    Case("budget_priority_head_twice",
+         put(("budget_priority",), ["training", "promotion", "training"]), "budget_priority",
+         ("'training' more than once", "heads: promotion"), "budget_priority:"),
+    Case("budget_priority_not_a_list", put(("budget_priority",), "promotion first"),
+         "budget_priority", ("list",), "budget_priority:"),
     Case("policy_without_id", drop(("id",)), "id", ("required",), None),
     Case("policy_id_not_a_slug", put(("id",), "Baseline Policy"), "id",
          ("pattern", "'Baseline Policy'"), "id:"),
@@ -584,6 +603,24 @@ def test_cli_validate_bad_policy(tmp_path: Path, case: Case) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:")
     assert f": {case.field}: " in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+BUDGET_CASES = [c for c in POLICY_CASES if c.id.startswith(("budget_", "rent_support_"))]
+
+
+@pytest.mark.parametrize("case", BUDGET_CASES, ids=lambda case: case.id)
+def test_cli_validate_bad_budget_rules(tmp_path: Path, case: Case) -> None:
+    """Rent support's years and money and the budget's priority: refused by the command line
+    with the file, line, field, value and what is allowed, exit 2 and no traceback."""
+    path = bad_policy(tmp_path, case.mutate)
+    result = runner.invoke(app, ["validate", "--strict", str(path)])
+    assert result.exit_code == 2
+    assert re.search(
+        rf"^error: {re.escape(str(path))}:\d+: {re.escape(case.field)}: ", result.stderr, re.M
+    )
+    for fragment in case.says:
+        assert fragment in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 

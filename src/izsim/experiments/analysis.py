@@ -22,7 +22,10 @@ from izsim.scenario.schema import Scenario, Target
 from izsim.scorecard import source_text, target_value_text
 from izsim.targets import measured
 
-COST_INDICATORS = ("public_spending_bn_vnd", "jobs_industry", "land_leased_ha")
+IDLE_MONEY = ("budget_unallocated_bn_vnd", "budget_unspent_bn_vnd", "budget_lapsed_bn_vnd")
+"""Public money left idle at the horizon (docs/model.md §2.9): reported beside spending, so a
+package that appropriates money it cannot spend shows it."""
+COST_INDICATORS = ("public_spending_bn_vnd", "jobs_industry", "land_leased_ha", *IDLE_MONEY)
 PROBABILITY_PRECISION = 0.10
 """Wanted 95 % Wilson half-width of a target probability (see docs/experiments.md)."""
 MEAN_PRECISION = 0.05
@@ -304,6 +307,11 @@ def cost_effectiveness(
             "reference": reference,
             "runs": len(spend[policy]),
             "public_spending_bn_vnd": float(np.mean(spend[policy])),
+            **{
+                name: float(np.mean(outcomes.at_horizon[name][policy]))
+                for name in IDLE_MONEY
+                if policy in outcomes.at_horizon.get(name, {})
+            },
             "targets_met": float(targets_met(scenario, outcomes, policy).mean()),
         }
         if policy != reference and reference in spend:

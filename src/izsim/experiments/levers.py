@@ -258,8 +258,8 @@ def lever_effects(
     outcomes: analysis.Outcomes,
 ) -> pd.DataFrame:
     """One row per (measure, effect, target): paired differences on every modelled target at
-    its deadline and on public spending at the horizon; the package against the reference
-    closes the table (lever ``all``)."""
+    its deadline and on public spending and idle public money at the horizon; the package
+    against the reference closes the table (lever ``all``)."""
     rows: list[dict[str, object]] = []
 
     def add(lever: str, effect: str, minuend: str, subtrahend: str, fields: str) -> None:
@@ -274,8 +274,10 @@ def lever_effects(
                     **{k: item[k] for k in COLUMNS[3:] if k in item},
                 }
             )
-        spend = outcomes.at_horizon.get(SPENDING, {})
-        if minuend in spend and subtrahend in spend:
+        for indicator in (SPENDING, *analysis.IDLE_MONEY):
+            spend = outcomes.at_horizon.get(indicator, {})
+            if minuend not in spend or subtrahend not in spend:
+                continue
             mine, theirs = analysis._pairs(outcomes, minuend, subtrahend)
             mean, low, high = analysis._paired(spend[minuend][mine], spend[subtrahend][theirs])
             rows.append(
@@ -284,7 +286,7 @@ def lever_effects(
                     "fields": fields,
                     "effect": effect,
                     "target": "",
-                    "indicator": SPENDING,
+                    "indicator": indicator,
                     "deadline": scenario.scenario.horizon,
                     "pairs": len(mine),
                     "difference": mean,

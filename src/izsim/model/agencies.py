@@ -6,7 +6,8 @@
   private firm takes up, where the policy provides it.
 - Environment (Sở TN&MT): inspections with a probability, fines, the "plant before tenants" rule.
 - Districts (UBND huyện): land clearance throughput, a ``simpy.Container`` refilled monthly.
-- The provincial budget, which never goes below zero.
+- The provincial budget, appropriated by head each January, which never goes below zero, and
+  the rent rebates promised from it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import simpy
 
 from izsim.model import wastewater
 from izsim.model.budget import Budget
+from izsim.model.rent_support import RentSupport
 
 if TYPE_CHECKING:
     from izsim.model.investor import Investor
@@ -36,7 +38,20 @@ class Agencies:
     def __init__(self, model: IZModel) -> None:
         self.model = model
         spec, levers, env = model.scenario.agencies, model.levers, model.env
-        self.budget = Budget(spec.budget_bn_vnd_per_year, spec.budget_carry_over_pct / 100)
+        self.budget = Budget(
+            spec.budget_bn_vnd_per_year,
+            spec.budget_carry_over_pct / 100,
+            model.policy.appropriations(),
+            model.policy.priority(),
+        )
+        self.rent_support = RentSupport(
+            self.budget,
+            years=levers.rent_support_years,
+            appropriation=levers.rent_support_bn_vnd_per_year,
+            lease_years=model.scenario.investors.lease_term_years,
+            # a tenant values money later as a developer does: no tenant rate is documented
+            discount_rate=model.scenario.developers.discount_rate_pct / 100,
+        )
         capacity = levers.approval_capacity_multiplier
         self.iz_board_desk = simpy.Resource(
             env, max(1, math.floor(spec.approval_servers_kcn * capacity + 0.5))
@@ -71,9 +86,18 @@ class Agencies:
         self.stalled.append(investor)
 
     def new_month(self) -> None:
-        """Refill the districts' clearance capacity; receive the allotment in January."""
-        if self.model.month % 12 == 0:
-            self.budget.new_year()
+        """Refill the districts' clearance capacity; open the budget year in January (the
+        year's promised rebates and the boards' works taken up are funded first); pay the
+        rent rebates due."""
+        month = self.model.month
+        if month % 12 == 0:
+            self.budget.new_year(
+                {
+                    "rent_support": self.rent_support.committed(month // 12),
+                    "public_developer": self.public_works_committed,
+                }
+            )
+        self.rent_support.pay(month)
         self.public_works_allowance += self.model.levers.public_developer_bn_vnd_per_year / 12
         missing = self.clearance.capacity - self.clearance.level
         if missing > 0:
@@ -86,7 +110,10 @@ class Agencies:
         a plant), so paying it releases that promise; a plant's running cost was not.
         """
         granted = self.budget.request(
-            min(amount, self.public_works_allowance), purpose, investment=committed
+            min(amount, self.public_works_allowance),
+            purpose,
+            investment=committed,
+            head="public_developer",
         )
         self.public_works_allowance -= granted
         if committed:

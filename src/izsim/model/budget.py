@@ -1,13 +1,19 @@
 """The provincial budget for industrial development programmes (ngân sách tỉnh).
 
-The allotment arrives each January; of what was not spent, the carry-over share stays available
-and the rest lapses. A request is granted only up to what is left, so the budget never goes
-below zero.
+The budget works as a provincial estimate (dự toán) does: each January the allotment, with
+what carried over, funds first the payments already promised for the year (multi-year
+commitments: rent rebates, district boards' works taken up), then each head's appropriation
+in the policy's order of priority, as far as the money goes; what is left is unallocated.
+A request is paid from its head's appropriation, then from the unallocated money, never
+below zero. At the year's end the carry-over share of what was not spent (appropriated or
+not) stays available for the next year and the rest lapses; both are recorded, so money
+that sat idle is reported, not silently kept.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 
 class Budget:
@@ -16,41 +22,111 @@ class Budget:
     Args:
         per_year: the annual allotment.
         carry_over: share (0–1) of a year's unspent money still available the next year.
+        appropriations: each head's annual appropriation (heads not named have none and are
+            paid from the unallocated money).
+        priority: the heads in the order the allotment funds them when it is short.
     """
 
-    def __init__(self, per_year: float, carry_over: float = 1.0) -> None:
+    def __init__(
+        self,
+        per_year: float,
+        carry_over: float = 1.0,
+        appropriations: Mapping[str, float] | None = None,
+        priority: Sequence[str] = (),
+    ) -> None:
         self.per_year = per_year
         self.carry_over = carry_over
-        self.available = 0.0
-        self.lapsed_total = 0.0
+        self.appropriations = dict(appropriations or {})
+        # every appropriated head is funded, those the policy does not rank last, in name order
+        self.priority = tuple(priority) + tuple(
+            sorted(h for h in self.appropriations if h not in priority)
+        )
+        self.accounts: dict[str, float] = {head: 0.0 for head in self.priority}
+        self.unallocated = 0.0
+        self.lapsed_total = 0.0  # money that lapsed at year ends
+        self.unspent_appropriated_total = 0.0  # appropriations left unspent at year ends
         self.spent_total = 0.0
         self.spent_by_purpose: dict[str, float] = defaultdict(float)
         self.state_investment = 0.0  # spending that builds assets (counts as state investment)
 
-    def new_year(self) -> None:
-        """Let the share of last year's balance that does not carry over lapse, and receive the
-        annual allotment."""
-        if self.carry_over < 1:
-            kept = self.available * self.carry_over
-            self.lapsed_total += self.available - kept
-            self.available = kept
-        self.available += self.per_year
+    @property
+    def available(self) -> float:
+        """Money not yet spent: the heads' appropriations and the unallocated money."""
+        return self.unallocated + sum(self.accounts.values())
 
-    def request(self, amount: float, purpose: str, *, investment: bool = False) -> float:
-        """Spend up to ``amount``; returns what was granted (never more than is left)."""
-        granted = min(max(amount, 0.0), self.available)
+    @available.setter
+    def available(self, money: float) -> None:
+        """Hold ``money``, all of it unallocated (a budget set up by hand, as in tests)."""
+        self.accounts = dict.fromkeys(self.accounts, 0.0)
+        self.unallocated = money
+
+    def room(self, head: str) -> float:
+        """What a request under ``head`` can still be granted."""
+        return self.accounts.get(head, 0.0) + self.unallocated
+
+    def new_year(self, committed: Mapping[str, float] | None = None) -> None:
+        """Close the year and open the next.
+
+        Of the money not spent (appropriated or not), the carry-over share stays and the rest
+        lapses; what stays is pooled with the allotment, which funds the year's committed
+        payments by head, then each head's appropriation (its committed payments count
+        towards it), in the order of priority.
+
+        Args:
+            committed: payments promised for the new year, by head (they are funded before
+                any appropriation, since the province is bound by them).
+        """
+        self.unspent_appropriated_total += sum(self.accounts.values())
+        left = self.available
+        kept = left * self.carry_over if self.carry_over < 1 else left
+        self.lapsed_total += left - kept
+        money = kept + self.per_year
+        committed = committed or {}
+        for head in self.priority:
+            self.accounts[head] = taken = min(max(committed.get(head, 0.0), 0.0), money)
+            money -= taken
+        for head in self.priority:
+            wanted = self.appropriations.get(head, 0.0) - self.accounts[head]
+            taken = min(max(wanted, 0.0), money)
+            self.accounts[head] += taken
+            money -= taken
+        self.unallocated = money
+
+    def request(
+        self, amount: float, purpose: str, *, investment: bool = False, head: str | None = None
+    ) -> float:
+        """Spend up to ``amount``; returns what was granted (never more than is left).
+
+        The money comes from the appropriation of ``head`` (``purpose`` when not given), then
+        from the unallocated money.
+        """
+        wanted = max(amount, 0.0)
+        account = purpose if head is None else head
+        own = self.accounts.get(account, 0.0)
+        from_own = min(wanted, own)
+        from_rest = min(wanted - from_own, self.unallocated)
+        granted = from_own + from_rest
         if granted > 0:
-            self.available -= granted
+            if from_own > 0:
+                self.accounts[account] = own - from_own
+            self.unallocated -= from_rest
             self.spent_total += granted
             self.spent_by_purpose[purpose] += granted
             if investment:
                 self.state_investment += granted
         return granted
 
-    def give_back(self, amount: float, purpose: str, *, investment: bool = False) -> None:
-        """Return a grant that was not used (its work stopped before it was paid for)."""
+    def give_back(
+        self, amount: float, purpose: str, *, investment: bool = False, head: str | None = None
+    ) -> None:
+        """Return a grant that was not used (its work stopped before it was paid for), to the
+        head's appropriation if it has one, else to the unallocated money."""
         if amount > 0:
-            self.available += amount
+            account = purpose if head is None else head
+            if account in self.accounts:
+                self.accounts[account] += amount
+            else:
+                self.unallocated += amount
             self.spent_total -= amount
             self.spent_by_purpose[purpose] -= amount
             if investment:

@@ -499,9 +499,10 @@ class IZModel(mesa.Model):
         return months(agencies.iz_board_desk), months(agencies.dpi_desk)
 
     def rent_support_share(self, prospects: Prospects) -> np.ndarray:
-        """Share of rent the budget would pay for each prospect (none when the budget is empty)."""
+        """Share of its annual rent the budget would rebate each prospect every year of the
+        support (none while the appropriation is spoken for)."""
         levers = self.levers
-        if self.agencies.budget.available <= 0:
+        if not self.agencies.rent_support.offered(self.month):
             return np.zeros(len(prospects))
         support = levers.rent_support_pct / 100 + self._supported[prospects.sector] * (
             levers.supported_sector_rent_support_pct / 100
@@ -521,7 +522,9 @@ class IZModel(mesa.Model):
         by_sector, rent = self._zone_attributes()
         if support is None:
             support = self.rent_support_share(prospects)
-        rent_paid = rent[None, :] * (1 - support[:, None])
+        # the rebates' present value, as a share of the lease payment, lowers the rent paid
+        value = support * self.agencies.rent_support.value_per_share
+        rent_paid = rent[None, :] * (1 - value[:, None])
         # One pass over the zones for what the arrays below need of their plants.
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
         # What a compliant plant adds for a polluting prospect beyond what it adds for all.
@@ -584,9 +587,6 @@ class IZModel(mesa.Model):
             if zone is not None:
                 zone.reserve(land)
                 self.recent_leases.append((self.month, land))
-                rent_support = self.revenue_per_ha(zone) * land * float(support[i])
-                if rent_support > 0:
-                    self.agencies.budget.request(rent_support, "rent_support")
             investor = Investor(
                 self,
                 sector=int(prospects.sector[i]),
@@ -600,6 +600,10 @@ class IZModel(mesa.Model):
                 revocation_draw=float(prospects.revocation_draw[i]),
                 zone=zone,
             )
+            if zone is not None and support[i] > 0:
+                rents = self.agencies.rent_support
+                rebate = rents.annual_rebate(self.revenue_per_ha(zone) * land, float(support[i]))
+                rents.promise(investor, rebate, self.month)
             self.tenants_located += 1
             self.env.process(investor.life())
 
@@ -623,6 +627,11 @@ class IZModel(mesa.Model):
             investment_fdi_bn_vnd=economy.capital_fdi,
             public_spending_bn_vnd=budget.spent_total,
             budget_available_bn_vnd=budget.available,
+            budget_lapsed_bn_vnd=budget.lapsed_total,
+            budget_unspent_bn_vnd=budget.unspent_appropriated_total,
+            budget_unallocated_bn_vnd=budget.unallocated,
+            # a sum of promises less payments: clamp the rounding below zero
+            budget_committed_bn_vnd=max(0.0, agencies.rent_support.outstanding),
             projects_revoked=agencies.projects_revoked,
             developers_sanctioned=agencies.developers_sanctioned,
             zones_sold=self.zones_sold,

@@ -7,9 +7,9 @@ budget; the budget can never go below zero, so a lever asks and the budget grant
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from izsim.scenario.base import NonNegative, Pct, Positive, Slug, Sourced, Strict
 
@@ -25,9 +25,26 @@ class Levers(Sourced):
     promotion_bn_vnd_per_year: NonNegative = Field(
         default=0, description="Investment promotion (xúc tiến đầu tư) spending."
     )
-    rent_support_pct: Pct = Field(default=0, description="Share of tenants' rent the budget pays.")
+    rent_support_pct: Pct = Field(
+        default=0,
+        description="Share of a new tenant's annual rent (the lease payment over the lease"
+        " term's years) the budget rebates each year for rent_support_years years.",
+    )
     supported_sector_rent_support_pct: Pct = Field(
         default=0, description="Extra rent support for supporting-industry and high-tech tenants."
+    )
+    rent_support_years: int = Field(
+        default=5,
+        ge=1,
+        le=10,
+        description="Years a qualifying tenant receives the annual rent rebate, from its choice"
+        " of site; a promise made is paid in later years before new spending.",
+    )
+    rent_support_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Annual appropriation for rent rebates: new tenants are offered support"
+        " only while it exceeds the rebates already promised for each year of the new promise"
+        " (no appropriation, no support).",
     )
     credit_access_stall_reduction_pct: Pct = Field(
         default=0, description="Cut in the share of projects that stall (credit guarantee funds)."
@@ -100,7 +117,12 @@ class Levers(Sourced):
 
 LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "promotion": ("promotion_bn_vnd_per_year",),
-    "rent_support": ("rent_support_pct", "supported_sector_rent_support_pct"),
+    "rent_support": (
+        "rent_support_pct",
+        "supported_sector_rent_support_pct",
+        "rent_support_years",
+        "rent_support_bn_vnd_per_year",
+    ),
     "credit_access": ("credit_access_stall_reduction_pct", "credit_access_bn_vnd_per_year"),
     "training": ("training_labour_gain", "training_bn_vnd_per_year"),
     "outside_fence": ("outside_fence_bn_vnd_per_year",),
@@ -136,6 +158,7 @@ def lever_group_of(field: str) -> str:
 
 MONEY_LEVERS = (
     "promotion_bn_vnd_per_year",
+    "rent_support_bn_vnd_per_year",
     "credit_access_bn_vnd_per_year",
     "training_bn_vnd_per_year",
     "outside_fence_bn_vnd_per_year",
@@ -212,6 +235,33 @@ def scale_levers(levers: Levers, factor: float, reference: Levers | None = None)
     return Levers.model_validate(data)
 
 
+BudgetHead = Literal[
+    "promotion",
+    "outside_fence",
+    "training",
+    "credit_access",
+    "administration",
+    "public_developer",
+    "rent_support",
+]
+"""Heads of the budget with an annual appropriation (a money lever each)."""
+
+APPROPRIATION_LEVERS: dict[str, str] = {
+    "promotion": "promotion_bn_vnd_per_year",
+    "outside_fence": "outside_fence_bn_vnd_per_year",
+    "training": "training_bn_vnd_per_year",
+    "credit_access": "credit_access_bn_vnd_per_year",
+    "administration": "administration_bn_vnd_per_year",
+    "public_developer": "public_developer_bn_vnd_per_year",
+    "rent_support": "rent_support_bn_vnd_per_year",
+}
+"""The money lever that sets each head's annual appropriation."""
+
+BUDGET_HEADS: tuple[str, ...] = BudgetHead.__args__  # type: ignore[attr-defined]
+"""The heads in their default order of priority: the programmes run every month first, then
+the boards' works and new rent promises (rebates already promised always come first)."""
+
+
 class Policy(Strict):
     """A named policy package."""
 
@@ -221,6 +271,32 @@ class Policy(Strict):
     levers: Levers = Field(
         default_factory=Levers, description="The levers it sets; the rest keep their defaults."
     )
+    budget_priority: list[BudgetHead] = Field(
+        default_factory=list,
+        description="Order in which the January allotment funds the heads' appropriations when"
+        " it cannot fund them all (payments already promised come first); heads not listed"
+        " follow in the default order: " + ", ".join(BUDGET_HEADS) + ".",
+    )
+
+    @field_validator("budget_priority")
+    @classmethod
+    def _each_head_once(cls, value: list[str]) -> list[str]:
+        twice = sorted({head for head in value if value.count(head) > 1})
+        if twice:
+            raise ValueError(
+                f"lists {', '.join(repr(h) for h in twice)} more than once; name each head at"
+                f" most once (heads: {', '.join(BUDGET_HEADS)})"
+            )
+        return value
+
+    def appropriations(self) -> dict[str, float]:
+        """Each head's annual appropriation (bn VND), from its money lever."""
+        return {head: getattr(self.levers, APPROPRIATION_LEVERS[head]) for head in BUDGET_HEADS}
+
+    def priority(self) -> tuple[str, ...]:
+        """Every head, in this policy's order of priority."""
+        listed = tuple(self.budget_priority)
+        return listed + tuple(h for h in BUDGET_HEADS if h not in listed)
 
     def scaled(self, factor: float, reference: Policy | None = None) -> Policy:
         """This policy at ``factor`` times its strength beyond ``reference``

@@ -353,6 +353,12 @@ class Investors(Sourced):
         " operating zones (their land is part of the zones' occupancy at the start).",
     )
     approval_months: Positive = Field(description="Mean processing time of a project dossier.")
+    lease_term_years: float = Field(
+        ge=1,
+        le=70,
+        description="Years of a tenant's lease, for which rent_usd_m2 is paid up front: a"
+        " year's rent, on which rent support is rebated, is the lease payment over these years.",
+    )
     construction_months: Positive = Field(
         description="Months from lease to the start of production (factory construction)."
     )
