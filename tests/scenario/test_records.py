@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,41 @@ def test_a_run_copies_the_records_and_plan_texts_beside_its_scenario(tmp_path: P
     assert load_scenario(copy).scenario.references == "references/hai_duong.yaml"
     checked = runner.invoke(app, ["validate", "--strict", str(copy)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_run_keeps_records_that_lie_outside_the_scenarios_folder(tmp_path: Path) -> None:
+    """Issue 13: records named as `../shared/hd.yaml` were not copied into inputs/, so the
+    results could not be read without the original. They go to inputs/records/, the manifest
+    says so, and the results load from the copies after the original is gone."""
+    from izsim.present.results import load_results
+
+    write_yaml(tmp_path / "shared", {"records": [RECORD]}, "hd.yaml")
+    data = copy.deepcopy(GOOD_SCENARIO)
+    data["scenario"]["references"] = "../shared/hd.yaml"
+    data["economy"]["sources"]["vnd_per_usd"] = f"ref:{RECORD['id']}"
+    path = write_yaml(tmp_path / "province", data)
+    out = tmp_path / "out"
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--policy", str(baseline)])
+    assert result.exit_code == 0, result.output
+    original = tmp_path / "shared" / "hd.yaml"
+    kept = out / "inputs" / "records" / "hd.yaml"
+    assert kept.read_bytes() == original.read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario"]["records_copy"] == "inputs/records/hd.yaml"
+    assert "inputs/records/hd.yaml" in manifest["files"]
+    original.unlink()
+    assert load_results(out).scenario.economy.sources["vnd_per_usd"] == f"ref:{RECORD['id']}"
+
+
+def test_records_inside_the_folder_need_no_note_in_the_manifest(tmp_path: Path) -> None:
+    """The records beside the scenario are copied beside its copy, as before: the manifest of
+    such a run (and of every shipped scenario's) has no `records_copy`."""
+    path = scenario_with_records(tmp_path, [RECORD])
+    out = tmp_path / "out"
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--policy", str(baseline)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "records_copy" not in manifest["scenario"]
+    assert not (out / "inputs" / "records").exists()
