@@ -10,7 +10,7 @@ not wait for them (``benchmarks/bench_startup.py`` measures it).
 
 Unlike the other modules this one has no ``from __future__ import annotations``: Typer reads
 every command's parameters with ``typing.get_type_hints``, which compiles and evaluates each
-annotation written as a string, about 15 ms of every command (``--help`` too); evaluated once
+annotation written as a string, about 10 ms of every command (``--help`` too); evaluated once
 when the functions are defined they cost a few. Names imported only for type checking are
 therefore quoted.
 """
