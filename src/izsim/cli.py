@@ -7,12 +7,15 @@ Start-up time matters in a workshop: this module imports only what every command
 (typer, rich, :mod:`izsim.errors`). The scenario schema (pydantic), pandas, the model (mesa)
 and the experiments are imported inside the commands that use them, so ``izsim --help`` does
 not wait for them (``benchmarks/bench_startup.py`` measures it).
+
+Unlike the other modules this one has no ``from __future__ import annotations``: Typer reads
+every command's parameters with ``typing.get_type_hints``, which compiles and evaluates each
+annotation written as a string, about 10 ms of every command (``--help`` too); evaluated once
+when the functions are defined they cost a few. Names imported only for type checking are
+therefore quoted.
 """
 
-from __future__ import annotations
-
 import contextlib
-import json
 import math
 import sys
 from collections.abc import Iterator
@@ -205,8 +208,8 @@ def run(
 
 
 def _run_and_write(
-    spec: Scenario,
-    chosen: Policy,
+    spec: "Scenario",
+    chosen: "Policy",
     seed: int,
     out: Path | None,
     scenario: Path,
@@ -251,7 +254,7 @@ def _run_and_write(
         out_console.print(f"wrote {_text(', '.join(str(p) for p in paths.values()))}")
 
 
-def _scorecard_table(card: pd.DataFrame, title: str) -> Table:
+def _scorecard_table(card: "pd.DataFrame", title: str) -> Table:
     """The scorecard as a table a planner reads: the goal in words, the value, met or not."""
     from izsim.indicators import CATALOGUE
 
@@ -438,7 +441,7 @@ def _experiment_ending(out: Path | None) -> Iterator[None]:
         raise typer.Exit(code=130) from None
 
 
-def _probability_table(card: pd.DataFrame) -> Table:
+def _probability_table(card: "pd.DataFrame") -> Table:
     """Targets as rows, policies as columns: probability of meeting the target [95 % CI]."""
     import pandas as pd
 
@@ -520,6 +523,8 @@ def schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema of scenario or policy files, for editors (or --markdown docs)."""
+    import json  # here: only this command writes JSON itself
+
     from izsim.scenario.reference import json_schema, markdown_reference
 
     if markdown:
@@ -650,7 +655,7 @@ def new(
     )
 
 
-def _lever_table(effects: pd.DataFrame) -> Table:
+def _lever_table(effects: "pd.DataFrame") -> Table:
     """Measures as rows: extra public spending and the targets whose probability moves by
     0.1 or more, alone and in the package."""
     table = Table(

@@ -8,7 +8,7 @@
 | ``zone_states.parquet`` | each zone's stage and plant state in every month |
 | ``events.csv`` | developers taking up zones, stage and plant changes, by month |
 | ``scorecard.csv`` | each plan target against the simulated value at its deadline |
-| ``inputs/`` | copies of the scenario and policy files the run used |
+| ``inputs/`` | copies of the scenario, the policy, the scenario's records and plan texts |
 | ``manifest.json`` | versions (Python, izsim, its dependencies), file hashes, seed, wall time |
 
 Every file is first written into a staging folder inside ``--out`` and moved into place only
@@ -33,7 +33,7 @@ import sys
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from filelock import FileLock, Timeout
 
@@ -54,6 +54,8 @@ _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte-order mark: Excel reads Vietnamese correctly; pandas and csv skip it."""
 INPUTS = "inputs"
+OUTSIDE_RECORDS = "records"
+"""Folder in ``inputs/`` for a scenario's own records that lie outside its folder."""
 
 
 LOCK_NAME = ".izsim.lock"
@@ -176,11 +178,20 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
 
 
-def copy_inputs(out: Path, scenario_file: Path, policy_files: list[Path]) -> dict[str, str]:
+class Copies(NamedTuple):
+    """Where :func:`copy_inputs` put the input files, relative to the folder."""
+
+    by_source: dict[str, str]
+    """The copy of the scenario and of each policy, by original path."""
+    records: str | None
+    """The copy of the scenario's own records when they lie outside its folder (they cannot
+    be beside the copy of the scenario, which still names the original place); else None."""
+
+
+def copy_inputs(out: Path, scenario_file: Path, policy_files: list[Path]) -> Copies:
     """Copy the input files into ``out/inputs/`` (policies in ``inputs/policies/``, as beside a
     scenario, so ``izsim run inputs/<scenario>.yaml`` finds them), so that the results can be
-    read, and the run repeated, without the originals. Returns each copy's path relative to
-    ``out``, by original path."""
+    read, and the run repeated, without the originals."""
     copies = {}
     for source, folder in [(scenario_file, out / INPUTS)] + [
         (path, out / INPUTS / "policies") for path in policy_files
@@ -190,18 +201,45 @@ def copy_inputs(out: Path, scenario_file: Path, policy_files: list[Path]) -> dic
         target = folder / source.name
         atomic_write(target, lambda p, d=data: p.write_bytes(d))
         copies[str(source)] = target.relative_to(out).as_posix()
-    for name in companion_files(scenario_file):
-        # a scenario's own records and plan texts, at the same place beside the copy; one
-        # outside the scenario's folder cannot be (reading the copy then misses it)
+    companions = companion_files(scenario_file)
+    placed: dict[PurePosixPath, Path] = {}  # place in inputs/ -> original
+    outside_records = None
+    for name in companions.names:
         inside = PurePosixPath(name)
         source = scenario_file.parent / name
-        if inside.is_absolute() or ".." in inside.parts or not source.is_file():
+        if not source.is_file():
             continue
-        target = out / INPUTS / inside
+        if not inside.is_absolute() and ".." not in inside.parts:
+            # a scenario's own records and plan texts, at the same place beside the copy
+            placed[inside] = source
+        elif name == companions.references:
+            outside_records = source
+    records_copy = None
+    if outside_records is not None:
+        # Records outside the scenario's folder are kept too: without them the copy's `ref:`
+        # citations name nothing. They cannot be beside the copy, which names the original
+        # place; the manifest says where they are. (A plan text outside is not copied: without
+        # it only the quotes go unchecked.)
+        place = _free(PurePosixPath(OUTSIDE_RECORDS, outside_records.name), set(placed))
+        placed[place] = outside_records
+        records_copy = f"{INPUTS}/{place}"
+    for place, source in placed.items():
+        target = out / INPUTS / place
         target.parent.mkdir(parents=True, exist_ok=True)
         data = source.read_bytes()
         atomic_write(target, lambda p, d=data: p.write_bytes(d))
-    return copies
+    return Copies(copies, records_copy)
+
+
+def _free(place: PurePosixPath, taken: set[PurePosixPath]) -> PurePosixPath:
+    """``place``, or ``name_2.yaml``, ``name_3.yaml``... if a file the scenario names has it
+    (decided from the names, not the disk, so that a second run into a folder agrees)."""
+    n = 1
+    found = place
+    while found in taken:
+        n += 1
+        found = place.with_name(f"{place.stem}_{n}{place.suffix}")
+    return found
 
 
 def write_run(
@@ -234,8 +272,12 @@ def write_run(
     shutil.rmtree(stage, ignore_errors=True)
     try:
         stage.mkdir()
-        files = _write_run_files(result, stage, names, scenario_file, policy_file, card)
-        manifest = _run_manifest(result, scenario_file, policy_file, files, policy_given_as)
+        files, records_copy = _write_run_files(
+            result, stage, names, scenario_file, policy_file, card
+        )
+        manifest = _run_manifest(
+            result, scenario_file, policy_file, files, policy_given_as, records_copy
+        )
         text = json_text(manifest)
         (stage / "manifest.json").write_text(text, encoding="utf-8")
         # Only renames from here on: they need no space. The old manifest goes first, so a
@@ -260,9 +302,10 @@ def _write_run_files(
     scenario_file: Path,
     policy_file: Path | None,
     card: pd.DataFrame | None,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], str | None]:
     """Write every file of a run but the manifest into ``stage``; returns each file's SHA-256
-    by its path relative to the folder."""
+    by its path relative to the folder, and where the scenario's own records were copied if
+    they lie outside its folder (see :func:`copy_inputs`)."""
     from izsim.scorecard import scorecard
 
     write_parquet(stage / names["timeseries"], result.timeseries)
@@ -271,12 +314,13 @@ def _write_run_files(
     write_parquet(stage / names["zone_states"], result.zone_states())
     write_csv(stage / names["events"], result.events)
     write_csv(stage / names["scorecard"], scorecard(result) if card is None else card)
-    copy_inputs(stage, scenario_file, [] if policy_file is None else [policy_file])
-    return {
+    copies = copy_inputs(stage, scenario_file, [] if policy_file is None else [policy_file])
+    hashes = {
         path.relative_to(stage).as_posix(): file_sha256(path)
         for path in sorted(stage.rglob("*"))
         if path.is_file()
     }
+    return hashes, copies.records
 
 
 def _run_manifest(
@@ -285,20 +329,24 @@ def _run_manifest(
     policy_file: Path | None,
     files: dict[str, str],
     policy_given_as: str | None = None,
+    records_copy: str | None = None,
 ) -> dict:
     """The manifest of a run folder: what was run, with what, and every file's checksum."""
     scenario_copy = f"{INPUTS}/{scenario_file.name}"
     policy_copy = None if policy_file is None else f"{INPUTS}/policies/{policy_file.name}"
+    scenario = {
+        "id": result.scenario.scenario.id,
+        "name": result.scenario.scenario.name,
+        "file": str(scenario_file),
+        "copy": scenario_copy,
+        "sha256": files[scenario_copy],
+    }
+    if records_copy is not None:  # only then: other manifests stay as they were
+        scenario["records_copy"] = records_copy
     return {
         "izsim_version": izsim.__version__,
         "kind": "run",
-        "scenario": {
-            "id": result.scenario.scenario.id,
-            "name": result.scenario.scenario.name,
-            "file": str(scenario_file),
-            "copy": scenario_copy,
-            "sha256": files[scenario_copy],
-        },
+        "scenario": scenario,
         "policy": {
             "id": result.policy.id,
             "name": result.policy.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def _citing(record_id: str) -> dict:
         ({"value": "sáu mươi"}, None, None),  # words are a value too (a study's finding)
         ({"unit": ""}, "records[0].unit", ["at least 1 character"]),
         ({"id": "hd kcn"}, "records[0].id", ["'hd kcn'", "pattern"]),
-        ({"value": [1, "x"]}, "records[0].value", ["valid number", "got a list"]),
+        ({"value": [1, "x"]}, "records[0].value", ["[1, x] is not a list of finite numbers"]),
         ({"where": "p. 3"}, "records[0].where", ["unknown field 'where'", "allowed:", "notes"]),
         (
             {"id": "nat_kcn_2023_occ_op"},
@@ -110,6 +111,44 @@ def test_a_bad_record(tmp_path: Path, change: dict, field: str | None, says: lis
     assert problem.file.endswith("hai_duong.yaml") and problem.line is not None
     for fragment in says:
         assert fragment in problem.message
+
+
+def test_a_range_inside_named_numbers_is_one_clear_problem(tmp_path: Path) -> None:
+    """Issue 13: `value: {growth_pct: [2.0, 2.2]}` gave two problems in pydantic's words
+    ("a valid number; or a valid list; or a valid string (got a mapping)", then "a valid
+    number (got a list)"); one problem names the file, the field, the value and what is
+    allowed, and the command exits 2 without a traceback."""
+    record = {**RECORD, "value": {"area_ha": 120, "growth_pct": [2.0, 2.2]}}
+    path = scenario_with_records(tmp_path, [record])
+    records_file = str(tmp_path / "references" / "hai_duong.yaml")
+    # the other problem is the scenario's citation of the refused record
+    (problem,) = [p for p in problems(path) if p.file == records_file]
+    assert problem.field == "records[0].value" and problem.line is not None
+    for fragment in (
+        "'growth_pct' is [2.0, 2.2], a range inside named numbers",
+        "write growth_pct_low: 2.0 and growth_pct_high: 2.2",
+        "a value is a number, a range [low, high], named numbers {name: number, ...} or words",
+    ):
+        assert fragment in problem.message
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "hai_duong.yaml" in result.output and "records[0].value" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (None, "is empty; a value is a number"),
+        (float("inf"), "is not a finite number; a value is a number"),
+        ({"area_ha": "120 ha"}, "'area_ha' is '120 ha': named numbers take one finite number"),
+        ({2020: 5}, "the name 2020 in {2020: 5} is not text"),
+    ],
+    ids=["empty", "infinite", "text-in-mapping", "number-as-name"],
+)
+def test_a_bad_value_says_what_a_value_may_be(tmp_path: Path, value: object, says: str) -> None:
+    path = scenario_with_records(tmp_path, [{**RECORD, "value": value}])
+    (problem,) = [p for p in problems(path) if p.file.endswith("hai_duong.yaml")]
+    assert problem.field == "records[0].value" and says in problem.message
 
 
 def test_a_missing_field_and_a_duplicate_id_in_one_pass(tmp_path: Path) -> None:
@@ -191,3 +230,41 @@ def test_a_run_copies_the_records_and_plan_texts_beside_its_scenario(tmp_path: P
     assert load_scenario(copy).scenario.references == "references/hai_duong.yaml"
     checked = runner.invoke(app, ["validate", "--strict", str(copy)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_run_keeps_records_that_lie_outside_the_scenarios_folder(tmp_path: Path) -> None:
+    """Issue 13: records named as `../shared/hd.yaml` were not copied into inputs/, so the
+    results could not be read without the original. They go to inputs/records/, the manifest
+    says so, and the results load from the copies after the original is gone."""
+    from izsim.present.results import load_results
+
+    write_yaml(tmp_path / "shared", {"records": [RECORD]}, "hd.yaml")
+    data = copy.deepcopy(GOOD_SCENARIO)
+    data["scenario"]["references"] = "../shared/hd.yaml"
+    data["economy"]["sources"]["vnd_per_usd"] = f"ref:{RECORD['id']}"
+    path = write_yaml(tmp_path / "province", data)
+    out = tmp_path / "out"
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--policy", str(baseline)])
+    assert result.exit_code == 0, result.output
+    original = tmp_path / "shared" / "hd.yaml"
+    kept = out / "inputs" / "records" / "hd.yaml"
+    assert kept.read_bytes() == original.read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario"]["records_copy"] == "inputs/records/hd.yaml"
+    assert "inputs/records/hd.yaml" in manifest["files"]
+    original.unlink()
+    assert load_results(out).scenario.economy.sources["vnd_per_usd"] == f"ref:{RECORD['id']}"
+
+
+def test_records_inside_the_folder_need_no_note_in_the_manifest(tmp_path: Path) -> None:
+    """The records beside the scenario are copied beside its copy, as before: the manifest of
+    such a run (and of every shipped scenario's) has no `records_copy`."""
+    path = scenario_with_records(tmp_path, [RECORD])
+    out = tmp_path / "out"
+    baseline = SCENARIO_FILE.parent / "policies" / "baseline.yaml"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--policy", str(baseline)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "records_copy" not in manifest["scenario"]
+    assert not (out / "inputs" / "records").exists()

@@ -203,19 +203,22 @@ def compare(
             write_csv(out / f"{name}.csv", getattr(result, name))
         store.write_combined(tasks)
         copies = copy_inputs(out, scenario_file, [files[n] for n in policies])
+        scenario_entry = {
+            "name": scenario.scenario.name,
+            "file": str(scenario_file),
+            "copy": copies.by_source[str(scenario_file)],
+        }
+        if copies.records is not None:  # records outside the scenario's folder
+            scenario_entry["records_copy"] = copies.records
         manifest = {
             "kind": "compare",
             "config": config,
-            "scenario": {
-                "name": scenario.scenario.name,
-                "file": str(scenario_file),
-                "copy": copies[str(scenario_file)],
-            },
+            "scenario": scenario_entry,
             "policies": {
                 loaded[n].id: {
                     "name": loaded[n].name,
                     "file": str(files[n]),
-                    "copy": copies[str(files[n])],
+                    "copy": copies.by_source[str(files[n])],
                 }
                 for n in policies
             },

@@ -201,7 +201,9 @@ def _scenario(folder: Path, entry: dict[str, Any], sha256: str | None) -> Scenar
     """The scenario from its copy in ``inputs/``, else from the original file if unchanged."""
     copy = entry.get("copy")
     if copy and (folder / copy).exists():
-        return load_scenario(folder / copy)
+        # records that lay outside the scenario's folder are not where the copy names them
+        records = entry.get("records_copy")
+        return load_scenario(folder / copy, records_file=folder / records if records else None)
     original = Path(entry.get("file") or "")
     if entry.get("file") and original.is_file():
         if sha256 is None or file_sha256(original) == sha256:

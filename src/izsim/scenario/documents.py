@@ -14,7 +14,7 @@ import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from izsim.errors import Problem
 
@@ -134,7 +134,16 @@ def _not_found(quote: str, text: str, file: str, cited: str) -> str:
     )
 
 
-def companion_files(scenario_file: Path) -> list[str]:
+class Companions(NamedTuple):
+    """The files a scenario names, as written (relative to it)."""
+
+    references: str | None
+    """Its own reference records (``scenario.references``), if it names a file."""
+    names: list[str]
+    """Every file it names, the records first, then its documents' texts; each once."""
+
+
+def companion_files(scenario_file: Path) -> Companions:
     """The files a scenario names, as written (relative to it): its own reference records
     and its documents' texts. A results folder copies those inside the scenario's folder, so
     that the copy of the scenario reads as the original did."""
@@ -144,10 +153,12 @@ def companion_files(scenario_file: Path) -> list[str]:
     try:
         data, _ = read_yaml(scenario_file)
     except InputError:
-        return []
+        return Companions(None, [])
     meta = data.get("scenario") if isinstance(data, dict) else None
     if not isinstance(meta, dict):
-        return []
+        return Companions(None, [])
     documents = meta.get("documents") if isinstance(meta.get("documents"), list) else []
     named = [meta.get("references"), *(d.get("file") for d in documents if isinstance(d, dict))]
-    return [name for name in dict.fromkeys(named) if isinstance(name, str) and name.strip()]
+    names = [name for name in dict.fromkeys(named) if isinstance(name, str) and name.strip()]
+    references = meta.get("references")
+    return Companions(references if references in names else None, names)

@@ -34,9 +34,16 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+(,\d+)+")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raises :class:`InputError`."""
-    return _load(Path(path), Scenario)
+def load_scenario(path: str | Path, *, records_file: Path | None = None) -> Scenario:
+    """Read and validate a scenario file; raises :class:`InputError`.
+
+    Args:
+        path: the scenario file.
+        records_file: its own reference records, read instead of the file its
+            ``scenario.references`` names: a results folder's copy of records that lay outside
+            the scenario's folder (the copy of the scenario still names the original place).
+    """
+    return _load(Path(path), Scenario, records_file)
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -155,7 +162,7 @@ def _detailed_error(text: str, error: yaml.YAMLError) -> yaml.YAMLError:
     return error
 
 
-def _load(path: Path, model: type[M]) -> M:
+def _load(path: Path, model: type[M], records_file: Path | None = None) -> M:
     data, lines = read_yaml(path)
     name = str(path)
     if not isinstance(data, dict):
@@ -182,7 +189,7 @@ def _load(path: Path, model: type[M]) -> M:
     own: dict[str, ReferenceRecord] = {}
     found: list[Problem] = []
     if model is Scenario:
-        own, found = _own_records(path, data, lines)
+        own, found = _own_records(path, data, lines, records_file)
         found += quote_problems(path, data, lines)
     with using_records(own):
         try:
@@ -197,14 +204,15 @@ def _load(path: Path, model: type[M]) -> M:
 
 
 def _own_records(
-    path: Path, data: dict, lines: dict[tuple, int]
+    path: Path, data: dict, lines: dict[tuple, int], records_file: Path | None = None
 ) -> tuple[dict[str, ReferenceRecord], list[Problem]]:
-    """The scenario's own reference records (``scenario.references``) and their problems."""
+    """The scenario's own reference records (``scenario.references``, or ``records_file``
+    in its place) and their problems."""
     meta = data.get("scenario")
     file = meta.get("references") if isinstance(meta, dict) else None
     if not isinstance(file, str) or not file.strip():
         return {}, []  # absent, or not text: the schema names it
-    where = path.parent / file
+    where = path.parent / file if records_file is None else records_file
     if not where.is_file():
         loc = ("scenario", "references")
         message = f"'{file}' is not there (looked for {where}); give a YAML file of records"

@@ -8,6 +8,7 @@ are validated by :class:`ReferenceRecord`, and an id may be given only once acro
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -19,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
 from izsim.errors import InputError, Problem
 
@@ -51,6 +59,17 @@ class ReferenceRecord(BaseModel):
     notes: str | None = Field(default=None, description="Caveats: definition, coverage.")
     derived: bool = Field(default=False, description="Computed here from sourced numbers.")
 
+    @field_validator("value", mode="wrap")
+    @classmethod
+    def _value_in_words(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # A value that fits no form gave one error per form of the union ("a valid number; or a
+        # valid list; or a valid string") and another for the entry inside; one message says
+        # which entry is wrong and what a value may be. A valid value is the handler's, as is.
+        try:
+            return handler(value)
+        except ValidationError:
+            raise ValueError(_value_problem(value)) from None
+
     @field_validator("date", mode="before")
     @classmethod
     def _date_as_text(cls, value: Any) -> Any:
@@ -77,6 +96,57 @@ class ReferenceRecord(BaseModel):
         return found.group(1) if found else "—"
 
 
+VALUE_FORMS = (
+    "a number, a range [low, high], named numbers {name: number, ...} or words for a finding"
+)
+"""What a record's ``value`` may be, for messages."""
+
+
+def _number(item: Any) -> bool:
+    """A finite number as a record's value takes it (true/false is not one)."""
+    return isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
+
+
+def _flow(value: Any) -> str:
+    """``value`` as YAML writes it on one line (``{growth_pct: [2.0, 2.2]}``), text quoted,
+    shortened."""
+    if isinstance(value, str):
+        text = f"'{value}'"
+    else:
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+        text = text.strip().removesuffix("...").strip()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _value_problem(value: Any) -> str:
+    """Why a record's ``value`` is refused, naming the entry at fault and what is allowed."""
+    allowed = f"a value is {VALUE_FORMS}"
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if not isinstance(name, str):
+                return f"the name {_flow(name)} in {_flow(value)} is not text; {allowed}"
+            if isinstance(item, list) and len(item) == 2 and all(map(_number, item)):
+                return (
+                    f"'{name}' is {_flow(item)}, a range inside named numbers, which take one"
+                    f" number each: write {name}_low: {_flow(item[0])} and {name}_high:"
+                    f" {_flow(item[1])}, or give the range as the value of a record of its own;"
+                    f" {allowed}"
+                )
+            if not _number(item):
+                return (
+                    f"'{name}' is {_flow(item)}: named numbers take one finite number each;"
+                    f" {allowed}"
+                )
+    if isinstance(value, list):
+        return f"{_flow(value)} is not a list of finite numbers; {allowed}"
+    # a single value: the message of the problem adds what the file gave, "(got inf)"
+    if value is None:
+        return f"is empty; {allowed}"
+    if isinstance(value, float):
+        return f"is not a finite number; {allowed}"
+    return allowed
+
+
 SHIPPED = "data/vn_zones_reference.yaml"
 """The package's records, relative to the ``izsim`` package."""
 
@@ -87,7 +157,11 @@ _EXTRA: ContextVar[Mapping[str, ReferenceRecord] | None] = ContextVar("extra_rec
 def shipped_records() -> dict[str, ReferenceRecord]:
     """The records shipped with the package, by id (validated like a user's file)."""
     text = files("izsim").joinpath(SHIPPED).read_text(encoding="utf-8")
-    records, problems = parse_records(yaml.safe_load(text), f"izsim/{SHIPPED}", {}, {})
+    # libyaml's C loader where PyYAML has it, as for the catalogue (indicators.py): the
+    # pure-Python one took 0.1 s (the C one 0.014 s), half of loading a scenario; the data
+    # are the same, and a problem in the shipped file names no line, so no marks are needed
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    records, problems = parse_records(data, f"izsim/{SHIPPED}", {}, {})
     if problems:  # a broken package, not a user's slip: say where
         raise InputError(problems)
     return records
