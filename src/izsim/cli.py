@@ -403,8 +403,8 @@ def compare(
     for line in result.warnings:
         err_console.print(f"[yellow]warning[/]: {_text(line)}", highlight=False)
     if result.scale_factors:
-        scaled = ", ".join(f"{k} ×{v:.3f}" for k, v in result.scale_factors.items())
-        out_console.print(f"scaled to {budget:g} bn VND a year: {_text(scaled)}")
+        scaled = "".join(f"\n  {fit.summary()}" for fit in result.scaling.values())
+        out_console.print(f"scaled to {budget:g} bn VND a year:{_text(scaled)}")
     files = "scorecard.csv, comparison.csv, cost_effectiveness.csv, convergence.csv, manifest.json"
     out_console.print(f"wrote {_text(result.out)}/ ({files})", highlight=False)
     if result.without_success:

@@ -813,20 +813,47 @@ def test_a_budget_a_package_cannot_spend_is_reported(
         quiet=True,
         budget_bn_vnd_per_year=budget,
     )
-    assert result.scale_factors == {"regulation_first": MAX_FACTOR}
-    reached = annual_spending(
-        short_scenario,
-        load_policy(short_file.parent / "policies" / "regulation_first.yaml").scaled(
-            MAX_FACTOR, load_policy(short_file.parent / "policies" / "baseline.yaml")
-        ),
-        replicate_seeds(SEED, FIT_SEEDS),
-    )
+    # inspection ×2 [1.5–4] and 5 bn VND of administration [2–15] over the baseline: both
+    # reach the end of their stated ranges at ×3, and the package stops there
+    assert result.scale_factors == {"regulation_first": pytest.approx(3.0)}
+    policy = load_policy(short_file.parent / "policies" / "regulation_first.yaml")
+    baseline = load_policy(short_file.parent / "policies" / "baseline.yaml")
+    scaled = policy.scaled(3.0, baseline)
+    assert scaled.levers.inspection_multiplier == pytest.approx(4.0)
+    assert scaled.levers.administration_bn_vnd_per_year == pytest.approx(15.0)
+    further = policy.scaled(4.0, baseline).levers  # nothing goes further
+    assert further.model_dump(exclude={"sources"}) == scaled.levers.model_dump(exclude={"sources"})
+    reached = annual_spending(short_scenario, scaled, replicate_seeds(SEED, FIT_SEEDS))
     assert reached < budget
+    fit = result.scaling["regulation_first"]
+    assert not fit.reached_budget
+    assert fit.spending_bn_vnd_per_year == pytest.approx(reached)
+    assert fit.at_limit() == ["administration_bn_vnd_per_year", "inspection_multiplier"]
     assert any(
-        w.startswith(f"'regulation_first' spends only {reached:.1f} bn VND a year")
+        w.startswith(
+            "'regulation_first' could not spend the budget: its levers reach their stated"
+            f" ranges at {reached:.1f} bn VND a year"
+        )
         and "short of the 1000 budget" in w
         for w in result.warnings
     ), result.warnings
+    assert any("above the scenario's programme budget" in w for w in result.warnings)
+    # the config (and the manifest, which holds it) records the factor and every lever's limit
+    config = json.loads((tmp_path / "cmp" / "config.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "cmp" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"] == config
+    entry = {p["id"]: p for p in config["policies"]}["regulation_first"]
+    assert entry["scale"] == pytest.approx(3.0)
+    assert entry["scaling"]["reached_budget"] is False
+    assert entry["scaling"]["spending_bn_vnd_per_year"] == pytest.approx(reached, abs=1e-3)
+    assert entry["scaling"]["levers"]["inspection_multiplier"] == {
+        "package": 2.0,
+        "scaled": pytest.approx(4.0),
+        "limit": 4.0,
+        "stated_range": [1.5, 4.0],
+        "at_limit": True,
+    }
+    assert "scaling" not in {p["id"]: p for p in config["policies"]}["baseline"]
 
 
 def test_a_budget_below_what_the_reference_spends_is_refused(
@@ -863,7 +890,7 @@ def test_cli_budget_prints_scale_factors_and_refuses_too_small_a_budget(
     ]
     result = cli.invoke(app, [*args, "--out", str(tmp_path / "cmp"), "--budget", "60"])
     assert result.exit_code == 0, result.stderr
-    assert re.search(r"scaled to 60 bn VND a year: admin_reform ×[0-9.]+", result.stdout)
+    assert re.search(r"scaled to 60 bn VND a year:\s+admin_reform ×[0-9.]+", result.stdout)
 
     result = cli.invoke(app, [*args, "--out", str(tmp_path / "small"), "--budget", "1"])
     assert result.exit_code == 2, result.output

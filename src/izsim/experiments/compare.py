@@ -21,7 +21,7 @@ from rich.markup import escape
 import izsim
 from izsim.errors import InputError, Problem
 from izsim.experiments import analysis
-from izsim.experiments.budget import MAX_FACTOR, fit_to_budget
+from izsim.experiments.budget import MAX_FACTOR, BudgetFit, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
@@ -45,6 +45,8 @@ class CompareResult:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     scale_factors: dict[str, float] = field(default_factory=dict)
+    scaling: dict[str, BudgetFit] = field(default_factory=dict)
+    """How each scaled package was fitted to the budget: factor, spending, levers at limit."""
     without_success: list[str] = field(default_factory=list)
     """Policies none of whose runs succeeded (their rows in the tables are empty)."""
     rerun: list[str] = field(default_factory=list)
@@ -121,20 +123,30 @@ def compare(
     if reference not in by_id:
         raise InputError([Problem("--reference", "", f"'{reference}' is not among {ids}")])
     scale: dict[str, float] = {}
+    fits: dict[str, BudgetFit] = {}
     short: list[str] = []
     if budget_bn_vnd_per_year is not None:
+        programme = scenario.agencies.budget_bn_vnd_per_year
+        if budget_bn_vnd_per_year > programme:
+            short.append(
+                f"the {budget_bn_vnd_per_year:g} bn VND budget is above the scenario's programme"
+                f" budget ({programme:g} bn VND a year, agencies.budget_bn_vnd_per_year): no"
+                " package spends more than that on average, whatever its levers"
+            )
         fit_seeds = replicate_seeds(seed, FIT_SEEDS)
         for pid in ids:
             if pid != reference:
-                by_id[pid], scale[pid], reached = fit_to_budget(
+                fit = fit_to_budget(
                     scenario, by_id[pid], budget_bn_vnd_per_year, fit_seeds, by_id[reference]
                 )
-                if reached < budget_bn_vnd_per_year * 0.99 and scale[pid] >= MAX_FACTOR:
+                by_id[pid], scale[pid], fits[pid] = fit.policy, fit.factor, fit
+                reached = fit.spending_bn_vnd_per_year
+                if not fit.reached_budget:
+                    held = ", ".join(fit.at_limit()) or "none"
                     short.append(
-                        f"'{pid}' spends only {reached:.1f} bn VND a year at {scale[pid]:g}× its"
-                        " additions (the most it is scaled), short of the "
-                        f"{budget_bn_vnd_per_year:g} budget: compare it by cost-effectiveness, not"
-                        " at equal cost"
+                        f"'{pid}' {fit.shortfall()}, short of the {budget_bn_vnd_per_year:g}"
+                        f" budget (×{fit.factor:.3f}; levers at their limit: {held}): compare it"
+                        " by cost-effectiveness, not at equal cost"
                     )
                 elif abs(reached - budget_bn_vnd_per_year) > 0.01 * budget_bn_vnd_per_year:
                     # spending jumps with discrete events (a zone taken up or not), so the
@@ -142,6 +154,12 @@ def compare(
                     short.append(
                         f"'{pid}' spends {reached:.1f} bn VND a year at ×{scale[pid]:.3f}, not"
                         f" exactly the {budget_bn_vnd_per_year:g} budget (spending jumps there)"
+                    )
+                if fit.unstated():
+                    short.append(
+                        f"'{pid}': no range stated in the sources of {', '.join(fit.unstated())};"
+                        " scaled within the schema's bounds"
+                        + (f" and at most ×{MAX_FACTOR:g}" if fit.most_factor >= MAX_FACTOR else "")
                     )
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
     config = {
@@ -151,7 +169,12 @@ def compare(
         **environment(),
         "scenario": {"id": scenario.scenario.id, "sha256": file_sha256(scenario_file)},
         "policies": [
-            {"id": loaded[n].id, "sha256": file_sha256(files[n]), "scale": scale.get(loaded[n].id)}
+            {
+                "id": loaded[n].id,
+                "sha256": file_sha256(files[n]),
+                "scale": scale.get(loaded[n].id),
+                **({"scaling": fits[loaded[n].id].record()} if loaded[n].id in fits else {}),
+            }
             for n in policies
         ],
         "reference": reference,
@@ -195,6 +218,7 @@ def compare(
             warnings=short + analysis.warnings(scenario, ids, outcomes),
             counts=counts,
             scale_factors=scale,
+            scaling=fits,
             without_success=[pid for pid in ids if not outcomes.replicates.get(pid)],
             rerun=rerun,
             outcomes=outcomes,

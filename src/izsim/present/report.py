@@ -500,6 +500,7 @@ def _provenance_html(results: Results, lang: Lang) -> list[str]:
             f" {_e('bn VND/yr' if lang == 'en' else 'tỷ đồng/năm')}</li>"
         )
     parts.append(f"<li>{_e(_h('version', lang))}: {_e(version or izsim.__version__)}</li></ul>")
+    parts += _scaling_html(results, lang)
     parts.append(f"<p>{_e(_h('sources_count', lang, total=sum(counts.values()), **counts))}</p>")
     # The command's warnings are English sentences; the Vietnamese findings say the main one
     # (how precise the probabilities are) in Vietnamese.
@@ -524,6 +525,47 @@ def _provenance_html(results: Results, lang: Lang) -> list[str]:
             f'<td class="num">{_e(number(item.value, lang))}</td><td>{_e(item.source)}</td></tr>'
         )
     parts += ["</tbody></table></details></section>"]
+    return parts
+
+
+def _scaling_html(results: Results, lang: Lang) -> list[str]:
+    """How each package was scaled to the equal budget (a comparison with ``--budget``)."""
+    scaled = [p for p in results.config.get("policies", []) if p.get("scaling")]
+    if not scaled:
+        return []
+    parts = [
+        f"<p>{_e(_h('scaling_note', lang))}</p>",
+        "<table><thead><tr>",
+        *(
+            f"<th>{_e(_h(k, lang))}</th>"
+            for k in ("package", "scale_factor", "spending_per_year", "levers_scaled")
+        ),
+        "</tr></thead><tbody>",
+    ]
+    for item in scaled:
+        fit = item["scaling"]
+        levers = []
+        for name, lever in fit["levers"].items():
+            stated = lever["stated_range"]
+            span = (
+                _h("no_range", lang)
+                if stated is None
+                else f"{number(stated[0], lang)}–{number(stated[1], lang)}"
+            )
+            text = (
+                f"{name}: {number(lever['package'], lang)} → {number(lever['scaled'], lang)}"
+                f" [{span}]" + (f", {_h('at_limit', lang)}" if lever["at_limit"] else "")
+            )
+            levers.append(f"<li><code>{_e(text)}</code></li>")
+        spending = number(fit["spending_bn_vnd_per_year"], lang)
+        if not fit["reached_budget"]:
+            spending += f" ({_h('budget_short', lang)})"
+        name = policy_label(item["id"], lang, results.policy_names.get(item["id"]))
+        parts.append(
+            f'<tr><td>{_e(name)}</td><td class="num">×{_e(number(fit["factor"], lang, 3))}</td>'
+            f'<td class="num">{_e(spending)}</td><td><ul>{"".join(levers)}</ul></td></tr>'
+        )
+    parts.append("</tbody></table>")
     return parts
 
 

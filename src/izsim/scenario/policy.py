@@ -7,6 +7,8 @@ budget; the budget can never go below zero, so a lever asks and the budget grant
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -189,14 +191,68 @@ MULTIPLIER_BOUNDS = (0.25, 4.0)
 """Range a scaled multiplier is kept in: beyond it a lever stops being a plausible reform."""
 
 
+_NUMBER = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_STATED_RANGE = re.compile(
+    rf"\[\s*(?P<low>{_NUMBER})\s*[^\]\d–—−-]*?\s*(?:–|—|-|\bto\b)\s*(?P<high>{_NUMBER})"
+    r"[^\]\d]*\]\s*\.?\s*$"
+)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def stated_range(source: str | None) -> tuple[float, float] | None:
+    """The range ``[low–high]`` a source string ends with, or None.
+
+    Written with an en or em dash, a hyphen or "to", with decimals, thousands commas, minus
+    signs and units (``[5–30]``, ``[0.3-0.8]``, ``[-2 to 0]``, ``[10–60 bn VND]``,
+    ``[5 %–30 %]``). A range written high to low is not read. The one place ranges are read
+    from text: when ranges become data of their own, only this changes.
+    """
+    found = _STATED_RANGE.search(source or "")
+    if found is None:
+        return None
+    low, high = _number(found["low"]), _number(found["high"])
+    return (low, high) if low <= high else None
+
+
+def lever_limit(
+    levers: Levers, name: str, reference: Levers | None = None
+) -> tuple[float, tuple[float, float] | None]:
+    """How far lever ``name`` may be scaled away from ``reference`` (towards and beyond the
+    package's own value), and the stated range it comes from (None: the schema's bounds).
+
+    The limit is the end of the range the lever's source states, on the side the package
+    moves it to; with no stated range, the schema's bound on that side (0–100 % for shares,
+    ``MULTIPLIER_BOUNDS`` for multipliers, none for money). It never cuts what the package
+    itself asks for, and never passes the schema's bounds.
+    """
+    own, ref = getattr(levers, name), getattr(reference or Levers(), name)
+    stated = stated_range(levers.sources.get(name, levers.source))
+    upward = own >= ref
+    if name in MULTIPLIER_LEVERS:
+        schema = MULTIPLIER_BOUNDS
+    elif name.endswith("_pct"):
+        schema = (0.0, 100.0)
+    else:
+        schema = (0.0, math.inf)
+    if upward:
+        limit = schema[1] if stated is None else min(stated[1], schema[1])
+        return max(limit, own), stated
+    limit = schema[0] if stated is None else max(stated[0], schema[0])
+    return min(limit, own), stated
+
+
 def scale_levers(levers: Levers, factor: float, reference: Levers | None = None) -> Levers:
     """The same package at ``factor`` times its strength beyond ``reference`` (and so, roughly,
     its extra cost).
 
     Every money, intensity and multiplier lever becomes ``reference + factor × (value −
-    reference)``; shares stay within 0–100 % and multipliers within ``MULTIPLIER_BOUNDS`` (no
-    reform makes approvals more than four times faster); rules (booleans) stay as they are.
-    Without a reference, the defaults (no spending, multipliers of 1) are the reference.
+    reference)``, but never goes past its limit (:func:`lever_limit`: the end of the range its
+    source states, within the schema's bounds): a lever at its limit stays there while the
+    others go on. Rules (booleans) stay as they are. Without a reference, the defaults (no
+    spending, multipliers of 1) are the reference.
 
     Args:
         levers: the package's levers.
@@ -204,7 +260,8 @@ def scale_levers(levers: Levers, factor: float, reference: Levers | None = None)
         reference: the levers of the policy the package is compared with, e.g. the baseline.
 
     Returns:
-        New levers, validated; the sources of scaled levers say so.
+        New levers, validated; the sources of scaled levers say so, and which are at their
+        limit.
     """
     if factor < 0:
         raise ValueError(f"scale factor must be >= 0, got {factor}")
@@ -215,21 +272,19 @@ def scale_levers(levers: Levers, factor: float, reference: Levers | None = None)
         own, ref = getattr(levers, name), getattr(base, name)
         if own == ref:
             continue
+        limit, _ = lever_limit(levers, name, base)
         value = ref + factor * (own - ref)
-        if name in MULTIPLIER_LEVERS:
-            # bounds never cut what the package or the reference itself asks for
-            low = min(MULTIPLIER_BOUNDS[0], own, ref)
-            high = max(MULTIPLIER_BOUNDS[1], own, ref)
-            value = min(high, max(low, value))
-        elif name.endswith("_pct"):
-            value = min(100.0, max(0.0, value))
-        else:
-            value = max(0.0, value)
+        at_limit = (value >= limit) if own > ref else (value <= limit)
+        if at_limit:
+            value = limit
+        elif abs(value) < 1e-9:  # a rounding error's remainder, not a quantity (base.py)
+            value = 0.0
         data[name] = value
         if name not in sources and levers.source is None:
             sources[name] = "assumption: scaled from the package's own level"
         if name in sources or levers.source is None:
-            sources[name] = f"{sources.get(name, levers.source)} (scaled ×{factor:.3f})"
+            note = f"scaled ×{factor:.3f}" + (", at its limit" if at_limit else "")
+            sources[name] = f"{sources.get(name, levers.source)} ({note})"
     if sources:
         data["sources"] = sources
     return Levers.model_validate(data)

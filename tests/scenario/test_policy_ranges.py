@@ -1,0 +1,194 @@
+"""Levers' stated ranges and scaling that never passes them (issue 9, point 5)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from izsim.experiments.budget import MAX_FACTOR, describe_scaling, most_factor
+from izsim.scenario.load import load_policy
+from izsim.scenario.policy import (
+    INTENSITY_LEVERS,
+    MONEY_LEVERS,
+    MULTIPLIER_BOUNDS,
+    MULTIPLIER_LEVERS,
+    Levers,
+    Policy,
+    lever_limit,
+    scale_levers,
+    stated_range,
+)
+
+POLICIES = Path(__file__).resolve().parents[2] / "scenarios" / "policies"
+SCALED = MONEY_LEVERS + INTENSITY_LEVERS + MULTIPLIER_LEVERS
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("assumption: staff and online systems of the reform [5–30]", (5, 30)),
+        ("assumption: hyphen [5-30]", (5, 30)),
+        ("assumption: em dash [5—30]", (5, 30)),
+        ("plan:x.txt III.7 — halving is an assumption [0.3–0.8]", (0.3, 0.8)),
+        ("assumption: words [-2 to 0]", (-2, 0)),
+        ("assumption: minus sign [−1.0 to 0]", (-1, 0)),
+        ("assumption: negative both [-0.6--0.1]", (-0.6, -0.1)),
+        ("assumption: units [10–60 bn VND]", (10, 60)),
+        ("assumption: units each [5 %–30 %]", (5, 30)),
+        ("assumption: thousands [1,500–5,000]", (1500, 5000)),
+        ("assumption: spaces [ 2 – 15 ] ", (2, 15)),
+        ("assumption: full stop after it [2–15].", (2, 15)),
+        ("assumption: folded\n  over lines [20–150]\n", (20, 150)),
+    ],
+)
+def test_stated_range_reads_ranges_written_several_ways(
+    source: str, expected: tuple[float, float]
+) -> None:
+    found = stated_range(source)
+    assert found is not None
+    assert found == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        None,
+        "",
+        "assumption: kept at the baseline level so the package differs only in incentives",
+        "assumption: a list, not a range [25, 45]",
+        "assumption: not a number [each ±50 %]",
+        "assumption: a range not at the end [5–30] of the text",
+        "assumption: high before low [30–5]",
+        "assumption: [south 55–65]",
+    ],
+)
+def test_stated_range_is_none_without_a_range(source: str | None) -> None:
+    assert stated_range(source) is None
+
+
+def test_a_lever_without_a_range_falls_back_to_the_schema_bounds() -> None:
+    levers = Levers(
+        promotion_bn_vnd_per_year=20,
+        rent_support_pct=40,
+        approval_time_multiplier=0.5,
+        source="assumption: this package states no range",
+    )
+    assert lever_limit(levers, "promotion_bn_vnd_per_year") == (math.inf, None)
+    assert lever_limit(levers, "rent_support_pct") == (100, None)
+    assert lever_limit(levers, "approval_time_multiplier") == (MULTIPLIER_BOUNDS[0], None)
+    # no lever states a range: the package is scaled at most MAX_FACTOR times
+    assert most_factor(Policy(id="p", name="p", levers=levers)) == MAX_FACTOR
+    # with every range stated, the ranges alone decide, even beyond MAX_FACTOR
+    ranged = levers.model_copy(
+        update={"source": "assumption: a level a planner would accept [0–200]"}
+    )
+    assert most_factor(Policy(id="p", name="p", levers=ranged)) == pytest.approx(10)
+
+
+def test_a_lever_stops_at_its_range_while_the_others_go_on() -> None:
+    levers = Levers(
+        promotion_bn_vnd_per_year=20,
+        approval_time_multiplier=0.5,
+        sources={
+            "promotion_bn_vnd_per_year": "assumption: a level a planner would accept [5–80]",
+            "approval_time_multiplier": "assumption: a level a planner would accept [0.3–0.8]",
+        },
+    )
+    policy = Policy(id="p", name="p", levers=levers)
+    # approval time reaches 0.3 at ×1.4, promotion 80 at ×4
+    assert most_factor(policy) == pytest.approx(4.0)
+    scaled = scale_levers(levers, 2.0)
+    assert scaled.approval_time_multiplier == pytest.approx(0.3)
+    assert scaled.promotion_bn_vnd_per_year == pytest.approx(40)
+    assert "at its limit" in scaled.sources["approval_time_multiplier"]
+    assert "at its limit" not in scaled.sources["promotion_bn_vnd_per_year"]
+    items = {item.lever: item for item in describe_scaling(policy, 2.0)}
+    assert items["approval_time_multiplier"].at_limit
+    assert not items["promotion_bn_vnd_per_year"].at_limit
+    assert items["approval_time_multiplier"].stated_range == (0.3, 0.8)
+    # beyond the range's far end in the other direction nothing is cut: scaling down only
+    # interpolates between the reference and the package
+    assert scale_levers(levers, 0.5).promotion_bn_vnd_per_year == pytest.approx(10)
+
+
+def test_a_package_beyond_its_own_range_is_not_cut() -> None:
+    levers = Levers(rent_support_pct=40, source="assumption: a level a planner would accept [5–30]")
+    assert lever_limit(levers, "rent_support_pct") == (40, (5, 30))
+    assert scale_levers(levers, 1.0).rent_support_pct == 40
+    assert scale_levers(levers, 3.0).rent_support_pct == 40
+
+
+def _rounded(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high).map(lambda x: round(x, 3)).filter(lambda x: x > 0 or low == 0)
+
+
+_values = {
+    "promotion_bn_vnd_per_year": _rounded(0, 200),
+    "rent_support_pct": _rounded(0, 100),
+    "training_labour_gain": _rounded(0, 1),
+    "approval_time_multiplier": _rounded(0.1, 3),
+    "inspection_multiplier": _rounded(0.1, 5),
+}
+
+
+@st.composite
+def _package(draw: st.DrawFn) -> tuple[Levers, Levers]:
+    data: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    reference: dict[str, object] = {}
+    for name, values in _values.items():
+        data[name] = draw(values)
+        reference[name] = draw(values)
+        if draw(st.booleans()):
+            low, high = sorted((draw(values), draw(values)))
+            sources[name] = f"assumption: drawn for the test [{low!r}–{high!r}]"
+        else:
+            sources[name] = "assumption: this lever states no range"
+    return (
+        Levers.model_validate({**data, "sources": sources}),
+        Levers.model_validate({**reference, "source": "assumption: the test's reference package"}),
+    )
+
+
+@given(_package(), st.floats(0, 20))
+def test_scaling_never_passes_a_lever_s_range_or_the_schema(
+    package: tuple[Levers, Levers], factor: float
+) -> None:
+    levers, reference = package
+    scaled = scale_levers(levers, factor, reference)
+    for name in _values:
+        own, ref, value = (getattr(x, name) for x in (levers, reference, scaled))
+        stated = stated_range(levers.sources[name])
+        upward = own >= ref
+        # never past what the package or the reference asks for and its stated range,
+        # on the side it is scaled to
+        if upward:
+            allowed = max(own, stated[1] if stated else math.inf)
+            assert value <= allowed + 1e-9
+            assert value >= min(own, ref) - 1e-9
+        else:
+            allowed = min(own, stated[0] if stated else -math.inf)
+            assert value >= allowed - 1e-9
+            assert value <= max(own, ref) + 1e-9
+        # nor past the schema's bounds (unless the package or the reference itself is)
+        if name in MULTIPLIER_LEVERS:
+            assert min(MULTIPLIER_BOUNDS[0], own, ref) - 1e-9 <= value
+            assert value <= max(MULTIPLIER_BOUNDS[1], own, ref) + 1e-9
+        elif name.endswith("_pct"):
+            assert 0 <= value <= 100
+        else:
+            assert value >= 0
+
+
+@pytest.mark.parametrize("path", sorted(POLICIES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_lever_a_package_adds_states_its_range(path: Path) -> None:
+    baseline = load_policy(POLICIES / "baseline.yaml")
+    policy = load_policy(path)
+    for name in SCALED:
+        if getattr(policy.levers, name) != getattr(baseline.levers, name):
+            source = policy.levers.sources.get(name, policy.levers.source)
+            assert stated_range(source) is not None, f"{path.name}: {name}: {source!r}"
