@@ -456,7 +456,7 @@ class IZModel(mesa.Model):
         b_labour, b_anchor, b_admin = inv.beta_labour, inv.beta_anchor, inv.beta_admin_per_month
         gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
-        availability = self.labour.zone_availability().tolist()
+        availability = self.labour.zone_availability_list()
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
