@@ -512,18 +512,28 @@ class IZModel(mesa.Model):
         if support is None:
             support = self.rent_support_share(prospects)
         rent_paid = rent[None, :] * (1 - support[:, None])
-        # One pass over the zones for what the arrays below need of their plants.
-        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
-        # What a compliant plant adds for a polluting prospect beyond what it adds for all.
+        # One pass over the zones for what the arrays below need of their plants: what a
+        # compliant plant adds for a polluting prospect beyond what it adds for all, and which
+        # zones admit tenants. A zone suspended for leaving its plant idle after an order
+        # admits no one (§2.7); under Hưng Yên's rule the plant must operate before secondary
+        # investors are placed.
         b_wwtp, b_polluting = inv.beta_wwtp, inv.beta_wwtp_polluting
-        polluting_gain = np.array(
-            [
-                wastewater.polluting_plant_utility(p, b_wwtp, b_polluting)
-                if p.wwtp == "operating" and p.wwtp_compliant
+        plant_first = levers.wwtp_before_tenants
+        gains, admitting = [], []
+        for z in zones:
+            plant = z.wwtp_host if z.wwtp_host is not None else z  # (Zone.plant)
+            operating = plant.wwtp == "operating"
+            gains.append(
+                wastewater.polluting_plant_utility(plant, b_wwtp, b_polluting)
+                if operating and plant.wwtp_compliant
                 else 0.0
-                for p in plants
-            ]
-        )
+            )
+            admitting.append(
+                z.serviced_ha > 0
+                and not plant.admission_suspended
+                and (operating or not plant_first)
+            )
+        polluting_gain = np.array(gains)
         is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
@@ -534,18 +544,9 @@ class IZModel(mesa.Model):
         )
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
-        feasible = np.ones(utility.shape, dtype=bool)  # (ones_like is a Python wrapper)
-        # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
-        open_zones = np.array(
-            [
-                z.serviced_ha > 0 and not p.admission_suspended
-                for z, p in zip(zones, plants, strict=True)
-            ]
-        )
-        if levers.wwtp_before_tenants:
-            # Hưng Yên's rule: the plant must operate before secondary investors are placed.
-            open_zones &= np.array([p.wwtp == "operating" for p in plants])
-        feasible[:, :n_zones] = open_zones[None, :]
+        feasible = np.empty(utility.shape, dtype=bool)  # (np.ones is a Python wrapper)
+        feasible[:, :n_zones] = admitting
+        feasible[:, n_zones:] = True
         if levers.no_polluting_outside_zones:
             feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
         return utility, feasible
@@ -555,10 +556,11 @@ class IZModel(mesa.Model):
         prospects, keep = self.arrivals.arrive(self.arrival_rate())
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
-        shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))[keep]
+        pool_shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))
         self.prospects_this_month = len(prospects)
         if not len(prospects):
             return
+        shocks = pool_shocks[keep]
         support = self.rent_support_share(prospects)
         utility, feasible = self.choice_problem(prospects, support)
         # Land outside zones is limited like a zone's: by what the year's allowance has left.
@@ -568,8 +570,11 @@ class IZModel(mesa.Model):
         self.outside_zone_land_left_ha = float(vacant[-1])
         stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)
         approval_scale = inv.approval_months * self.agencies.approval_time_factor
-        for i in np.flatnonzero((chosen >= 0) & (chosen != n_zones + OUTSIDE_PROVINCE)):
-            zone = self.zones[chosen[i]] if chosen[i] < n_zones else None
+        # (a list: a prospect or two a month, where array masks cost more than a loop)
+        for i, choice in enumerate(chosen.tolist()):
+            if choice < 0 or choice == n_zones + OUTSIDE_PROVINCE:
+                continue  # nowhere feasible, or outside the province
+            zone = self.zones[choice] if choice < n_zones else None
             land = float(prospects.land_ha[i])
             if zone is not None:
                 zone.reserve(land)
@@ -631,11 +636,27 @@ class IZModel(mesa.Model):
 
     def _indicator_groups(self) -> None:
         """The groups of zones the zone indicators count: a zone's kind and whether it expands
-        another never change, so they are sorted out once, not every month."""
+        another never change, so they are sorted out once, not every month (with the names of
+        their indicators)."""
         main = [z for z in self.zones if z.spec.expands is None]
         self._main_by_kind = {
             "kcn": [z for z in main if z.is_kcn],
             "ccn": [z for z in main if not z.is_kcn],
+        }
+        self._kind_indicator_names = {
+            kind: tuple(
+                f"{name}_{kind}"
+                for name in (
+                    "zones_established",
+                    "new_zones",
+                    "zones_operating",
+                    "wwtp_built_share",
+                    "wwtp_share",
+                    "wwtp_compliance",
+                    "new_zones_operating",
+                )
+            )
+            for kind in self._main_by_kind
         }
         self._main_high_tech = [z for z in main if z.kind == "high_tech"]
         self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
@@ -645,41 +666,45 @@ class IZModel(mesa.Model):
 
         Counts are integers (their order does not matter); sums of hectares and rents are
         accumulated in zone order, one addition per zone as ``sum`` makes them, so the floats
-        are the same as adding each list up.
+        are the same as adding each list up. Run every month: the zones' properties
+        (``established``, ``operating``, ``plant``, ``wwtp_running``, ``wwtp_ok``) are read
+        inline.
         """
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
             established = new = clusters = new_operating = 0
             served_built = served_running = served_ok = 0
             for z in members:
-                if z.established:
-                    # An aggregate row of existing clusters counts as the clusters it stands for.
-                    established += z.spec.cluster_count
+                spec = z.spec
                 if z.established_month is not None:
                     new += 1
-                if not z.operating:
+                    established += spec.cluster_count
+                elif z.established_before_start:
+                    # An aggregate row of existing clusters counts as the clusters it stands for.
+                    established += spec.cluster_count
+                if z.serviced_ha <= 0:  # not operating
                     continue
-                clusters += z.spec.cluster_count
-                new_operating += z.spec.serviced_pct == 0
-                if z.plant.wwtp == "operating":
+                clusters += spec.cluster_count
+                new_operating += spec.serviced_pct == 0
+                plant = z.wwtp_host if z.wwtp_host is not None else z  # (z.plant)
+                if plant.wwtp == "operating":
                     # Plant shares count clusters, not rows: an aggregate row of N clusters
                     # weighs N, and its plant serves its clusters with a plant of their own.
-                    served = 1 if z.plant.spec.cluster_count == 1 else z.plant.wwtp_clusters
+                    served = 1 if plant.spec.cluster_count == 1 else plant.wwtp_clusters
                     served_built += served
-                    if z.wwtp_running:
+                    if plant.wwtp_funded:  # (z.wwtp_running)
                         served_running += served
-                    if z.wwtp_ok:
+                    if plant.wwtp_compliant:  # (z.wwtp_ok)
                         served_ok += served
-            out[f"zones_established_{kind}"] = established
-            out[f"new_zones_{kind}"] = new
-            out[f"zones_operating_{kind}"] = clusters
-            for name, served in (
-                ("wwtp_built_share", served_built),
-                ("wwtp_share", served_running),
-                ("wwtp_compliance", served_ok),
+            names = self._kind_indicator_names[kind]
+            out[names[0]] = established
+            out[names[1]] = new
+            out[names[2]] = clusters
+            for name, served in zip(
+                names[3:6], (served_built, served_running, served_ok), strict=True
             ):
-                out[f"{name}_{kind}"] = 100 * served / clusters if clusters else np.nan
-            out[f"new_zones_operating_{kind}"] = new_operating
+                out[name] = 100 * served / clusters if clusters else np.nan
+            out[names[6]] = new_operating
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
         # Sums over zones stay in zone order: the same floats, summed the same way.
