@@ -26,7 +26,8 @@ from izsim.model.establishment import (
     NationalQuota,
     developer_hurdle,
     established_kcn_occupancy,
-    kcn_proposal_open,
+    new_kcn_proposals_open,
+    queued_nationally,
 )
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
@@ -107,7 +108,10 @@ class IZModel(mesa.Model):
             phase=float(self.streams["quota"].random()),
         )
         available = scenario.available_month()
-        self.available_month = np.array([available.get(z.key, 0) for z in self.zones])
+        self.available_month = [available.get(z.key, 0) for z in self.zones]
+        # Sites whose proposals wait for the national round (establishment.kcn_proposal_open):
+        # fixed by the zone's kind and the scenario.
+        self._queued_nationally = [queued_nationally(self, z) for z in self.zones]
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
         self.zones_sold = 0  # zones taken over by a new developer
         # Industrial land outside zones the land-use plan still allows this year.
@@ -355,9 +359,13 @@ class IZModel(mesa.Model):
         devs, levers = self.scenario.developers, self.levers
         trigger = devs.expansion_zone_trigger_occupancy_pct / 100
         unwanted: list[Zone] = []  # CCN no private developer took up this month
-        # Established KCN's occupancy, read once: taking up sites here changes neither which
-        # zones are established nor what they lease.
-        kcn_occupancy = established_kcn_occupancy(self)
+        # Whether the national round takes new KCN proposals (establishment.kcn_proposal_open):
+        # the same for every site queued nationally, so it is asked at the first and again
+        # only after a take-up (a new proposal then waits too). Established KCN's occupancy
+        # is read once: taking up sites here changes neither which zones are established nor
+        # what they lease.
+        kcn_occupancy: float | None = None
+        proposals_open: bool | None = None
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
@@ -366,8 +374,13 @@ class IZModel(mesa.Model):
             parent = self.zone_by_id.get(zone.spec.expands or "")
             if parent is not None and parent.occupancy < trigger:
                 continue
-            if not kcn_proposal_open(self, zone, kcn_occupancy=kcn_occupancy):
-                continue  # the national round has no place for it yet: it stays planned
+            if self._queued_nationally[zone.index]:
+                if proposals_open is None:
+                    if kcn_occupancy is None:
+                        kcn_occupancy = established_kcn_occupancy(self)
+                    proposals_open = new_kcn_proposals_open(self, kcn_occupancy=kcn_occupancy)
+                if not proposals_open:
+                    continue  # the national round has no place for it yet: it stays planned
             # The pro forma is worked out only when a candidate comes (this month's draw), but
             # the month's market view is still taken at the first site on offer, as it was when
             # every site's pro forma was: later this month it must see the zones the same way.
@@ -396,6 +409,7 @@ class IZModel(mesa.Model):
                         developer.hurdle = hurdle
             if developer is not None:
                 developer.take_up(zone)
+                proposals_open = None
                 self.events.append((self.month, "developer_private", zone.key))
             elif zone.kind == "ccn":
                 unwanted.append(zone)
