@@ -146,7 +146,9 @@ class Agencies:
                 continue
             if not zone.operating or zone.developer is None:
                 continue
-            if sum(member.leased_ha for member in wastewater.served(zone)) <= 0:
+            # Nobody leases in the zones its plant serves (leased land is never negative, so
+            # their sum is nothing only when each is nothing).
+            if zone.leased_ha <= 0 and all(c.leased_ha <= 0 for c in zone.wwtp_clients):
                 continue
             untreated = wastewater.untreated_m3_day(model, zone)
             if untreated <= 0:
