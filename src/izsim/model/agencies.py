@@ -104,8 +104,9 @@ class Agencies:
             levers.promotion_bn_vnd_per_year / 12, "promotion"
         )
         wanted = levers.outside_fence_bn_vnd_per_year / 12
-        targets = [z for z in zones if z.established and not z.dropped]
-        if wanted > 0 and targets:
+        # (the zones are looked at only when the programme is funded: most policies do not)
+        targets = [z for z in zones if z.established and not z.dropped] if wanted > 0 else []
+        if targets:
             spent = budget.request(wanted, "outside_fence", investment=True)
             gain = (
                 self.model.scenario.agencies.access_gain_per_1000_bn_vnd
