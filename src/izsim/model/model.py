@@ -112,6 +112,7 @@ class IZModel(mesa.Model):
         # Sites whose proposals wait for the national round (establishment.kcn_proposal_open):
         # fixed by the zone's kind and the scenario.
         self._queued_nationally = [queued_nationally(self, z) for z in self.zones]
+        self._parent = [self.zone_by_id.get(z.spec.expands or "") for z in self.zones]
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
         self.zones_sold = 0  # zones taken over by a new developer
         # Industrial land outside zones the land-use plan still allows this year.
@@ -366,12 +367,14 @@ class IZModel(mesa.Model):
         # what they lease.
         kcn_occupancy: float | None = None
         proposals_open: bool | None = None
+        entry_chance = devs.private_entry_pct_per_month / 100
+        draws = self.developer_draws.tolist()  # (floats: compared once per site on offer)
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
             if self.month < self.available_month[zone.index]:
                 continue  # a site of the plan's later period, not yet offered
-            parent = self.zone_by_id.get(zone.spec.expands or "")
+            parent = self._parent[zone.index]  # the zone it expands
             if parent is not None and parent.occupancy < trigger:
                 continue
             if self._queued_nationally[zone.index]:
@@ -386,7 +389,7 @@ class IZModel(mesa.Model):
             # every site's pro forma was: later this month it must see the zones the same way.
             self._take_market_view()
             developer = None
-            if self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+            if draws[zone.index] < entry_chance:
                 ratio = self.pro_forma_ratio(zone)
                 # This month's candidate: the parent zone's developer for an expansion, else a
                 # firm with its own hurdle and finance capacity; either must find the pro forma
@@ -418,17 +421,26 @@ class IZModel(mesa.Model):
             and levers.public_developer_fallback_ccn
             and self.month >= self.scenario.agencies.public_developer_after_months
         ):
-            # District boards take up a few clusters a month, the most promising first, and
-            # only when their allowance, less what earlier take-ups still owe, pays the first
-            # phase: a board does not establish a cluster it cannot build.
-            ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
-            for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
-                cost = self.first_phase_cost(zone, plant=False)  # boards build plants if ordered
-                if self.agencies.public_works_free() < cost:
-                    break
-                self.agencies.public_works_committed += cost
-                Developer(self, public=True).take_up(zone)
-                self.events.append((self.month, "developer_public", zone.key))
+            self._public_take_ups(unwanted)
+
+    def _public_take_ups(self, unwanted: list[Zone]) -> None:
+        """District boards take up a few of the clusters no firm took up this month, the most
+        promising first, and only when their allowance, less what earlier take-ups still owe,
+        pays the first phase: a board does not establish a cluster it cannot build."""
+        # A first phase's works cost the same whoever builds them (boards build plants if
+        # ordered). When the allowance pays none, the first ranked ends the take-ups: the
+        # clusters' pro formas are not worked out to rank them.
+        costs = {zone.index: self.first_phase_cost(zone, plant=False) for zone in unwanted}
+        if self.agencies.public_works_free() < min(costs.values()):
+            return
+        ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
+        for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
+            cost = costs[zone.index]
+            if self.agencies.public_works_free() < cost:
+                break
+            self.agencies.public_works_committed += cost
+            Developer(self, public=True).take_up(zone)
+            self.events.append((self.month, "developer_public", zone.key))
 
     # ------------------------------------------------------------------ investors
     def arrival_rate(self) -> float:
@@ -748,14 +760,15 @@ class IZModel(mesa.Model):
         out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
         out["occupancy_serviced_kcn"] = 100 * leased_kcn / serviced_kcn if serviced_kcn else np.nan
         out["occupancy_serviced_ccn"] = 100 * leased_ccn / serviced_ccn if serviced_ccn else np.nan
-        flows = wastewater.flows_by_kind(self)
-        for kind, (generated, treated) in flows.items():
-            out[f"wastewater_generated_{kind}"] = generated
-            out[f"wastewater_treated_{kind}"] = treated
-            out[f"wastewater_untreated_pct_{kind}"] = _untreated_pct(generated, treated)
-        out["wastewater_untreated_pct"] = _untreated_pct(
-            sum(g for g, _ in flows.values()), sum(t for _, t in flows.values())
-        )
+        generated_all = treated_all = 0  # (as sum() adds, from an integer 0)
+        for kind, (generated, treated) in wastewater.flows_by_kind(self).items():
+            names = _FLOW_INDICATOR_NAMES[kind]
+            out[names[0]] = generated
+            out[names[1]] = treated
+            out[names[2]] = _untreated_pct(generated, treated)
+            generated_all += generated
+            treated_all += treated
+        out["wastewater_untreated_pct"] = _untreated_pct(generated_all, treated_all)
         out["land_serviced_ha"] = serviced_all
         out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
@@ -763,6 +776,11 @@ class IZModel(mesa.Model):
 
 
 _NAN_ROW = (np.nan,) * len(INDICATOR_IDS)  # the default of each id in a month's row
+_FLOW_INDICATOR_NAMES = {
+    kind: tuple(f"wastewater_{name}_{kind}" for name in ("generated", "treated", "untreated_pct"))
+    for kind in ("kcn", "ccn", "outside")
+}
+"""The indicators of each kind of wastewater.flows_by_kind (formatted once, not each month)."""
 _OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
 
 
