@@ -115,7 +115,8 @@ class Agencies:
                 / len(targets)
             )
             for zone in targets:
-                zone.access_index = min(1.0, zone.access_index + gain)
+                access = zone.access_index + gain
+                zone.access_index = access if access < 1.0 else 1.0  # (min, as a conditional)
         self.labour_gain = levers.training_labour_gain * _funded(
             budget, levers.training_bn_vnd_per_year / 12, "training"
         )

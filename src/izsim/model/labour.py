@@ -169,7 +169,10 @@ class LabourPool:
 
         A few dozen tenants and a handful of pools: plain floats are several times faster than
         numpy on vectors this short. Each number is the same IEEE operation as on arrays, and
-        sums run in tenant (or pool) order as ``bincount`` and a short ``@`` add them.
+        sums run in tenant (or pool) order as ``bincount`` and a short ``@`` add them. Bounds
+        are conditionals, not ``min``/``max``: the builtins parse keyword arguments on every
+        call in Python 3.11 (``min(a, b)`` is ``b if b < a else a``, ``max(a, b)`` is
+        ``b if b > a else a``).
         """
         rampup = ramping[0].model.investors.rampup_months
         availability = self._available
@@ -177,10 +180,9 @@ class LabourPool:
         steps = []
         wanted = [0.0] * (self.province + 1)
         for investor in ramping:
-            step = min(
-                1 - investor.ramp_progress,
-                (now - investor.ramp_time) / rampup * availability[investor.pool],
-            )
+            left = 1 - investor.ramp_progress
+            pace = (now - investor.ramp_time) / rampup * availability[investor.pool]
+            step = pace if pace < left else left  # min(left, pace)
             steps.append(step)
             wanted[investor.pool] += step * investor.full_jobs
         # …rationed to the labour within each pool's reach, and to what the province has.
@@ -188,7 +190,10 @@ class LabourPool:
         ration = []
         hired = 0.0  # (summed in pool order, as sum() adds)
         for r, w in zip(room, wanted, strict=True):
-            share = min(1.0, max(0.0, r / w)) if w > r else 1.0
+            share = 1.0
+            if w > r:
+                share = r / w
+                share = (share if share < 1.0 else 1.0) if share > 0.0 else 0.0  # in [0, 1]
             ration.append(share)
             hired += w * share
         if hired > room[self.province]:
@@ -209,7 +214,8 @@ class LabourPool:
 
     # ------------------------------------------------------------------ helpers
     # A province has a handful of regions: plain floats are several times faster than numpy
-    # for vectors this short, and these run twice a month.
+    # for vectors this short, and these run several times a month (bounds are conditionals,
+    # as in _ramp_up).
     def _supply(self) -> list[float]:
         """Industrial labour supply by listed region."""
         local = self.local_share * self.resident_workforce
@@ -226,11 +232,14 @@ class LabourPool:
         slack = []
         for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True):
             slack.append(s - j - w * spread)
-        total = max(0.0, sum(slack))
+        total = sum(slack)
+        total = total if total > 0.0 else 0.0  # max(0.0, …)
         c = self.commuting
         room = []
         for x in slack:
-            room.append(min(total, max(0.0, (1 - c) * x + c * total)))
+            r = (1 - c) * x + c * total
+            r = r if r > 0.0 else 0.0  # max(0.0, r)
+            room.append(r if r < total else total)  # min(total, r)
         room.append(total)
         return room
 
@@ -245,5 +254,9 @@ class LabourPool:
         reach.append(total)
         availability = []
         for r, x in zip(self._room(supply), reach, strict=True):
-            availability.append(min(1.0, max(0.0, r / (tight * x))) if x > 0 else 1.0)
+            if x > 0:
+                a = r / (tight * x)
+                availability.append((a if a < 1.0 else 1.0) if a > 0.0 else 0.0)  # in [0, 1]
+            else:
+                availability.append(1.0)
         return availability

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from itertools import chain
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -64,7 +66,7 @@ class IZModel(mesa.Model):
         self.month = 0
         self.economy = Economy(scenario, self.months)
         self.agencies = Agencies(self)
-        n_sectors = len(scenario.sectors)
+        n_sectors = self._sector_count = len(scenario.sectors)
         self.zones = [
             Zone(self, spec, index=i, sector_count=n_sectors)
             for i, spec in enumerate(scenario.all_zones)
@@ -462,7 +464,14 @@ class IZModel(mesa.Model):
     def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:
         """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""
         inv, zones = self.investors, self.zones
-        agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
+        # Tenants by zone and sector, read into one array (np.fromiter of the counts in a row
+        # costs less than np.array of nested lists; the same floats in the same layout).
+        counts = np.fromiter(
+            chain.from_iterable([z.tenants_by_sector for z in zones]),
+            dtype=float,
+            count=len(zones) * self._sector_count,
+        )
+        agglomeration = np.log1p(counts.reshape(len(zones), self._sector_count)).T
         by_sector = (
             self._base_utility()[None, :]
             + inv.beta_agglomeration * agglomeration
@@ -483,6 +492,13 @@ class IZModel(mesa.Model):
         gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
         availability = self.labour.zone_availability_list()
+        # Labour quality and access (the index) with the training programme's gain, at most 1
+        # (min(1.0, …) as a conditional: the builtin parses keyword arguments on every call in
+        # Python 3.11).
+        qualities = []
+        for index in self._labour_index:
+            quality = index + gain
+            qualities.append(quality if quality < 1.0 else 1.0)
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
@@ -494,11 +510,11 @@ class IZModel(mesa.Model):
                     else 0.0
                 )
                 # Labour quality and access (the index) count as far as workers can be hired.
-                + b_labour * min(1.0, index + gain) * available
+                + b_labour * quality * available
                 + b_anchor * z.anchor
                 + b_admin * (kcn_months if z.is_kcn else other_months)
-                for z, p, index, available in zip(
-                    self.zones, plants, self._labour_index, availability, strict=True
+                for z, p, quality, available in zip(
+                    self.zones, plants, qualities, availability, strict=True
                 )
             ]
         )
@@ -670,17 +686,14 @@ class IZModel(mesa.Model):
             "ccn": [z for z in main if not z.is_kcn],
         }
         self._kind_indicator_names = {
-            kind: tuple(
-                f"{name}_{kind}"
-                for name in (
-                    "zones_established",
-                    "new_zones",
-                    "zones_operating",
-                    "wwtp_built_share",
-                    "wwtp_share",
-                    "wwtp_compliance",
-                    "new_zones_operating",
-                )
+            kind: _KindIndicators(
+                established=f"zones_established_{kind}",
+                new=f"new_zones_{kind}",
+                operating=f"zones_operating_{kind}",
+                wwtp_built_share=f"wwtp_built_share_{kind}",
+                wwtp_share=f"wwtp_share_{kind}",
+                wwtp_compliance=f"wwtp_compliance_{kind}",
+                new_operating=f"new_zones_operating_{kind}",
             )
             for kind in self._main_by_kind
         }
@@ -723,14 +736,16 @@ class IZModel(mesa.Model):
                     if plant.wwtp_compliant:  # (z.wwtp_ok)
                         served_ok += served
             names = self._kind_indicator_names[kind]
-            out[names[0]] = established
-            out[names[1]] = new
-            out[names[2]] = clusters
-            for name, served in zip(
-                names[3:6], (served_built, served_running, served_ok), strict=True
+            out[names.established] = established
+            out[names.new] = new
+            out[names.operating] = clusters
+            for name, served in (
+                (names.wwtp_built_share, served_built),
+                (names.wwtp_share, served_running),
+                (names.wwtp_compliance, served_ok),
             ):
                 out[name] = 100 * served / clusters if clusters else np.nan
-            out[names[6]] = new_operating
+            out[names.new_operating] = new_operating
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
         # Sums over zones stay in zone order: the same floats, summed the same way.
@@ -762,10 +777,10 @@ class IZModel(mesa.Model):
         out["occupancy_serviced_ccn"] = 100 * leased_ccn / serviced_ccn if serviced_ccn else np.nan
         generated_all = treated_all = 0  # (as sum() adds, from an integer 0)
         for kind, (generated, treated) in wastewater.flows_by_kind(self).items():
-            names = _FLOW_INDICATOR_NAMES[kind]
-            out[names[0]] = generated
-            out[names[1]] = treated
-            out[names[2]] = _untreated_pct(generated, treated)
+            generated_id, treated_id, untreated_id = _FLOW_INDICATOR_NAMES[kind]
+            out[generated_id] = generated
+            out[treated_id] = treated
+            out[untreated_id] = _untreated_pct(generated, treated)
             generated_all += generated
             treated_all += treated
         out["wastewater_untreated_pct"] = _untreated_pct(generated_all, treated_all)
@@ -776,6 +791,20 @@ class IZModel(mesa.Model):
 
 
 _NAN_ROW = (np.nan,) * len(INDICATOR_IDS)  # the default of each id in a month's row
+
+
+class _KindIndicators(NamedTuple):
+    """The ids of the zone indicators of one kind (KCN or CCN), formatted once per run."""
+
+    established: str
+    new: str
+    operating: str
+    wwtp_built_share: str
+    wwtp_share: str
+    wwtp_compliance: str
+    new_operating: str
+
+
 _FLOW_INDICATOR_NAMES = {
     kind: tuple(f"wastewater_{name}_{kind}" for name in ("generated", "treated", "untreated_pct"))
     for kind in ("kcn", "ccn", "outside")

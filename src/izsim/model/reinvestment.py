@@ -64,7 +64,10 @@ class CapitalIncrease:
 
     def production_share(self, now: float) -> float:
         """Share of the added capacity producing at time ``now``."""
-        return min(1.0, max(0.0, (now - self.production_start) / self.rampup_months))
+        share = (now - self.production_start) / self.rampup_months
+        # min(1.0, max(0.0, share)) as conditionals: asked for every increase ramping, every
+        # month (the builtins parse keyword arguments on each call in Python 3.11)
+        return (share if share < 1.0 else 1.0) if share > 0.0 else 0.0
 
 
 def trend_shares(scenario: Scenario) -> tuple[float, float, float]:
@@ -268,7 +271,8 @@ class Reinvestment:
         per_output = None
         last_place = len(self.place_cdf) - 1
         for (u_sector, u_fdi, u_keep, u_place), normal in zip(uniforms, normals, strict=True):
-            place = min(bisect.bisect_right(self.place_cdf, u_place), last_place)
+            place = bisect.bisect_right(self.place_cdf, u_place)
+            place = place if place < last_place else last_place  # (min, as a conditional)
             if place not in factors:
                 if start:
                     factors[place] = 1.0
