@@ -672,9 +672,20 @@ class IZModel(mesa.Model):
         )
         # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
         self.values[month] = list(map(values.get, INDICATOR_IDS, _NAN_ROW))
-        # One row assignment each, zones in index order (codes: the states' dict positions).
-        self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
-        self.zone_plants[month] = [_plant_code(zone) for zone in self.zones]
+        # One row assignment each, zones in index order (codes: the states' dict positions),
+        # from one pass over the zones: PLANT_CODES[zone.plant_state] without the chain of
+        # properties.
+        stages, plants = [], []
+        for zone in self.zones:
+            stages.append(STAGE_CODES[zone.stage])
+            plant = zone.wwtp_host if zone.wwtp_host is not None else zone
+            plants.append(
+                _OPERATING_CODES[bool(plant.wwtp_compliant)]
+                if plant.wwtp == "operating"
+                else PLANT_CODES[plant.wwtp]
+            )
+        self.zone_stages[month] = stages
+        self.zone_plants[month] = plants
 
     def _indicator_groups(self) -> None:
         """The groups of zones the zone indicators count: a zone's kind and whether it expands
@@ -811,15 +822,6 @@ _FLOW_INDICATOR_NAMES = {
 }
 """The indicators of each kind of wastewater.flows_by_kind (formatted once, not each month)."""
 _OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
-
-
-def _plant_code(zone: Zone) -> int:
-    """``PLANT_CODES[zone.plant_state]`` without the chain of properties (run for every zone
-    every month)."""
-    plant = zone.wwtp_host if zone.wwtp_host is not None else zone
-    if plant.wwtp != "operating":
-        return PLANT_CODES[plant.wwtp]
-    return _OPERATING_CODES[bool(plant.wwtp_compliant)]
 
 
 def _untreated_pct(generated: float, treated: float) -> float:
