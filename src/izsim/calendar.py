@@ -37,3 +37,10 @@ def month_label(index: int, start: str) -> str:
     year0, month0 = parse_month(start)
     total = year0 * 12 + (month0 - 1) + index
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def month_labels(count: int, start: str) -> list[str]:
+    """:func:`month_label` of months ``0 … count − 1`` (``start`` parsed once)."""
+    year0, month0 = parse_month(start)
+    first = year0 * 12 + (month0 - 1)
+    return [f"{total // 12:04d}-{total % 12 + 1:02d}" for total in range(first, first + count)]

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from izsim.calendar import month_label
+from izsim.calendar import month_labels
 from izsim.indicators import range_violations
 from izsim.model.model import IZModel
 from izsim.model.zone import PLANT_STATES, STAGES, plant_state_of
@@ -72,9 +72,9 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
     model = IZModel(scenario, policy, seed)
     model.run()
     start = scenario.scenario.start
-    problems = range_violations(
-        model.values, [month_label(i, start) for i in range(model.values.shape[0])]
-    )
+    # Every month the model records, an event or a zone's first month can name.
+    labels = month_labels(model.values.shape[0], start)
+    problems = range_violations(model.values, labels)
     if problems:
         raise OutOfRangeError(problems)
     before = f"before {start}"
@@ -85,9 +85,7 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
         if z.established_before_start:
             established = before
         else:
-            established = (
-                "" if z.established_month is None else month_label(z.established_month, start)
-            )
+            established = "" if z.established_month is None else labels[z.established_month]
         rows.append(
             {
                 "zone": z.key,
@@ -101,10 +99,10 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
                 "established": established,
                 "first_operating": before
                 if z.spec.serviced_pct > 0
-                else _first(column == STAGES.index("operating"), start),
+                else _first(column == STAGES.index("operating"), labels),
                 "plant_operating": before
                 if z.spec.wwtp == "operating"
-                else _first(plants >= PLANT_STATES.index("not_compliant"), start),
+                else _first(plants >= PLANT_STATES.index("not_compliant"), labels),
                 "area_ha": z.area_ha,
                 "leasable_ha": z.leasable_ha,
                 "serviced_ha": z.serviced_ha,
@@ -121,22 +119,22 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
         seed=seed,
         values=model.values,
         zones=zones,
-        events=_events(model),
+        events=_events(model, labels),
         zone_stages=model.zone_stages,
         zone_plants=model.zone_plants,
         wall_seconds=time.perf_counter() - began,
     )
 
 
-def _first(flags: np.ndarray, start: str) -> str:
-    """The month the flag is first true, or '' if never."""
-    return month_label(int(np.argmax(flags)), start) if flags.any() else ""
+def _first(flags: np.ndarray, labels: list[str]) -> str:
+    """The month (its label in ``labels``) the flag is first true, or '' if never."""
+    return labels[int(np.argmax(flags))] if flags.any() else ""
 
 
-def _events(model: IZModel) -> pd.DataFrame:
+def _events(model: IZModel, labels: list[str]) -> pd.DataFrame:
     """Developers' take-ups (as the model logged them) and every change of a zone's stage or
-    plant state, read from the monthly states; in month order, zones in scenario order."""
-    start = model.scenario.scenario.start
+    plant state, read from the monthly states; in month order, zones in scenario order
+    (``labels``: each month's label)."""
     found: list[tuple[int, int, int, str]] = [
         (month, model.zone_by_id[zone].index, 0, event) for month, event, zone in model.events
     ]
@@ -160,6 +158,6 @@ def _events(model: IZModel) -> pd.DataFrame:
         )
     found.sort()
     return pd.DataFrame(
-        [(month_label(m, start), model.zones[z].key, event) for m, z, _, event in found],
+        [(labels[m], model.zones[z].key, event) for m, z, _, event in found],
         columns=EVENT_COLUMNS,
     )

@@ -34,6 +34,7 @@ ALLOWED: dict[tuple[str, float], tuple[int, str]] = {
     ("economy", 11): (3, "indices of a 12-month window (months i-11 … i)"),
     ("economy", 23): (2, "indices of the previous 12-month window (months i-23 … i-12)"),
     ("establishment", 0.5): (1, "normal CDF Φ(z) = ½(1 + erf(z/√2))"),
+    ("labour", 8): (1, "PAIRWISE_FROM: where numpy's sums turn pairwise (§8a numerics)"),
     ("model", 1e9): (1, "unit: VND per bn VND"),
     ("model", 0.5): (
         2,

@@ -131,8 +131,9 @@ class Agencies:
             levers.promotion_bn_vnd_per_year / 12, "promotion"
         )
         wanted = levers.outside_fence_bn_vnd_per_year / 12
-        targets = [z for z in zones if z.established and not z.dropped]
-        if wanted > 0 and targets:
+        # (the zones are looked at only when the programme is funded: most policies do not)
+        targets = [z for z in zones if z.established and not z.dropped] if wanted > 0 else []
+        if targets:
             spent = budget.request(wanted, "outside_fence", investment=True)
             gain = (
                 self.model.scenario.agencies.access_gain_per_1000_bn_vnd
@@ -141,7 +142,8 @@ class Agencies:
                 / len(targets)
             )
             for zone in targets:
-                zone.access_index = min(1.0, zone.access_index + gain)
+                access = zone.access_index + gain
+                zone.access_index = access if access < 1.0 else 1.0  # (min, as a conditional)
         self.labour_gain = levers.training_labour_gain * _funded(
             budget, levers.training_bn_vnd_per_year / 12, "training"
         )
@@ -173,7 +175,9 @@ class Agencies:
                 continue
             if not zone.operating or zone.developer is None:
                 continue
-            if sum(member.leased_ha for member in wastewater.served(zone)) <= 0:
+            # Nobody leases in the zones its plant serves (leased land is never negative, so
+            # their sum is nothing only when each is nothing).
+            if zone.leased_ha <= 0 and all(c.leased_ha <= 0 for c in zone.wwtp_clients):
                 continue
             untreated = wastewater.untreated_m3_day(model, zone)
             if untreated <= 0:

@@ -96,7 +96,7 @@ class ArrivalProcess:
         n, rate, pool_rate = self._pool(rate)
         u, normal, exponential = _variates(n, self.rng)
         keep = u[:, THINNING] < rate / pool_rate
-        if not keep.any():
+        if not np.logical_or.reduce(keep):  # (keep.any() without numpy's Python wrapper)
             return self._nobody, keep
         return self._prospects(u[keep], normal[keep], exponential[keep]), keep
 

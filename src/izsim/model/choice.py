@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+_max, _add, _all = np.maximum.reduce, np.add.reduce, np.logical_and.reduce
+
 
 def choose(
     utility: np.ndarray,
@@ -35,11 +37,12 @@ def choose(
     """
     n_zones = len(vacant_ha)
     scores = np.where(feasible, utility + shocks, -np.inf)
-    chosen = np.full(len(need_ha), -1, dtype=np.int64)
+    chosen = np.empty(len(need_ha), dtype=np.int64)  # (np.full is a Python wrapper)
+    chosen.fill(-1)
     for i in range(len(need_ha)):
         row = scores[i]
         row[:n_zones][vacant_ha < need_ha[i]] = -np.inf
-        best = int(np.argmax(row))
+        best = int(row.argmax())  # (the method: np.argmax is a Python wrapper around it)
         if row[best] == -np.inf:  # (a scalar comparison: np.isneginf costs ten times more)
             continue
         chosen[i] = best
@@ -61,6 +64,9 @@ def logit_shares(
         feasible: which options each prospect may choose (all when not given).
         closed: options closed to every prospect (with ``feasible`` not given): cheaper than
             a mask for the usual case of a few columns.
+
+    Run for every month's prospects on small arrays: reductions call the ufuncs' ``reduce``
+    (what ``max``, ``sum``, ``all`` call, without their Python wrappers).
     """
     if feasible is not None:
         masked = np.where(feasible, utility, -np.inf)
@@ -68,12 +74,12 @@ def logit_shares(
         masked = utility.copy()
         if len(closed):
             masked[:, list(closed)] = -np.inf
-    top = masked.max(axis=1, keepdims=True)
+    top = _max(masked, axis=1, keepdims=True)
     finite = np.isfinite(top)
-    if not finite.all():  # a row with nothing open: its shares are all 0
+    if not _all(finite, axis=None):  # a row with nothing open: its shares are all 0
         top = np.where(finite, top, 0.0)
     weights = np.exp(masked - top)
-    total = weights.sum(axis=1, keepdims=True)
-    if (total > 0).all():
+    total = _add(weights, axis=1, keepdims=True)
+    if _all(total > 0, axis=None):
         return weights / total
     return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)

@@ -135,14 +135,15 @@ class Economy:
         still = []
         for investor in self.ramping:
             share = investor.production_share(now)
+            full_exports = self._exports_of(investor)
             if share >= 1.0:
                 self.full_output += investor.full_output_bn_vnd
-                self.full_exports += self._exports_of(investor)
+                self.full_exports += full_exports
                 self.full_jobs += investor.full_jobs
             else:
                 still.append(investor)
             output += investor.full_output_bn_vnd * share
-            exports += self._exports_of(investor) * share
+            exports += full_exports * share
             jobs += investor.full_jobs * share
         self.ramping = still
         # The fixed trend: what reinvestment does not supply of each trend's increase.

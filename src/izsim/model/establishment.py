@@ -93,9 +93,26 @@ def kcn_proposal_open(model: IZModel, zone: Zone, *, kcn_occupancy: float | None
     ``kcn_occupancy`` is :func:`established_kcn_occupancy` where the caller has it (a month's
     developer entry asks for many sites while it cannot change).
     """
-    national = model.scenario.establishment
-    if national.national_queue_years is None or not zone.is_kcn or zone.spec.expands is not None:
+    if not queued_nationally(model, zone):
         return True
+    return new_kcn_proposals_open(model, kcn_occupancy=kcn_occupancy)
+
+
+def queued_nationally(model: IZModel, zone: Zone) -> bool:
+    """Whether a proposal of ``zone`` waits for the national round (a new KCN, not an
+    expansion, under ``national_queue_years``): the sites :func:`kcn_proposal_open` may close."""
+    return (
+        model.scenario.establishment.national_queue_years is not None
+        and zone.is_kcn
+        and zone.spec.expands is None
+    )
+
+
+def new_kcn_proposals_open(model: IZModel, *, kcn_occupancy: float | None = None) -> bool:
+    """:func:`kcn_proposal_open` of a site that :func:`queued_nationally`: the same answer for
+    every such site, until one of them is taken up (it then waits for the round too)."""
+    national = model.scenario.establishment
+    assert national.national_queue_years is not None
     condition = national.min_kcn_occupancy_for_new_kcn_pct
     if condition is not None:
         if kcn_occupancy is None:

@@ -25,9 +25,18 @@ if TYPE_CHECKING:
     from izsim.scenario.schema import Scenario
 
 
-_add = np.add.reduce
-"""``array.sum()`` without the Python wrapper numpy puts around it (the same reduction): the
-pools' totals are taken several times a month."""
+PAIRWISE_FROM = 8
+"""numpy adds an array of this many floats or more pairwise (in blocks), shorter ones one after
+the other, as ``sum()`` adds a list."""
+
+
+def _total(values: list[float]) -> float:
+    """``np.add.reduce(np.array(values))`` as a float, with the same rounding: ``sum()`` for the
+    short lists of pools (a province has a handful of regions), numpy's own pairwise sum from
+    :data:`PAIRWISE_FROM` entries on."""
+    if len(values) < PAIRWISE_FROM:
+        return sum(values)
+    return float(np.add.reduce(np.array(values)))
 
 
 class LabourPool:
@@ -57,24 +66,42 @@ class LabourPool:
         self.tight = spec.tight_slack_pct / 100
         # Share of the remaining gap closed each month: a yearly rate compounded monthly.
         self.monthly_adjustment = 1 - (1 - spec.inflow_adjustment_pct_per_year / 100) ** (1 / 12)
-        self.migrants = np.zeros(len(self.regions))  # workers from outside the province
-        self.staffed = np.zeros(len(self.regions) + 1)  # jobs tenants fill, by pool
+        # Kept as lists: a handful of pools, read and written a few times a month, where plain
+        # floats are several times faster than numpy (the arrays are properties below).
+        self._migrants = [0.0] * len(self.regions)  # workers from outside the province
+        self._staffed = [0.0] * (len(self.regions) + 1)  # jobs tenants fill, by pool
+        self._zone_pool = self.zone_pool.tolist()
         self.jobs_existing = economy.jobs_industry_base
         self.resident_workforce = economy.workforce_base
-        # 0 (none to hire) … 1 (ample), as the last month left it
-        self.availability = np.array(self._availability())
+        # 0 (none to hire) … 1 (ample) by pool, as the last month left it
+        self._available = self._availability()
 
     # ------------------------------------------------------------------ reading
     @property
+    def migrants(self) -> np.ndarray:
+        """Workers from outside the province, by listed region."""
+        return np.array(self._migrants)
+
+    @property
+    def staffed(self) -> np.ndarray:
+        """Jobs tenants fill, by pool."""
+        return np.array(self._staffed)
+
+    @property
+    def availability(self) -> np.ndarray:
+        """Availability of labour (0 none to hire … 1 ample) by pool, as the last month left it."""
+        return np.array(self._available)
+
+    @property
     def workforce(self) -> float:
         """The province's workforce: residents and workers from outside."""
-        return self.resident_workforce + float(_add(self.migrants))
+        return self.resident_workforce + _total(self._migrants)
 
     @property
     def supply(self) -> float:
         """Industrial labour the province has: residents industry can draw, and workers from
         outside."""
-        return self.local_share * self.resident_workforce + float(_add(self.migrants))
+        return self.local_share * self.resident_workforce + _total(self._migrants)
 
     def pool_of(self, zone_index: int | None) -> int:
         """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
@@ -82,11 +109,16 @@ class LabourPool:
 
     def zone_availability(self) -> np.ndarray:
         """Availability of labour (0–1) at each zone, as the last month left it."""
-        return self.availability[self.zone_pool]
+        return np.array(self.zone_availability_list())
+
+    def zone_availability_list(self) -> list[float]:
+        """:meth:`zone_availability` as a list (the site choice reads it as floats)."""
+        available = self._available
+        return [available[pool] for pool in self._zone_pool]
 
     def availability_at(self, zone_index: int) -> float:
         """Availability of labour (0–1) at one zone (without building the whole array)."""
-        return float(self.availability[self.zone_pool[zone_index]])
+        return self._available[self._zone_pool[zone_index]]
 
     # ------------------------------------------------------------------ the month
     def advance(
@@ -111,7 +143,7 @@ class LabourPool:
             if existing_jobs is not None
             else economy.jobs_industry_base * (1 + economy.existing_jobs_growth_pct / 100) ** years
         )
-        tenants = float(_add(self.staffed))
+        tenants = _total(self._staffed)
         supply_total = self.supply
         spare = max(0.0, supply_total - self.jobs_existing - tenants)
         self.jobs_existing = max(
@@ -126,12 +158,10 @@ class LabourPool:
         k = self.monthly_adjustment
         migrants = []
         # (zip stops at the listed regions: the province pool's availability is not read)
-        for m, a, w in zip(
-            self.migrants.tolist(), self._availability(), self.share_list, strict=False
-        ):
+        for m, a, w in zip(self._migrants, self._availability(), self.share_list, strict=False):
             migrants.append(m + k * max(0.0, (1 - a) * w * ceiling - m))
-        self.migrants = np.array(migrants)
-        self.availability = np.array(self._availability())
+        self._migrants = migrants
+        self._available = self._availability()
 
     def _ramp_up(self, now: float, ramping: list[Investor]) -> None:
         """Advance ramping tenants' production shares to ``now``, rationed to the labour each
@@ -139,18 +169,20 @@ class LabourPool:
 
         A few dozen tenants and a handful of pools: plain floats are several times faster than
         numpy on vectors this short. Each number is the same IEEE operation as on arrays, and
-        sums run in tenant (or pool) order as ``bincount`` and a short ``@`` add them.
+        sums run in tenant (or pool) order as ``bincount`` and a short ``@`` add them. Bounds
+        are conditionals, not ``min``/``max``: the builtins parse keyword arguments on every
+        call in Python 3.11 (``min(a, b)`` is ``b if b < a else a``, ``max(a, b)`` is
+        ``b if b > a else a``).
         """
         rampup = ramping[0].model.investors.rampup_months
-        availability = self.availability.tolist()
+        availability = self._available
         # What each would hire this month at the pace its availability allows…
         steps = []
         wanted = [0.0] * (self.province + 1)
         for investor in ramping:
-            step = min(
-                1 - investor.ramp_progress,
-                (now - investor.ramp_time) / rampup * availability[investor.pool],
-            )
+            left = 1 - investor.ramp_progress
+            pace = (now - investor.ramp_time) / rampup * availability[investor.pool]
+            step = pace if pace < left else left  # min(left, pace)
             steps.append(step)
             wanted[investor.pool] += step * investor.full_jobs
         # …rationed to the labour within each pool's reach, and to what the province has.
@@ -158,7 +190,10 @@ class LabourPool:
         ration = []
         hired = 0.0  # (summed in pool order, as sum() adds)
         for r, w in zip(room, wanted, strict=True):
-            share = min(1.0, max(0.0, r / w)) if w > r else 1.0
+            share = 1.0
+            if w > r:
+                share = r / w
+                share = (share if share < 1.0 else 1.0) if share > 0.0 else 0.0  # in [0, 1]
             ration.append(share)
             hired += w * share
         if hired > room[self.province]:
@@ -175,15 +210,16 @@ class LabourPool:
                 investor.state = "operating"
             else:
                 investor.ramp_progress = share
-        self.staffed += hired_by_pool
+        self._staffed = [s + h for s, h in zip(self._staffed, hired_by_pool, strict=True)]
 
     # ------------------------------------------------------------------ helpers
     # A province has a handful of regions: plain floats are several times faster than numpy
-    # for vectors this short, and these run twice a month.
+    # for vectors this short, and these run several times a month (bounds are conditionals,
+    # as in _ramp_up).
     def _supply(self) -> list[float]:
         """Industrial labour supply by listed region."""
         local = self.local_share * self.resident_workforce
-        return [w * local + m for w, m in zip(self.share_list, self.migrants.tolist(), strict=True)]
+        return [w * local + m for w, m in zip(self.share_list, self._migrants, strict=True)]
 
     def _room(self, supply: list[float]) -> list[float]:
         """Workers each pool can still hire: its own spare labour and a commuting share of
@@ -191,16 +227,19 @@ class LabourPool:
         (existing industry, the province pool's tenants) are spread by workforce share."""
         # Plain loops: a comprehension is a function call of its own in this Python, and these
         # lists have two or three entries.
-        staffed = self.staffed.tolist()
+        staffed = self._staffed
         spread = self.jobs_existing + staffed[-1]
         slack = []
         for s, j, w in zip(supply, staffed[:-1], self.share_list, strict=True):
             slack.append(s - j - w * spread)
-        total = max(0.0, sum(slack))
+        total = sum(slack)
+        total = total if total > 0.0 else 0.0  # max(0.0, …)
         c = self.commuting
         room = []
         for x in slack:
-            room.append(min(total, max(0.0, (1 - c) * x + c * total)))
+            r = (1 - c) * x + c * total
+            r = r if r > 0.0 else 0.0  # max(0.0, r)
+            room.append(r if r < total else total)  # min(total, r)
         room.append(total)
         return room
 
@@ -215,5 +254,9 @@ class LabourPool:
         reach.append(total)
         availability = []
         for r, x in zip(self._room(supply), reach, strict=True):
-            availability.append(min(1.0, max(0.0, r / (tight * x))) if x > 0 else 1.0)
+            if x > 0:
+                a = r / (tight * x)
+                availability.append((a if a < 1.0 else 1.0) if a > 0.0 else 0.0)  # in [0, 1]
+            else:
+                availability.append(1.0)
         return availability

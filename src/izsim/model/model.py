@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from itertools import chain
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -26,7 +28,8 @@ from izsim.model.establishment import (
     NationalQuota,
     developer_hurdle,
     established_kcn_occupancy,
-    kcn_proposal_open,
+    new_kcn_proposals_open,
+    queued_nationally,
 )
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
@@ -63,7 +66,7 @@ class IZModel(mesa.Model):
         self.month = 0
         self.economy = Economy(scenario, self.months)
         self.agencies = Agencies(self)
-        n_sectors = len(scenario.sectors)
+        n_sectors = self._sector_count = len(scenario.sectors)
         self.zones = [
             Zone(self, spec, index=i, sector_count=n_sectors)
             for i, spec in enumerate(scenario.all_zones)
@@ -111,7 +114,11 @@ class IZModel(mesa.Model):
             phase=float(self.streams["quota"].random()),
         )
         available = scenario.available_month()
-        self.available_month = np.array([available.get(z.key, 0) for z in self.zones])
+        self.available_month = [available.get(z.key, 0) for z in self.zones]
+        # Sites whose proposals wait for the national round (establishment.kcn_proposal_open):
+        # fixed by the zone's kind and the scenario.
+        self._queued_nationally = [queued_nationally(self, z) for z in self.zones]
+        self._parent = [self.zone_by_id.get(z.spec.expands or "") for z in self.zones]
         self.outside_zone_leased_ha = 0.0  # land of projects located outside zones
         self.zones_sold = 0  # zones taken over by a new developer
         # Industrial land outside zones the land-use plan still allows this year.
@@ -365,25 +372,36 @@ class IZModel(mesa.Model):
         devs, levers = self.scenario.developers, self.levers
         trigger = devs.expansion_zone_trigger_occupancy_pct / 100
         unwanted: list[Zone] = []  # CCN no private developer took up this month
-        # Established KCN's occupancy, read once: taking up sites here changes neither which
-        # zones are established nor what they lease.
-        kcn_occupancy = established_kcn_occupancy(self)
+        # Whether the national round takes new KCN proposals (establishment.kcn_proposal_open):
+        # the same for every site queued nationally, so it is asked at the first and again
+        # only after a take-up (a new proposal then waits too). Established KCN's occupancy
+        # is read once: taking up sites here changes neither which zones are established nor
+        # what they lease.
+        kcn_occupancy: float | None = None
+        proposals_open: bool | None = None
+        entry_chance = devs.private_entry_pct_per_month / 100
+        draws = self.developer_draws.tolist()  # (floats: compared once per site on offer)
         for zone in self.zones:
             if zone.stage != "planned" or zone.developer is not None:
                 continue
             if self.month < self.available_month[zone.index]:
                 continue  # a site of the plan's later period, not yet offered
-            parent = self.zone_by_id.get(zone.spec.expands or "")
+            parent = self._parent[zone.index]  # the zone it expands
             if parent is not None and parent.occupancy < trigger:
                 continue
-            if not kcn_proposal_open(self, zone, kcn_occupancy=kcn_occupancy):
-                continue  # the national round has no place for it yet: it stays planned
+            if self._queued_nationally[zone.index]:
+                if proposals_open is None:
+                    if kcn_occupancy is None:
+                        kcn_occupancy = established_kcn_occupancy(self)
+                    proposals_open = new_kcn_proposals_open(self, kcn_occupancy=kcn_occupancy)
+                if not proposals_open:
+                    continue  # the national round has no place for it yet: it stays planned
             # The pro forma is worked out only when a candidate comes (this month's draw), but
             # the month's market view is still taken at the first site on offer, as it was when
             # every site's pro forma was: later this month it must see the zones the same way.
             self._take_market_view()
             developer = None
-            if self.developer_draws[zone.index] < devs.private_entry_pct_per_month / 100:
+            if draws[zone.index] < entry_chance:
                 ratio = self.pro_forma_ratio(zone)
                 # This month's candidate: the parent zone's developer for an expansion, else a
                 # firm with its own hurdle and finance capacity; either must find the pro forma
@@ -406,6 +424,7 @@ class IZModel(mesa.Model):
                         developer.hurdle = hurdle
             if developer is not None:
                 developer.take_up(zone)
+                proposals_open = None
                 self.events.append((self.month, "developer_private", zone.key))
             elif zone.kind == "ccn":
                 unwanted.append(zone)
@@ -414,17 +433,26 @@ class IZModel(mesa.Model):
             and levers.public_developer_fallback_ccn
             and self.month >= self.scenario.agencies.public_developer_after_months
         ):
-            # District boards take up a few clusters a month, the most promising first, and
-            # only when their allowance, less what earlier take-ups still owe, pays the first
-            # phase: a board does not establish a cluster it cannot build.
-            ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
-            for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
-                cost = self.first_phase_cost(zone, plant=False)  # boards build plants if ordered
-                if self.agencies.public_works_free() < cost:
-                    break
-                self.agencies.public_works_committed += cost
-                Developer(self, public=True).take_up(zone)
-                self.events.append((self.month, "developer_public", zone.key))
+            self._public_take_ups(unwanted)
+
+    def _public_take_ups(self, unwanted: list[Zone]) -> None:
+        """District boards take up a few of the clusters no firm took up this month, the most
+        promising first, and only when their allowance, less what earlier take-ups still owe,
+        pays the first phase: a board does not establish a cluster it cannot build."""
+        # A first phase's works cost the same whoever builds them (boards build plants if
+        # ordered). When the allowance pays none, the first ranked ends the take-ups: the
+        # clusters' pro formas are not worked out to rank them.
+        costs = {zone.index: self.first_phase_cost(zone, plant=False) for zone in unwanted}
+        if self.agencies.public_works_free() < min(costs.values()):
+            return
+        ranked = sorted(unwanted, key=lambda z: (-self.pro_forma_ratio(z), z.index))
+        for zone in ranked[: self.scenario.agencies.public_ccn_takeups_per_month]:
+            cost = costs[zone.index]
+            if self.agencies.public_works_free() < cost:
+                break
+            self.agencies.public_works_committed += cost
+            Developer(self, public=True).take_up(zone)
+            self.events.append((self.month, "developer_public", zone.key))
 
     # ------------------------------------------------------------------ investors
     def arrival_rate(self) -> float:
@@ -446,7 +474,14 @@ class IZModel(mesa.Model):
     def _zone_attributes(self) -> tuple[np.ndarray, np.ndarray]:
         """Utility of each zone's attributes by sector (S × Z) and each zone's rent."""
         inv, zones = self.investors, self.zones
-        agglomeration = np.log1p(np.array([z.tenants_by_sector for z in zones], dtype=float)).T
+        # Tenants by zone and sector, read into one array (np.fromiter of the counts in a row
+        # costs less than np.array of nested lists; the same floats in the same layout).
+        counts = np.fromiter(
+            chain.from_iterable([z.tenants_by_sector for z in zones]),
+            dtype=float,
+            count=len(zones) * self._sector_count,
+        )
+        agglomeration = np.log1p(counts.reshape(len(zones), self._sector_count)).T
         by_sector = (
             self._base_utility()[None, :]
             + inv.beta_agglomeration * agglomeration
@@ -466,7 +501,14 @@ class IZModel(mesa.Model):
         b_labour, b_anchor, b_admin = inv.beta_labour, inv.beta_anchor, inv.beta_admin_per_month
         gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
-        availability = self.labour.zone_availability().tolist()
+        availability = self.labour.zone_availability_list()
+        # Labour quality and access (the index) with the training programme's gain, at most 1
+        # (min(1.0, …) as a conditional: the builtin parses keyword arguments on every call in
+        # Python 3.11).
+        qualities = []
+        for index in self._labour_index:
+            quality = index + gain
+            qualities.append(quality if quality < 1.0 else 1.0)
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
@@ -478,11 +520,11 @@ class IZModel(mesa.Model):
                     else 0.0
                 )
                 # Labour quality and access (the index) count as far as workers can be hired.
-                + b_labour * min(1.0, index + gain) * available
+                + b_labour * quality * available
                 + b_anchor * z.anchor
                 + b_admin * (kcn_months if z.is_kcn else other_months)
-                for z, p, index, available in zip(
-                    self.zones, plants, self._labour_index, availability, strict=True
+                for z, p, quality, available in zip(
+                    self.zones, plants, qualities, availability, strict=True
                 )
             ]
         )
@@ -525,18 +567,28 @@ class IZModel(mesa.Model):
         # the rebates' present value, as a share of the lease payment, lowers the rent paid
         value = support * self.agencies.rent_support.value_per_share
         rent_paid = rent[None, :] * (1 - value[:, None])
-        # One pass over the zones for what the arrays below need of their plants.
-        plants = [z.wwtp_host if z.wwtp_host is not None else z for z in zones]  # (Zone.plant)
-        # What a compliant plant adds for a polluting prospect beyond what it adds for all.
+        # One pass over the zones for what the arrays below need of their plants: what a
+        # compliant plant adds for a polluting prospect beyond what it adds for all, and which
+        # zones admit tenants. A zone suspended for leaving its plant idle after an order
+        # admits no one (§2.7); under Hưng Yên's rule the plant must operate before secondary
+        # investors are placed.
         b_wwtp, b_polluting = inv.beta_wwtp, inv.beta_wwtp_polluting
-        polluting_gain = np.array(
-            [
-                wastewater.polluting_plant_utility(p, b_wwtp, b_polluting)
-                if p.wwtp == "operating" and p.wwtp_compliant
+        plant_first = levers.wwtp_before_tenants
+        gains, admitting = [], []
+        for z in zones:
+            plant = z.wwtp_host if z.wwtp_host is not None else z  # (Zone.plant)
+            operating = plant.wwtp == "operating"
+            gains.append(
+                wastewater.polluting_plant_utility(plant, b_wwtp, b_polluting)
+                if operating and plant.wwtp_compliant
                 else 0.0
-                for p in plants
-            ]
-        )
+            )
+            admitting.append(
+                z.serviced_ha > 0
+                and not plant.admission_suspended
+                and (operating or not plant_first)
+            )
+        polluting_gain = np.array(gains)
         is_ccn = self._is_ccn
         utility = np.empty((len(prospects), n_zones + 2))
         utility[:, :n_zones] = (
@@ -547,18 +599,9 @@ class IZModel(mesa.Model):
         )
         utility[:, n_zones + OUTSIDE_ZONE] = inv.outside_zone_utility
         utility[:, n_zones + OUTSIDE_PROVINCE] = inv.outside_province_utility
-        feasible = np.ones(utility.shape, dtype=bool)  # (ones_like is a Python wrapper)
-        # A zone suspended for leaving its plant idle after an order admits no one (§2.7).
-        open_zones = np.array(
-            [
-                z.serviced_ha > 0 and not p.admission_suspended
-                for z, p in zip(zones, plants, strict=True)
-            ]
-        )
-        if levers.wwtp_before_tenants:
-            # Hưng Yên's rule: the plant must operate before secondary investors are placed.
-            open_zones &= np.array([p.wwtp == "operating" for p in plants])
-        feasible[:, :n_zones] = open_zones[None, :]
+        feasible = np.empty(utility.shape, dtype=bool)  # (np.ones is a Python wrapper)
+        feasible[:, :n_zones] = admitting
+        feasible[:, n_zones:] = True
         if levers.no_polluting_outside_zones:
             feasible[:, n_zones + OUTSIDE_ZONE] = ~prospects.polluting
         return utility, feasible
@@ -568,10 +611,11 @@ class IZModel(mesa.Model):
         prospects, keep = self.arrivals.arrive(self.arrival_rate())
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
-        shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))[keep]
+        pool_shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))
         self.prospects_this_month = len(prospects)
         if not len(prospects):
             return
+        shocks = pool_shocks[keep]
         support = self.rent_support_share(prospects)
         utility, feasible = self.choice_problem(prospects, support)
         # Land outside zones is limited like a zone's: by what the year's allowance has left.
@@ -581,8 +625,11 @@ class IZModel(mesa.Model):
         self.outside_zone_land_left_ha = float(vacant[-1])
         stall_share = inv.stall_pct / 100 * (1 - self.agencies.stall_reduction)
         approval_scale = inv.approval_months * self.agencies.approval_time_factor
-        for i in np.flatnonzero((chosen >= 0) & (chosen != n_zones + OUTSIDE_PROVINCE)):
-            zone = self.zones[chosen[i]] if chosen[i] < n_zones else None
+        # (a list: a prospect or two a month, where array masks cost more than a loop)
+        for i, choice in enumerate(chosen.tolist()):
+            if choice < 0 or choice == n_zones + OUTSIDE_PROVINCE:
+                continue  # nowhere feasible, or outside the province
+            zone = self.zones[choice] if choice < n_zones else None
             land = float(prospects.land_ha[i])
             if zone is not None:
                 zone.reserve(land)
@@ -644,17 +691,41 @@ class IZModel(mesa.Model):
         )
         # The month's row in catalogue order, one assignment (an id nothing wrote stays NaN).
         self.values[month] = list(map(values.get, INDICATOR_IDS, _NAN_ROW))
-        # One row assignment each, zones in index order (codes: the states' dict positions).
-        self.zone_stages[month] = [STAGE_CODES[zone.stage] for zone in self.zones]
-        self.zone_plants[month] = [_plant_code(zone) for zone in self.zones]
+        # One row assignment each, zones in index order (codes: the states' dict positions),
+        # from one pass over the zones: PLANT_CODES[zone.plant_state] without the chain of
+        # properties.
+        stages, plants = [], []
+        for zone in self.zones:
+            stages.append(STAGE_CODES[zone.stage])
+            plant = zone.wwtp_host if zone.wwtp_host is not None else zone
+            plants.append(
+                _OPERATING_CODES[bool(plant.wwtp_compliant)]
+                if plant.wwtp == "operating"
+                else PLANT_CODES[plant.wwtp]
+            )
+        self.zone_stages[month] = stages
+        self.zone_plants[month] = plants
 
     def _indicator_groups(self) -> None:
         """The groups of zones the zone indicators count: a zone's kind and whether it expands
-        another never change, so they are sorted out once, not every month."""
+        another never change, so they are sorted out once, not every month (with the names of
+        their indicators)."""
         main = [z for z in self.zones if z.spec.expands is None]
         self._main_by_kind = {
             "kcn": [z for z in main if z.is_kcn],
             "ccn": [z for z in main if not z.is_kcn],
+        }
+        self._kind_indicator_names = {
+            kind: _KindIndicators(
+                established=f"zones_established_{kind}",
+                new=f"new_zones_{kind}",
+                operating=f"zones_operating_{kind}",
+                wwtp_built_share=f"wwtp_built_share_{kind}",
+                wwtp_share=f"wwtp_share_{kind}",
+                wwtp_compliance=f"wwtp_compliance_{kind}",
+                new_operating=f"new_zones_operating_{kind}",
+            )
+            for kind in self._main_by_kind
         }
         self._main_high_tech = [z for z in main if z.kind == "high_tech"]
         self._kcn_expansions = [z for z in self.zones if z.spec.expands is not None and z.is_kcn]
@@ -664,41 +735,47 @@ class IZModel(mesa.Model):
 
         Counts are integers (their order does not matter); sums of hectares and rents are
         accumulated in zone order, one addition per zone as ``sum`` makes them, so the floats
-        are the same as adding each list up.
+        are the same as adding each list up. Run every month: the zones' properties
+        (``established``, ``operating``, ``plant``, ``wwtp_running``, ``wwtp_ok``) are read
+        inline.
         """
         out: dict[str, float] = {}
         for kind, members in self._main_by_kind.items():
             established = new = clusters = new_operating = 0
             served_built = served_running = served_ok = 0
             for z in members:
-                if z.established:
-                    # An aggregate row of existing clusters counts as the clusters it stands for.
-                    established += z.spec.cluster_count
+                spec = z.spec
                 if z.established_month is not None:
                     new += 1
-                if not z.operating:
+                    established += spec.cluster_count
+                elif z.established_before_start:
+                    # An aggregate row of existing clusters counts as the clusters it stands for.
+                    established += spec.cluster_count
+                if z.serviced_ha <= 0:  # not operating
                     continue
-                clusters += z.spec.cluster_count
-                new_operating += z.spec.serviced_pct == 0
-                if z.plant.wwtp == "operating":
+                clusters += spec.cluster_count
+                new_operating += spec.serviced_pct == 0
+                plant = z.wwtp_host if z.wwtp_host is not None else z  # (z.plant)
+                if plant.wwtp == "operating":
                     # Plant shares count clusters, not rows: an aggregate row of N clusters
                     # weighs N, and its plant serves its clusters with a plant of their own.
-                    served = 1 if z.plant.spec.cluster_count == 1 else z.plant.wwtp_clusters
+                    served = 1 if plant.spec.cluster_count == 1 else plant.wwtp_clusters
                     served_built += served
-                    if z.wwtp_running:
+                    if plant.wwtp_funded:  # (z.wwtp_running)
                         served_running += served
-                    if z.wwtp_ok:
+                    if plant.wwtp_compliant:  # (z.wwtp_ok)
                         served_ok += served
-            out[f"zones_established_{kind}"] = established
-            out[f"new_zones_{kind}"] = new
-            out[f"zones_operating_{kind}"] = clusters
+            names = self._kind_indicator_names[kind]
+            out[names.established] = established
+            out[names.new] = new
+            out[names.operating] = clusters
             for name, served in (
-                ("wwtp_built_share", served_built),
-                ("wwtp_share", served_running),
-                ("wwtp_compliance", served_ok),
+                (names.wwtp_built_share, served_built),
+                (names.wwtp_share, served_running),
+                (names.wwtp_compliance, served_ok),
             ):
-                out[f"{name}_{kind}"] = 100 * served / clusters if clusters else np.nan
-            out[f"new_zones_operating_{kind}"] = new_operating
+                out[name] = 100 * served / clusters if clusters else np.nan
+            out[names.new_operating] = new_operating
         out["zones_established_high_tech"] = sum(z.established for z in self._main_high_tech)
         out["expansions_kcn"] = sum(z.established_month is not None for z in self._kcn_expansions)
         # Sums over zones stay in zone order: the same floats, summed the same way.
@@ -728,14 +805,15 @@ class IZModel(mesa.Model):
         out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
         out["occupancy_serviced_kcn"] = 100 * leased_kcn / serviced_kcn if serviced_kcn else np.nan
         out["occupancy_serviced_ccn"] = 100 * leased_ccn / serviced_ccn if serviced_ccn else np.nan
-        flows = wastewater.flows_by_kind(self)
-        for kind, (generated, treated) in flows.items():
-            out[f"wastewater_generated_{kind}"] = generated
-            out[f"wastewater_treated_{kind}"] = treated
-            out[f"wastewater_untreated_pct_{kind}"] = _untreated_pct(generated, treated)
-        out["wastewater_untreated_pct"] = _untreated_pct(
-            sum(g for g, _ in flows.values()), sum(t for _, t in flows.values())
-        )
+        generated_all = treated_all = 0  # (as sum() adds, from an integer 0)
+        for kind, (generated, treated) in wastewater.flows_by_kind(self).items():
+            generated_id, treated_id, untreated_id = _FLOW_INDICATOR_NAMES[kind]
+            out[generated_id] = generated
+            out[treated_id] = treated
+            out[untreated_id] = _untreated_pct(generated, treated)
+            generated_all += generated
+            treated_all += treated
+        out["wastewater_untreated_pct"] = _untreated_pct(generated_all, treated_all)
         out["land_serviced_ha"] = serviced_all
         out["land_leased_ha"] = leased_all
         out["land_idle_ha"] = sum(i.land_ha for i in self.agencies.stalled if i.zone is not None)
@@ -743,16 +821,26 @@ class IZModel(mesa.Model):
 
 
 _NAN_ROW = (np.nan,) * len(INDICATOR_IDS)  # the default of each id in a month's row
+
+
+class _KindIndicators(NamedTuple):
+    """The ids of the zone indicators of one kind (KCN or CCN), formatted once per run."""
+
+    established: str
+    new: str
+    operating: str
+    wwtp_built_share: str
+    wwtp_share: str
+    wwtp_compliance: str
+    new_operating: str
+
+
+_FLOW_INDICATOR_NAMES = {
+    kind: tuple(f"wastewater_{name}_{kind}" for name in ("generated", "treated", "untreated_pct"))
+    for kind in ("kcn", "ccn", "outside")
+}
+"""The indicators of each kind of wastewater.flows_by_kind (formatted once, not each month)."""
 _OPERATING_CODES = (PLANT_CODES["not_compliant"], PLANT_CODES["compliant"])
-
-
-def _plant_code(zone: Zone) -> int:
-    """``PLANT_CODES[zone.plant_state]`` without the chain of properties (run for every zone
-    every month)."""
-    plant = zone.wwtp_host if zone.wwtp_host is not None else zone
-    if plant.wwtp != "operating":
-        return PLANT_CODES[plant.wwtp]
-    return _OPERATING_CODES[bool(plant.wwtp_compliant)]
 
 
 def _untreated_pct(generated: float, treated: float) -> float:

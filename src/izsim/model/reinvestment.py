@@ -64,7 +64,10 @@ class CapitalIncrease:
 
     def production_share(self, now: float) -> float:
         """Share of the added capacity producing at time ``now``."""
-        return min(1.0, max(0.0, (now - self.production_start) / self.rampup_months))
+        share = (now - self.production_start) / self.rampup_months
+        # min(1.0, max(0.0, share)) as conditionals: asked for every increase ramping, every
+        # month (the builtins parse keyword arguments on each call in Python 3.11)
+        return (share if share < 1.0 else 1.0) if share > 0.0 else 0.0
 
 
 def trend_shares(scenario: Scenario) -> tuple[float, float, float]:
@@ -226,8 +229,11 @@ class Reinvestment:
     def place_factor(self, place: int) -> float:
         """The rate's multiplier this month for firms in zone ``place`` (or outside zones,
         ``OUTSIDE`` or the index after the last zone)."""
+        return self._place_factor(place, self.province_factor())
+
+    def _place_factor(self, place: int, province: float) -> float:
+        """:meth:`place_factor` with this month's :meth:`province_factor` (``province``)."""
         assert self.spec is not None
-        province = self.province_factor()
         if place == OUTSIDE or place >= len(self.model.zones):
             return province
         change = self.zone_utility(self.model.zones[place]) - self.reference[place]
@@ -261,12 +267,19 @@ class Reinvestment:
         uniforms = rng.random((n, 4)).tolist()
         normals = rng.standard_normal(n).tolist()
         factors: dict[int, float] = {}
+        province = None  # this month's province factor, the same for every place
         per_output = None
         last_place = len(self.place_cdf) - 1
         for (u_sector, u_fdi, u_keep, u_place), normal in zip(uniforms, normals, strict=True):
-            place = min(bisect.bisect_right(self.place_cdf, u_place), last_place)
+            place = bisect.bisect_right(self.place_cdf, u_place)
+            place = place if place < last_place else last_place  # (min, as a conditional)
             if place not in factors:
-                factors[place] = 1.0 if start else self.place_factor(place)
+                if start:
+                    factors[place] = 1.0
+                else:
+                    if province is None:
+                        province = self.province_factor()
+                    factors[place] = self._place_factor(place, province)
             if u_keep >= min(factors[place], MAX_RATE_MULTIPLIER) / MAX_RATE_MULTIPLIER:
                 continue
             if per_output is None:

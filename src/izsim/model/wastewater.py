@@ -55,6 +55,8 @@ def served(zone: Zone) -> list[Zone]:
 def load_m3_day(model: IZModel, plant: Zone) -> float:
     """The flow that reaches ``plant``'s central plant from every zone it serves (of an
     aggregate row, the flow of its clusters with a plant)."""
+    if not plant.wwtp_clients:  # (most plants, many times a month: the sum of one flow)
+        return collected_m3_day(model, plant) * plant.plant_share
     return sum(collected_m3_day(model, zone) for zone in served(plant)) * plant.plant_share
 
 
@@ -252,6 +254,8 @@ def untreated_m3_day(model: IZModel, zone: Zone) -> float:
     """Collected flow of the zones ``zone``'s plant serves let out without treatment to the
     standard (the plant operator's violation; CCN tenants who never connect are not its
     doing)."""
+    if not zone.wwtp_clients:  # (most plants, many times a month: the sum of one flow)
+        return collected_m3_day(model, zone) - treated_m3_day(model, zone)
     return sum(
         collected_m3_day(model, member) - treated_m3_day(model, member) for member in served(zone)
     )

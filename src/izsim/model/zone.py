@@ -119,7 +119,10 @@ class Zone(mesa.Agent):
     @property
     def vacant_ha(self) -> float:
         """Serviced land neither leased nor reserved by a prospect in the approval queue."""
-        return max(0.0, self.serviced_ha - self.leased_ha - self.reserved_ha)
+        vacant = self.serviced_ha - self.leased_ha - self.reserved_ha
+        # max(0.0, vacant) as a conditional (read for every zone several times a month; the
+        # builtin parses keyword arguments on each call in Python 3.11)
+        return vacant if vacant > 0.0 else 0.0
 
     @property
     def occupancy(self) -> float:
@@ -134,7 +137,8 @@ class Zone(mesa.Agent):
     @property
     def unserviced_ha(self) -> float:
         """Leasable land still without infrastructure."""
-        return max(0.0, self.leasable_ha - self.serviced_ha)
+        unserviced = self.leasable_ha - self.serviced_ha
+        return unserviced if unserviced > 0.0 else 0.0  # (max(0.0, …), as vacant_ha)
 
     @property
     def plant(self) -> Zone:

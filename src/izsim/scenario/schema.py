@@ -1315,6 +1315,12 @@ class Scenario(Strict):
     def available_month(self) -> dict[str, int]:
         """First month (0 = the start) in which developers may take up each candidate site
         offered later than the start."""
+        return dict(self._available_months)
+
+    @cached_property
+    def _available_months(self) -> dict[str, int]:
+        """:meth:`available_month`, worked out once (every run's model asks; expanding the
+        sites validates their zones again)."""
         return {
             spec.id: month_index(sites.available_from, self.scenario.start)
             for sites in self.candidate_sites
