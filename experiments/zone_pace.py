@@ -166,30 +166,6 @@ def _put_back(model: IZModel, view: tuple) -> None:
     (model._market_month, model._market_demand, model._market_room, model._market_total_room) = view
 
 
-def national_places(model: IZModel) -> float:
-    """Places the national round has for new KCN proposals now: approvals left in the year a
-    dossier would be ready and the ``national_queue_years`` after it, less the proposals
-    already waiting (``kcn_proposal_open``'s count; infinite without a quota or a queue)."""
-    national, quota = model.scenario.establishment, model.national_quota
-    if national.national_queue_years is None or quota.per_year is None:
-        return math.inf
-    ready = math.floor((model.env.now + national.national_approval_months_kcn) / 12 + 1e-9)
-    places = sum(
-        max(0, quota.allowed(year) - quota.granted.get(year, 0))
-        for year in range(ready, ready + national.national_queue_years + 1)
-    )
-    waiting = sum(
-        1
-        for z in model.zones
-        if z.is_kcn
-        and z.spec.expands is None
-        and z.developer is not None
-        and not z.established
-        and z.national_approval_month is None
-    )
-    return places - waiting
-
-
 def observe(model: IZModel, watch: Watch) -> dict[str, str]:
     """Put this month's planned sites through the gates of ``_developer_entry``, in its order,
     and tally the one that stops each; returns the take-ups this predicts (zone → event).
@@ -224,8 +200,9 @@ def observe(model: IZModel, watch: Watch) -> dict[str, str]:
             ratio = model.pro_forma_ratio(zone)
             # A new KCN taken up earlier this month waits for its national decision: it takes
             # a place that the model's later look (kcn_proposal_open) no longer sees free.
+            places = establishment.national_places_left(model)
             shut = not establishment.kcn_proposal_open(model, zone, kcn_occupancy=occupancy) or (
-                kind == "kcn" and proposed > 0 and proposed >= national_places(model)
+                kind == "kcn" and proposed > 0 and proposed >= places
             )
             if shut:
                 failed = condition is not None and occupancy < condition / 100

@@ -119,9 +119,17 @@ def new_kcn_proposals_open(model: IZModel, *, kcn_occupancy: float | None = None
             kcn_occupancy = established_kcn_occupancy(model)
         if kcn_occupancy < condition / 100:
             return False
-    quota = model.national_quota
-    if quota.per_year is None:
-        return True
+    return national_places_left(model) > 0
+
+
+def national_places_left(model: IZModel) -> float:
+    """Places the national round has for new KCN proposals now: approvals left in the
+    calendar year a dossier would be ready and the ``national_queue_years`` after it, less the
+    proposals already waiting for their national decision (infinite without a quota or a
+    queue)."""
+    national, quota = model.scenario.establishment, model.national_quota
+    if national.national_queue_years is None or quota.per_year is None:
+        return math.inf
     ready = _year(model.env.now + national.national_approval_months_kcn)
     places = sum(
         max(0, quota.allowed(year) - quota.granted.get(year, 0))
@@ -136,7 +144,7 @@ def new_kcn_proposals_open(model: IZModel, *, kcn_occupancy: float | None = None
         and not z.established
         and z.national_approval_month is None
     )
-    return waiting < places
+    return places - waiting
 
 
 def _year(now: float) -> int:
