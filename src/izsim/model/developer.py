@@ -537,13 +537,13 @@ class Developer(mesa.Agent):
         developer builds it with the first phase when it can finance it.
         """
         model = self.model
+        if self.public and not model.levers.wwtp_before_tenants:
+            return False  # (before the plant's cost: boards ask every month)
         own = model.own_plant_cost(zone)
         if not self.can_finance(own):
             return False
         if model.levers.wwtp_before_tenants:
             return True
-        if self.public:
-            return False
         devs, ww = model.scenario.developers, model.scenario.wastewater
         flow, plant_capital = self._new_plant_flow_and_capital(zone)
         gap = wastewater.gap_at(model, zone, flow, plant_capital=plant_capital)
