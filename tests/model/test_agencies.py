@@ -150,9 +150,9 @@ LEVERS = {
 
 
 # Tuyên Quang's first outside-the-fence works start at once under 240 a year (20 a month):
-# the road of 250 over 30 months and the power line of 100 over 18 (the next, 400 over 36
+# the upgrade of 150 over 24 months and the road of 250 over 30 (the next, 100 over 18
 # months, does not fit within the 20 a month); their instalments are this month's spending.
-FENCE = 250 / 30 + 100 / 18
+FENCE = 150 / 24 + 250 / 30
 
 
 def programmes_model(scenario: Scenario, baseline: Policy) -> IZModel:
