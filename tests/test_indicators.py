@@ -32,6 +32,7 @@ COLLECTED_DIRECTLY = {
     "projects_revoked",
     "developers_sanctioned",
     "zones_sold",
+    "outside_fence_finished",
     "wastewater_fines_bn_vnd",
     "wwtp_operate_orders",
     "admission_suspensions",

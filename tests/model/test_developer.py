@@ -24,6 +24,7 @@ def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
     """Two planned zones, no private entry of the model's own and practically no prospects."""
     data = scenario.model_dump(exclude_unset=True)
     data["zones"] = [z for z in data["zones"] if z["id"] in (KCN, CCN)]
+    data.pop("outside_fence_projects", None)  # works serve zones left out
     changes: dict[str, dict[str, float | None]] = {
         # phases keyed to demand alone (the committed schedule is tested in test_land_market)
         "developers": {"private_entry_pct_per_month": 0, "committed_phase_months": None},

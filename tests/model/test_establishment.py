@@ -36,6 +36,7 @@ def national(scenario: Scenario, **numbers: Any) -> Scenario:
     establishment block (a year of national approval, six months of the province's part)."""
     data = scenario.model_dump(exclude_unset=True)
     data["zones"] = [z for z in data["zones"] if z["id"] in (*KCNS, CCN)]
+    data.pop("outside_fence_projects", None)  # works serve zones left out
     return variant(
         scenario,
         data,

@@ -22,6 +22,7 @@ NEVER_DECREASE = [
     "projects_revoked",
     "developers_sanctioned",
     "zones_sold",
+    "outside_fence_finished",
     "public_spending_bn_vnd",
     "investment_state_bn_vnd",
     "investment_nonstate_bn_vnd",

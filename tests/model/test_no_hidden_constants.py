@@ -21,7 +21,7 @@ TOLERANCE = 1e-6  # float tolerances (1e-9, 1e-12) guard comparisons, they are n
 # (module, literal): (occurrences, reason)
 ALLOWED: dict[tuple[str, float], tuple[int, str]] = {
     ("agencies", 0.5): (2, "desks rounded half up to whole desks (§8a agencies)"),
-    ("agencies", 1000): (1, "unit of access_gain_per_1000_bn_vnd"),
+    ("outside_fence", 1000): (1, "unit of access_gain_per_1000_bn_vnd"),
     ("arrivals", 8.0): (1, "MAX_RATE_MULTIPLIER: common-random-numbers pool (§5, §8a)"),
     ("arrivals", 3): (1, "column of a candidate's uniform variates (§5)"),
     ("arrivals", 4): (1, "column of a candidate's uniform variates (§5)"),

@@ -317,6 +317,25 @@ SCENARIO_CASES = [
          "zones[0]", ("occupancy_pct 90", "serviced_pct 50", "only serviced land"), _ZONE),
     Case("planned_zone_with_developer", put(("zones", _PLANNED, "developer"), "private"),
          f"zones[{_PLANNED}]", ("planned zone", "no developer"), _PLANNED_ID),
+    # outside-the-fence works
+    Case("fence_unknown_zone", put(("outside_fence_projects", 0, "serves"), [_ZONE, "nowhre"]),
+         "outside_fence_projects[0].serves[1]",
+         ("'nowhre'", "neither a zone id nor a region", "regions: north, south"), "nowhre"),
+    Case("fence_negative_cost", put(("outside_fence_projects", 0, "cost_bn_vnd"), -250),
+         "outside_fence_projects[0].cost_bn_vnd", ("greater than 0", "got -250"),
+         "cost_bn_vnd:"),
+    Case("fence_zero_build_months", put(("outside_fence_projects", 0, "build_months"), 0),
+         "outside_fence_projects[0].build_months", ("greater than or equal to 1", "got 0"),
+         "build_months:"),
+    Case("fence_unknown_kind", put(("outside_fence_projects", 0, "kind"), "rail"),
+         "outside_fence_projects[0].kind", ("'road', 'power' or 'water'", "got 'rail'"),
+         "kind:"),
+    Case("fence_serves_nothing", put(("outside_fence_projects", 0, "serves"), []),
+         "outside_fence_projects[0].serves", ("at least 1 item",), "serves:"),
+    Case("fence_duplicate_id",
+         put(("outside_fence_projects", 1, "id"), GOOD_SCENARIO["outside_fence_projects"][0]["id"]),
+         "outside_fence_projects[1].id", ("already the id of outside_fence_projects[0]",),
+         "id:"),
 ]  # fmt: skip
 
 POLICY_CASES = [
@@ -577,6 +596,9 @@ CLI_SCENARIO_CASES = [
         "deadline_after_horizon",
         "unknown_source_kind",
         "duplicate_zone_ids",
+        "fence_unknown_zone",
+        "fence_negative_cost",
+        "fence_zero_build_months",
     }
 ]
 

@@ -115,6 +115,13 @@ def test_a_bad_field_in_a_zone_and_a_duplicate_id_and_shares(tmp_path: Path) -> 
         "zones[4].id",
         "sectors",
         "sectors[1].land_need_ha",
+        # the outside-the-fence work serving the zone whose id was overwritten
+        *(
+            f"outside_fence_projects[{i}].serves[{j}]"
+            for i, work in enumerate(GOOD_SCENARIO["outside_fence_projects"])
+            for j, zone in enumerate(work["serves"])
+            if zone == GOOD_SCENARIO["zones"][4]["id"]
+        ),
     }
     assert "already the id of zones[2]" in by_field["zones[4].id"]
     assert "not 100" in by_field["sectors"]

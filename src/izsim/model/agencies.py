@@ -7,7 +7,7 @@
 - Environment (Sở TN&MT): inspections with a probability, fines, the "plant before tenants" rule.
 - Districts (UBND huyện): land clearance throughput, a ``simpy.Container`` refilled monthly.
 - The provincial budget, appropriated by head each January, which never goes below zero, and
-  the rent rebates promised from it.
+  the rent rebates promised from it and the outside-the-fence works it pays by instalments.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import simpy
 
 from izsim.model import wastewater
 from izsim.model.budget import Budget
+from izsim.model.outside_fence import FenceWorks
 from izsim.model.rent_support import RentSupport
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Agencies:
             model.policy.appropriations(),
             model.policy.priority(),
         )
+        self.fence = FenceWorks(model, self.budget)
         self.rent_support = RentSupport(
             self.budget,
             years=levers.rent_support_years,
@@ -87,14 +89,15 @@ class Agencies:
 
     def new_month(self) -> None:
         """Refill the districts' clearance capacity; open the budget year in January (the
-        year's promised rebates and the boards' works taken up are funded first); pay the
-        rent rebates due."""
+        year's promised rebates, the boards' works taken up and the outside-the-fence works
+        under way are funded first); pay the rent rebates due."""
         month = self.model.month
         if month % 12 == 0:
             self.budget.new_year(
                 {
                     "rent_support": self.rent_support.committed(month // 12),
                     "public_developer": self.public_works_committed,
+                    "outside_fence": self.fence.committed(),
                 }
             )
         self.rent_support.pay(month)
@@ -130,20 +133,7 @@ class Agencies:
         self.promotion_this_month = budget.request(
             levers.promotion_bn_vnd_per_year / 12, "promotion"
         )
-        wanted = levers.outside_fence_bn_vnd_per_year / 12
-        # (the zones are looked at only when the programme is funded: most policies do not)
-        targets = [z for z in zones if z.established and not z.dropped] if wanted > 0 else []
-        if targets:
-            spent = budget.request(wanted, "outside_fence", investment=True)
-            gain = (
-                self.model.scenario.agencies.access_gain_per_1000_bn_vnd
-                * spent
-                / 1000
-                / len(targets)
-            )
-            for zone in targets:
-                access = zone.access_index + gain
-                zone.access_index = access if access < 1.0 else 1.0  # (min, as a conditional)
+        self.fence.month()
         self.labour_gain = levers.training_labour_gain * _funded(
             budget, levers.training_bn_vnd_per_year / 12, "training"
         )

@@ -682,6 +682,7 @@ class IZModel(mesa.Model):
             projects_revoked=agencies.projects_revoked,
             developers_sanctioned=agencies.developers_sanctioned,
             zones_sold=self.zones_sold,
+            outside_fence_finished=agencies.fence.finished,
             wastewater_fines_bn_vnd=agencies.fines_bn_vnd,
             wwtp_operate_orders=agencies.operate_orders,
             admission_suspensions=agencies.admission_suspensions,

@@ -60,7 +60,10 @@ class Levers(Sourced):
     training_bn_vnd_per_year: NonNegative = Field(default=0, description="Training budget.")
     # Infrastructure (hạ tầng)
     outside_fence_bn_vnd_per_year: NonNegative = Field(
-        default=0, description="Outside-the-fence roads, power and water (hạ tầng ngoài hàng rào)."
+        default=0,
+        description="Money a year for outside-the-fence roads, power and water (hạ tầng ngoài"
+        " hàng rào): funds the scenario's `outside_fence_projects` in their order, by"
+        " instalments over their build months.",
     )
     public_clearance_pct: Pct = Field(
         default=0, description="Share of land clearance cost the province pays (GPMB ahead)."

@@ -633,6 +633,31 @@ class Agencies(Sourced):
     )
 
 
+FenceWorkKind = Literal["road", "power", "water"]
+
+
+class OutsideFenceProject(Sourced):
+    """A work outside the zones' fences (hạ tầng ngoài hàng rào) the province's plan names: a
+    road or expressway link, a power line and substation, a water main, serving given zones.
+
+    The policy's ``outside_fence_bn_vnd_per_year`` funds the scenario's projects in their
+    order; a project started is paid by instalments over its build time, and when it is
+    finished each zone it serves gains access (docs/model.md §2.9)."""
+
+    id: Slug = Field(description="Short unique id of the project.")
+    name: str = Field(min_length=1, description="Name as the plan writes it.")
+    kind: FenceWorkKind = Field(description="road, power or water.")
+    serves: list[str] = Field(
+        min_length=1,
+        description="Zones the work serves: zone ids (candidate sites' too, `<id>_<n>`) or"
+        " regions (every zone of the region).",
+    )
+    cost_bn_vnd: Positive = Field(description="Cost of the work, bn VND.")
+    build_months: int = Field(
+        ge=1, le=240, description="Months from the start of the works to their use, when funded."
+    )
+
+
 class Wastewater(Sourced):
     """Industrial wastewater and central plants (hệ thống xử lý nước thải tập trung): what
     tenants discharge, what a plant costs to run and earns, how it fails, how it is fined."""
@@ -1259,6 +1284,12 @@ class Scenario(Strict):
         default_factory=Establishment,
         description="National approval and quota of KCN, and the spread of developers' hurdles.",
     )
+    outside_fence_projects: list[OutsideFenceProject] = Field(
+        default_factory=list,
+        description="Outside-the-fence works of the plan (roads, power, water) serving given"
+        " zones, in the order the province would fund them; none: the policy's"
+        " outside-the-fence money has nothing to fund.",
+    )
     candidate_sites: list[CandidateSites] = Field(
         default_factory=list,
         description="The plan's other candidate sites beyond the named zones, as planned zones"
@@ -1344,6 +1375,7 @@ def _unique_ids(spec: Scenario) -> Problems:
         ("zones", spec.zones),
         ("sectors", spec.sectors),
         ("targets", spec.targets),
+        ("outside_fence_projects", spec.outside_fence_projects),
     )
     for block, items in blocks:
         first: dict[str, int] = {}
@@ -1385,6 +1417,29 @@ def _site_ids(spec: Scenario) -> Problems:
                     )
                 )
             seen.setdefault(site.id, f"candidate_sites[{i}]")
+    return problems
+
+
+def _fence_serves(spec: Scenario) -> Problems:
+    """Every zone or region an outside-the-fence project serves exists."""
+    problems: Problems = []
+    if not spec.outside_fence_projects:
+        return problems
+    ids = [zone.id for zone in spec.all_zones]
+    regions = sorted({zone.region for zone in spec.all_zones})
+    for i, project in enumerate(spec.outside_fence_projects):
+        for j, name in enumerate(project.serves):
+            if name in ids or name in regions:
+                continue
+            close = difflib.get_close_matches(name, ids + regions, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                (
+                    ("outside_fence_projects", i, "serves", j),
+                    f"'{name}' is neither a zone id nor a region of the scenario"
+                    f" (regions: {', '.join(regions)}){hint}",
+                )
+            )
     return problems
 
 
@@ -1525,6 +1580,7 @@ SCENARIO_CHECKS = (
     _expansions,
     _site_ids,
     _site_months,
+    _fence_serves,
     _jobs_growth,
     _local_labour,
     _prospect_shares,

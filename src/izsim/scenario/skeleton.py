@@ -22,7 +22,7 @@ from izsim.scenario.base import Sourced
 from izsim.scenario.schema import Scenario
 from izsim.scenario.sources import TODO
 
-OPTIONAL_BLOCKS = ("reinvestment", "establishment", "candidate_sites")
+OPTIONAL_BLOCKS = ("reinvestment", "establishment", "candidate_sites", "outside_fence_projects")
 """Blocks a first scenario can leave out (docs/scenarios.md describes them)."""
 SOURCE_TODO = (
     f'"{TODO}: plan:<document id> <section>, ref:<record id>, derived: <how, from which'
