@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import ValidationError
 
 from izsim.experiments.design import replicate_seeds
+from izsim.experiments.trials import with_trial_values
 from izsim.model.investor import Investor
 from izsim.model.model import IZModel
 from izsim.scenario import load_policy, load_scenario
@@ -284,33 +284,11 @@ def hn_ha_per_project(records: dict[str, dict]) -> float:
 
 
 def with_values(scenario: Scenario, settings: list[str]) -> Scenario:
-    """The scenario with ``investors.<field>=<value>`` settings applied, sourced as trials.
-
-    Raises:
-        ValueError: a setting that is not ``investors.<field>=<number>``, or a value the
-            scenario's schema refuses (the message names the setting).
-    """
-    fields = scenario.investors.model_dump(exclude_unset=True)
-    changes: dict[tuple[str, str], float] = {}
-    for setting in settings:
-        name, _, value = setting.partition("=")
-        block, _, field = name.partition(".")
-        if block != "investors" or field not in fields or field == "sources":
-            raise ValueError(
-                f"--set '{setting}': write investors.<field>=<number>, <field> a number of the"
-                " scenario's investors block"
-            )
-        try:
-            changes[(block, field)] = float(value)
-        except ValueError:
-            raise ValueError(f"--set '{setting}': '{value}' is not a number") from None
-    try:
-        return scenario.varied(
-            changes, source="assumption: a trial value set by experiments/absorption.py --set"
-        )
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ValueError(f"--set {' '.join(settings)}: {problems}") from None
+    """The scenario with ``investors.<field>=<value>`` settings applied, sourced as trials
+    (:func:`izsim.experiments.trials.with_trial_values`)."""
+    return with_trial_values(
+        scenario, settings, script="experiments/absorption.py", blocks=("investors",)
+    )
 
 
 def province(name: str, policy_name: str, replicates: int, settings: list[str]) -> None:

@@ -67,6 +67,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from izsim.experiments.design import replicate_seeds
+from izsim.experiments.trials import with_trial_values
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import establishment
 from izsim.model import model as model_module
@@ -542,31 +543,9 @@ DATED_COUNTS = {  # (kind, first record, its field, later record, its field)
 
 # ------------------------------------------------------------------ settings
 def with_settings(scenario: Scenario, settings: list[str]) -> Scenario:
-    """The scenario with ``block.field=value`` numbers changed, sourced as trials.
-
-    Raises:
-        ValueError: a setting not of that form, or a value the schema refuses.
-    """
-    changes: dict[tuple[str, str], float] = {}
-    for setting in settings:
-        name, _, value = setting.partition("=")
-        block, _, field_name = name.partition(".")
-        fields = getattr(scenario, block, None)
-        if fields is None or not hasattr(fields, field_name) or field_name == "sources":
-            raise ValueError(f"--set '{setting}': write <block>.<field>=<number>")
-        try:
-            changes[(block, field_name)] = float(value)
-        except ValueError:
-            raise ValueError(f"--set '{setting}': '{value}' is not a number") from None
-    if not changes:
-        return scenario
-    try:
-        return scenario.varied(
-            changes, source="assumption: a trial value set by experiments/zone_pace.py --set"
-        )
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ValueError(f"--set {' '.join(settings)}: {problems}") from None
+    """The scenario with ``block.field=value`` numbers changed, sourced as trials
+    (:func:`izsim.experiments.trials.with_trial_values`)."""
+    return with_trial_values(scenario, settings, script="experiments/zone_pace.py")
 
 
 def with_levers(policy: Policy, settings: list[str]) -> Policy:
