@@ -141,7 +141,7 @@ LEVERS = {
     "promotion_bn_vnd_per_year": 120,
     "outside_fence_bn_vnd_per_year": 240,
     "training_bn_vnd_per_year": 60,
-    "training_labour_gain": 0.1,
+    "worker_housing_bn_vnd_per_year": 12,
     "credit_access_bn_vnd_per_year": 36,
     "credit_access_stall_reduction_pct": 50,
     "administration_bn_vnd_per_year": 24,
@@ -171,16 +171,27 @@ def test_run_programmes_spends_a_twelfth_of_each_lever(
             "promotion": 10.0,
             "outside_fence": FENCE,
             "training": 5.0,
+            "worker_housing": 1.0,
             "credit_access": 3.0,
             "administration": 2.0,
         }
     )
-    assert budget.spent_total == pytest.approx(20.0 + FENCE)
-    assert budget.available == pytest.approx(980.0 - FENCE)
-    assert budget.state_investment == pytest.approx(FENCE)  # only outside-the-fence works
-    agencies = model.agencies
+    assert budget.spent_total == pytest.approx(21.0 + FENCE)
+    assert budget.available == pytest.approx(979.0 - FENCE)
+    # outside-the-fence works and worker housing build assets
+    assert budget.state_investment == pytest.approx(FENCE + 1.0)
+    agencies, spec = model.agencies, scenario.labour
     assert agencies.promotion_this_month == pytest.approx(10.0)
-    assert agencies.labour_gain == pytest.approx(0.1)
+    # what was paid is ready when the course ends and the housing is built
+    assert model.labour._training_due == [
+        (spec.training_course_months, pytest.approx(5.0 / spec.training_cost_bn_vnd_per_worker))
+    ]
+    assert model.labour._housing_due == [
+        (
+            spec.worker_housing_build_months,
+            pytest.approx(1.0 / spec.worker_housing_cost_bn_vnd_per_place),
+        )
+    ]
     assert agencies.stall_reduction == pytest.approx(0.5)
     assert agencies.approval_time_factor == pytest.approx(0.5)
 
@@ -195,22 +206,24 @@ def test_run_programmes_never_spends_more_than_the_budget(
     assert budget.available == pytest.approx(0.0)
     assert budget.spent_total == pytest.approx(12.5 + FENCE)
     assert budget.spent_by_purpose["training"] == pytest.approx(2.5)
-    assert agencies.labour_gain == pytest.approx(0.05)  # gain × funded share
+    # half the trainees; no housing
+    cost = scenario.labour.training_cost_bn_vnd_per_worker
+    assert [n for _, n in model.labour._training_due] == [pytest.approx(2.5 / cost)]
+    assert model.labour._housing_due == []
     assert agencies.stall_reduction == 0.0
     assert agencies.approval_time_factor == pytest.approx(1.0)  # reform unfunded
     budget.available = 0.0
     agencies.run_programmes(model.zones)
     assert budget.spent_total == pytest.approx(12.5 + FENCE)
     assert agencies.promotion_this_month == 0.0
-    assert agencies.labour_gain == 0.0
+    assert len(model.labour._training_due) == 1  # nothing more paid, nobody more trained
 
 
 def test_a_gain_lever_without_money_has_no_effect(scenario: Scenario, baseline: Policy) -> None:
-    policy = with_levers(baseline, training_labour_gain=0.2, credit_access_stall_reduction_pct=40)
+    policy = with_levers(baseline, credit_access_stall_reduction_pct=40)
     model = IZModel(scenario, policy, 0)
     model.agencies.budget.available = 1000.0
     model.agencies.run_programmes(model.zones)
-    assert model.agencies.labour_gain == 0.0
     assert model.agencies.stall_reduction == 0.0
     assert set(model.agencies.budget.spent_by_purpose) == {"promotion", "outside_fence"}
 

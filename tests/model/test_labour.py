@@ -133,3 +133,63 @@ def test_a_tighter_pool_creates_fewer_jobs_and_keeps_the_share_possible(
     assert narrow.values[-1, jobs] < wide.values[-1, jobs]
     limit = tight(scenario).labour.max_local_industry_share_pct
     assert narrow.values[:, share].max() <= limit + 1e-6  # no inflow: residents only
+
+
+# ---------------------------------------------------------------- the policy's programmes
+def hire(pool: LabourPool, tenant: FakeTenant, months: int) -> None:
+    for month in range(months):
+        pool.advance(month + 1.0, [tenant] if tenant.state == "ramping" else [])
+
+
+def test_training_adds_residents_to_the_supply_when_the_course_ends(scenario: Scenario) -> None:
+    narrow = tight(scenario)
+    pool = LabourPool(narrow, [z.region for z in narrow.zones])
+    before = pool.local_supply
+    pool.train(3000, ready_month=6)
+    pool.advance(5.0, [])
+    assert pool.trained_workers == 0.0  # still in class
+    pool.advance(6.0, [])
+    assert pool.trained_workers == 3000
+    grown = narrow.labour.max_local_industry_share_pct / 100 * pool.resident_workforce
+    assert pool.local_supply == pytest.approx(grown + 3000)
+    assert pool.local_supply > before + 2999
+
+
+def test_training_never_makes_more_workers_than_residents(scenario: Scenario) -> None:
+    pool = LabourPool(scenario, [z.region for z in scenario.zones])
+    pool.train(10 * scenario.economy.workforce_base, ready_month=0)
+    pool.advance(1.0, [])
+    assert pool.local_supply == pytest.approx(pool.resident_workforce)
+
+
+def test_training_staffs_tenants_a_tight_pool_cannot(scenario: Scenario) -> None:
+    narrow = tight(scenario)
+    plain = LabourPool(narrow, [z.region for z in narrow.zones])
+    trained = LabourPool(narrow, [z.region for z in narrow.zones])
+    trained.train(20000, ready_month=0)
+    t1 = FakeTenant(full_jobs=50000, pool=plain.pool_of(0), rampup=1)
+    t2 = FakeTenant(full_jobs=50000, pool=trained.pool_of(0), rampup=1)
+    hire(plain, t1, 24)
+    hire(trained, t2, 24)
+    # the region's own share of the trainees and what commuting brings of the others', never
+    # more than were trained (existing industry hires first)
+    gain = (t2.ramp_progress - t1.ramp_progress) * 50000
+    assert 0.5 * 20000 < gain <= 20000 + 1e-6
+
+
+def test_housing_raises_the_inflow_ceiling_once_built(scenario: Scenario) -> None:
+    narrow = labour_scenario(tight(scenario), inflow_max_pct=2)
+    plain = LabourPool(narrow, [z.region for z in narrow.zones])
+    housed = LabourPool(narrow, [z.region for z in narrow.zones])
+    housed.house(8000, ready_month=24)
+    t1 = FakeTenant(full_jobs=200000, pool=plain.pool_of(0), rampup=1)
+    t2 = FakeTenant(full_jobs=200000, pool=housed.pool_of(0), rampup=1)
+    hire(plain, t1, 23)
+    hire(housed, t2, 23)
+    assert housed.migrants.sum() == plain.migrants.sum()  # not built yet: nothing changes
+    for month in range(23, 120):
+        plain.advance(month + 1.0, [t1] if t1.state == "ramping" else [])
+        housed.advance(month + 1.0, [t2] if t2.state == "ramping" else [])
+    assert housed.housed_places == 8000
+    assert housed.migrants.sum() > plain.migrants.sum() + 4000
+    assert t2.ramp_progress > t1.ramp_progress

@@ -129,7 +129,7 @@ def _rounded(low: float, high: float) -> st.SearchStrategy[float]:
 _values = {
     "promotion_bn_vnd_per_year": _rounded(0, 200),
     "rent_support_pct": _rounded(0, 100),
-    "training_labour_gain": _rounded(0, 1),
+    "credit_access_stall_reduction_pct": _rounded(0, 100),
     "approval_time_multiplier": _rounded(0.1, 3),
     "inspection_multiplier": _rounded(0.1, 5),
 }

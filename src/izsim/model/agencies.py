@@ -73,7 +73,6 @@ class Agencies:
         self.operate_orders = 0  # orders to operate an idle plant
         self.admission_suspensions = 0  # zones barred from admitting tenants for an idle plant
         self.promotion_this_month = 0.0
-        self.labour_gain = 0.0
         self.stall_reduction = 0.0
         self.approval_time_factor = levers.approval_time_multiplier
         self.public_works_allowance = 0.0  # what district boards may still spend (bn VND)
@@ -134,9 +133,8 @@ class Agencies:
             levers.promotion_bn_vnd_per_year / 12, "promotion"
         )
         self.fence.month()
-        self.labour_gain = levers.training_labour_gain * _funded(
-            budget, levers.training_bn_vnd_per_year / 12, "training"
-        )
+        if levers.training_bn_vnd_per_year > 0 or levers.worker_housing_bn_vnd_per_year > 0:
+            self._labour_programmes()
         self.stall_reduction = (
             levers.credit_access_stall_reduction_pct
             / 100
@@ -145,6 +143,24 @@ class Agencies:
         if levers.administration_bn_vnd_per_year > 0:
             funded = _funded(budget, levers.administration_bn_vnd_per_year / 12, "administration")
             self.approval_time_factor = 1 + (levers.approval_time_multiplier - 1) * funded
+
+    def _labour_programmes(self) -> None:
+        """Vocational training and worker housing: what the budget grants this month buys
+        trainees and places, ready when their course ends or the housing is built."""
+        model, levers, budget = self.model, self.model.levers, self.budget
+        labour, spec = model.labour, model.scenario.labour
+        now = model.env.now
+        trained = budget.request(levers.training_bn_vnd_per_year / 12, "training")
+        labour.train(
+            trained / spec.training_cost_bn_vnd_per_worker, now + spec.training_course_months
+        )
+        housed = budget.request(
+            levers.worker_housing_bn_vnd_per_year / 12, "worker_housing", investment=True
+        )
+        labour.house(
+            housed / spec.worker_housing_cost_bn_vnd_per_place,
+            now + spec.worker_housing_build_months,
+        )
 
     def inspect(self, zones: list[Zone], draws: np.ndarray) -> None:
         """Environmental inspections (Sở TN&MT): a zone whose tenants discharge without

@@ -4,8 +4,11 @@ Industry cannot employ more people than there are. Each region ``r`` listed in
 ``labour.region_workforce_pct`` has a resident supply of industrial labour (its share ``w_r`` of
 the workforce ``W`` times the highest share industry can draw, ``s``) plus workers from outside
 the province (commuters and migrants, ``M_r``) who come as the region's pool tightens, up to a
-ceiling that worker housing (nhà ở công nhân) raises. Zones of a region that is not listed (an
-aggregate such as ``mixed``) and projects outside zones hire from the whole province; so does
+ceiling that worker housing (nhà ở công nhân) raises: the scenario's own programme and the places
+the policy pays for (:meth:`LabourPool.house`). Vocational training the policy pays for
+(:meth:`LabourPool.train`) lets residents who would not take factory work join the supply.
+Zones of a region that is not listed (an aggregate such as ``mixed``) and projects outside
+zones hire from the whole province; so does
 existing industry, whose jobs are spread over regions by ``w_r``. Equations: docs/model.md §6.1.
 
 Each month, after the month's decisions and before the accounts close, :meth:`LabourPool.advance`
@@ -73,6 +76,12 @@ class LabourPool:
         self._zone_pool = self.zone_pool.tolist()
         self.jobs_existing = economy.jobs_industry_base
         self.resident_workforce = economy.workforce_base
+        # Places and trainees the policy paid for: (month ready, number) in the order paid,
+        # and how many are ready.
+        self._housing_due: list[tuple[float, float]] = []
+        self._training_due: list[tuple[float, float]] = []
+        self.housed_places = 0.0  # worker housing places the policy built
+        self.trained_workers = 0.0  # residents trained into industrial work
         # 0 (none to hire) … 1 (ample) by pool, as the last month left it
         self._available = self._availability()
 
@@ -98,10 +107,37 @@ class LabourPool:
         return self.resident_workforce + _total(self._migrants)
 
     @property
+    def local_supply(self) -> float:
+        """Residents industry can draw: the scenario's share of the resident workforce and the
+        residents the policy trained, never more than the resident workforce."""
+        local = self.local_share * self.resident_workforce + self.trained_workers
+        return local if local < self.resident_workforce else self.resident_workforce
+
+    @property
     def supply(self) -> float:
         """Industrial labour the province has: residents industry can draw, and workers from
         outside."""
-        return self.local_share * self.resident_workforce + _total(self._migrants)
+        return self.local_supply + _total(self._migrants)
+
+    # ------------------------------------------------------------------ programmes
+    def house(self, places: float, ready_month: float) -> None:
+        """Worker housing paid for now: ``places`` more migrant workers can come from
+        ``ready_month`` on (spread over regions as the scenario's own housing is)."""
+        if places > 0:
+            self._housing_due.append((ready_month, places))
+
+    def train(self, workers: float, ready_month: float) -> None:
+        """Vocational training paid for now: ``workers`` residents join the industrial supply
+        when their course ends, at ``ready_month`` (spread over regions by workforce share)."""
+        if workers > 0:
+            self._training_due.append((ready_month, workers))
+
+    def _open(self, now: float) -> None:
+        """Count the housing and trainees ready by ``now``."""
+        while self._housing_due and self._housing_due[0][0] <= now:
+            self.housed_places += self._housing_due.pop(0)[1]
+        while self._training_due and self._training_due[0][0] <= now:
+            self.trained_workers += self._training_due.pop(0)[1]
 
     def pool_of(self, zone_index: int | None) -> int:
         """The pool a tenant of zone ``zone_index`` (None: outside zones) hires from."""
@@ -133,6 +169,8 @@ class LabourPool:
         """
         spec, economy = self.spec, self.economy_spec
         years = now / 12
+        if self._housing_due or self._training_due:
+            self._open(now)
         self.resident_workforce = economy.workforce_base * (
             1 + economy.workforce_growth_pct / 100
         ) ** (years)
@@ -154,7 +192,7 @@ class LabourPool:
         # Workers from outside answer the scarcity each region is left with; housing adds
         # places above the ceiling of commuters and rented rooms. Those who came stay.
         per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
-        ceiling = per_worker + spec.worker_housing_places_per_year * years
+        ceiling = per_worker + spec.worker_housing_places_per_year * years + self.housed_places
         k = self.monthly_adjustment
         migrants = []
         # (zip stops at the listed regions: the province pool's availability is not read)
@@ -218,7 +256,7 @@ class LabourPool:
     # as in _ramp_up).
     def _supply(self) -> list[float]:
         """Industrial labour supply by listed region."""
-        local = self.local_share * self.resident_workforce
+        local = self.local_supply
         return [w * local + m for w, m in zip(self.share_list, self._migrants, strict=True)]
 
     def _room(self, supply: list[float]) -> list[float]:

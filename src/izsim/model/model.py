@@ -499,16 +499,8 @@ class IZModel(mesa.Model):
         inv = self.investors
         b_access, b_infra, b_wwtp = inv.beta_access, inv.beta_infrastructure, inv.beta_wwtp
         b_labour, b_anchor, b_admin = inv.beta_labour, inv.beta_anchor, inv.beta_admin_per_month
-        gain = self.agencies.labour_gain
         kcn_months, other_months = self._expected_approval_months()
         availability = self.labour.zone_availability_list()
-        # Labour quality and access (the index) with the training programme's gain, at most 1
-        # (min(1.0, …) as a conditional: the builtin parses keyword arguments on every call in
-        # Python 3.11).
-        qualities = []
-        for index in self._labour_index:
-            quality = index + gain
-            qualities.append(quality if quality < 1.0 else 1.0)
         plants = [z.wwtp_host if z.wwtp_host is not None else z for z in self.zones]
         return np.array(
             [
@@ -524,7 +516,7 @@ class IZModel(mesa.Model):
                 + b_anchor * z.anchor
                 + b_admin * (kcn_months if z.is_kcn else other_months)
                 for z, p, quality, available in zip(
-                    self.zones, plants, qualities, availability, strict=True
+                    self.zones, plants, self._labour_index, availability, strict=True
                 )
             ]
         )

@@ -214,9 +214,7 @@ class Reinvestment:
             inv.beta_access * zone.access_index
             + (wastewater.plant_utility(zone.plant, self.beta_wwtp) if zone.wwtp_ok else 0.0)
             # as in the site choice: labour counts as far as workers can still be hired
-            + inv.beta_labour
-            * min(1.0, zone.spec.labour_index + agencies.labour_gain)
-            * model.labour.availability_at(zone.index)
+            + inv.beta_labour * zone.spec.labour_index * model.labour.availability_at(zone.index)
             + inv.beta_admin_per_month * admin
         )
 

@@ -54,10 +54,18 @@ class Levers(Sourced):
     credit_access_bn_vnd_per_year: NonNegative = Field(
         default=0, description="Budget for the credit guarantee / SME fund."
     )
-    training_labour_gain: NonNegative = Field(
-        default=0, description="Rise of every zone's labour index from vocational training."
+    training_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Money a year for vocational training (đào tạo nghề): each"
+        " `labour.training_cost_bn_vnd_per_worker` spent adds one resident to industry's labour"
+        " supply when the course ends.",
     )
-    training_bn_vnd_per_year: NonNegative = Field(default=0, description="Training budget.")
+    worker_housing_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Money a year for worker housing (nhà ở công nhân): each"
+        " `labour.worker_housing_cost_bn_vnd_per_place` spent adds a place for a worker from"
+        " outside the province once built; state investment.",
+    )
     # Infrastructure (hạ tầng)
     outside_fence_bn_vnd_per_year: NonNegative = Field(
         default=0,
@@ -129,7 +137,8 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
         "rent_support_bn_vnd_per_year",
     ),
     "credit_access": ("credit_access_stall_reduction_pct", "credit_access_bn_vnd_per_year"),
-    "training": ("training_labour_gain", "training_bn_vnd_per_year"),
+    "training": ("training_bn_vnd_per_year",),
+    "worker_housing": ("worker_housing_bn_vnd_per_year",),
     "outside_fence": ("outside_fence_bn_vnd_per_year",),
     "public_clearance": ("public_clearance_pct", "clearance_capacity_multiplier"),
     "wwtp_support": ("wwtp_support_pct",),
@@ -166,6 +175,7 @@ MONEY_LEVERS = (
     "rent_support_bn_vnd_per_year",
     "credit_access_bn_vnd_per_year",
     "training_bn_vnd_per_year",
+    "worker_housing_bn_vnd_per_year",
     "outside_fence_bn_vnd_per_year",
     "administration_bn_vnd_per_year",
     "public_developer_bn_vnd_per_year",
@@ -176,7 +186,6 @@ INTENSITY_LEVERS = (
     "rent_support_pct",
     "supported_sector_rent_support_pct",
     "credit_access_stall_reduction_pct",
-    "training_labour_gain",
     "public_clearance_pct",
     "wwtp_support_pct",
 )
@@ -297,6 +306,7 @@ BudgetHead = Literal[
     "promotion",
     "outside_fence",
     "training",
+    "worker_housing",
     "credit_access",
     "administration",
     "public_developer",
@@ -308,6 +318,7 @@ APPROPRIATION_LEVERS: dict[str, str] = {
     "promotion": "promotion_bn_vnd_per_year",
     "outside_fence": "outside_fence_bn_vnd_per_year",
     "training": "training_bn_vnd_per_year",
+    "worker_housing": "worker_housing_bn_vnd_per_year",
     "credit_access": "credit_access_bn_vnd_per_year",
     "administration": "administration_bn_vnd_per_year",
     "public_developer": "public_developer_bn_vnd_per_year",

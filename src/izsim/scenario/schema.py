@@ -833,6 +833,22 @@ class Labour(Sourced):
         description="Places in worker housing (nhà ở công nhân, ký túc xá) added a year from the"
         " start; each lets one more migrant worker come when labour is scarce."
     )
+    worker_housing_cost_bn_vnd_per_place: Positive = Field(
+        description="Budget cost of one place in worker housing the policy pays for"
+        " (`worker_housing_bn_vnd_per_year`): building and fitting a dormitory or social-housing"
+        " place for one worker on land the province provides."
+    )
+    worker_housing_build_months: NonNegative = Field(
+        description="Months from paying for worker housing to its places being lived in."
+    )
+    training_cost_bn_vnd_per_worker: Positive = Field(
+        description="Budget cost of one resident who takes factory work after vocational"
+        " training the policy pays for (`training_bn_vnd_per_year`): the courses of all the"
+        " trainees it takes to add one worker who would otherwise not take factory work."
+    )
+    training_course_months: NonNegative = Field(
+        description="Months from paying for a course to its trainees being able to work."
+    )
     commuting_pct: Pct = Field(
         description="Share of other regions' unused industrial labour a region's zones can hire"
         " by commuting within the province (100: the province is one labour market)."
