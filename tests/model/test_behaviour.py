@@ -130,8 +130,13 @@ def test_revocation_drive_revokes_more_stalled_projects(
     assert sum(v[-1, idle] for v in drive_runs) < base_idle
 
 
-# Appropriations spent only as boards or qualifying tenants claim them are not programmes.
-CLAIMED = ("public_developer_bn_vnd_per_year", "rent_support_bn_vnd_per_year")
+# Appropriations spent only as boards or qualifying tenants claim them, or as clusters wait to
+# be cleared and the districts have throughput (chunks paid whole), are not programmes.
+CLAIMED = (
+    "public_developer_bn_vnd_per_year",
+    "rent_support_bn_vnd_per_year",
+    "clearance_ahead_bn_vnd_per_year",
+)
 PROGRAMMES = [lever for lever in MONEY_LEVERS if lever not in CLAIMED]
 
 

@@ -20,6 +20,7 @@ import simpy
 
 from izsim.model import wastewater
 from izsim.model.budget import Budget
+from izsim.model.clearance_ahead import ClearanceAhead
 from izsim.model.outside_fence import FenceWorks
 from izsim.model.rent_support import RentSupport
 
@@ -46,6 +47,7 @@ class Agencies:
             model.policy.priority(),
         )
         self.fence = FenceWorks(model, self.budget)
+        self.clearance_ahead = ClearanceAhead(model)
         self.rent_support = RentSupport(
             self.budget,
             years=levers.rent_support_years,
@@ -133,6 +135,8 @@ class Agencies:
             levers.promotion_bn_vnd_per_year / 12, "promotion"
         )
         self.fence.month()
+        if levers.clearance_ahead_bn_vnd_per_year > 0:
+            self.clearance_ahead.month()
         if levers.training_bn_vnd_per_year > 0 or levers.worker_housing_bn_vnd_per_year > 0:
             self._labour_programmes()
         self.stall_reduction = (

@@ -31,6 +31,15 @@ if TYPE_CHECKING:
 M2_PER_HA = 10_000
 
 
+def clearance_chunk(district: simpy.Container, remaining: float) -> float:
+    """Hectares of a clearance to ask the districts for next: quarter-month chunks let zones
+    share the districts' throughput in turn; a smaller leftover is taken rather than wasted."""
+    chunk = min(remaining, district.capacity / 4)
+    if 1e-9 < district.level < chunk:
+        chunk = district.level
+    return chunk
+
+
 class Developer(mesa.Agent):
     """A developer and the zones it runs.
 
@@ -163,6 +172,8 @@ class Developer(mesa.Agent):
                 zone.stage = "planned"
                 return
             zone.established_month = model.month
+        # A cluster the province is clearing ahead is handed over once cleared.
+        yield from model.agencies.clearance_ahead.wait_for(zone)
         leasable_share = zone.leasable_ha / zone.area_ha
         # A first phase under way at the start is paid for up to its stage: a zone `building`
         # has cleared its land and paid for its works; one `clearing` has paid for clearance.
@@ -228,11 +239,7 @@ class Developer(mesa.Agent):
         district = model.agencies.clearance
         remaining = gross_ha
         while remaining > 1e-9:
-            # Quarter-month chunks let zones share the districts' throughput in turn; a smaller
-            # leftover is taken rather than wasted.
-            chunk = min(remaining, district.capacity / 4)
-            if 1e-9 < district.level < chunk:
-                chunk = district.level
+            chunk = clearance_chunk(district, remaining)
             request = district.get(chunk)
             try:
                 yield request

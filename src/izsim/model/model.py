@@ -350,13 +350,17 @@ class IZModel(mesa.Model):
         return self.works_cost_per_ha(zone) / (zone.leasable_ha / zone.area_ha)
 
     def development_cost_per_ha(self, zone: Zone) -> float:
-        """A developer's whole cost per leasable ha (works and plant), in bn VND."""
-        return self.works_cost_per_leasable_ha(zone) + self.own_plant_cost(zone) / zone.leasable_ha
+        """A developer's whole cost per leasable ha (works and plant, less a first phase the
+        province cleared ahead), in bn VND."""
+        return (
+            self.works_cost_per_leasable_ha(zone)
+            + (self.own_plant_cost(zone) - zone.clearance_ahead_bn_vnd) / zone.leasable_ha
+        )
 
     def first_phase_cost(self, zone: Zone, *, plant: bool = True) -> float:
         """What a developer pays for a zone's first phase (and its plant), in bn VND."""
         phase_gross = zone.area_ha * self.scenario.developers.infrastructure_phase_pct / 100
-        works = phase_gross * self.works_cost_per_ha(zone)
+        works = phase_gross * self.works_cost_per_ha(zone) - zone.clearance_ahead_bn_vnd
         return works + self.own_plant_cost(zone) if plant else works
 
     def pro_forma_ratio(self, zone: Zone) -> float:

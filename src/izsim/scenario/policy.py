@@ -79,6 +79,13 @@ class Levers(Sourced):
     clearance_capacity_multiplier: Positive = Field(
         default=1, description="Multiplier of districts' land clearance throughput."
     )
+    clearance_ahead_bn_vnd_per_year: NonNegative = Field(
+        default=0,
+        description="Money a year to clear the first phase of planned clusters (CCN) ahead of"
+        " any developer (giải phóng mặt bằng trước), one at a time, the most promising first,"
+        " through the districts' throughput; the developer who takes one up pays no clearance"
+        " for that phase. State investment.",
+    )
     wwtp_support_pct: Pct = Field(
         default=0, description="Share of a central wastewater plant's cost the budget pays."
     )
@@ -141,6 +148,7 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "worker_housing": ("worker_housing_bn_vnd_per_year",),
     "outside_fence": ("outside_fence_bn_vnd_per_year",),
     "public_clearance": ("public_clearance_pct", "clearance_capacity_multiplier"),
+    "clearance_ahead": ("clearance_ahead_bn_vnd_per_year",),
     "wwtp_support": ("wwtp_support_pct",),
     "public_ccn_developer": ("public_developer_fallback_ccn", "public_developer_bn_vnd_per_year"),
     "wwtp_before_tenants": ("wwtp_before_tenants",),
@@ -177,6 +185,7 @@ MONEY_LEVERS = (
     "training_bn_vnd_per_year",
     "worker_housing_bn_vnd_per_year",
     "outside_fence_bn_vnd_per_year",
+    "clearance_ahead_bn_vnd_per_year",
     "administration_bn_vnd_per_year",
     "public_developer_bn_vnd_per_year",
 )
@@ -310,6 +319,7 @@ BudgetHead = Literal[
     "credit_access",
     "administration",
     "public_developer",
+    "clearance_ahead",
     "rent_support",
 ]
 """Heads of the budget with an annual appropriation (a money lever each)."""
@@ -322,6 +332,7 @@ APPROPRIATION_LEVERS: dict[str, str] = {
     "credit_access": "credit_access_bn_vnd_per_year",
     "administration": "administration_bn_vnd_per_year",
     "public_developer": "public_developer_bn_vnd_per_year",
+    "clearance_ahead": "clearance_ahead_bn_vnd_per_year",
     "rent_support": "rent_support_bn_vnd_per_year",
 }
 """The money lever that sets each head's annual appropriation."""
