@@ -136,6 +136,7 @@ def test_invariants_hold_every_month(
         wwtp_before_tenants=rule,
         sanction_late_developers=sanction,
         rent_support_pct=20,
+        rent_support_years=5,
     )
     model = IZModel(variant(scenario, prospects, rent, stall, tight_labour), policy, seed)
     for month in range(model.months):

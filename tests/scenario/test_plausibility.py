@@ -69,12 +69,12 @@ def test_a_lever_written_as_a_fraction(tmp_path: Path) -> None:
     path = bad_policy(
         tmp_path,
         both(
-            put(("levers", "rent_support_pct"), 0.2),
-            put(("levers", "sources", "rent_support_pct"), "assumption: a test's own number"),
+            put(("levers", "public_clearance_pct"), 0.2),
+            put(("levers", "sources", "public_clearance_pct"), "assumption: a test's own number"),
         ),
     )
     (warning,) = policy_warnings(path, load_policy(path))
-    assert warning.field == "levers.rent_support_pct"
+    assert warning.field == "levers.public_clearance_pct"
 
 
 def test_a_tiny_percentage_target(tmp_path: Path) -> None:

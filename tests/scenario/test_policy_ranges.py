@@ -74,6 +74,7 @@ def test_a_lever_without_a_range_falls_back_to_the_schema_bounds() -> None:
     levers = Levers(
         promotion_bn_vnd_per_year=20,
         rent_support_pct=40,
+        rent_support_years=5,
         approval_time_multiplier=0.5,
         source="assumption: this package states no range",
     )
@@ -116,7 +117,11 @@ def test_a_lever_stops_at_its_range_while_the_others_go_on() -> None:
 
 
 def test_a_package_beyond_its_own_range_is_not_cut() -> None:
-    levers = Levers(rent_support_pct=40, source="assumption: a level a planner would accept [5–30]")
+    levers = Levers(
+        rent_support_pct=40,
+        rent_support_years=5,
+        source="assumption: a level a planner would accept [5–30]",
+    )
     assert lever_limit(levers, "rent_support_pct") == (40, (5, 30))
     assert scale_levers(levers, 1.0).rent_support_pct == 40
     assert scale_levers(levers, 3.0).rent_support_pct == 40
@@ -148,6 +153,9 @@ def _package(draw: st.DrawFn) -> tuple[Levers, Levers]:
             sources[name] = f"assumption: drawn for the test [{low!r}–{high!r}]"
         else:
             sources[name] = "assumption: this lever states no range"
+    # rent support says how many years it runs (not scaled)
+    data["rent_support_years"] = reference["rent_support_years"] = 5
+    sources["rent_support_years"] = "assumption: the years drawn packages rebate rent"
     return (
         Levers.model_validate({**data, "sources": sources}),
         Levers.model_validate({**reference, "source": "assumption: the test's reference package"}),

@@ -50,7 +50,8 @@ class Agencies:
         self.clearance_ahead = ClearanceAhead(model)
         self.rent_support = RentSupport(
             self.budget,
-            years=levers.rent_support_years,
+            # without rent support no promise is made: the number of years is never used
+            years=levers.rent_support_years or 1,
             appropriation=levers.rent_support_bn_vnd_per_year,
             lease_years=model.scenario.investors.lease_term_years,
             # a tenant values money later as a developer does: no tenant rate is documented

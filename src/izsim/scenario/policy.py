@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from izsim.scenario.base import NonNegative, Pct, Positive, Slug, Sourced, Strict
 
@@ -35,12 +35,13 @@ class Levers(Sourced):
     supported_sector_rent_support_pct: Pct = Field(
         default=0, description="Extra rent support for supporting-industry and high-tech tenants."
     )
-    rent_support_years: int = Field(
-        default=5,
+    rent_support_years: int | None = Field(
+        default=None,
         ge=1,
         le=10,
         description="Years a qualifying tenant receives the annual rent rebate, from its choice"
-        " of site; a promise made is paid in later years before new spending.",
+        " of site; a promise made is paid in later years before new spending. Required (with"
+        " its source) when rent support is set.",
     )
     rent_support_bn_vnd_per_year: NonNegative = Field(
         default=0,
@@ -133,6 +134,18 @@ class Levers(Sourced):
         description="Cost of the administrative reform (staff, online systems); when it is set,"
         " faster processing takes effect in the share the budget funds.",
     )
+
+    @model_validator(mode="after")
+    def _rent_support_has_years(self) -> Levers:
+        support = self.rent_support_pct > 0 or self.supported_sector_rent_support_pct > 0
+        if support and self.rent_support_years is None:
+            raise ValueError(
+                "rent support is set (rent_support_pct "
+                f"{self.rent_support_pct:g}, supported_sector_rent_support_pct "
+                f"{self.supported_sector_rent_support_pct:g}) without rent_support_years: say how"
+                " many years (1–10) a tenant receives the rebate, with a source"
+            )
+        return self
 
 
 LEVER_GROUPS: dict[str, tuple[str, ...]] = {
