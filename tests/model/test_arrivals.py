@@ -1,8 +1,19 @@
+from collections.abc import Callable
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from izsim.model.arrivals import MAX_RATE_MULTIPLIER, ArrivalProcess, province_appeal
-from izsim.scenario import Scenario
+from izsim.model.arrivals import (
+    MAX_RATE_MULTIPLIER,
+    ArrivalProcess,
+    Audience,
+    Prospects,
+    province_appeal,
+)
+from izsim.model.model import IZModel
+from izsim.scenario import Policy, Scenario
+from tests.conftest import with_levers
 
 
 def draw_months(scenario: Scenario, rate: float, months: int = 60) -> list[np.ndarray]:
@@ -57,3 +68,174 @@ def test_province_appeal_is_one_at_the_reference_and_the_old_form_at_a_of_one(
     # more promotion that reaches investors anyway: the programme matters less
     more = inv.model_copy(update={"promotion_autonomous_effort": 2.0})
     assert province_appeal(inv, 0.0) < province_appeal(more, 0.0) < 1
+
+
+# --- targeted promotion (docs/model.md §2.1) -----------------------------------------------------
+
+
+def _sectors(*rows: tuple[float, float, bool]) -> SimpleNamespace:
+    """A stand-in scenario with sectors of (prospect share %, FDI share %, supported)."""
+    return SimpleNamespace(
+        sectors=[
+            SimpleNamespace(prospect_share_pct=share, fdi_share_pct=fdi, supported=supported)
+            for share, fdi, supported in rows
+        ]
+    )
+
+
+def test_audience_share_sums_the_sectors_origins_and_support() -> None:
+    # 75 % of prospects in an unsupported sector with 40 % FDI, 25 % in a supported one with 80 %
+    mix = _sectors((75, 40, False), (25, 80, True))
+    assert Audience("fdi", True).share(mix) == pytest.approx(0.25 * 0.8)
+    assert Audience("fdi", False).share(mix) == pytest.approx(0.75 * 0.4 + 0.25 * 0.8)
+    assert Audience("domestic", True).share(mix) == pytest.approx(0.25 * 0.2)
+    assert Audience("any", True).share(mix) == pytest.approx(0.25)
+    assert Audience("any", False).share(mix) == pytest.approx(1.0)
+    # shares need not add up to 100: they are weights
+    assert Audience("fdi", True).share(_sectors((150, 40, False), (50, 80, True))) == (
+        pytest.approx(0.2)
+    )
+    assert Audience("fdi", True).share(_sectors((100, 40, False))) == 0
+
+
+def test_audience_of_a_policy_needs_targeted_money(baseline: Policy) -> None:
+    assert Audience.of(baseline.levers) is None
+    aimed = with_levers(baseline, promotion_target_origin="fdi")  # no money aimed: no audience
+    assert Audience.of(aimed.levers) is None
+    aimed = with_levers(aimed, promotion_targeted_pct=40)
+    assert Audience.of(aimed.levers) == Audience("fdi", False)
+
+
+def test_an_audience_at_the_common_rate_keeps_the_same_prospects(scenario: Scenario) -> None:
+    rate = 2 * scenario.investors.prospects_per_month
+    plain = ArrivalProcess(scenario, np.random.default_rng(8))
+    aimed = ArrivalProcess(scenario, np.random.default_rng(8))
+    for _ in range(60):
+        p, keep = plain.arrive(rate)
+        q, keep_aimed = aimed.arrive(rate, Audience("fdi", True), rate)
+        assert np.array_equal(keep, keep_aimed)
+        assert np.array_equal(p.land_ha, q.land_ha)
+
+
+def test_a_higher_audience_rate_adds_only_audience_prospects(scenario: Scenario) -> None:
+    rate = scenario.investors.prospects_per_month
+    supported = np.array([s.supported for s in scenario.sectors])
+    plain = ArrivalProcess(scenario, np.random.default_rng(4))
+    aimed = ArrivalProcess(scenario, np.random.default_rng(4))
+    extra = 0
+    for _ in range(120):
+        _, keep = plain.arrive(rate)
+        q, keep_aimed = aimed.arrive(rate, Audience("fdi", True), 6 * rate)
+        assert np.all(keep <= keep_aimed)  # a superset of the same candidates
+        # the prospects kept only because of targeting are FDI investors of supported sectors
+        added = np.flatnonzero(keep_aimed[keep_aimed] & ~keep[keep_aimed])
+        assert np.all(q.fdi[added]) and np.all(supported[q.sector[added]])
+        extra += len(added)
+    assert extra > 0
+
+
+def test_a_lower_rate_outside_the_audience_drops_only_others(scenario: Scenario) -> None:
+    rate = 2 * scenario.investors.prospects_per_month
+    plain = ArrivalProcess(scenario, np.random.default_rng(6))
+    aimed = ArrivalProcess(scenario, np.random.default_rng(6))
+    dropped = 0
+    for _ in range(120):
+        p, keep = plain.arrive(rate)
+        _, keep_aimed = aimed.arrive(rate / 2, Audience("domestic", False), rate)
+        assert np.all(keep_aimed <= keep)
+        lost = keep[keep] & ~keep_aimed[keep]
+        assert np.all(p.fdi[lost])  # only foreign prospects (outside the audience) are lost
+        dropped += int(lost.sum())
+    assert dropped > 0
+
+
+def _arrivals_by_audience(
+    scenario: Scenario, policy: Policy, audience: Audience, seeds: range
+) -> tuple[int, int]:
+    """Prospects that arrived over whole runs, in ``audience`` and outside it."""
+    supported = np.array([s.supported for s in scenario.sectors])
+    inside = outside = 0
+    for seed in seeds:
+        model = IZModel(scenario, policy, seed)
+        arrive = model.arrivals.arrive
+
+        def counted(*args: object, arrive: Callable = arrive) -> tuple[Prospects, np.ndarray]:
+            nonlocal inside, outside
+            prospects, keep = arrive(*args)
+            members = audience.members(prospects.sector, prospects.fdi, supported)
+            inside += int(members.sum())
+            outside += int((~members).sum())
+            return prospects, keep
+
+        model.arrivals.arrive = counted  # type: ignore[method-assign]
+        model.run()
+    return inside, outside
+
+
+def test_targeting_moves_arrivals_to_the_audience_at_equal_money(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    spread = with_levers(baseline, promotion_bn_vnd_per_year=40)
+    aimed = with_levers(
+        spread,
+        promotion_targeted_pct=50,
+        promotion_target_origin="fdi",
+        promotion_target_supported_sectors=True,
+    )
+    audience, seeds = Audience("fdi", True), range(4)
+    inside, outside = _arrivals_by_audience(scenario, spread, audience, seeds)
+    inside_aimed, outside_aimed = _arrivals_by_audience(scenario, aimed, audience, seeds)
+    assert inside_aimed > 1.2 * inside
+    assert outside_aimed < outside
+    assert inside_aimed / (inside_aimed + outside_aimed) > inside / (inside + outside)
+
+
+def test_no_targeted_money_is_the_same_run(scenario: Scenario, baseline: Policy) -> None:
+    plain = with_levers(baseline, promotion_bn_vnd_per_year=40)
+    aimed_nothing = with_levers(plain, promotion_targeted_pct=0, promotion_target_origin="fdi")
+    a, b = IZModel(scenario, plain, 3), IZModel(scenario, aimed_nothing, 3)
+    a.run()
+    b.run()
+    assert np.array_equal(a.values, b.values, equal_nan=True)
+
+
+def test_promotion_reach_and_existing_firms_see_the_untargeted_part(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    aimed = with_levers(
+        baseline,
+        promotion_bn_vnd_per_year=40,
+        promotion_targeted_pct=25,
+        promotion_target_origin="fdi",
+        promotion_target_supported_sectors=True,
+    )
+    model = IZModel(scenario, aimed, 0)
+    model.agencies.promotion_this_month = 40 / 12
+    share = Audience("fdi", True).share(scenario)
+    outside, inside = model.promotion_reach()
+    assert outside == pytest.approx(0.75 * 40)
+    assert inside == pytest.approx(0.75 * 40 + 0.25 * 40 / share)
+    assert model.reinvestment.province_factor() == pytest.approx(
+        province_appeal(scenario.investors, 0.75 * 40)
+    )
+
+
+def test_an_audience_the_province_lacks_wastes_the_money(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    data = scenario.model_dump(exclude_unset=True)
+    for sector in data["sectors"]:
+        sector["supported"] = False
+    unsupported = Scenario.model_validate(data)
+    aimed = with_levers(
+        baseline,
+        promotion_bn_vnd_per_year=40,
+        promotion_targeted_pct=50,
+        promotion_target_supported_sectors=True,
+    )
+    model = IZModel(unsupported, aimed, 0)
+    assert model.audience_share == 0
+    assert (0, "promotion_audience_empty", "any, supported") in model.events
+    model.agencies.promotion_this_month = 40 / 12
+    assert model.promotion_reach() == pytest.approx((20, 20))
+    model.run()  # runs, the targeted half reaching no one

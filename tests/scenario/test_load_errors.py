@@ -390,6 +390,15 @@ POLICY_CASES = [
          ("'training' more than once", "heads: promotion"), "budget_priority:"),
     Case("budget_priority_not_a_list", put(("budget_priority",), "promotion first"),
          "budget_priority", ("list",), "budget_priority:"),
+    Case("promotion_targeted_at_everyone",
+         both(put(("levers", "promotion_targeted_pct"), 50),
+              put(("levers", "sources", "promotion_targeted_pct"),
+                  "assumption: half the promotion money aimed at one audience")),
+         "levers", ("promotion_targeted_pct 50 needs a target audience", "'fdi' or 'domestic'",
+                    "(got 'any')", "promotion_target_supported_sectors to true"), "levers:"),
+    Case("promotion_target_origin_unknown", put(("levers", "promotion_target_origin"), "foreign"),
+         "levers.promotion_target_origin", ("'any', 'fdi' or 'domestic'", "'foreign'"),
+         "promotion_target_origin:"),
     Case("policy_without_id", drop(("id",)), "id", ("required",), None),
     Case("policy_id_not_a_slug", put(("id",), "Baseline Policy"), "id",
          ("pattern", "'Baseline Policy'"), "id:"),
@@ -641,6 +650,23 @@ def test_cli_validate_bad_budget_rules(tmp_path: Path, case: Case) -> None:
     with the file, line, field, value and what is allowed, exit 2 and no traceback."""
     path = bad_policy(tmp_path, case.mutate)
     result = runner.invoke(app, ["validate", "--strict", str(path)])
+    assert result.exit_code == 2
+    assert re.search(
+        rf"^error: {re.escape(str(path))}:\d+: {re.escape(case.field)}: ", result.stderr, re.M
+    )
+    for fragment in case.says:
+        assert fragment in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in POLICY_CASES if c.id.startswith("promotion_")], ids=lambda c: c.id
+)
+def test_cli_run_refuses_bad_promotion_targets(tmp_path: Path, case: Case) -> None:
+    """Targeted promotion without an audience, or an unknown origin: refused by ``izsim run``
+    with the file, field, value and what is allowed, exit 2 and no traceback."""
+    path = bad_policy(tmp_path, case.mutate)
+    result = runner.invoke(app, ["run", str(SCENARIO_FILE), "--policy", str(path)])
     assert result.exit_code == 2
     assert re.search(
         rf"^error: {re.escape(str(path))}:\d+: {re.escape(case.field)}: ", result.stderr, re.M

@@ -5,6 +5,8 @@ competitiveness (PCI) and its recent track record. To keep common random numbers
 policies, each month draws a fixed-rate pool of *candidates* (rate ``MAX_RATE_MULTIPLIER`` times
 the base) with all their attributes, and keeps each with probability ``rate / pool rate``
 (Poisson thinning). A policy that raises the rate keeps a superset of the same prospects.
+Targeted promotion gives the prospects of its audience (an origin, supported sectors) a rate of
+their own: the same thinning uniform is compared with their rate instead of the others'.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from izsim.scenario.policy import Levers
 from izsim.scenario.schema import Investors, Scenario
 
 MAX_RATE_MULTIPLIER = 8.0
@@ -35,6 +38,48 @@ def province_appeal(inv: Investors, promotion_bn_vnd_per_year: float) -> float:
     ) ** inv.promotion_elasticity
     pci = (inv.competitiveness_pci / inv.pci_reference) ** inv.pci_elasticity
     return promo * pci
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The prospects targeted promotion is aimed at: those of an origin (``any``, ``fdi``,
+    ``domestic``), in sectors marked ``supported`` only if ``supported_only``."""
+
+    origin: str
+    supported_only: bool
+
+    @classmethod
+    def of(cls, levers: Levers) -> Audience | None:
+        """The audience a policy's promotion targets; None when it targets no money."""
+        if levers.promotion_targeted_pct <= 0:
+            return None
+        return cls(levers.promotion_target_origin, levers.promotion_target_supported_sectors)
+
+    def share(self, scenario: Scenario) -> float:
+        """``s``, the audience's share of the base prospect stream: ``Σ_k share_k × o_k ×
+        supported_k`` over sectors, ``o_k`` the sector's FDI share, its complement, or 1 by
+        origin; ``supported_k`` 1 for a supported sector, or for every sector when the audience
+        is not limited to them (docs/model.md §2.1)."""
+        sectors = scenario.sectors
+        total = sum(s.prospect_share_pct for s in sectors)
+        share = 0.0
+        for sector in sectors:
+            if self.supported_only and not sector.supported:
+                continue
+            fdi = sector.fdi_share_pct / 100
+            origin = {"fdi": fdi, "domestic": 1 - fdi}.get(self.origin, 1.0)
+            share += sector.prospect_share_pct / total * origin
+        return share
+
+    def members(self, sector: np.ndarray, fdi: np.ndarray, supported: np.ndarray) -> np.ndarray:
+        """Which prospects (their sector indices and FDI flags) are in the audience;
+        ``supported`` is the sectors' flag by index."""
+        inside = supported[sector] if self.supported_only else np.ones(len(sector), dtype=bool)
+        if self.origin == "fdi":
+            return inside & fdi
+        if self.origin == "domestic":
+            return inside & ~fdi
+        return inside
 
 
 @dataclass(frozen=True)
@@ -77,6 +122,7 @@ class ArrivalProcess:
         self.capital_per_ha = np.array([s.capital_bn_vnd_per_ha for s in sectors])
         self.polluting_share = np.array([s.polluting_pct / 100 for s in sectors])
         self.outdated_share = np.array([s.outdated_technology_pct / 100 for s in sectors])
+        self.supported = np.array([s.supported for s in sectors], dtype=bool)
         # No one arrives in most months: their (empty) prospects are made once.
         nobody = np.empty(0)
         self._nobody = self._prospects(nobody.reshape(0, UNIFORMS), nobody, nobody)
@@ -87,15 +133,25 @@ class ArrivalProcess:
         pool, thinning = self.candidates(n, self.rng)
         return pool, thinning < rate / pool_rate, rate
 
-    def arrive(self, rate: float) -> tuple[Prospects, np.ndarray]:
+    def arrive(
+        self, rate: float, audience: Audience | None = None, audience_rate: float = 0.0
+    ) -> tuple[Prospects, np.ndarray]:
         """This month's prospects at ``rate``, and which of the candidate pool they are.
 
         The same draws as :meth:`draw` (the pool's attributes included: common random numbers),
         but the attributes are worked out for the few arrivals only, not for the whole pool.
+        With an ``audience``, its members arrive at ``audience_rate`` instead (both capped at
+        the pool's rate): only then are the whole pool's sectors and origins worked out.
         """
         n, rate, pool_rate = self._pool(rate)
         u, normal, exponential = _variates(n, self.rng)
-        keep = u[:, THINNING] < rate / pool_rate
+        if audience is None:
+            keep = u[:, THINNING] < rate / pool_rate
+        else:
+            sector = self._sector(u)
+            members = audience.members(sector, u[:, 1] < self.fdi_share[sector], self.supported)
+            threshold = np.where(members, min(audience_rate, pool_rate), rate) / pool_rate
+            keep = u[:, THINNING] < threshold
         if not np.logical_or.reduce(keep):  # (keep.any() without numpy's Python wrapper)
             return self._nobody, keep
         return self._prospects(u[keep], normal[keep], exponential[keep]), keep
@@ -113,14 +169,11 @@ class ArrivalProcess:
     def _prospects(self, u: np.ndarray, normal: np.ndarray, exponential: np.ndarray) -> Prospects:
         """Candidates' attributes from their variates (one row of ``u`` and one normal and
         exponential each; column ``THINNING`` of ``u`` is the thinning uniform)."""
-        # (searchsorted is never below 0: only the top needs capping)
-        sector = np.minimum(
-            np.searchsorted(self.sector_cdf, u[:, 0], side="right"), len(self.sector_cdf) - 1
-        )
+        sector = self._sector(u)
         land = np.exp(self.land_mu[sector] + self.land_sigma[sector] * normal)
         return Prospects(
             sector=sector,
-            fdi=u[:, 1] < self.fdi_share[sector],
+            fdi=u[:, 1] < self.fdi_share[sector],  # (as in arrive's audience)
             land_ha=land,
             capital_bn_vnd=land * self.capital_per_ha[sector],
             polluting=u[:, 2] < self.polluting_share[sector],
@@ -128,6 +181,13 @@ class ArrivalProcess:
             stall_draw=u[:, 4],
             approval_draw=exponential,
             revocation_draw=u[:, 6],
+        )
+
+    def _sector(self, u: np.ndarray) -> np.ndarray:
+        """Candidates' sector indices from column 0 of their uniforms."""
+        # (searchsorted is never below 0: only the top needs capping)
+        return np.minimum(
+            np.searchsorted(self.sector_cdf, u[:, 0], side="right"), len(self.sector_cdf) - 1
         )
 
 

@@ -20,7 +20,7 @@ import simpy
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import land_market, wastewater
 from izsim.model.agencies import Agencies
-from izsim.model.arrivals import ArrivalProcess, Prospects, province_appeal
+from izsim.model.arrivals import ArrivalProcess, Audience, Prospects, province_appeal
 from izsim.model.choice import choose, logit_shares
 from izsim.model.developer import M2_PER_HA, Developer
 from izsim.model.economy import Economy
@@ -76,6 +76,9 @@ class IZModel(mesa.Model):
         self.economy.labour = self.labour
         self.outside_zone_output_share = self.investors.outside_zone_output_share_pct / 100
         self.arrivals = ArrivalProcess(scenario, self.streams["arrivals"])
+        # Targeted promotion's audience and its share s of the base stream (docs/model.md §2.1).
+        self.audience = Audience.of(self.levers)
+        self.audience_share = 1.0 if self.audience is None else self.audience.share(scenario)
         self.polluting_prospect_share = sum(
             s.prospect_share_pct / 100 * s.polluting_pct / 100 for s in scenario.sectors
         )
@@ -126,6 +129,12 @@ class IZModel(mesa.Model):
         self.tenants_located = 0
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
+        if self.audience is not None and self.audience_share <= 0:
+            # The package targets investors this province's prospects never include (no
+            # supported sector, say): the targeted money is spent and reaches no one. Recorded,
+            # not refused: packages are written for every province (docs/model.md §2.1).
+            supported = ", supported" if self.audience.supported_only else ""
+            self.events.append((0, "promotion_audience_empty", self.audience.origin + supported))
         self.values = np.full((self.months, len(INDICATOR_IDS)), np.nan)
         # Each zone's stage and plant state at the end of every month (codes: index in
         # zone.STAGES and zone.PLANT_STATES): what zone timelines and event lists are made of.
@@ -459,10 +468,27 @@ class IZModel(mesa.Model):
             self.events.append((self.month, "developer_public", zone.key))
 
     # ------------------------------------------------------------------ investors
-    def arrival_rate(self) -> float:
-        """This month's prospect arrival rate (promotion, competitiveness, track record)."""
+    def promotion_reach(self) -> tuple[float, float]:
+        """Promotion a year (bn VND) that reaches a prospect outside the audience of targeted
+        promotion, and one in it: ``(1 − t)·P`` and ``(1 − t)·P + t·P/s`` (docs/model.md §2.1);
+        without targeting both are ``P``. With ``s = 0`` no one is in the audience: the
+        targeted money reaches no one."""
+        promotion = self.agencies.promotion_this_month * 12
+        if self.audience is None:
+            return promotion, promotion
+        targeted = self.levers.promotion_targeted_pct / 100
+        untargeted = (1 - targeted) * promotion
+        if self.audience_share <= 0:
+            return untargeted, untargeted
+        return untargeted, untargeted + targeted * promotion / self.audience_share
+
+    def arrival_rate(self, promotion_bn_vnd_per_year: float | None = None) -> float:
+        """This month's prospect arrival rate (promotion, competitiveness, track record), at the
+        promotion that reaches them (default: all the promotion money granted)."""
         inv = self.investors
-        appeal = province_appeal(inv, self.agencies.promotion_this_month * 12)
+        if promotion_bn_vnd_per_year is None:
+            promotion_bn_vnd_per_year = self.agencies.promotion_this_month * 12
+        appeal = province_appeal(inv, promotion_bn_vnd_per_year)
         # This month's leases are not in yet: the window is the 12 months before it. Demand of
         # this month is added below and read next month, so its window ends with this month.
         while self.recent_leases and self.recent_leases[0][0] < self.month - 12:
@@ -604,7 +630,13 @@ class IZModel(mesa.Model):
 
     def _arrivals_and_choice(self) -> None:
         inv = self.investors
-        prospects, keep = self.arrivals.arrive(self.arrival_rate())
+        if self.audience is None:
+            prospects, keep = self.arrivals.arrive(self.arrival_rate())
+        else:
+            outside, inside = self.promotion_reach()
+            prospects, keep = self.arrivals.arrive(
+                self.arrival_rate(outside), self.audience, self.arrival_rate(inside)
+            )
         n_zones = len(self.zones)
         # Shocks for the whole candidate pool, so every policy sees the same shocks per prospect.
         pool_shocks = self.streams["choices"].gumbel(size=(len(keep), n_zones + 2))

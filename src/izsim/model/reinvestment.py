@@ -220,9 +220,10 @@ class Reinvestment:
 
     def province_factor(self) -> float:
         """Promotion (aftercare of existing investors) and competitiveness, with the same
-        factors as the prospects' arrival rate (docs/model.md §2.1)."""
+        factors as the prospects' arrival rate (docs/model.md §2.1). Only the untargeted part
+        of promotion counts: targeted promotion reaches new investors of its audience."""
         model = self.model
-        return province_appeal(model.investors, model.agencies.promotion_this_month * 12)
+        return province_appeal(model.investors, model.promotion_reach()[0])
 
     def place_factor(self, place: int) -> float:
         """The rate's multiplier this month for firms in zone ``place`` (or outside zones,

@@ -27,6 +27,23 @@ class Levers(Sourced):
     promotion_bn_vnd_per_year: NonNegative = Field(
         default=0, description="Investment promotion (xúc tiến đầu tư) spending."
     )
+    promotion_targeted_pct: Pct = Field(
+        default=0,
+        description="Share of the promotion money aimed at the target audience (the prospects"
+        " of `promotion_target_origin` in the sectors `promotion_target_supported_sectors`"
+        " allows): it reaches them as if spent on everyone in proportion to their share of"
+        " prospects, and reaches no one else.",
+    )
+    promotion_target_origin: Literal["any", "fdi", "domestic"] = Field(
+        default="any",
+        description="Origin of the target audience of targeted promotion: `fdi` (foreign"
+        " investors), `domestic`, or `any`.",
+    )
+    promotion_target_supported_sectors: bool = Field(
+        default=False,
+        description="The target audience of targeted promotion is limited to sectors marked"
+        " `supported` (supporting industry and high tech).",
+    )
     rent_support_pct: Pct = Field(
         default=0,
         description="Share of a new tenant's annual rent (the lease payment over the lease"
@@ -147,9 +164,32 @@ class Levers(Sourced):
             )
         return self
 
+    @model_validator(mode="after")
+    def _promotion_has_audience(self) -> Levers:
+        # Aimed at everyone, targeted money is untargeted money: a share of it would read as a
+        # measure the model does not take (docs/model.md §2.1).
+        if self.promotion_targeted_pct > 0 and self.promotion_audience_is_everyone:
+            raise ValueError(
+                f"promotion_targeted_pct {self.promotion_targeted_pct:g} needs a target"
+                " audience: set promotion_target_origin to 'fdi' or 'domestic' (got 'any')"
+                " and/or promotion_target_supported_sectors to true, or"
+                " promotion_targeted_pct to 0"
+            )
+        return self
+
+    @property
+    def promotion_audience_is_everyone(self) -> bool:
+        """The target audience of targeted promotion is every prospect (no target set)."""
+        return self.promotion_target_origin == "any" and not self.promotion_target_supported_sectors
+
 
 LEVER_GROUPS: dict[str, tuple[str, ...]] = {
-    "promotion": ("promotion_bn_vnd_per_year",),
+    "promotion": (
+        "promotion_bn_vnd_per_year",
+        "promotion_targeted_pct",
+        "promotion_target_origin",
+        "promotion_target_supported_sectors",
+    ),
     "rent_support": (
         "rent_support_pct",
         "supported_sector_rent_support_pct",
@@ -205,6 +245,7 @@ MONEY_LEVERS = (
 """Levers that are annual amounts of money."""
 
 INTENSITY_LEVERS = (
+    "promotion_targeted_pct",
     "rent_support_pct",
     "supported_sector_rent_support_pct",
     "credit_access_stall_reduction_pct",
