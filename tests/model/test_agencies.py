@@ -133,7 +133,13 @@ def test_new_month_refills_clearance_and_pays_the_allotment_in_january(
     assert agencies.budget.available == pytest.approx(150.0)
     model.month = 24
     agencies.new_month()
-    assert agencies.budget.available == pytest.approx(300.0)  # unspent money carries over
+    # the investment heads' unspent appropriations (outside-the-fence works 30, boards 24) are
+    # extended a year; recurrent and unallocated money lapses (the scenario keeps none of it)
+    assert scenario.agencies.budget_carry_over_pct == 0
+    assert scenario.agencies.investment_carry_over_pct == 100
+    assert agencies.budget.extended == {"outside_fence": 30.0, "public_developer": 24.0}
+    assert agencies.budget.available == pytest.approx(150.0 + 54.0)
+    assert agencies.budget.lapsed_total == pytest.approx(150.0 - 54.0)
 
 
 # ---------------------------------------------------------------- programmes

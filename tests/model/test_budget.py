@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,3 +100,48 @@ def test_give_back_returns_to_the_head() -> None:
     assert budget.accounts["promotion"] == 30
     assert budget.unallocated == 70
     assert budget.spent_total == 0
+
+
+def test_an_investment_head_s_unspent_money_is_extended_one_year_then_lapses() -> None:
+    budget = Budget(
+        100,
+        carry_over=0.0,
+        appropriations={"outside_fence": 60, "promotion": 20},
+        investment_heads=("outside_fence",),
+        investment_carry_over=0.5,
+    )
+    budget.new_year()
+    budget.request(20, "outside_fence")
+    budget.request(5, "promotion")
+    budget.new_year()
+    # the works' 40 unspent: half extended to them, half lapses; promotion's 15 and the
+    # 20 unallocated lapse (recurrent money does not carry over here)
+    assert budget.extended == {"outside_fence": 20}
+    assert budget.lapsed_total == 20 + 15 + 20
+    assert budget.own("outside_fence") == 60 + 20
+    assert budget.available == 100 + 20
+    # extended money is spent first
+    assert budget.request(30, "outside_fence") == 30
+    assert budget.extended == {"outside_fence": 0} and budget.accounts["outside_fence"] == 50
+    budget.new_year()
+    # 50 of this year's appropriation unspent: half extended; nothing extended was left over
+    assert budget.extended == {"outside_fence": 25}
+    budget.new_year()
+    # the 25 extended, never spent, lapse; nothing is extended twice
+    assert budget.extended == {"outside_fence": 30}  # half of the new year's 60 unspent
+    assert budget.unspent_appropriated_total == pytest.approx(40 + 15 + 50 + 20 + 25 + 60 + 20)
+
+
+def test_extended_money_is_never_extended_again() -> None:
+    budget = Budget(
+        0.0,
+        appropriations={"worker_housing": 0.0},
+        investment_heads=("worker_housing",),
+        investment_carry_over=1.0,
+    )
+    budget.accounts["worker_housing"] = 10.0
+    budget.new_year()
+    assert budget.own("worker_housing") == 10.0
+    budget.new_year()
+    assert budget.own("worker_housing") == 0.0
+    assert budget.lapsed_total == 10.0

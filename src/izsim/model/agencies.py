@@ -23,6 +23,7 @@ from izsim.model.budget import Budget
 from izsim.model.clearance_ahead import ClearanceAhead
 from izsim.model.outside_fence import FenceWorks
 from izsim.model.rent_support import RentSupport
+from izsim.scenario.policy import INVESTMENT_HEADS
 
 if TYPE_CHECKING:
     from izsim.model.investor import Investor
@@ -45,6 +46,8 @@ class Agencies:
             spec.budget_carry_over_pct / 100,
             model.policy.appropriations(),
             model.policy.priority(),
+            investment_heads=INVESTMENT_HEADS,
+            investment_carry_over=spec.investment_carry_over_pct / 100,
         )
         self.fence = FenceWorks(model, self.budget)
         self.clearance_ahead = ClearanceAhead(model)

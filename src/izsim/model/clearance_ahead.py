@@ -48,7 +48,7 @@ class ClearanceAhead:
     def month(self) -> None:
         """Start clearing the next cluster when none is under way and the head has money."""
         model = self.model
-        if self.current is not None or model.agencies.budget.accounts.get(HEAD, 0.0) <= 0:
+        if self.current is not None or model.agencies.budget.own(HEAD) <= 0:
             return
         waiting = [
             zone
@@ -82,7 +82,7 @@ class ClearanceAhead:
             chunk = clearance_chunk(district, remaining)
             # the chunk is paid for from the head's own appropriation (not the unallocated
             # money) before the districts clear it; when it cannot pay, wait a month
-            while budget.accounts.get(HEAD, 0.0) < chunk * cost_per_ha * (1 - 1e-9):
+            while budget.own(HEAD) < chunk * cost_per_ha * (1 - 1e-9):
                 yield model.env.timeout(1)
             budget.request(chunk * cost_per_ha, "clearance_ahead", investment=True, head=HEAD)
             self.spent_bn_vnd += chunk * cost_per_ha

@@ -391,6 +391,15 @@ APPROPRIATION_LEVERS: dict[str, str] = {
 }
 """The money lever that sets each head's annual appropriation."""
 
+INVESTMENT_HEADS: tuple[str, ...] = (
+    "outside_fence",
+    "public_developer",
+    "clearance_ahead",
+    "worker_housing",
+)
+"""Heads that build assets (public investment, đầu tư công): their unspent appropriation is
+extended a year (``agencies.investment_carry_over_pct``); the others are recurrent spending."""
+
 BUDGET_HEADS: tuple[str, ...] = BudgetHead.__args__  # type: ignore[attr-defined]
 """The heads in their default order of priority: the programmes run every month first, then
 the boards' works and new rent promises (rebates already promised always come first)."""

@@ -612,8 +612,15 @@ class Agencies(Sourced):
         description="Provincial budget for industrial programmes, received each January."
     )
     budget_carry_over_pct: Pct = Field(
-        description="Share of the programme budget unspent at the end of a year that is still"
-        " available the next year (the rest lapses or is reallocated outside industry)."
+        description="Share of the recurrent heads' unspent appropriations (promotion, training,"
+        " credit access, administration, rent support) and of the unallocated programme money"
+        " at the end of a year that is still available the next year (the rest lapses or is"
+        " reallocated outside industry)."
+    )
+    investment_carry_over_pct: Pct = Field(
+        description="Share of an investment head's unspent appropriation (outside-the-fence"
+        " works, district boards, clearance ahead, worker housing) extended to the next year,"
+        " for that head only; what is still unspent a year later lapses."
     )
     public_developer_after_months: Positive = Field(
         description="Months from the start before a district board may take up a CCN."
