@@ -54,3 +54,22 @@ def test_schema_command_prints_json_schema(kind: str) -> None:
 def test_schema_command_rejects_an_unknown_kind() -> None:
     result = CliRunner().invoke(app, ["schema", "province"])
     assert result.exit_code == 2
+
+
+def test_the_policy_guide_documents_every_lever_with_unit_place_and_source() -> None:
+    from izsim.scenario.policy import Levers
+
+    # the guide part of docs/scenarios.md (the field reference after it has a table of its own)
+    guide = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    guide = guide.split("## Field reference")[0]
+    rows = {
+        line.split("|")[1].strip().strip("`"): [cell.strip() for cell in line.split("|")[2:5]]
+        for line in guide.splitlines()
+        if line.startswith("| `") and line.count("|") >= 5
+    }
+    for lever in Levers.model_fields:
+        if lever in ("source", "sources"):
+            continue
+        assert lever in rows, f"{lever} is not in the policy guide's lever table"
+        unit, where, source = rows[lever]
+        assert unit and where and source, f"{lever}: unit, where it acts and source all needed"
