@@ -136,9 +136,18 @@ def test_a_tighter_pool_creates_fewer_jobs_and_keeps_the_share_possible(
 
 
 # ---------------------------------------------------------------- the policy's programmes
-def hire(pool: LabourPool, tenant: FakeTenant, months: int) -> None:
-    for month in range(months):
+def hire(pool: LabourPool, tenant: FakeTenant, months: int, start: int = 0) -> None:
+    for month in range(start, months):
         pool.advance(month + 1.0, [tenant] if tenant.state == "ramping" else [])
+
+
+def twin_pools(
+    scenario: Scenario, jobs: float
+) -> tuple[LabourPool, LabourPool, FakeTenant, FakeTenant]:
+    """Two identical pools, each with one tenant of ``jobs`` in the first zone's pool."""
+    pools = [LabourPool(scenario, [z.region for z in scenario.zones]) for _ in range(2)]
+    tenants = [FakeTenant(full_jobs=jobs, pool=p.pool_of(0), rampup=1) for p in pools]
+    return pools[0], pools[1], tenants[0], tenants[1]
 
 
 def test_training_adds_residents_to_the_supply_when_the_course_ends(scenario: Scenario) -> None:
@@ -163,12 +172,8 @@ def test_training_never_makes_more_workers_than_residents(scenario: Scenario) ->
 
 
 def test_training_staffs_tenants_a_tight_pool_cannot(scenario: Scenario) -> None:
-    narrow = tight(scenario)
-    plain = LabourPool(narrow, [z.region for z in narrow.zones])
-    trained = LabourPool(narrow, [z.region for z in narrow.zones])
+    plain, trained, t1, t2 = twin_pools(tight(scenario), 50000)
     trained.train(20000, ready_month=0)
-    t1 = FakeTenant(full_jobs=50000, pool=plain.pool_of(0), rampup=1)
-    t2 = FakeTenant(full_jobs=50000, pool=trained.pool_of(0), rampup=1)
     hire(plain, t1, 24)
     hire(trained, t2, 24)
     # the region's own share of the trainees and what commuting brings of the others', never
@@ -178,18 +183,13 @@ def test_training_staffs_tenants_a_tight_pool_cannot(scenario: Scenario) -> None
 
 
 def test_housing_raises_the_inflow_ceiling_once_built(scenario: Scenario) -> None:
-    narrow = labour_scenario(tight(scenario), inflow_max_pct=2)
-    plain = LabourPool(narrow, [z.region for z in narrow.zones])
-    housed = LabourPool(narrow, [z.region for z in narrow.zones])
+    plain, housed, t1, t2 = twin_pools(labour_scenario(tight(scenario), inflow_max_pct=2), 200000)
     housed.house(8000, ready_month=24)
-    t1 = FakeTenant(full_jobs=200000, pool=plain.pool_of(0), rampup=1)
-    t2 = FakeTenant(full_jobs=200000, pool=housed.pool_of(0), rampup=1)
     hire(plain, t1, 23)
     hire(housed, t2, 23)
     assert housed.migrants.sum() == plain.migrants.sum()  # not built yet: nothing changes
-    for month in range(23, 120):
-        plain.advance(month + 1.0, [t1] if t1.state == "ramping" else [])
-        housed.advance(month + 1.0, [t2] if t2.state == "ramping" else [])
+    hire(plain, t1, 120, start=23)
+    hire(housed, t2, 120, start=23)
     assert housed.housed_places == 8000
     assert housed.migrants.sum() > plain.migrants.sum() + 4000
     assert t2.ramp_progress > t1.ramp_progress
