@@ -63,3 +63,10 @@ def test_labels_come_from_the_catalogue_and_the_labels_file() -> None:
 def test_every_catalogue_unit_has_a_vietnamese_word() -> None:
     for item in CATALOGUE.values():
         assert item.unit in _labels()["units"], item.unit
+
+
+def test_every_measure_izsim_levers_can_show_has_a_name_in_both_languages() -> None:
+    from izsim.scenario.policy import LEVER_GROUPS
+
+    for group in LEVER_GROUPS:
+        assert word(group, "en", "levers") and word(group, "vi", "levers"), group
