@@ -88,3 +88,37 @@ def test_clearing_ahead_opens_more_clusters(scenario: Scenario, baseline: Policy
             count += sum(z.operating and not z.is_kcn for z in model.zones)
         operating.append(count)
     assert operating[1] > operating[0]
+
+
+def test_only_throughput_the_month_left_unused_is_used(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, ahead(baseline, 1000), 0)
+    run_months(model, 13)  # January's appropriation is in
+    works = model.agencies.clearance_ahead
+    if works.current is None:
+        works.month()
+    zone = works.current
+    assert zone is not None
+    before, left = zone.cleared_ha, works.remaining_ha
+    works.use_spare(0.0)  # developers took the whole month's throughput
+    assert zone.cleared_ha == before
+    works.use_spare(2.5)
+    assert zone.cleared_ha == pytest.approx(before + min(2.5, left))
+
+
+def test_a_developer_clears_only_what_the_province_has_not(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, ahead(baseline, 1000), 0)
+    run_months(model, 13)
+    works = model.agencies.clearance_ahead
+    if works.current is None:
+        works.month()
+    zone = works.current
+    already = zone.cleared_ahead_ha
+    works.use_spare(1.0)
+    assert zone.cleared_ahead_ha == pytest.approx(already + 1.0)
+    assert works.hand_over(zone) == pytest.approx(already + 1.0)
+    assert works.current is None and zone.cleared_ahead_ha == 0.0
+    assert not zone.first_phase_cleared  # the rest is the developer's

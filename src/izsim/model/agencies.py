@@ -96,6 +96,9 @@ class Agencies:
         """Refill the districts' clearance capacity; open the budget year in January (the
         year's promised rebates, the boards' works taken up and the outside-the-fence works
         under way are funded first); pay the rent rebates due."""
+        # Last month's unused clearance throughput, before the refill (and, in January,
+        # paid with the closing year's money).
+        self.clearance_ahead.use_spare(self.clearance.level)
         month = self.model.month
         if month % 12 == 0:
             self.budget.new_year(

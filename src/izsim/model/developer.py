@@ -172,8 +172,8 @@ class Developer(mesa.Agent):
                 zone.stage = "planned"
                 return
             zone.established_month = model.month
-        # A cluster the province is clearing ahead is handed over once cleared.
-        yield from model.agencies.clearance_ahead.wait_for(zone)
+        # What the province cleared ahead of any developer is not cleared again.
+        cleared_ahead = model.agencies.clearance_ahead.hand_over(zone)
         leasable_share = zone.leasable_ha / zone.area_ha
         # A first phase under way at the start is paid for up to its stage: a zone `building`
         # has cleared its land and paid for its works; one `clearing` has paid for clearance.
@@ -200,9 +200,10 @@ class Developer(mesa.Agent):
                 cleared_before = first and under_way == "clearing"
                 if cleared_before:
                     zone.cleared_ha += gross * (1 - left)
-                yield from self._clear(
-                    zone, gross * left if cleared_before else gross, paid=cleared_before
-                )
+                to_clear = gross * left if cleared_before else gross
+                if first and not cleared_before:
+                    to_clear = max(0.0, gross - cleared_ahead)
+                yield from self._clear(zone, to_clear, paid=cleared_before)
                 zone.first_phase_cleared = first
             if not zone.operating:
                 zone.stage = "building"

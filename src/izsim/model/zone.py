@@ -85,6 +85,7 @@ class Zone(mesa.Agent):
         self.first_phase_cleared = False  # cleared, works not yet paid (kept on a sanction)
         self.clearance_granted_bn_vnd = 0.0  # province's share of a clearance being paid
         self.clearance_ahead_bn_vnd = 0.0  # first phase cleared by the province ahead (paid)
+        self.cleared_ahead_ha = 0.0  # gross ha of it, until a developer starts on the zone
         self.phase_under_way = spec.stage in ("clearing", "building")  # clearing or building now
         self.operating_since: int | None = 0 if self.serviced_ha > 0 else None
         # Month its last infrastructure phase was finished (the start for land serviced then):

@@ -101,8 +101,8 @@ class Levers(Sourced):
         default=0,
         description="Money a year to clear the first phase of planned clusters (CCN) ahead of"
         " any developer (giải phóng mặt bằng trước), one at a time, the most promising first,"
-        " through the districts' throughput; the developer who takes one up pays no clearance"
-        " for that phase. State investment.",
+        " with the districts' throughput developers leave unused; the developer who takes one"
+        " up clears and pays only the rest of that phase. State investment.",
     )
     wwtp_support_pct: Pct = Field(
         default=0, description="Share of a central wastewater plant's cost the budget pays."
