@@ -28,6 +28,7 @@ COLLECTED_DIRECTLY = {
     "budget_lapsed_bn_vnd",
     "budget_unspent_bn_vnd",
     "budget_unallocated_bn_vnd",
+    "budget_unfunded_bn_vnd",
     "budget_committed_bn_vnd",
     "projects_revoked",
     "developers_sanctioned",

@@ -199,7 +199,7 @@ def test_no_targeted_money_is_the_same_run(scenario: Scenario, baseline: Policy)
     assert np.array_equal(a.values, b.values, equal_nan=True)
 
 
-def test_promotion_reach_and_existing_firms_see_the_untargeted_part(
+def test_promotion_reach_and_existing_firms_see_all_the_promotion(
     scenario: Scenario, baseline: Policy
 ) -> None:
     aimed = with_levers(
@@ -215,8 +215,9 @@ def test_promotion_reach_and_existing_firms_see_the_untargeted_part(
     outside, inside = model.promotion_reach()
     assert outside == pytest.approx(0.75 * 40)
     assert inside == pytest.approx(0.75 * 40 + 0.25 * 40 / share)
+    # aftercare of firms already here is not cut by aiming the search for new ones
     assert model.reinvestment.province_factor() == pytest.approx(
-        province_appeal(scenario.investors, 0.75 * 40)
+        province_appeal(scenario.investors, 40)
     )
 
 

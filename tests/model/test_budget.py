@@ -145,3 +145,33 @@ def test_extended_money_is_never_extended_again() -> None:
     budget.new_year()
     assert budget.own("worker_housing") == 0.0
     assert budget.lapsed_total == 10.0
+
+
+def test_appropriations_the_allotment_cannot_fund_are_reported() -> None:
+    budget = Budget(
+        100,
+        carry_over=0.0,
+        appropriations={"outside_fence": 80, "promotion": 40},
+        priority=("outside_fence", "promotion"),
+    )
+    budget.new_year()
+    assert budget.accounts == {"outside_fence": 80, "promotion": 20}
+    assert budget.unfunded_total == 20
+    budget.new_year()
+    assert budget.unfunded_total == 40
+
+
+def test_money_extended_to_a_head_pays_its_commitments_first() -> None:
+    budget = Budget(
+        100,
+        carry_over=0.0,
+        appropriations={"outside_fence": 50, "promotion": 50},
+        priority=("outside_fence", "promotion"),
+        investment_heads=("outside_fence",),
+        investment_carry_over=1.0,
+    )
+    budget.new_year()
+    budget.new_year({"outside_fence": 30})  # 50 unspent extended: the 30 due are covered
+    assert budget.extended == {"outside_fence": 50}
+    assert budget.accounts == {"outside_fence": 50, "promotion": 50}
+    assert budget.unfunded_total == 0

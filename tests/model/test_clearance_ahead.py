@@ -122,3 +122,14 @@ def test_a_developer_clears_only_what_the_province_has_not(
     assert works.hand_over(zone) == pytest.approx(already + 1.0)
     assert works.current is None and zone.cleared_ahead_ha == 0.0
     assert not zone.first_phase_cleared  # the rest is the developer's
+
+
+def test_the_saving_leaves_out_the_share_the_province_pays_anyway(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    model = IZModel(scenario, with_levers(baseline, public_clearance_pct=50), 0)
+    zone = next(z for z in model.zones if not z.is_kcn and z.stage == "planned")
+    cost_before = model.first_phase_cost(zone)
+    zone.clearance_ahead_bn_vnd = 10.0
+    assert model.cleared_ahead_saving(zone) == pytest.approx(5.0)
+    assert model.first_phase_cost(zone) == pytest.approx(cost_before - 5.0)

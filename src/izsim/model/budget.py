@@ -59,6 +59,7 @@ class Budget:
         self.unallocated = 0.0
         self.lapsed_total = 0.0  # money that lapsed at year ends
         self.unspent_appropriated_total = 0.0  # appropriations left unspent at year ends
+        self.unfunded_total = 0.0  # appropriations the allotment could not fund, summed
         self.spent_total = 0.0
         self.spent_by_purpose: dict[str, float] = defaultdict(float)
         self.state_investment = 0.0  # spending that builds assets (counts as state investment)
@@ -115,13 +116,16 @@ class Budget:
         money = kept + self.per_year
         committed = committed or {}
         for head in self.priority:
-            self.accounts[head] = taken = min(max(committed.get(head, 0.0), 0.0), money)
+            # what was extended to the head already pays part of the bills it is bound to
+            due = committed.get(head, 0.0) - self.extended.get(head, 0.0)
+            self.accounts[head] = taken = min(max(due, 0.0), money)
             money -= taken
         for head in self.priority:
             wanted = self.appropriations.get(head, 0.0) - self.accounts[head]
             taken = min(max(wanted, 0.0), money)
             self.accounts[head] += taken
             money -= taken
+            self.unfunded_total += max(wanted, 0.0) - taken
         self.unallocated = money
 
     def request(

@@ -363,13 +363,19 @@ class IZModel(mesa.Model):
         province cleared ahead), in bn VND."""
         return (
             self.works_cost_per_leasable_ha(zone)
-            + (self.own_plant_cost(zone) - zone.clearance_ahead_bn_vnd) / zone.leasable_ha
+            + (self.own_plant_cost(zone) - self.cleared_ahead_saving(zone)) / zone.leasable_ha
         )
+
+    def cleared_ahead_saving(self, zone: Zone) -> float:
+        """What a developer does not pay for the land the province cleared ahead of it: its
+        cost less the share of clearance the province pays anyway (``works_cost_per_ha``
+        already leaves that share out), bn VND."""
+        return zone.clearance_ahead_bn_vnd * (1 - self.levers.public_clearance_pct / 100)
 
     def first_phase_cost(self, zone: Zone, *, plant: bool = True) -> float:
         """What a developer pays for a zone's first phase (and its plant), in bn VND."""
         phase_gross = zone.area_ha * self.scenario.developers.infrastructure_phase_pct / 100
-        works = phase_gross * self.works_cost_per_ha(zone) - zone.clearance_ahead_bn_vnd
+        works = phase_gross * self.works_cost_per_ha(zone) - self.cleared_ahead_saving(zone)
         return works + self.own_plant_cost(zone) if plant else works
 
     def pro_forma_ratio(self, zone: Zone) -> float:
@@ -705,6 +711,7 @@ class IZModel(mesa.Model):
             budget_lapsed_bn_vnd=budget.lapsed_total,
             budget_unspent_bn_vnd=budget.unspent_appropriated_total,
             budget_unallocated_bn_vnd=budget.unallocated,
+            budget_unfunded_bn_vnd=budget.unfunded_total,
             # a sum of promises less payments: clamp the rounding below zero
             budget_committed_bn_vnd=max(0.0, agencies.rent_support.outstanding),
             projects_revoked=agencies.projects_revoked,

@@ -220,10 +220,12 @@ class Reinvestment:
 
     def province_factor(self) -> float:
         """Promotion (aftercare of existing investors) and competitiveness, with the same
-        factors as the prospects' arrival rate (docs/model.md §2.1). Only the untargeted part
-        of promotion counts: targeted promotion reaches new investors of its audience."""
+        factors as the prospects' arrival rate (docs/model.md §2.1). All the promotion money
+        counts, targeted or not: aiming the search for new investors at an audience does not
+        cut the aftercare of those already here (a review found that counting only the
+        untargeted part made targeting look costly through existing firms alone)."""
         model = self.model
-        return province_appeal(model.investors, model.promotion_reach()[0])
+        return province_appeal(model.investors, model.agencies.promotion_this_month * 12)
 
     def place_factor(self, place: int) -> float:
         """The rate's multiplier this month for firms in zone ``place`` (or outside zones,
