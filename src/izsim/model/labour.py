@@ -3,9 +3,10 @@
 Industry cannot employ more people than there are. Each region ``r`` listed in
 ``labour.region_workforce_pct`` has a resident supply of industrial labour (its share ``w_r`` of
 the workforce ``W`` times the highest share industry can draw, ``s``) plus workers from outside
-the province (commuters and migrants, ``M_r``) who come as the region's pool tightens, up to a
-ceiling that worker housing (nhà ở công nhân) raises: the scenario's own programme and the places
-the policy pays for (:meth:`LabourPool.house`). Vocational training the policy pays for
+the province (``M_r``): commuters and migrants in rented rooms, who come in proportion to how
+tight the region's pool is, and workers in worker housing (nhà ở công nhân: the scenario's own
+programme and the places the policy pays for, :meth:`LabourPool.house`), who fill its places
+while the pool is tight. Vocational training the policy pays for
 (:meth:`LabourPool.train`) lets residents who would not take factory work join the supply.
 Zones of a region that is not listed (an aggregate such as ``mixed``) and projects outside
 zones hire from the whole province; so does
@@ -72,6 +73,7 @@ class LabourPool:
         # Kept as lists: a handful of pools, read and written a few times a month, where plain
         # floats are several times faster than numpy (the arrays are properties below).
         self._migrants = [0.0] * len(self.regions)  # workers from outside the province
+        self._housed = [0.0] * len(self.regions)  # of them, those in worker housing
         self._staffed = [0.0] * (len(self.regions) + 1)  # jobs tenants fill, by pool
         self._zone_pool = self.zone_pool.tolist()
         self.jobs_existing = economy.jobs_industry_base
@@ -189,16 +191,25 @@ class LabourPool:
         )
         if ramping:
             self._ramp_up(now, ramping)
-        # Workers from outside answer the scarcity each region is left with; housing adds
-        # places above the ceiling of commuters and rented rooms. Those who came stay.
+        # Workers from outside answer the scarcity each region is left with: commuters and
+        # migrants in rented rooms in proportion to it; worker housing is filled, place for
+        # place, while the region's labour is tight (zones' employers offer the beds to the
+        # workers they lack). Those who came stay.
         per_worker = spec.inflow_max_pct / 100 * self.resident_workforce
-        ceiling = per_worker + spec.worker_housing_places_per_year * years + self.housed_places
+        housing = spec.worker_housing_places_per_year * years + self.housed_places
         k = self.monthly_adjustment
-        migrants = []
+        migrants, housed = [], []
         # (zip stops at the listed regions: the province pool's availability is not read)
-        for m, a, w in zip(self._migrants, self._availability(), self.share_list, strict=False):
-            migrants.append(m + k * max(0.0, (1 - a) * w * ceiling - m))
-        self._migrants = migrants
+        for m, h, a, w in zip(
+            self._migrants, self._housed, self._availability(), self.share_list, strict=False
+        ):
+            rented = m - h
+            rented += k * max(0.0, (1 - a) * w * per_worker - rented)
+            if a < 1.0:
+                h += k * max(0.0, w * housing - h)
+            housed.append(h)
+            migrants.append(rented + h)
+        self._migrants, self._housed = migrants, housed
         self._available = self._availability()
 
     def _ramp_up(self, now: float, ramping: list[Investor]) -> None:
