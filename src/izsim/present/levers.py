@@ -142,7 +142,8 @@ def lever_chart(results: Results, *, lang: Lang = "en") -> Figure:
     fig.suptitle(word("title", lang, "levers"), x=0.01, ha="left", fontsize=14)
     with mpl.rc_context(AUTO_TITLE):
         ax.set_title(
-            word("subtitle", lang, "levers", package=pkg_name, reference=ref_name),
+            # long package names (and Vietnamese) would run past the figure's edge
+            wrap(word("subtitle", lang, "levers", package=pkg_name, reference=ref_name), 120),
             loc="left",
             fontsize=10,
             pad=14,
