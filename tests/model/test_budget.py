@@ -175,3 +175,20 @@ def test_money_extended_to_a_head_pays_its_commitments_first() -> None:
     assert budget.extended == {"outside_fence": 50}
     assert budget.accounts == {"outside_fence": 50, "promotion": 50}
     assert budget.unfunded_total == 0
+
+
+def test_infrastructure_first_keeps_baseline_promotion_in_every_province() -> None:
+    # the package differs from the baseline only in infrastructure: its promotion is funded
+    # first even where its works ask more than the allotment (Tuyên Quang: 170 of 150 bn)
+    from pathlib import Path
+
+    from izsim.model.model import IZModel
+    from izsim.scenario import load_policy, load_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    policy = load_policy(root / "scenarios" / "policies" / "infrastructure_first.yaml")
+    for province in ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong"):
+        model = IZModel(load_scenario(root / "scenarios" / f"{province}.yaml"), policy, 0)
+        model.env.run(until=11.5)  # months 0–11: the first budget year
+        spent = model.agencies.budget.spent_by_purpose["promotion"]
+        assert spent == pytest.approx(policy.levers.promotion_bn_vnd_per_year), province
