@@ -70,7 +70,9 @@ class ClearanceAhead:
         model = self.model
         budget = model.agencies.budget
         cost_per_ha = model.scenario.developers.clearance_cost_bn_vnd_per_ha * zone.spec.cost_factor
-        cleared = min(spare_ha, self.remaining_ha, budget.own(HEAD) / cost_per_ha)
+        # (a scenario may set clearance free: then only the throughput limits it)
+        affordable = budget.own(HEAD) / cost_per_ha if cost_per_ha > 0 else self.remaining_ha
+        cleared = min(spare_ha, self.remaining_ha, affordable)
         if cleared <= 1e-9:
             return
         paid = budget.request(cleared * cost_per_ha, "clearance_ahead", investment=True, head=HEAD)
