@@ -49,7 +49,7 @@ def policies(scenario_file: Path) -> tuple[Policy, Policy]:
 def test_every_lever_is_in_exactly_one_measure() -> None:
     grouped = [name for names in LEVER_GROUPS.values() for name in names]
     assert sorted(grouped) == sorted(set(grouped))
-    assert set(grouped) == set(Levers.model_fields) - {"source", "sources"}
+    assert set(grouped) == set(Levers.model_fields) - {"source", "sources", "ranges"}
 
 
 def test_a_package_with_two_measures_gives_four_variants(scenario_file: Path) -> None:

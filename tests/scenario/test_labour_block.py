@@ -13,6 +13,8 @@ SOURCE = "assumption: a variant made by a test of the labour block"
 def with_labour(scenario: Scenario, *, sourced: bool = True, **changes: object) -> Scenario:
     data = scenario.model_dump(exclude_unset=True)
     data["labour"].update(changes)
+    for name in changes:  # a changed value's range went with its old source
+        data["labour"].get("ranges", {}).pop(name, None)
     if sourced:
         data["labour"]["sources"].update(dict.fromkeys(changes, SOURCE))
     else:

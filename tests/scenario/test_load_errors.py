@@ -51,10 +51,17 @@ def _parent(data: Any, path: tuple) -> Any:
 
 
 def put(path: tuple, value: Any) -> Mutation:
-    """Set the value at ``path`` (adding the key if it is new)."""
+    """Set the value at ``path`` (adding the key if it is new).
+
+    The field's plausible range goes with its old value: a case aims at one check, and a value
+    outside the range would add the range's error to it (ranges have cases of their own).
+    """
 
     def mutate(data: dict) -> None:
-        _parent(data, path)[path[-1]] = value
+        parent = _parent(data, path)
+        parent[path[-1]] = value
+        if isinstance(parent, dict) and isinstance(parent.get("ranges"), dict):
+            parent["ranges"] = {k: v for k, v in parent["ranges"].items() if k != path[-1]}
 
     return mutate
 
@@ -262,6 +269,21 @@ SCENARIO_CASES = [
          "economy.sources.vnd_per_usd", ("must name a plan document", "plan:<document id>"),
          "vnd_per_usd:"),
     # sources of numbers
+    Case("value_outside_its_range",
+         put(("economy", "ranges", "existing_output_growth_pct"), [9, 12]), "economy",
+         ("ranges.existing_output_growth_pct", "the value 8", "outside its range [9, 12]"),
+         "economy:"),
+    Case("range_reversed", put(("economy", "ranges", "existing_output_growth_pct"), [12, 5]),
+         "economy.ranges.existing_output_growth_pct", ("[12, 5]", "low must be below high"),
+         "existing_output_growth_pct"),
+    Case("range_of_a_field_the_block_lacks", put(("economy", "ranges", "growth"), [1, 2]),
+         "economy", ("ranges name a field this block does not have: growth",), "economy:"),
+    Case("range_not_two_numbers", put(("investors", "ranges", "beta_access"), [1, 2, 3]),
+         "investors.ranges.beta_access", ("[1, 2, 3]", "two numbers"), "beta_access"),
+    Case("range_distribution_unknown",
+         put(("investors", "ranges", "beta_access"), {"range": [1, 2], "distribution": "beta"}),
+         "investors.ranges.beta_access.distribution",
+         ("beta", "uniform", "triangular", "loguniform"), "distribution"),
     Case("block_without_source", drop(("economy", "sources")), "economy",
          ("no source", "`source:`", "vnd_per_usd", "grdp_base_bn_vnd"), "economy:"),
     Case("one_number_without_source", drop(("zones", 0, "sources", "area_ha")), "zones[0]",
@@ -785,6 +807,8 @@ def anchored(data: dict, shared: dict) -> str:
     lines = [yaml.safe_dump(rest, allow_unicode=True, sort_keys=False).rstrip(), "zones:"]
     for i, zone in enumerate(data["zones"]):
         own = {key: value for key, value in zone.items() if key not in shared}
+        if "ranges" in own:  # the shared values replace the zone's own, and their ranges
+            own["ranges"] = {k: v for k, v in own["ranges"].items() if k not in shared}
         block = yaml.safe_dump(shared, default_flow_style=True).strip()
         lines.append(f"  - <<: &shared {block}" if i == 0 else "  - <<: *shared")
         body = yaml.safe_dump(own, allow_unicode=True, sort_keys=False).rstrip()

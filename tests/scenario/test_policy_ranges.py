@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from izsim.experiments.budget import MAX_FACTOR, describe_scaling, most_factor
+from izsim.scenario.base import Range
 from izsim.scenario.load import load_policy
 from izsim.scenario.policy import (
     INTENSITY_LEVERS,
@@ -28,46 +30,58 @@ SCALED = MONEY_LEVERS + INTENSITY_LEVERS + MULTIPLIER_LEVERS
 
 
 @pytest.mark.parametrize(
-    ("source", "expected"),
+    ("written", "expected"),
     [
-        ("assumption: staff and online systems of the reform [5–30]", (5, 30)),
-        ("assumption: hyphen [5-30]", (5, 30)),
-        ("assumption: em dash [5—30]", (5, 30)),
-        ("plan:x.txt III.7 — halving is an assumption [0.3–0.8]", (0.3, 0.8)),
-        ("assumption: words [-2 to 0]", (-2, 0)),
-        ("assumption: minus sign [−1.0 to 0]", (-1, 0)),
-        ("assumption: negative both [-0.6--0.1]", (-0.6, -0.1)),
-        ("assumption: units [10–60 bn VND]", (10, 60)),
-        ("assumption: units each [5 %–30 %]", (5, 30)),
-        ("assumption: thousands [1,500–5,000]", (1500, 5000)),
-        ("assumption: spaces [ 2 – 15 ] ", (2, 15)),
-        ("assumption: full stop after it [2–15].", (2, 15)),
-        ("assumption: folded\n  over lines [20–150]\n", (20, 150)),
+        ([5, 30], (5, 30, "uniform")),
+        ([-2, 0], (-2, 0, "uniform")),
+        ({"range": [0.3, 0.8], "distribution": "triangular"}, (0.3, 0.8, "triangular")),
+        ({"range": [1, 100], "distribution": "loguniform"}, (1, 100, "loguniform")),
+        ({"low": 2, "high": 15}, (2, 15, "uniform")),
     ],
 )
-def test_stated_range_reads_ranges_written_several_ways(
-    source: str, expected: tuple[float, float]
+def test_a_range_is_read_in_each_written_form(
+    written: object, expected: tuple[float, float, str]
 ) -> None:
-    found = stated_range(source)
-    assert found is not None
-    assert found == pytest.approx(expected)
+    bounds = Range.model_validate(written)
+    assert (bounds.low, bounds.high, bounds.distribution) == expected
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("written", "says"),
     [
-        None,
-        "",
-        "assumption: kept at the baseline level so the package differs only in incentives",
-        "assumption: a list, not a range [25, 45]",
-        "assumption: not a number [each ±50 %]",
-        "assumption: a range not at the end [5–30] of the text",
-        "assumption: high before low [30–5]",
-        "assumption: [south 55–65]",
+        ([30, 5], "low must be below high"),
+        ([5, 5], "low must be below high"),
+        ([1, 2, 3], "two numbers"),
+        ({"range": [0, 10], "distribution": "loguniform"}, "needs low > 0"),
+        ({"range": [1, 10], "distribution": "normal"}, "uniform"),
+        ([float("nan"), 1], "finite"),
     ],
 )
-def test_stated_range_is_none_without_a_range(source: str | None) -> None:
-    assert stated_range(source) is None
+def test_a_bad_range_is_refused(written: object, says: str) -> None:
+    with pytest.raises(ValidationError, match=says):
+        Range.model_validate(written)
+
+
+def test_a_value_outside_its_range_is_refused_naming_both() -> None:
+    with pytest.raises(ValidationError, match=r"the value 40 lies outside its range \[5, 30\]"):
+        Levers(
+            rent_support_pct=40,
+            rent_support_years=5,
+            source="assumption: a level a planner would accept",
+            ranges={"rent_support_pct": [5, 30]},
+        )
+    with pytest.raises(ValidationError, match="a field this block does not have: rent_pct"):
+        Levers(source="assumption: a field name with a typo in it", ranges={"rent_pct": [5, 30]})
+
+
+def test_stated_range_is_the_lever_s_range_or_none() -> None:
+    levers = Levers(
+        promotion_bn_vnd_per_year=20,
+        source="assumption: a level a planner would accept",
+        ranges={"promotion_bn_vnd_per_year": [5, 80]},
+    )
+    assert stated_range(levers, "promotion_bn_vnd_per_year") == (5, 80)
+    assert stated_range(levers, "training_bn_vnd_per_year") is None
 
 
 def test_a_lever_without_a_range_falls_back_to_the_schema_bounds() -> None:
@@ -84,8 +98,15 @@ def test_a_lever_without_a_range_falls_back_to_the_schema_bounds() -> None:
     # no lever states a range: the package is scaled at most MAX_FACTOR times
     assert most_factor(Policy(id="p", name="p", levers=levers)) == MAX_FACTOR
     # with every range stated, the ranges alone decide, even beyond MAX_FACTOR
-    ranged = levers.model_copy(
-        update={"source": "assumption: a level a planner would accept [0–200]"}
+    ranged = Levers.model_validate(
+        {
+            **levers.model_dump(exclude_unset=True),
+            "ranges": {
+                "promotion_bn_vnd_per_year": [0, 200],
+                "rent_support_pct": [0, 100],
+                "approval_time_multiplier": [0.25, 4],
+            },
+        }
     )
     assert most_factor(Policy(id="p", name="p", levers=ranged)) == pytest.approx(10)
 
@@ -95,9 +116,10 @@ def test_a_lever_stops_at_its_range_while_the_others_go_on() -> None:
         promotion_bn_vnd_per_year=20,
         approval_time_multiplier=0.5,
         sources={
-            "promotion_bn_vnd_per_year": "assumption: a level a planner would accept [5–80]",
-            "approval_time_multiplier": "assumption: a level a planner would accept [0.3–0.8]",
+            "promotion_bn_vnd_per_year": "assumption: a level a planner would accept",
+            "approval_time_multiplier": "assumption: a level a planner would accept",
         },
+        ranges={"promotion_bn_vnd_per_year": [5, 80], "approval_time_multiplier": [0.3, 0.8]},
     )
     policy = Policy(id="p", name="p", levers=levers)
     # approval time reaches 0.3 at ×1.4, promotion 80 at ×4
@@ -116,15 +138,20 @@ def test_a_lever_stops_at_its_range_while_the_others_go_on() -> None:
     assert scale_levers(levers, 0.5).promotion_bn_vnd_per_year == pytest.approx(10)
 
 
-def test_a_package_beyond_its_own_range_is_not_cut() -> None:
+def test_a_package_at_the_end_of_its_own_range_is_not_scaled_past_it() -> None:
     levers = Levers(
-        rent_support_pct=40,
+        rent_support_pct=30,
         rent_support_years=5,
-        source="assumption: a level a planner would accept [5–30]",
+        source="assumption: a level a planner would accept",
+        ranges={"rent_support_pct": [5, 30]},
     )
-    assert lever_limit(levers, "rent_support_pct") == (40, (5, 30))
-    assert scale_levers(levers, 1.0).rent_support_pct == 40
-    assert scale_levers(levers, 3.0).rent_support_pct == 40
+    assert lever_limit(levers, "rent_support_pct") == (30, (5, 30))
+    assert scale_levers(levers, 1.0).rent_support_pct == 30
+    assert scale_levers(levers, 3.0).rent_support_pct == 30
+    # scaled down past the range's low end, the level is the experiment's: no range is kept
+    scaled = scale_levers(levers, 0.1)
+    assert scaled.rent_support_pct == pytest.approx(3)
+    assert "rent_support_pct" not in scaled.ranges
 
 
 def _rounded(low: float, high: float) -> st.SearchStrategy[float]:
@@ -144,20 +171,23 @@ _values = {
 def _package(draw: st.DrawFn) -> tuple[Levers, Levers]:
     data: dict[str, object] = {}
     sources: dict[str, str] = {}
+    ranges: dict[str, list[float]] = {}
     reference: dict[str, object] = {}
     for name, values in _values.items():
         data[name] = draw(values)
         reference[name] = draw(values)
         if draw(st.booleans()):
-            low, high = sorted((draw(values), draw(values)))
-            sources[name] = f"assumption: drawn for the test [{low!r}–{high!r}]"
+            low, high = sorted((draw(values), draw(values), data[name]))[::2]
+            if low < high:
+                ranges[name] = [low, high]
+            sources[name] = "assumption: drawn for the test"
         else:
             sources[name] = "assumption: this lever states no range"
     # rent support says how many years it runs (not scaled)
     data["rent_support_years"] = reference["rent_support_years"] = 5
     sources["rent_support_years"] = "assumption: the years drawn packages rebate rent"
     return (
-        Levers.model_validate({**data, "sources": sources}),
+        Levers.model_validate({**data, "sources": sources, "ranges": ranges}),
         Levers.model_validate({**reference, "source": "assumption: the test's reference package"}),
     )
 
@@ -170,7 +200,7 @@ def test_scaling_never_passes_a_lever_s_range_or_the_schema(
     scaled = scale_levers(levers, factor, reference)
     for name in _values:
         own, ref, value = (getattr(x, name) for x in (levers, reference, scaled))
-        stated = stated_range(levers.sources[name])
+        stated = stated_range(levers, name)
         upward = own >= ref
         # never past what the package or the reference asks for and its stated range,
         # on the side it is scaled to
@@ -198,5 +228,4 @@ def test_every_lever_a_package_adds_states_its_range(path: Path) -> None:
     policy = load_policy(path)
     for name in SCALED:
         if getattr(policy.levers, name) != getattr(baseline.levers, name):
-            source = policy.levers.sources.get(name, policy.levers.source)
-            assert stated_range(source) is not None, f"{path.name}: {name}: {source!r}"
+            assert stated_range(policy.levers, name) is not None, f"{path.name}: {name}"

@@ -68,7 +68,7 @@ def test_the_policy_guide_documents_every_lever_with_unit_place_and_source() -> 
         if line.startswith("| `") and line.count("|") >= 5
     }
     for lever in Levers.model_fields:
-        if lever in ("source", "sources"):
+        if lever in ("source", "sources", "ranges"):
             continue
         assert lever in rows, f"{lever} is not in the policy guide's lever table"
         unit, where, source = rows[lever]

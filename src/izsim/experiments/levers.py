@@ -100,18 +100,24 @@ def with_measure(base: Policy, donor: Policy, lever: str, *, pid: str, name: str
     a lever ``donor`` leaves at its default goes back to the default)."""
     data = base.levers.model_dump(exclude_unset=True)
     sources = dict(data.pop("sources", None) or {})
+    ranges = dict(data.pop("ranges", None) or {})
     set_in_donor = donor.levers.model_fields_set
     for lever_field in LEVER_GROUPS[lever]:
         sources.pop(lever_field, None)
+        ranges.pop(lever_field, None)  # a range goes with its value and source
         if lever_field in set_in_donor:
             data[lever_field] = getattr(donor.levers, lever_field)
             source = donor.levers.sources.get(lever_field, donor.levers.source)
             if source is not None:
                 sources[lever_field] = source
+            if lever_field in donor.levers.ranges:
+                ranges[lever_field] = donor.levers.ranges[lever_field]
         else:
             data.pop(lever_field, None)
     if sources:
         data["sources"] = sources
+    if ranges:
+        data["ranges"] = ranges
     return Policy(
         id=pid,
         name=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import types
 import typing
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -86,10 +86,60 @@ class Strict(BaseModel):
         return value
 
 
+DISTRIBUTIONS = ("uniform", "triangular", "loguniform")
+"""How a number is drawn within its range: evenly; most often near the value written (the mode),
+falling off linearly to both ends; or evenly in its logarithm (a quantity known to its order of
+magnitude)."""
+
+
+class Range(Strict):
+    """Where a number may plausibly lie: the range a sweep or an uncertainty analysis draws it from.
+
+    Written ``[low, high]`` (uniform) or ``{range: [low, high], distribution: triangular}``.
+    """
+
+    low: float = Field(description="Lowest plausible value.")
+    high: float = Field(description="Highest plausible value.")
+    distribution: Literal["uniform", "triangular", "loguniform"] = Field(
+        default="uniform",
+        description="How the number is drawn: uniform, triangular (mode at the value written) or"
+        " loguniform (low > 0).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_forms(cls, data: Any) -> Any:
+        if isinstance(data, list | tuple):
+            if len(data) != 2:
+                raise ValueError(f"{list(data)}: write [low, high], two numbers")
+            return {"low": data[0], "high": data[1]}
+        if isinstance(data, dict) and "range" in data:
+            bounds = data["range"]
+            if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+                raise ValueError(f"range {bounds!r}: write range: [low, high], two numbers")
+            rest = {k: v for k, v in data.items() if k != "range"}
+            return {"low": bounds[0], "high": bounds[1], **rest}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"[{self.low:g}, {self.high:g}]: low must be below high")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError(f"[{self.low:g}, {self.high:g}]: a loguniform range needs low > 0")
+        return self
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` lies in the range (ends included)."""
+        return self.low <= value <= self.high
+
+
 class Sourced(Strict):
     """A block of numbers that each need a source.
 
     ``source`` covers every number of the block; ``sources`` names one per field and wins.
+    ``ranges`` gives a number's plausible range (every assumption should have one: ``izsim
+    params`` lists those without); the number written must lie in it.
     """
 
     source: SourceText | None = Field(
@@ -98,9 +148,14 @@ class Sourced(Strict):
     sources: dict[str, SourceText] = Field(
         default_factory=dict, description="Source per field; overrides `source` for that field."
     )
+    ranges: dict[str, Range] = Field(
+        default_factory=dict,
+        description="Plausible range per field, `[low, high]` or `{range: [low, high],"
+        " distribution: uniform|triangular|loguniform}`; the value must lie in it.",
+    )
 
     @model_validator(mode="after")
-    def _every_number_sourced(self) -> Sourced:
+    def _every_number_sourced(self, info: ValidationInfo) -> Sourced:
         unknown = sorted(set(self.sources) - set(type(self).model_fields))
         if unknown:
             raise ValueError(f"sources name fields this block does not have: {', '.join(unknown)}")
@@ -108,6 +163,23 @@ class Sourced(Strict):
             missing = [name for name in self.numeric_fields() if name not in self.sources]
             if missing:
                 raise ValueError(unsourced_message(missing))
+        problems = []
+        check_values = bool(info.context and info.context.get(VALUES_IN_RANGE))
+        for name, bounds in self.ranges.items():
+            value = getattr(self, name, None) if name in type(self).model_fields else None
+            if name not in type(self).model_fields or name in _NOT_RANGED:
+                problems.append(f"ranges name a field this block does not have: {name}")
+            elif value is None:
+                continue  # not given, or refused on its own (its error says why)
+            elif not _is_number(value) or isinstance(value, list | tuple):
+                problems.append(f"ranges.{name}: {value!r} is not a single number to range")
+            elif check_values and not bounds.holds(value):
+                problems.append(
+                    f"ranges.{name}: the value {value:g} lies outside its range"
+                    f" [{bounds.low:g}, {bounds.high:g}]"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @classmethod
@@ -136,6 +208,15 @@ class Sourced(Strict):
             for name in type(self).model_fields
             if name in self.model_fields_set and _is_number(getattr(self, name))
         ]
+
+
+VALUES_IN_RANGE = "values_in_range"
+"""Validation context key: check that every ranged number lies in its range. Files are read
+with it (:mod:`izsim.scenario.load`), so a planner's value outside the range they wrote is an
+error; code that builds a variant on purpose (a test's extreme, a scaled package) goes without.
+"""
+
+_NOT_RANGED = frozenset({"source", "sources", "ranges"})
 
 
 def unsourced_message(missing: list[str]) -> str:

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from izsim.errors import InputError, Problem
-from izsim.scenario.base import Sourced, unsourced_message
+from izsim.scenario.base import VALUES_IN_RANGE, Sourced, unsourced_message
 from izsim.scenario.documents import quote_problems
 from izsim.scenario.policy import Policy
 from izsim.scenario.records import ReferenceRecord, load_records, using_records
@@ -193,7 +193,7 @@ def _load(path: Path, model: type[M], records_file: Path | None = None) -> M:
         found += quote_problems(path, data, lines)
     with using_records(own):
         try:
-            spec = model.model_validate(data)
+            spec = model.model_validate(data, context={VALUES_IN_RANGE: True})
         except ValidationError as exc:
             raise InputError(
                 one_per_shared_value(_all_problems(name, exc, data, lines, model) + found)

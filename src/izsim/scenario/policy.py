@@ -8,7 +8,6 @@ budget; the budget can never go below zero, so a lever asks and the budget grant
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -266,30 +265,10 @@ MULTIPLIER_BOUNDS = (0.25, 4.0)
 """Range a scaled multiplier is kept in: beyond it a lever stops being a plausible reform."""
 
 
-_NUMBER = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_STATED_RANGE = re.compile(
-    rf"\[\s*(?P<low>{_NUMBER})\s*[^\]\d–—−-]*?\s*(?:–|—|-|\bto\b)\s*(?P<high>{_NUMBER})"
-    r"[^\]\d]*\]\s*\.?\s*$"
-)
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "").replace("−", "-"))
-
-
-def stated_range(source: str | None) -> tuple[float, float] | None:
-    """The range ``[low–high]`` a source string ends with, or None.
-
-    Written with an en or em dash, a hyphen or "to", with decimals, thousands commas, minus
-    signs and units (``[5–30]``, ``[0.3-0.8]``, ``[-2 to 0]``, ``[10–60 bn VND]``,
-    ``[5 %–30 %]``). A range written high to low is not read. The one place ranges are read
-    from text: when ranges become data of their own, only this changes.
-    """
-    found = _STATED_RANGE.search(source or "")
-    if found is None:
-        return None
-    low, high = _number(found["low"]), _number(found["high"])
-    return (low, high) if low <= high else None
+def stated_range(levers: Levers, name: str) -> tuple[float, float] | None:
+    """The plausible range ``levers.ranges`` gives lever ``name``, or None."""
+    bounds = levers.ranges.get(name)
+    return None if bounds is None else (bounds.low, bounds.high)
 
 
 def lever_limit(
@@ -304,7 +283,7 @@ def lever_limit(
     itself asks for, and never passes the schema's bounds.
     """
     own, ref = getattr(levers, name), getattr(reference or Levers(), name)
-    stated = stated_range(levers.sources.get(name, levers.source))
+    stated = stated_range(levers, name)
     upward = own >= ref
     if name in MULTIPLIER_LEVERS:
         schema = MULTIPLIER_BOUNDS
@@ -362,6 +341,13 @@ def scale_levers(levers: Levers, factor: float, reference: Levers | None = None)
             sources[name] = f"{sources.get(name, levers.source)} ({note})"
     if sources:
         data["sources"] = sources
+    # scaled down towards the reference, a lever may leave its range: the range stated where
+    # the package's level is plausible, and the scaled level is the experiment's, not a claim
+    data["ranges"] = {
+        name: bounds
+        for name, bounds in data.get("ranges", {}).items()
+        if bounds["low"] <= data.get(name, getattr(levers, name)) <= bounds["high"]
+    }
     return Levers.model_validate(data)
 
 

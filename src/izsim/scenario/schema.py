@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from izsim.calendar import month_index, parse_month
 from izsim.indicators import CATALOGUE
 from izsim.scenario.base import (
+    VALUES_IN_RANGE,
     Index01,
     NonNegative,
     Pct,
@@ -1338,7 +1339,7 @@ class Scenario(Strict):
             pydantic.ValidationError: ``data`` is not a valid scenario.
         """
         with using_records(self._records or {}):
-            return Scenario.model_validate(data)
+            return Scenario.model_validate(data, context={VALUES_IN_RANGE: True})
 
     def varied(self, changes: Mapping[tuple[str, str], float], *, source: str) -> Scenario:
         """This scenario with numbers of its blocks changed, each sourced ``source``.
@@ -1351,6 +1352,8 @@ class Scenario(Strict):
         for (block, field), value in changes.items():
             data[block][field] = value
             data[block].setdefault("sources", {})[field] = source
+            # the range belonged to the replaced source: a trial value may go beyond it
+            data[block].get("ranges", {}).pop(field, None)
         return self.revalidated(data)
 
     @property

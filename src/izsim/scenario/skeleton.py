@@ -115,7 +115,7 @@ def _item(inner: list[str], indent: str) -> list[str]:
 def _block_lines(block: type[BaseModel], indent: str, scenario_id: str) -> list[str]:
     lines: list[str] = []
     for name, field in block.model_fields.items():
-        if issubclass(block, Sourced) and name in ("source", "sources"):
+        if issubclass(block, Sourced) and name in ("source", "sources", "ranges"):
             continue
         if block.__name__ == "Meta" and name == "id":
             lines += _comment(field.description or "", indent)
@@ -132,6 +132,11 @@ def _block_lines(block: type[BaseModel], indent: str, scenario_id: str) -> list[
             indent,
         )
         lines.append(f"{indent}source: {SOURCE_TODO}")
+        lines += _comment(
+            "Give each assumption its plausible range, e.g. `ranges: {field: [low, high]}`"
+            " (`izsim params` lists the numbers still without one).",
+            indent,
+        )
     return lines
 
 
