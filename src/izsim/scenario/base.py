@@ -155,7 +155,7 @@ class Sourced(Strict):
     )
 
     @model_validator(mode="after")
-    def _every_number_sourced(self, info: ValidationInfo) -> Sourced:
+    def _every_number_sourced(self) -> Sourced:
         unknown = sorted(set(self.sources) - set(type(self).model_fields))
         if unknown:
             raise ValueError(f"sources name fields this block does not have: {', '.join(unknown)}")
@@ -163,8 +163,17 @@ class Sourced(Strict):
             missing = [name for name in self.numeric_fields() if name not in self.sources]
             if missing:
                 raise ValueError(unsourced_message(missing))
+        return self._ranges_fit(check_values=False)
+
+    @model_validator(mode="after")
+    def _values_in_ranges(self, info: ValidationInfo) -> Sourced:
+        return self._ranges_fit(
+            check_values=bool(info.context and info.context.get(VALUES_IN_RANGE))
+        )
+
+    def _ranges_fit(self, *, check_values: bool) -> Sourced:
+        """Ranges that name numbers of this block (and, if asked, hold their values)."""
         problems = []
-        check_values = bool(info.context and info.context.get(VALUES_IN_RANGE))
         for name, bounds in self.ranges.items():
             value = getattr(self, name, None) if name in type(self).model_fields else None
             if name not in type(self).model_fields or name in _NOT_RANGED:

@@ -18,7 +18,6 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from izsim.calendar import month_index, parse_month
 from izsim.indicators import CATALOGUE
 from izsim.scenario.base import (
-    VALUES_IN_RANGE,
     Index01,
     NonNegative,
     Pct,
@@ -1339,7 +1338,7 @@ class Scenario(Strict):
             pydantic.ValidationError: ``data`` is not a valid scenario.
         """
         with using_records(self._records or {}):
-            return Scenario.model_validate(data, context={VALUES_IN_RANGE: True})
+            return Scenario.model_validate(data)
 
     def varied(self, changes: Mapping[tuple[str, str], float], *, source: str) -> Scenario:
         """This scenario with numbers of its blocks changed, each sourced ``source``.
