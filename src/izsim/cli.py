@@ -612,6 +612,92 @@ def levers_command(
 
 
 @app.command()
+def params(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    policy: Annotated[
+        str | None,
+        typer.Option(help="Also list this policy's levers (a policy id or a policy YAML file)."),
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Only the assumptions without a range.")
+    ] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the table to this CSV file.")] = None,
+) -> None:
+    """List every number as a parameter: value, unit, kind, range and source; flag assumptions
+    without a range."""
+    from izsim.scenario.load import find_policy, load_policy, load_scenario
+    from izsim.scenario.parameters import parameters, tables, unranged_assumptions
+
+    try:
+        check_path(scenario, "scenario")
+        spec = load_scenario(scenario)
+        chosen = load_policy(find_policy(policy, scenario)) if policy is not None else None
+    except InputError as error:
+        raise _fail(error) from None
+    found = parameters(spec, chosen)
+    unranged = unranged_assumptions(found)
+    shown = unranged if missing else found
+    rows = [
+        {
+            "parameter": p.name,
+            "value": p.value,
+            "unit": p.unit,
+            "kind": p.kind or "",
+            "low": p.low,
+            "high": p.high,
+            "distribution": p.distribution or "",
+            "places": len(p.members),
+            "flag": "no range" if p in unranged else "",
+            "source": p.source or "",
+        }
+        for p in shown
+    ]
+    table = Table(
+        title=f"{spec.scenario.name}: {len(found)} parameters, {len(found) - len(unranged)}"
+        f" with a source and a range or not an assumption; {len(unranged)} assumptions without"
+        " a range",
+        title_justify="left",
+    )
+    for column in ("parameter", "value", "unit", "kind", "range", "flag", "source"):
+        table.add_column(column, overflow="fold", max_width=60 if column == "source" else None)
+    for row in rows:
+        bounds = "" if row["low"] is None else f"[{row['low']:g}, {row['high']:g}]"
+        if row["distribution"] not in ("", "uniform"):
+            bounds += f" {row['distribution']}"
+        table.add_row(
+            *map(
+                _text,
+                (row["parameter"], f"{row['value']:g}", row["unit"], row["kind"], bounds),
+            ),
+            row["flag"],
+            _text(row["source"]),
+        )
+    out_console.print(table)
+    listed = tables(spec)
+    if listed and not missing:
+        out_console.print(
+            "Tables (numbers written as lists; sourced, not varied): "
+            + ", ".join(place for place, _ in listed)
+        )
+    if csv is not None:
+        import pandas as pd
+
+        try:
+            pd.DataFrame(rows).to_csv(csv, index=False)
+        except OSError as exc:
+            raise _write_failed(exc, csv) from None
+    if unranged:
+        err_console.print(
+            _text(
+                f"{len(unranged)} assumption(s) without a range (give `ranges: {{field: [low,"
+                f" high]}}` in their block): {', '.join(p.name for p in unranged)}"
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@app.command()
 def refs(
     search: Annotated[
         str | None, typer.Option(help="Only records whose id, scope, indicator or source has it.")

@@ -182,6 +182,8 @@ class Sourced(Strict):
                 continue  # not given, or refused on its own (its error says why)
             elif not _is_number(value) or isinstance(value, list | tuple):
                 problems.append(f"ranges.{name}: {value!r} is not a single number to range")
+            elif (outside := _beyond_schema(type(self).model_fields[name], bounds)) is not None:
+                problems.append(f"ranges.{name}: [{bounds.low:g}, {bounds.high:g}] {outside}")
             elif check_values and not bounds.holds(value):
                 problems.append(
                     f"ranges.{name}: the value {value:g} lies outside its range"
@@ -217,6 +219,21 @@ class Sourced(Strict):
             for name in type(self).model_fields
             if name in self.model_fields_set and _is_number(getattr(self, name))
         ]
+
+
+def _beyond_schema(info: Any, bounds: Range) -> str | None:
+    """Why a range reaches past what its field allows (a draw there would be refused)."""
+    for rule in info.metadata:
+        for attr, test, says in (
+            ("ge", lambda b, v: b.low < v, "goes below the field's least value"),
+            ("gt", lambda b, v: b.low <= v, "must stay above the field's bound"),
+            ("le", lambda b, v: b.high > v, "goes above the field's greatest value"),
+            ("lt", lambda b, v: b.high >= v, "must stay below the field's bound"),
+        ):
+            limit = getattr(rule, attr, None)
+            if limit is not None and test(bounds, limit):
+                return f"{says}, {limit:g}"
+    return None
 
 
 VALUES_IN_RANGE = "values_in_range"
