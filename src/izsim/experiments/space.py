@@ -1,0 +1,265 @@
+"""The space file of a sweep: which parameters vary, within which bounds, and what is measured.
+
+```yaml
+space:
+  parameters: all_ranged          # every number with a range (scenario and policy), or a list:
+  # parameters:
+  #   - economy.existing_output_growth_pct          # bounds and distribution from its range
+  #   - name: investors.beta_access
+  #     range: [1.0, 2.0]                           # other bounds (need not be the file's)
+  #     distribution: triangular                    # mode at the value written
+  outputs: targets                # every modelled target (its measure and whether it is met),
+  # or a list of outputs:
+  # outputs:
+  #   - {id: output_2025, indicator: industrial_output_bn_vnd, at: "2025-12"}
+  #   - {id: output_growth, indicator: industrial_output_bn_vnd, growth: ["2020-12", "2025-12"]}
+  #   - {id: iip_met, target: iip_growth_2025, measure: met}
+  #   - {id: iip, target: iip_growth_2025}          # the target's measure at its deadline
+```
+
+Read with the same clear errors as scenarios (file, field, line, value, what is allowed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, ValidationError, model_validator
+
+from izsim.calendar import month_index, parse_month
+from izsim.errors import InputError, Problem
+from izsim.indicators import INDICATOR_IDS
+from izsim.scenario.base import Range, Strict
+from izsim.scenario.load import problems_of, read_yaml
+from izsim.scenario.parameters import Parameter, find
+from izsim.scenario.schema import Scenario
+from izsim.targets import value_at_deadline
+
+ALL_RANGED = "all_ranged"
+TARGETS = "targets"
+
+
+class ParameterSpec(Strict):
+    """One varied parameter; without ``range`` its own range is used."""
+
+    name: str = Field(description="A parameter name as `izsim params` lists it.")
+    range: tuple[float, float] | None = Field(
+        default=None, description="Bounds [low, high] (default: the parameter's range)."
+    )
+    distribution: Literal["uniform", "triangular", "loguniform"] | None = Field(
+        default=None, description="How it is drawn (default: its range's)."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterSpec:
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(
+                f"range [{self.range[0]:g}, {self.range[1]:g}]: low must be below high"
+            )
+        return self
+
+
+class OutputSpec(Strict):
+    """One measured output of every run."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.]*$", max_length=80)
+    indicator: str | None = Field(default=None, description="An indicator id (`izsim indicators`).")
+    at: str | None = Field(default=None, description="Month YYYY-MM of the indicator's value.")
+    growth: tuple[str, str] | None = Field(
+        default=None, description="[from, to] months: compound growth of the indicator, %/yr."
+    )
+    target: str | None = Field(default=None, description="A target id of the scenario.")
+    measure: Literal["value", "met"] = Field(
+        default="value", description="For a target: its measure at the deadline, or 1/0 met."
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OutputSpec:
+        if self.target is not None:
+            if self.indicator is not None or self.at is not None or self.growth is not None:
+                raise ValueError("a target output takes `target` and `measure` only")
+            return self
+        if self.indicator is None:
+            raise ValueError("give `indicator` with `at` or `growth`, or `target`")
+        if self.indicator not in INDICATOR_IDS:
+            raise ValueError(f"indicator '{self.indicator}' is not one of `izsim indicators`")
+        if (self.at is None) == (self.growth is None):
+            raise ValueError("give either `at: YYYY-MM` or `growth: [from, to]`")
+        for month in [self.at] if self.at else list(self.growth or ()):
+            parse_month(month)
+        if self.growth is not None and month_index(self.growth[1], self.growth[0]) <= 0:
+            raise ValueError(f"growth {list(self.growth)}: `to` must come after `from`")
+        return self
+
+
+class SpaceBody(Strict):
+    parameters: Literal["all_ranged"] | list[str | ParameterSpec] = Field(
+        description="`all_ranged` or a list of parameter names or {name, range, distribution}."
+    )
+    outputs: Literal["targets"] | list[OutputSpec] = Field(
+        description="`targets` or a list of outputs."
+    )
+
+
+class SpaceFile(Strict):
+    space: SpaceBody
+
+
+@dataclass(frozen=True)
+class Varied:
+    """A parameter as the sweep varies it."""
+
+    parameter: Parameter
+    low: float
+    high: float
+    distribution: str
+
+
+@dataclass(frozen=True)
+class Space:
+    """A read space file, checked against a scenario and policy."""
+
+    varied: tuple[Varied, ...]
+    outputs: tuple[OutputSpec, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [v.parameter.name for v in self.varied]
+
+    def measure(self, result: object) -> dict[str, float]:
+        """Every output of one run (a :class:`izsim.result.RunResult`)."""
+        return {spec.id: measure(spec, result) for spec in self.outputs}
+
+
+def measure(spec: OutputSpec, result: object) -> float:
+    """One output of a run; NaN where it is undefined (a growth from zero)."""
+    values: np.ndarray = result.values  # type: ignore[attr-defined]
+    scenario: Scenario = result.scenario  # type: ignore[attr-defined]
+    start = scenario.scenario.start
+    if spec.target is not None:
+        target = next(t for t in scenario.targets if t.id == spec.target)
+        column = values[:, INDICATOR_IDS.index(target.indicator)]
+        simulated = value_at_deadline(target, column, start)
+        if spec.measure == "value":
+            return float(simulated)
+        return math.nan if math.isnan(simulated) else float(target.met(simulated))
+    column = values[:, INDICATOR_IDS.index(spec.indicator or "")]
+    if spec.at is not None:
+        return float(column[month_index(spec.at, start)])
+    first, last = (month_index(m, start) for m in spec.growth or ())
+    begin, end = float(column[first]), float(column[last])
+    if not (begin > 0 and end > 0):
+        return math.nan
+    return float(((end / begin) ** (12 / (last - first)) - 1) * 100)
+
+
+def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
+    """Read a space file and check it against the scenario's parameters and targets.
+
+    Raises:
+        InputError: the file is not a valid space, names a parameter or target the scenario
+            lacks, a month outside the run, or a parameter without a range and without bounds.
+    """
+    path = Path(path)
+    name = str(path)
+    data, lines = read_yaml(path)
+    try:
+        body = SpaceFile.model_validate(data).space
+    except ValidationError as exc:
+        raise InputError(problems_of(name, exc, data, lines, SpaceFile)) from None
+    problems: list[Problem] = []
+    if body.parameters == ALL_RANGED:
+        chosen = [p for p in params if p.range is not None]
+        specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
+    else:
+        specs = [
+            s if isinstance(s, ParameterSpec) else ParameterSpec(name=s) for s in body.parameters
+        ]
+        if len({s.name for s in specs}) != len(specs):
+            problems.append(Problem(name, "space.parameters", "names a parameter twice"))
+        try:
+            chosen = find(params, [s.name for s in specs], where=name)
+        except InputError as error:
+            raise InputError(error.problems + problems) from None
+    varied = []
+    for spec, parameter in zip(specs, chosen, strict=True):
+        bounds = spec.range or (parameter.range and (parameter.low, parameter.high))
+        if not bounds:
+            problems.append(
+                Problem(
+                    name,
+                    f"space.parameters ({spec.name})",
+                    "has no range in the scenario: give `range: [low, high]`",
+                )
+            )
+            continue
+        distribution = spec.distribution or parameter.distribution or "uniform"
+        if distribution == "loguniform" and bounds[0] <= 0:
+            problems.append(
+                Problem(name, f"space.parameters ({spec.name})", "a loguniform range needs low > 0")
+            )
+            continue
+        if distribution == "triangular" and not bounds[0] <= parameter.value <= bounds[1]:
+            problems.append(
+                Problem(
+                    name,
+                    f"space.parameters ({spec.name})",
+                    f"triangular needs its value {parameter.value:g} (the mode) inside"
+                    f" [{bounds[0]:g}, {bounds[1]:g}]",
+                )
+            )
+            continue
+        Range(low=bounds[0], high=bounds[1], distribution=distribution)
+        varied.append(Varied(parameter, float(bounds[0]), float(bounds[1]), distribution))
+    if not varied and not problems:
+        problems.append(Problem(name, "space.parameters", "varies no parameter"))
+    outputs = _outputs(body, scenario, name, problems)
+    if problems:
+        raise InputError(problems)
+    return Space(tuple(varied), tuple(outputs))
+
+
+def _outputs(
+    body: SpaceBody, scenario: Scenario, name: str, problems: list[Problem]
+) -> list[OutputSpec]:
+    modelled = [t for t in scenario.targets if t.not_modelled is None]
+    if body.outputs == TARGETS:
+        if not modelled:
+            problems.append(Problem(name, "space.outputs", "`targets`: the scenario models none"))
+        return [
+            OutputSpec(id=f"{t.id}{suffix}", target=t.id, measure=kind)
+            for t in modelled
+            for suffix, kind in (("", "value"), (".met", "met"))
+        ]
+    outputs = list(body.outputs)
+    ids = {t.id for t in modelled}
+    months = scenario.months
+    for i, spec in enumerate(outputs):
+        where = f"space.outputs[{i}] ({spec.id})"
+        if spec.target is not None and spec.target not in ids:
+            problems.append(
+                Problem(
+                    name,
+                    where,
+                    f"target '{spec.target}' is not a modelled target of the"
+                    f" scenario: {', '.join(sorted(ids)) or 'none'}",
+                )
+            )
+        for month in [spec.at] if spec.at else list(spec.growth or ()):
+            row = month_index(month, scenario.scenario.start)
+            if not 0 <= row < months:
+                problems.append(
+                    Problem(
+                        name,
+                        where,
+                        f"month {month} is outside the run"
+                        f" ({scenario.scenario.start} to {scenario.scenario.horizon})",
+                    )
+                )
+    if len({o.id for o in outputs}) != len(outputs):
+        problems.append(Problem(name, "space.outputs", "two outputs share an id"))
+    return outputs
