@@ -613,8 +613,8 @@ def _edit(path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
 
 
+# (more replicates extend a folder, fewer are refused with what to do: test_store_fingerprint.py)
 CHANGES = {
-    "replicates": ({"replicates": 4}, None),
     "seed": ({"seed": SEED + 1}, None),
     "policies": ({"policies": ["baseline", "incentives_first"]}, None),
     "reference": ({"reference": "balanced"}, None),
@@ -702,9 +702,9 @@ def test_cli_refuses_a_changed_comparison_with_exit_2(
             "--policies",
             ",".join(POLICIES),
             "--replicates",
-            str(REPLICATES + 1),
+            str(REPLICATES),
             "--seed",
-            str(SEED),
+            str(SEED + 1),
             "--workers",
             "1",
             "--out",
@@ -715,7 +715,7 @@ def test_cli_refuses_a_changed_comparison_with_exit_2(
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
     assert error_line(result.stderr)
-    assert "changed: replicates" in result.stderr
+    assert "changed: seed" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
