@@ -3,6 +3,8 @@
 ```
 DIR/
   config.json            what was asked (scenario and policies with their hashes, seed, R)
+                         and the code that answers it ("code": izsim's version, the SHA-256
+                         of its sources, and a short digest of each source file)
   runs/<policy>/r0007.parquet        one run's indicators, months × indicators
   runs/<policy>/r0007.zones.parquet  its zones' stage and plant state by month
   runs/<policy>/r0007.json           its seed, status, wall time, and the error if it failed
@@ -18,6 +20,13 @@ replicate and seed, and both its ``.parquet`` files have the checksums the recor
 columns and months of a run (the record is written last). Anything else saved for a run (a
 damaged record, a file copied from another run, a truncated table) is damage: the run is made
 again and the comparison says so.
+
+A folder is reused only by the same comparison made by the same code (:mod:`izsim.fingerprint`):
+a folder made by other code, or before folders recorded their code, is refused, naming the
+version and the files that differ. The one difference accepted is more replicates: seeds are
+spawned prefix-stably (:func:`izsim.experiments.design.replicate_seeds`), so the runs a folder
+holds are the first runs of the larger comparison; its config records the new count, only the
+new runs are made, and the combined tables are written again for all of them.
 """
 
 from __future__ import annotations
