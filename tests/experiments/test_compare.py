@@ -35,6 +35,7 @@ from izsim.experiments.budget import MAX_FACTOR, annual_spending
 from izsim.experiments.compare import FIT_SEEDS
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.store import LOCK_NAME
+from izsim.fingerprint import code_fingerprint
 from izsim.indicators import INDICATOR_IDS
 from izsim.scenario import Scenario, load_policy, load_scenario
 from izsim.scenario.load import file_sha256
@@ -390,6 +391,13 @@ def test_manifest_records_every_run(reference: CompareResult, short_file: Path) 
     assert manifest["this_invocation"]["ok"] == len(runs)
     assert manifest["warnings"] == reference.warnings
     assert reference.counts == {"ok": len(runs), "failed": 0, "skipped": 0}
+
+
+def test_the_config_records_the_code_that_made_it(reference: CompareResult) -> None:
+    config = json.loads((reference.out / "config.json").read_text(encoding="utf-8"))
+    assert config["code"] == code_fingerprint()
+    assert config["code"]["version"] == config["izsim_version"]
+    assert "experiments/store.py" in config["code"]["files"]
 
 
 # --- reproducibility: workers, interruption, a killed process ---------------------------------
