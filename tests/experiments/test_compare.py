@@ -35,6 +35,7 @@ from izsim.experiments.budget import MAX_FACTOR, annual_spending
 from izsim.experiments.compare import FIT_SEEDS
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.store import LOCK_NAME
+from izsim.fingerprint import code_fingerprint
 from izsim.indicators import INDICATOR_IDS
 from izsim.scenario import Scenario, load_policy, load_scenario
 from izsim.scenario.load import file_sha256
@@ -392,6 +393,13 @@ def test_manifest_records_every_run(reference: CompareResult, short_file: Path) 
     assert reference.counts == {"ok": len(runs), "failed": 0, "skipped": 0}
 
 
+def test_the_config_records_the_code_that_made_it(reference: CompareResult) -> None:
+    config = json.loads((reference.out / "config.json").read_text(encoding="utf-8"))
+    assert config["code"] == code_fingerprint()
+    assert config["code"]["version"] == config["izsim_version"]
+    assert "experiments/store.py" in config["code"]["files"]
+
+
 # --- reproducibility: workers, interruption, a killed process ---------------------------------
 
 
@@ -613,8 +621,8 @@ def _edit(path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
 
 
+# (more replicates extend a folder, fewer are refused with what to do: test_store_fingerprint.py)
 CHANGES = {
-    "replicates": ({"replicates": 4}, None),
     "seed": ({"seed": SEED + 1}, None),
     "policies": ({"policies": ["baseline", "incentives_first"]}, None),
     "reference": ({"reference": "balanced"}, None),
@@ -702,9 +710,9 @@ def test_cli_refuses_a_changed_comparison_with_exit_2(
             "--policies",
             ",".join(POLICIES),
             "--replicates",
-            str(REPLICATES + 1),
+            str(REPLICATES),
             "--seed",
-            str(SEED),
+            str(SEED + 1),
             "--workers",
             "1",
             "--out",
@@ -715,7 +723,7 @@ def test_cli_refuses_a_changed_comparison_with_exit_2(
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
     assert error_line(result.stderr)
-    assert "changed: replicates" in result.stderr
+    assert "changed: seed" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -25,6 +25,7 @@ from izsim.experiments.budget import MAX_FACTOR, BudgetFit, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
+from izsim.fingerprint import code_fingerprint
 from izsim.outputs import atomic_write, copy_inputs, environment, json_text, write_csv
 from izsim.scenario.load import file_sha256, find_policy, load_policy, load_scenario
 from izsim.scenario.policy import Policy
@@ -55,6 +56,8 @@ class CompareResult:
     outcomes: analysis.Outcomes | None = None
     """Every run's values at the targets' deadlines and at the horizon, by policy (what the
     tables are computed from), for analyses beyond them (``izsim levers``)."""
+    extended_from: int | None = None
+    """The replicates the folder held before this command extended it to more, if it did."""
 
 
 def compare(
@@ -80,7 +83,9 @@ def compare(
         seed: the experiment's seed; replicate seeds are spawned from it.
         workers: local processes (default: all cores); results do not depend on it.
         out: results folder (default ``results/<scenario id>-compare``). Running again into the
-            same folder completes what is missing; a different comparison there is refused.
+            same folder completes what is missing, and with more replicates extends it (the
+            runs it holds are kept); fewer replicates, other code or a different comparison
+            there is refused.
         quiet: no progress bar.
         reference: the policy others are compared with (default ``baseline`` if given, else
             the first).
@@ -162,8 +167,13 @@ def compare(
                         + (f" and at most ×{MAX_FACTOR:g}" if fit.most_factor >= MAX_FACTOR else "")
                     )
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
+    # a copy: the fingerprint is shared by every caller in the process
+    code = {**code_fingerprint(), "files": dict(code_fingerprint()["files"])}
     config = {
         "izsim_version": izsim.__version__,
+        # The sources too: code edited under the same version number makes other runs, and a
+        # folder must not mix them.
+        "code": code,
         # Python, platform and package versions belong to what the comparison is: runs made
         # under other versions may differ, so resuming under them is refused like any change.
         **environment(),
@@ -186,6 +196,12 @@ def compare(
     with store.locked():
         store.open()
         store.clear_leftovers()
+        if console is not None and store.extended_from is not None:
+            console.print(
+                f"extending {escape(str(out))} from {store.extended_from} to {replicates}"
+                " replicates (the runs it holds are kept)",
+                highlight=False,
+            )
         # the manifest marks a finished comparison: gone until this one finishes
         (out / "manifest.json").unlink(missing_ok=True)
         tasks = design(ids, replicates, seed)
@@ -222,6 +238,7 @@ def compare(
             without_success=[pid for pid in ids if not outcomes.replicates.get(pid)],
             rerun=rerun,
             outcomes=outcomes,
+            extended_from=store.extended_from,
         )
         for name in TABLES:
             write_csv(out / f"{name}.csv", getattr(result, name))
@@ -249,7 +266,16 @@ def compare(
             "runs": [
                 {**store.record(t)} for t in sorted(tasks, key=lambda t: (t.policy, t.replicate))
             ],
-            "this_invocation": {**counts, "wall_seconds": round(time.perf_counter() - began, 3)},
+            "this_invocation": {
+                **counts,
+                "wall_seconds": round(time.perf_counter() - began, 3),
+                # only when it happened, so other manifests keep their keys
+                **(
+                    {"extended_from_replicates": store.extended_from}
+                    if store.extended_from is not None
+                    else {}
+                ),
+            },
             "warnings": result.warnings,
             "rerun": rerun,
         }

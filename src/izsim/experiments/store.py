@@ -3,6 +3,8 @@
 ```
 DIR/
   config.json            what was asked (scenario and policies with their hashes, seed, R)
+                         and the code that answers it ("code": izsim's version, the SHA-256
+                         of its sources, and a short digest of each source file)
   runs/<policy>/r0007.parquet        one run's indicators, months × indicators
   runs/<policy>/r0007.zones.parquet  its zones' stage and plant state by month
   runs/<policy>/r0007.json           its seed, status, wall time, and the error if it failed
@@ -18,6 +20,13 @@ replicate and seed, and both its ``.parquet`` files have the checksums the recor
 columns and months of a run (the record is written last). Anything else saved for a run (a
 damaged record, a file copied from another run, a truncated table) is damage: the run is made
 again and the comparison says so.
+
+A folder is reused only by the same comparison made by the same code (:mod:`izsim.fingerprint`):
+a folder made by other code, or before folders recorded their code, is refused, naming the
+version and the files that differ. The one difference accepted is more replicates: seeds are
+spawned prefix-stably (:func:`izsim.experiments.design.replicate_seeds`), so the runs a folder
+holds are the first runs of the larger comparison; its config records the new count, only the
+new runs are made, and the combined tables are written again for all of them.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import pyarrow.parquet as pq
 
 from izsim.errors import InputError, Problem
 from izsim.experiments.design import RunTask
+from izsim.fingerprint import code_changes
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import LOCK_NAME, atomic_write, folder_lock, json_text, write_parquet
 from izsim.result import tidy_values
@@ -59,6 +69,8 @@ class ResultStore:
         self.config = config
         self.months = months
         self.runs = root / "runs"
+        self.extended_from: int | None = None
+        """Replicates the folder was made for, when :meth:`open` extended it to more."""
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -86,12 +98,24 @@ class ResultStore:
             )
 
     def open(self) -> None:
-        """Create the folder, or check that an existing one holds the same comparison."""
+        """Create the folder, or check that an existing one holds the same comparison.
+
+        An existing folder is accepted when its ``config.json`` equals this comparison's, or
+        differs only in asking for fewer replicates: the folder is then extended (its config
+        records the new count; the runs it holds are kept, since replicate seeds do not depend
+        on the count, and :attr:`extended_from` says how many it was made for).
+
+        Raises:
+            InputError: the folder holds another comparison, made with other code, made before
+                izsim recorded its code, or with more replicates than asked for.
+        """
         self._check_folder()
         path = self.root / "config.json"
         if path.exists():
             try:
                 old = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(old, dict):
+                    raise ValueError("it is not a JSON object")
             except (ValueError, OSError) as exc:
                 # Without it nothing says which scenario, seed and policies the saved runs
                 # belong to, so they cannot be reused safely.
@@ -105,26 +129,71 @@ class ResultStore:
                         )
                     ]
                 ) from None
-            if not isinstance(old, dict):
-                old = {}
-            if old != self.config:
-                changed = sorted(
-                    k for k in set(old) | set(self.config) if old.get(k) != self.config.get(k)
-                )
-                raise InputError(
-                    [
-                        Problem(
-                            str(self.root),
-                            "",
-                            "holds results of a different comparison (changed: "
-                            f"{', '.join(changed)}); use a new --out folder, or delete this one",
-                        )
-                    ]
-                )
-            return
-        self.runs.mkdir(parents=True, exist_ok=True)
+            if old == self.config:
+                return
+            self.extended_from = self._extends(old)
+        else:
+            self.runs.mkdir(parents=True, exist_ok=True)
         text = json_text(self.config)
         atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def _extends(self, old: dict[str, Any]) -> int:
+        """The replicates of a folder this comparison extends; refuses any other difference.
+
+        Fewer replicates than the folder was made for are refused rather than reported on the
+        first ones: the folder's tables describe every run it holds, so tables of fewer runs
+        would sit beside runs they leave out, and the next command asking for the larger count
+        would find a folder whose tables disagree with its config. A researcher who wants the
+        estimate at fewer replicates finds it in ``convergence.csv`` (or a new ``--out``: its
+        first runs are the same).
+        """
+        new = self.config
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        if "code" not in old:
+            others = [k for k in changed if k != "code"]
+            raise InputError(
+                [
+                    Problem(
+                        str(self.root),
+                        "",
+                        "records no code fingerprint (it was made by an izsim from before"
+                        " comparisons recorded their code), so its runs cannot be shown to"
+                        " come from this code"
+                        + (f" (also changed: {', '.join(others)})" if others else "")
+                        + "; use a new --out folder, or delete this one",
+                    )
+                ]
+            )
+        was, asked = old.get("replicates"), new.get("replicates")
+        counts = all(isinstance(n, int) and not isinstance(n, bool) for n in (was, asked))
+        if changed == ["replicates"] and counts:
+            assert isinstance(was, int) and isinstance(asked, int)
+            if asked > was:
+                return was
+            raise InputError(
+                [
+                    Problem(
+                        str(self.root),
+                        "--replicates",
+                        f"{asked} is fewer than the {was} replicates this folder was made for;"
+                        " its tables describe every run it holds, so they cannot be those of"
+                        f" {asked}. Pass --replicates {was} to use (or complete) its runs, or"
+                        " use a new --out folder (its runs will be the first of these: seeds"
+                        " do not depend on the number of replicates)",
+                    )
+                ]
+            )
+        message = f"holds results of a different comparison (changed: {', '.join(changed)})"
+        advice = "use a new --out folder, or delete this one"
+        if "code" in changed:
+            recorded = old["code"] if isinstance(old["code"], dict) else {}
+            message += f"; made with other izsim code ({code_changes(recorded, new['code'])})"
+            advice = (
+                "runs made by other code need not be the same, so they are not mixed; "
+                + advice
+                + f", or rerun with the izsim that made it ({recorded.get('version')})"
+            )
+        raise InputError([Problem(str(self.root), "", f"{message}; {advice}")])
 
     def clear_leftovers(self) -> None:
         """Remove temporary files a killed process left (their names carry its process id;
