@@ -69,11 +69,12 @@ def _condition(factor: str, low: float, high: float) -> str:
 
 
 def _sentence(limits: Sequence[tuple[str, float, float]], stats: dict[str, float]) -> str:
-    where = (
-        " and ".join(_condition(*limit) for limit in limits)
-        if limits
-        else "any input takes any value"
-    )
+    if not limits:
+        return (
+            f"Missing the target does not concentrate in any region of the inputs:"
+            f" {_percent(stats['density'])} of all runs miss it, wherever the inputs lie."
+        )
+    where = " and ".join(_condition(*limit) for limit in limits)
     return (
         f"Missing the target is concentrated where {where}: "
         f"{_percent(stats['coverage'])} of the misses (coverage) lie in this region, and "
@@ -174,8 +175,46 @@ def _prim(
                 high if high != initial.loc[1, factor] else np.inf,
             )
         )
+    limits, inside = _significant(inputs, of_interest, limits)
     rows = _rule_rows(1, limits, _stats(inside, of_interest), threshold=threshold, note=note)
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+QP_LEVEL = 0.05
+"""A box's restriction is kept only if dropping it would lower the density significantly (its
+quasi-p-value, Bryant and Lempert 2010, below this level): with many inputs and few runs PRIM
+also trims inputs by chance, and a rule naming them would send a reader after noise."""
+
+
+def _significant(
+    inputs: pd.DataFrame, of_interest: np.ndarray, limits: list[tuple[str, float, float]]
+) -> tuple[list[tuple[str, float, float]], np.ndarray]:
+    """The restrictions whose quasi-p-value is below ``QP_LEVEL``, the least significant
+    dropped one at a time; and which runs lie inside the box that is left."""
+    from scipy.stats import binom
+
+    def within(kept: list[tuple[str, float, float]]) -> np.ndarray:
+        inside = np.ones(len(inputs), dtype=bool)
+        for factor, low, high in kept:
+            values = inputs[factor].to_numpy(dtype=float)
+            inside &= (values >= low) & (values <= high)
+        return inside
+
+    kept = list(limits)
+    while kept:
+        inside = within(kept)
+        n, k = int(inside.sum()), int((inside & of_interest).sum())
+        worst, worst_qp = None, -1.0
+        for limit in kept:
+            wider = within([other for other in kept if other is not limit])
+            base = (wider & of_interest).sum() / max(int(wider.sum()), 1)
+            qp = float(binom.sf(k - 1, n, base))  # P(at least k of n) at the wider density
+            if qp > worst_qp:
+                worst, worst_qp = limit, qp
+        if worst_qp < QP_LEVEL:
+            return kept, inside
+        kept.remove(worst)
+    return kept, within(kept)
 
 
 def _tree(
