@@ -417,6 +417,123 @@ def compare(
         raise typer.Exit(code=NO_SUCCESSFUL_RUN)
 
 
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    space: Annotated[
+        Path,
+        typer.Option(help="Space YAML: parameters (or all_ranged) and outputs (or targets)."),
+    ],
+    design: Annotated[
+        str, typer.Option(help="lhs, grid, morris or sobol (sensitivity indices from SALib).")
+    ] = "lhs",
+    samples: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="LHS rows, grid points per parameter, Morris trajectories, or Sobol' N (a power"
+            " of 2).",
+        ),
+    ] = 64,
+    replicates: Annotated[
+        int, typer.Option(min=1, help="Runs per parameter set (replicate r: same seed in all).")
+    ] = 1,
+    policy: Annotated[
+        str | None, typer.Option(help="Policy id or file (default: baseline beside the scenario).")
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="The study's seed.")] = 1,
+    levels: Annotated[int, typer.Option(min=2, help="Morris grid levels.")] = 4,
+    workers: WorkersOption = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on this Dask scheduler (tcp://host:port).")
+    ] = None,
+    dask_workers: Annotated[
+        int | None, typer.Option(min=1, help="Start a local Dask cluster of this many workers.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Results folder (default results/<scenario id>-sweep-<design>)."),
+    ] = None,
+    series: Annotated[
+        bool, typer.Option("--series", help="Also keep every run's monthly indicators.")
+    ] = False,
+    figures: Annotated[
+        bool, typer.Option("--figures/--no-figures", help="Draw the sensitivity figures.")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Sweep parameters over a design: outputs of every run, sensitivity indices, discovery.
+
+    Interrupted? Run the same command again: finished batches are kept. More replicates (or,
+    for morris and sobol, more samples) extend a finished folder.
+    """
+    from izsim.experiments.sweep import sweep as run_sweep
+
+    if scheduler is not None and dask_workers is not None:
+        raise _fail(
+            InputError([Problem("--scheduler", "", "give --scheduler or --dask-workers, not both")])
+        )
+    try:
+        for path, what in ((scenario, "scenario"), (space, "--space"), (out, "--out")):
+            if path is not None:
+                check_path(path, what)
+    except InputError as error:
+        raise _fail(error) from None
+    with _experiment_ending(out):
+        result = run_sweep(
+            scenario,
+            space_file=space,
+            design=design,
+            samples=samples,
+            replicates=replicates,
+            policy=policy,
+            seed=seed,
+            levels=levels,
+            workers=workers,
+            scheduler=scheduler,
+            dask_workers=dask_workers,
+            out=out,
+            series=series,
+            quiet=quiet,
+            console=err_console,
+        )
+    table = result.outputs
+    failed = int((table["status"] != "ok").sum())
+    out_console.print(
+        f"{len(table)} runs ({failed} failed) of {table['sample'].nunique()} parameter sets;"
+        f" wrote {_text(result.out)}/ (outputs.parquet, sensitivity.csv, discovery.csv)",
+        highlight=False,
+    )
+    if not result.sensitivity.empty:
+        out_console.print(_sensitivity_table(result.sensitivity))
+    for sentence in (
+        result.discovery.drop_duplicates("output")["text"] if len(result.discovery) else []
+    ):
+        out_console.print(_text(sentence), highlight=False)
+    for note in result.notes:
+        err_console.print(f"[yellow]note[/]: {_text(note)}", highlight=False, soft_wrap=True)
+    if figures and not result.sensitivity.empty:
+        from izsim.present.sensitivity import write_study_figures
+
+        written = write_study_figures(result.out)
+        out_console.print(f"figures: {len(written)} files in {_text(result.out / 'figures')}/")
+
+
+def _sensitivity_table(frame: "pd.DataFrame", top: int = 3) -> Table:
+    """The parameters that matter most for each output."""
+    index = {"mu_star": "μ*", "ST": "ST", "spearman": "Spearman ρ"}
+    table = Table(title="What matters most, per output", title_justify="left")
+    for column in ("output", "parameter", "index", "value"):
+        table.add_column(column, overflow="fold")
+    for output, rows in frame[frame["index"].isin(index)].groupby("output", sort=False):
+        ranked = rows.assign(size=rows["value"].abs()).sort_values("size", ascending=False)
+        for _, row in ranked.head(top).iterrows():
+            table.add_row(
+                _text(output), _text(row["factor"]), index[row["index"]], f"{row['value']:.3g}"
+            )
+    return table
+
+
 @contextlib.contextmanager
 def _experiment_ending(out: Path | None) -> Iterator[None]:
     """How a long experiment (compare, levers) ends early: bad input is an error with exit 2;
