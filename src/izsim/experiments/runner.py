@@ -37,6 +37,7 @@ from rich.progress import (
 from izsim.calendar import month_label
 from izsim.experiments.design import RunTask
 from izsim.experiments.store import ResultStore
+from izsim.experiments.uncertainty import ParameterSets
 from izsim.run import run
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
@@ -55,6 +56,7 @@ def _init_worker(
     config: dict,
     watch: Connection,
     alive: Connection,
+    parameter_sets: ParameterSets | None = None,
 ) -> None:
     # A forked worker inherits the parent's sending end too; while it held it, the pipe could
     # never close. Spawned workers get a copy here as well and drop it the same way.
@@ -66,7 +68,12 @@ def _init_worker(
     # would wait for tasks forever, keep the forkserver alive, and finish queued runs while the
     # next command writes the same files. They leave as soon as the parent's end of the pipe goes.
     threading.Thread(target=_exit_with_parent, args=(watch,), daemon=True).start()
-    _WORKER.update(scenario=scenario, policies=policies, store=ResultStore(Path(root), config))
+    _WORKER.update(
+        scenario=scenario,
+        policies=policies,
+        store=ResultStore(Path(root), config),
+        parameter_sets=parameter_sets,
+    )
 
 
 def _exit_with_parent(watch: Connection) -> None:
@@ -77,15 +84,31 @@ def _exit_with_parent(watch: Connection) -> None:
 
 
 def _run_in_worker(task: RunTask) -> tuple[RunTask, str]:
-    return task, run_one(task, _WORKER["scenario"], _WORKER["policies"], _WORKER["store"])
+    return task, run_one(
+        task,
+        _WORKER["scenario"],
+        _WORKER["policies"],
+        _WORKER["store"],
+        parameter_sets=_WORKER["parameter_sets"],
+    )
 
 
 def run_one(
-    task: RunTask, scenario: Scenario, policies: dict[str, Policy], store: ResultStore
+    task: RunTask,
+    scenario: Scenario,
+    policies: dict[str, Policy],
+    store: ResultStore,
+    *,
+    parameter_sets: ParameterSets | None = None,
 ) -> str:
-    """Run one task and store its result or its error; returns the status."""
+    """Run one task and store its result or its error; returns the status.
+
+    With ``parameter_sets`` (``compare --uncertainty``), replicate ``i`` runs the scenario with
+    parameter set ``i``, whatever the policy."""
     began = time.perf_counter()
     try:
+        if parameter_sets is not None:
+            scenario = parameter_sets.scenario(scenario, task.replicate)
         result = run(scenario, policies[task.policy], task.seed)
     except Exception as exc:  # a failed run must not stop the others
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -107,6 +130,7 @@ def execute(
     quiet: bool = False,
     console: Console | None = None,
     on_done: Callable[[RunTask, str], None] | None = None,
+    parameter_sets: ParameterSets | None = None,
 ) -> dict[str, int]:
     """Run every task not yet done; returns counts by status of the runs made now.
 
@@ -119,6 +143,7 @@ def execute(
         quiet: no progress bar.
         console: where the progress bar goes.
         on_done: called after each run (tests use it to interrupt).
+        parameter_sets: replicate i's parameter values (``compare --uncertainty``).
     """
     todo = [t for t in tasks if not store.done(t)]
     counts = {"ok": 0, "failed": 0, "skipped": len(tasks) - len(todo)}
@@ -133,7 +158,11 @@ def execute(
     )
     parallel = workers > 1 and len(todo) > 1
     # The pool starts before the progress bar: forked workers must not copy its thread.
-    pool = _Pool(scenario, policies, store, min(workers, len(todo))) if parallel else None
+    pool = (
+        _Pool(scenario, policies, store, min(workers, len(todo)), parameter_sets)
+        if parallel
+        else None
+    )
     try:
         with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
             bar = progress.add_task("runs", total=len(tasks), completed=counts["skipped"])
@@ -146,7 +175,10 @@ def execute(
 
             if pool is None:
                 for task in todo:
-                    finished(task, run_one(task, scenario, policies, store))
+                    finished(
+                        task,
+                        run_one(task, scenario, policies, store, parameter_sets=parameter_sets),
+                    )
             else:
                 pool.run(todo, finished)
     except BaseException:
@@ -171,7 +203,12 @@ class _Pool:
     """Local worker processes that leave when this process ends, however it ends."""
 
     def __init__(
-        self, scenario: Scenario, policies: dict[str, Policy], store: ResultStore, workers: int
+        self,
+        scenario: Scenario,
+        policies: dict[str, Policy],
+        store: ResultStore,
+        workers: int,
+        parameter_sets: ParameterSets | None = None,
     ) -> None:
         context = multiprocessing.get_context(_start_method())
         # Only this process keeps the sending end; workers see it close when this process
@@ -179,7 +216,15 @@ class _Pool:
         self.watch, self.alive = context.Pipe(duplex=False)
         self.workers = workers
         self.store = store
-        self.initargs = (scenario, policies, str(store.root), store.config, self.watch, self.alive)
+        self.initargs = (
+            scenario,
+            policies,
+            str(store.root),
+            store.config,
+            self.watch,
+            self.alive,
+            parameter_sets,
+        )
         self.executor = self._start(context)
 
     def _start(self, context: Any) -> ProcessPoolExecutor:

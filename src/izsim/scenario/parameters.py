@@ -296,7 +296,7 @@ def with_values(
             raise ValueError(f"{name}: {value} is not a finite number")
         places.update(by_name[name].member_values(float(value)))
     data = scenario.model_dump(exclude_unset=True)
-    levers = policy.levers.model_dump(exclude_unset=True)
+    levers: dict[str, Any] = {}
     # rows whose clusters all have a plant keep them all with one, whatever their count
     all_with_plant = {
         id(zone)
@@ -321,8 +321,9 @@ def with_values(
         for sector in data["sectors"]:
             sector["prospect_share_pct"] = sector["prospect_share_pct"] * 100 / total
     new_policy = policy
-    if any(place.startswith("levers.") for place in places):
-        new_policy = policy.model_copy(update={"levers": Levers.model_validate(levers)})
+    if levers:
+        written = {**policy.levers.model_dump(exclude_unset=True), **levers}
+        new_policy = policy.model_copy(update={"levers": Levers.model_validate(written)})
     return scenario.revalidated(data), new_policy
 
 
