@@ -348,6 +348,14 @@ def compare(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     strict: StrictOption = False,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Replicate i also draws parameter set i of the scenario's ranged numbers (the"
+            " same under every policy): bands show what we don't know, not only chance.",
+        ),
+    ] = False,
 ) -> None:
     """Compare policy packages: probability of meeting each target, paired differences, cost.
 
@@ -398,8 +406,11 @@ def compare(
             reference=reference,
             budget_bn_vnd_per_year=budget,
             console=err_console,
+            uncertainty=uncertainty,
         )
     out_console.print(_probability_table(result.scorecard))
+    if result.drivers is not None:
+        out_console.print(_drivers_table(result.scorecard, result.drivers))
     for line in result.warnings:
         err_console.print(f"[yellow]warning[/]: {_text(line)}", highlight=False)
     if result.scale_factors:
@@ -531,6 +542,21 @@ def _sensitivity_table(frame: "pd.DataFrame", top: int = 3) -> Table:
             table.add_row(
                 _text(output), _text(row["factor"]), index[row["index"]], f"{row['value']:.3g}"
             )
+    return table
+
+
+def _drivers_table(card: "pd.DataFrame", drivers: "pd.DataFrame") -> Table:
+    """For each target, the drawn parameters that move its probability most (first policy)."""
+    table = Table(
+        title="What moves each target's probability most (upper half of a parameter's range"
+        " minus lower half, in points)",
+        title_justify="left",
+    )
+    for column in ("target", "policy", "moved most by"):
+        table.add_column(column, overflow="fold")
+    for row in card[card["status"] == "modelled"].itertuples():
+        if row.moved_most_by:
+            table.add_row(_text(row.target), _text(row.policy), _text(row.moved_most_by))
     return table
 
 

@@ -145,6 +145,18 @@ def _met(target: Target, values: np.ndarray) -> np.ndarray:
     return np.array([not math.isnan(v) and target.met(v) for v in values], dtype=float)
 
 
+def met_by_replicate(scenario: Scenario, outcomes: Outcomes) -> dict[str, dict[str, np.ndarray]]:
+    """By modelled target, by policy: 1 if the run met it at its deadline, else 0 (NaN where the
+    measure is undefined), in the order of ``outcomes.replicates[policy]``."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for target in modelled(scenario):
+        for policy, values in outcomes.at_deadline.get(target.id, {}).items():
+            met = _met(target, values)
+            met[np.isnan(values)] = np.nan
+            out.setdefault(target.id, {})[policy] = met
+    return out
+
+
 def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd.DataFrame:
     """Per target × policy: probability of meeting it (Wilson 95 %), spread, year first met."""
     start_year = int(scenario.scenario.start[:4])

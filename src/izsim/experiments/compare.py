@@ -25,6 +25,8 @@ from izsim.experiments.budget import MAX_FACTOR, BudgetFit, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
+from izsim.experiments.uncertainty import DESIGN as UNCERTAINTY_DESIGN
+from izsim.experiments.uncertainty import draw, drivers, drivers_text
 from izsim.fingerprint import code_fingerprint
 from izsim.outputs import atomic_write, copy_inputs, environment, json_text, write_csv
 from izsim.scenario.load import file_sha256, find_policy, load_policy, load_scenario
@@ -58,6 +60,9 @@ class CompareResult:
     tables are computed from), for analyses beyond them (``izsim levers``)."""
     extended_from: int | None = None
     """The replicates the folder held before this command extended it to more, if it did."""
+    drivers: pd.DataFrame | None = None
+    """With ``uncertainty``: per target and policy, how much each drawn parameter moves the
+    probability of meeting it (:func:`izsim.experiments.uncertainty.drivers`)."""
 
 
 def compare(
@@ -73,6 +78,7 @@ def compare(
     budget_bn_vnd_per_year: float | None = None,
     console: Console | None = None,
     on_done: Callable[[RunTask, str], None] | None = None,
+    uncertainty: bool = False,
 ) -> CompareResult:
     """Compare policy packages on one scenario, with replicates and common random numbers.
 
@@ -93,6 +99,9 @@ def compare(
             this much a year on average (equal-cost comparison).
         console: where progress goes.
         on_done: called after each run (for tests).
+        uncertainty: replicate i also draws parameter set i of the scenario's ranged numbers,
+            the same under every policy (:mod:`izsim.experiments.uncertainty`); the scorecard
+            then names the parameters that move each target's probability most.
 
     Returns:
         The tables; they are also written to ``out`` as CSV files.
@@ -191,6 +200,8 @@ def compare(
         "replicates": replicates,
         "seed": seed,
         "budget_bn_vnd_per_year": budget_bn_vnd_per_year,
+        # only when asked for, so that folders of plain comparisons keep their identity
+        **({"uncertainty": {"design": UNCERTAINTY_DESIGN}} if uncertainty else {}),
     }
     store = ResultStore(out, config, months=scenario.months)
     with store.locked():
@@ -214,6 +225,7 @@ def compare(
             for line in rerun:
                 console.print(f"[yellow]rerun[/]: {escape(line)}", highlight=False)
         began = time.perf_counter()
+        sets = draw(scenario, replicates, seed) if uncertainty else None
         counts = execute(
             tasks,
             scenario,
@@ -223,11 +235,24 @@ def compare(
             quiet=quiet,
             console=console,
             on_done=on_done,
+            parameter_sets=sets,
         )
         outcomes = analysis.collect(store, tasks, scenario)
+        table = analysis.scorecard(scenario, ids, outcomes)
+        moved = None
+        if sets is not None:
+            moved = drivers(
+                sets, analysis.met_by_replicate(scenario, outcomes), outcomes.replicates
+            )
+            table["moved_most_by"] = [
+                drivers_text(moved, row.target, row.policy) if row.status == "modelled" else ""
+                for row in table.itertuples()
+            ]
+            write_csv(out / "uncertainty_drivers.csv", moved)
+            write_csv(out / "parameter_sets.csv", sets.frame())
         result = CompareResult(
             out=out,
-            scorecard=analysis.scorecard(scenario, ids, outcomes),
+            scorecard=table,
             comparison=analysis.comparison(scenario, ids, reference, outcomes),
             cost_effectiveness=analysis.cost_effectiveness(scenario, ids, reference, outcomes),
             convergence=analysis.convergence(scenario, ids, outcomes),
@@ -239,6 +264,7 @@ def compare(
             rerun=rerun,
             outcomes=outcomes,
             extended_from=store.extended_from,
+            drivers=moved,
         )
         for name in TABLES:
             write_csv(out / f"{name}.csv", getattr(result, name))
