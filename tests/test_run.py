@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from izsim.indicators import INDICATOR_IDS
 from izsim.run import run
@@ -45,3 +48,31 @@ def test_long_horizon_runs(scenario: Scenario, baseline: Policy) -> None:
     result = run(long, baseline, 4)
     assert result.values.shape[0] == 360
     assert not np.isnan(result.values[:, INDICATOR_IDS.index("jobs_industry")]).any()
+
+
+def test_a_finished_model_is_freed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mesa 3.3 keeps every model that made an agent (mesa issue 3179); a sweep's workers grew
+    by about 0.5 MB a run until run() released it."""
+    import gc
+    import weakref
+
+    from izsim import run as run_module
+    from izsim.scenario.load import load_policy, load_scenario
+
+    made: list[weakref.ref] = []
+    real = run_module.IZModel
+
+    def tracked(*args: object, **kwargs: object) -> object:
+        model = real(*args, **kwargs)
+        made.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(run_module, "IZModel", tracked)
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    run_module.run(
+        load_scenario(root / "tuyen_quang.yaml"),
+        load_policy(root / "policies" / "baseline.yaml"),
+        1,
+    )
+    gc.collect()
+    assert made and made[0]() is None

@@ -1,0 +1,120 @@
+"""Sweep throughput and memory: runs per second on 1 and 2 local workers and on a 2-worker local
+Dask cluster; a 10,000-run Sobol' study of Tuyên Quang; peak memory of a summary sweep.
+
+Issue 10's figures to reach (printed, never asserted):
+
+- a 200-sample LHS sweep of Tuyên Quang (every ranged number, outputs: the targets): runs per
+  second on 1 and 2 local processes and on a local Dask cluster of 2 single-threaded workers;
+  parallel efficiency = (runs/s on 2) / (2 × runs/s on 1), target ≥ 80 % for both;
+- a Sobol' study of 8 parameters with N = 1,024 (10,240 runs) in under 30 minutes on 2 cores;
+- peak memory of that 10,000-run summary sweep under 500 MB: the largest resident set of this
+  process and, separately, of any worker process (``resource.getrusage``).
+
+What is timed: the whole ``sweep()`` call into a new folder (design, runs, writing, analysis,
+discovery), with no figures; ``--repeats`` times for the throughput (median printed, with min
+and max). Start-up costs (the pool, the cluster) are part of a sweep, so they are included.
+
+    .venv/bin/python benchmarks/bench_sweep.py [--repeats 3] [--skip-study]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from _common import load_average
+
+from izsim.experiments.sweep import sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+TQ = ROOT / "scenarios" / "tuyen_quang.yaml"
+ALL_RANGED = ROOT / "experiments" / "spaces" / "all_ranged.yaml"
+EIGHT = (
+    "economy.existing_output_growth_pct",
+    "economy.industrial_output_base_bn_vnd",
+    "economy.jobs_industry_base",
+    "economy.grdp_base_bn_vnd",
+    "economy.value_added_ratio_pct",
+    "developers.infrastructure_cost_bn_vnd_per_ha_kcn",
+    "developers.infrastructure_cost_bn_vnd_per_ha_ccn",
+    "investors.prospects_per_month",
+)
+
+
+def timed(**options: object) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        began = time.perf_counter()
+        result = sweep(TQ, out=Path(tmp) / "s", quiet=True, **options)  # type: ignore[arg-type]
+        return time.perf_counter() - began, len(result.outputs)
+
+
+def throughput(repeats: int) -> None:
+    print("200-sample LHS sweep of Tuyên Quang, every ranged number, outputs: targets")
+    print(f"{'backend':<28}{'runs/s median':>14}{'min':>8}{'max':>8}{'wall s':>9}")
+    rates: dict[str, float] = {}
+    for label, options in (
+        ("1 local process", {"workers": 1}),
+        ("2 local processes", {"workers": 2}),
+        ("Dask, 2 local workers", {"dask_workers": 2}),
+    ):
+        runs_per_s, walls = [], []
+        for _ in range(repeats):
+            wall, runs = timed(space_file=ALL_RANGED, design="lhs", samples=200, **options)
+            runs_per_s.append(runs / wall)
+            walls.append(wall)
+        rates[label] = statistics.median(runs_per_s)
+        print(
+            f"{label:<28}{rates[label]:>14.1f}{min(runs_per_s):>8.1f}{max(runs_per_s):>8.1f}"
+            f"{statistics.median(walls):>9.1f}"
+        )
+    one = rates["1 local process"]
+    for label in ("2 local processes", "Dask, 2 local workers"):
+        print(f"parallel efficiency, {label}: {rates[label] / (2 * one):.0%} (target >= 80 %)")
+
+
+def study() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        space = Path(tmp) / "space.yaml"
+        names = "".join(f"    - {name}\n" for name in EIGHT)
+        space.write_text(f"space:\n  parameters:\n{names}  outputs: targets\n", encoding="utf-8")
+        began = time.perf_counter()
+        result = sweep(
+            TQ,
+            space_file=space,
+            design="sobol",
+            samples=1024,
+            workers=2,
+            out=Path(tmp) / "s",
+            quiet=True,
+        )
+        wall = time.perf_counter() - began
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"Sobol' study, 8 parameters, N = 1024: {len(result.outputs)} runs on 2 local processes"
+        f" in {wall / 60:.1f} min ({len(result.outputs) / wall:.1f} runs/s; target < 30 min)"
+    )
+    print(
+        f"peak resident memory: this process {own:.0f} MB, the largest worker {children:.0f} MB"
+        " (target < 500 MB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-study", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {load_average()}")
+    throughput(args.repeats)
+    if not args.skip_study:
+        study()
+    print(f"load average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()
