@@ -26,7 +26,7 @@ OPTIONAL_BLOCKS = ("reinvestment", "establishment", "candidate_sites", "outside_
 """Blocks a first scenario can leave out (docs/scenarios.md describes them)."""
 SOURCE_TODO = (
     f'"{TODO}: plan:<document id> <section>, ref:<record id>, derived: <how, from which'
-    ' plan: or ref:> or assumption: <reason> [low–high]"'
+    ' plan: or ref:> or assumption: <reason> (its range under ranges:)"'
 )
 WIDTH = 96
 SHOWN = {"PlanDocument": ("number", "date", "file")}
