@@ -461,7 +461,9 @@ def _sensitivity(
     frames = []
     for output in means.columns:
         y = means[output].to_numpy()
-        if np.nanstd(y) == 0:
+        # a set without a value (a failed run) goes to the analysis, which refuses it: an
+        # output the same in every other run is not "the same in every run"
+        if not np.isnan(y).any() and np.std(y) == 0:
             notes.append(f"{output}: the same in every run; no sensitivity to report")
             continue
         try:
