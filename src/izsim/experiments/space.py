@@ -97,9 +97,34 @@ class OutputSpec(Strict):
 
 
 class SpaceBody(Strict):
-    parameters: Literal["all_ranged"] | list[str | ParameterSpec] = Field(
+    parameters: list[ParameterSpec] = Field(
         description="`all_ranged` or a list of parameter names or {name, range, distribution}."
     )
+
+    @property
+    def all_ranged(self) -> bool:
+        """Whether the file says ``parameters: all_ranged``."""
+        return [p.name for p in self.parameters] == [ALL_RANGED]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keyword(cls, data: object) -> object:
+        # the keyword is read here, not as a union with the list, so that an error in one item
+        # of the list is not also reported as "should be 'all_ranged'"
+        if isinstance(data, dict) and isinstance(data.get("parameters"), str):
+            if data["parameters"] != ALL_RANGED:
+                raise ValueError(
+                    f"parameters: '{data['parameters']}': write {ALL_RANGED} or a list of"
+                    " parameter names (`izsim params` lists them)"
+                )
+            # kept as one item of that name, which no parameter has (theirs hold a dot)
+            return {**data, "parameters": [{"name": ALL_RANGED}]}
+        if isinstance(data, dict) and isinstance(data.get("parameters"), list):
+            # a bare name is short for {name: ...}: one item type, one message per item
+            items = [{"name": x} if isinstance(x, str) else x for x in data["parameters"]]
+            return {**data, "parameters": items}
+        return data
+
     outputs: Literal["targets"] | list[OutputSpec] = Field(
         description="`targets` or a list of outputs."
     )
@@ -172,13 +197,11 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
     except ValidationError as exc:
         raise InputError(problems_of(name, exc, data, lines, SpaceFile)) from None
     problems: list[Problem] = []
-    if body.parameters == ALL_RANGED:
+    if body.all_ranged:
         chosen = [p for p in params if p.range is not None]
         specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
     else:
-        specs = [
-            s if isinstance(s, ParameterSpec) else ParameterSpec(name=s) for s in body.parameters
-        ]
+        specs = list(body.parameters)
         if len({s.name for s in specs}) != len(specs):
             problems.append(Problem(name, "space.parameters", "names a parameter twice"))
         try:
