@@ -9,9 +9,10 @@ For each province, under its baseline policy:
 1. ``results/sensitivity/<province>/morris/``: a Morris sweep (``--trajectories`` trajectories,
    4 levels) over ``experiments/spaces/all_ranged.yaml`` (every number with a range; outputs:
    each modelled target's measure at its deadline and whether it is met).
-2. The eight parameters with the largest μ* relative to the largest μ* of the same output, over
-   the targets' measures (not the met/missed flags, which are too coarse for one run per set),
-   are written to ``results/sensitivity/<province>/space_sobol.yaml``.
+2. The eight that matter most (:func:`most_important`: μ* in units of each output's spread,
+   counted only where it clears the noise floor of 20 runs at the written values; targets'
+   measures with at least 20 distinct values, not met/missed flags) are written to
+   ``results/sensitivity/<province>/space_sobol.yaml``, the scores to ``screening.csv``.
 3. ``results/sensitivity/<province>/sobol/``: a Sobol' sweep (N = ``--sobol-samples``) over those
    eight, the others at their written values.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -37,17 +39,58 @@ PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 TOP = 8
 
 
-def most_important(sensitivity: pd.DataFrame, top: int = TOP) -> list[str]:
-    """The ``top`` parameters by μ* relative to each output's largest, over the targets'
-    measures (outputs without ``.met``); ties broken by name, so the choice is reproducible."""
-    mu = sensitivity[
-        (sensitivity["index"] == "mu_star") & ~sensitivity["output"].str.endswith(".met")
+MIN_DISTINCT = 20
+"""Outputs with fewer distinct values over the Morris runs (counts of zones, met/missed flags)
+are not used to choose: their μ* only counts how often a step flips them."""
+NOISE_SEEDS = 20
+"""Runs at the written values, seeds 0–19: the spread of an output from chance alone."""
+
+
+def noise_floor(scenario_file: Path, space: Path) -> dict[str, float]:
+    """μ* that chance alone gives each output: a Morris step that changes the model's draws
+    moves an output by the difference of two chance values, E|ε₁ − ε₂| = 2σ/√π, over the step
+    Δ = 2/3 of the unit range (4 levels): 1.69 σ, with σ from runs at the written values."""
+    from izsim.experiments.space import load_space
+    from izsim.run import run
+    from izsim.scenario.load import find_policy, load_policy, load_scenario
+    from izsim.scenario.parameters import parameters
+
+    scenario = load_scenario(scenario_file)
+    policy = load_policy(find_policy(None, scenario_file))
+    outputs = load_space(space, scenario, parameters(scenario, policy))
+    runs = pd.DataFrame(
+        [outputs.measure(run(scenario, policy, seed)) for seed in range(NOISE_SEEDS)]
+    )
+    delta = 4 / (2 * (4 - 1))
+    return {name: float(2 * runs[name].std() / np.sqrt(np.pi) / delta) for name in runs.columns}
+
+
+def most_important(
+    sensitivity: pd.DataFrame, outputs: pd.DataFrame, floor: dict[str, float], top: int = TOP
+) -> tuple[list[str], pd.DataFrame]:
+    """The ``top`` parameters that matter most, and the score table behind the choice.
+
+    Per output (targets' measures with at least ``MIN_DISTINCT`` distinct values), μ* in units
+    of the output's standard deviation over the Morris runs; a parameter counts for an output
+    only if its μ* less its 95 % half-width clears the output's noise floor. Ranked by the best
+    score over outputs, then the second best (not by name: ties are common at the top).
+    """
+    mu = sensitivity[sensitivity["index"] == "mu_star"]
+    usable = [
+        o
+        for o in mu["output"].unique()
+        if not o.endswith(".met") and outputs[o].nunique() >= MIN_DISTINCT and outputs[o].std() > 0
     ]
-    largest = mu.groupby("output")["value"].transform("max")
-    mu = mu.assign(relative=mu["value"] / largest.where(largest > 0))
-    score = mu.groupby("factor")["relative"].max().fillna(0)
-    ranked = score.reset_index().sort_values(["relative", "factor"], ascending=[False, True])
-    return list(ranked["factor"].head(top))
+    mu = mu[mu["output"].isin(usable)].copy()
+    mu["score"] = mu["value"] / mu["output"].map(outputs[usable].std())
+    mu["clears_noise"] = (mu["value"] - mu["conf"].fillna(0)) > mu["output"].map(floor)
+    counted = mu[mu["clears_noise"]]
+    ranks = counted.groupby("factor")["score"].apply(lambda s: [*sorted(s, reverse=True), 0.0])
+    table = pd.DataFrame(
+        {"best": ranks.map(lambda s: s[0]), "second": ranks.map(lambda s: s[1])}
+    ).reset_index()
+    table = table.sort_values(["best", "second", "factor"], ascending=[False, False, True])
+    return list(table["factor"].head(top)), table
 
 
 def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
@@ -64,14 +107,18 @@ def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
         out=folder / "morris",
     )
     write_study_figures(morris.out)
-    chosen = most_important(morris.sensitivity)
+    floor = noise_floor(scenario, ROOT / "experiments" / "spaces" / "all_ranged.yaml")
+    chosen, scores = most_important(morris.sensitivity, morris.outputs, floor)
+    scores.to_csv(folder / "screening.csv", index=False, float_format="%.4f")
+    pd.Series(floor, name="noise_floor_mu_star").to_csv(folder / "noise_floor.csv")
     space = folder / "space_sobol.yaml"
     text = yaml.safe_dump(
         {"space": {"parameters": chosen, "outputs": "targets"}}, allow_unicode=True, sort_keys=False
     )
     space.write_text(
-        f"# The {TOP} parameters with the largest relative Morris mu* (morris/sensitivity.csv),"
-        " written by experiments/sensitivity_study.py\n" + text,
+        f"# The {TOP} parameters that matter most after Morris screening (screening.csv: mu* in"
+        " units of each output's spread, clearing the noise floor), written by"
+        " experiments/sensitivity_study.py\n" + text,
         encoding="utf-8",
     )
     sobol = sweep(

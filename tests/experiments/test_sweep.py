@@ -409,7 +409,7 @@ BAD_SPACES = {
     "space not a mapping": ("space: 3\n", ["space: Input should be a mapping of fields"]),
     "unknown key": (
         "space:\n  parameters: all_ranged\n  outputs: targets\n  replicates: 3\n",
-        ["space.replicates: unknown field 'replicates' (allowed: parameters, outputs)"],
+        ["space.replicates: unknown field 'replicates' (allowed: parameters, outputs, dummies)"],
     ),
 }
 

@@ -130,5 +130,5 @@ def test_drivers_name_a_parameter_that_decides_and_not_chance() -> None:
     assert top["parameter"] == "p7" and top["stands_out"] and top["effect"] == pytest.approx(1)
     assert frame.loc[frame["policy"] == "a", "stands_out"].sum() == 1
     assert not frame.loc[frame["policy"] == "b", "stands_out"].any()
-    assert drivers_text(frame, "t", "a").startswith("p7 (+100 points)")
+    assert drivers_text(frame, "t", "a").startswith("p7 (+100 points, ρ +0.8")
     assert drivers_text(frame, "t", "b") == "none stands out from chance at 200 replicates"

@@ -42,9 +42,31 @@ COLUMNS: tuple[str, ...] = (
     "n_cases",
     "n_of_interest",
     "meets_threshold",
+    "base_rate",
+    "lift",
+    "test_coverage",
+    "test_density",
     "note",
     "text",
 )
+MIN_GAIN = 0.05
+"""A restriction stays in a box only if dropping it would cost at least this much density (five
+points): with thousands of runs a binomial test keeps limits that change nothing a reader can
+use."""
+HOLD_OUT = 0.3
+"""Share of the runs kept out of PRIM's peeling; the box's density and coverage on them
+(``test_density``, ``test_coverage``) show whether it holds beyond the runs it was fitted to."""
+UNINFORMATIVE = 0.95
+"""Above this share of runs of interest (or below 1 minus it), every region looks alike and a
+box would describe chance: the sentence says so instead."""
+
+
+def relative_threshold(base: float) -> float:
+    """The density a box must reach: halfway from the base rate to certainty, and at least 80 %
+    (a fixed 80 % would call the whole space "concentrated" when 85 % of all runs miss)."""
+    return max(0.8, base + 0.5 * (1 - base))
+
+
 # PRIM's own acceptance test (box mean >= threshold) would swap a box that misses it for the
 # whole input space and drop the peeling trajectory; with outcomes 0/1 any threshold in (0, 1]
 # counts the same cases of interest, so a tiny one keeps the trajectory and we choose the box.
@@ -68,18 +90,20 @@ def _condition(factor: str, low: float, high: float) -> str:
     return f"{factor} is below {_number(high)}"
 
 
-def _sentence(limits: Sequence[tuple[str, float, float]], stats: dict[str, float]) -> str:
+def _sentence(
+    limits: Sequence[tuple[str, float, float]], stats: dict[str, float], base: float
+) -> str:
     if not limits:
         return (
-            f"Missing the target does not concentrate in any region of the inputs:"
-            f" {_percent(stats['density'])} of all runs miss it, wherever the inputs lie."
+            f"No region of the inputs stands out: {_percent(base)} of all runs miss the target,"
+            " and no box of a few inputs raises that share by enough to name it."
         )
     where = " and ".join(_condition(*limit) for limit in limits)
     return (
         f"Missing the target is concentrated where {where}: "
         f"{_percent(stats['coverage'])} of the misses (coverage) lie in this region, and "
-        f"{_percent(stats['density'])} of runs there miss (density); "
-        f"the region holds {_percent(stats['mass'])} of runs."
+        f"{_percent(stats['density'])} of runs there miss (density), against"
+        f" {_percent(base)} of all runs; the region holds {_percent(stats['mass'])} of runs."
     )
 
 
@@ -108,8 +132,10 @@ def _rule_rows(
     *,
     threshold: float,
     note: str,
+    base: float,
+    test: dict[str, float] | None = None,
 ) -> list[dict[str, object]]:
-    text = _sentence(limits, stats)
+    text = _sentence(limits, stats, base)
     meets = bool(stats["density"] >= threshold)
     # A rule that restricts nothing still gets one row, so its statistics are not lost.
     rows = limits or [("", -np.inf, np.inf)]
@@ -121,6 +147,10 @@ def _rule_rows(
             "high": high,
             **stats,
             "meets_threshold": meets,
+            "base_rate": base,
+            "lift": stats["density"] / base if base else float("nan"),
+            "test_coverage": (test or {}).get("coverage", float("nan")),
+            "test_density": (test or {}).get("density", float("nan")),
             "note": note,
             "text": text,
         }
@@ -128,20 +158,43 @@ def _rule_rows(
     ]
 
 
+def _within(inputs: pd.DataFrame, limits: Sequence[tuple[str, float, float]]) -> np.ndarray:
+    inside = np.ones(len(inputs), dtype=bool)
+    for factor, low, high in limits:
+        values = inputs[factor].to_numpy(dtype=float)
+        inside &= (values >= low) & (values <= high)
+    return inside
+
+
 def _prim(
-    inputs: pd.DataFrame, of_interest: np.ndarray, *, threshold: float, peel_alpha: float
+    inputs: pd.DataFrame,
+    of_interest: np.ndarray,
+    *,
+    threshold: float | None,
+    peel_alpha: float,
+    hold_out: float = HOLD_OUT,
 ) -> pd.DataFrame:
     with warnings.catch_warnings():
         # ema_workbench warns on import that ipyparallel, an optional evaluator, is missing.
         warnings.filterwarnings("ignore", message="ipyparallel not installed")
         from ema_workbench.analysis import prim
 
+    base = float(of_interest.mean())
+    threshold = relative_threshold(base) if threshold is None else threshold
+    # PRIM peels on part of the runs; the rest tell whether the box holds beyond them
+    order = np.random.default_rng(0).permutation(len(inputs))
+    cut = round(len(inputs) * (1 - hold_out)) if hold_out else len(inputs)
+    fit = np.zeros(len(inputs), dtype=bool)
+    fit[order[:cut]] = True
+    if of_interest[fit].all() or not of_interest[fit].any():
+        fit[:] = True  # too few runs to hold any out
+    train = inputs[fit].reset_index(drop=True)
     with warnings.catch_warnings():
         # ema_workbench 2.5 drops a column in place, which pandas deprecates; nothing we can fix.
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop")
         algorithm = prim.Prim(
-            inputs,
-            of_interest.astype(int),
+            train,
+            of_interest[fit].astype(int),
             threshold=_PRIM_KEEP_TRAJECTORY,
             peel_alpha=peel_alpha,
         )
@@ -157,26 +210,42 @@ def _prim(
             f"no box on the peeling trajectory reaches density {_percent(threshold)}; "
             f"this is the last box on it"
         )
-    box_lims = box.box_lims[chosen]
-    initial = algorithm.box_init
-    limits: list[tuple[str, float, float]] = []
-    inside = np.ones(len(inputs), dtype=bool)
-    for factor in inputs.columns:
-        low, high = float(box_lims.loc[0, factor]), float(box_lims.loc[1, factor])
-        if low == initial.loc[0, factor] and high == initial.loc[1, factor]:
-            continue
-        values = inputs[factor].to_numpy(dtype=float)
-        inside &= (values >= low) & (values <= high)
-        # A side PRIM left at the data's extreme is not a limit: report it as open.
-        limits.append(
-            (
-                factor,
-                low if low != initial.loc[0, factor] else -np.inf,
-                high if high != initial.loc[1, factor] else np.inf,
-            )
+    if not (1 - UNINFORMATIVE) <= base <= UNINFORMATIVE:
+        note = (
+            f"{_percent(base)} of all runs are of interest: nearly all alike, so a region would"
+            " describe chance"
         )
-    limits, inside = _significant(inputs, of_interest, limits)
-    rows = _rule_rows(1, limits, _stats(inside, of_interest), threshold=threshold, note=note)
+        limits: list[tuple[str, float, float]] = []
+    else:
+        box_lims = box.box_lims[chosen]
+        initial = algorithm.box_init
+        limits = []
+        for factor in inputs.columns:
+            low, high = float(box_lims.loc[0, factor]), float(box_lims.loc[1, factor])
+            if low == initial.loc[0, factor] and high == initial.loc[1, factor]:
+                continue
+            # A side PRIM left at the data's extreme is not a limit: report it as open.
+            limits.append(
+                (
+                    factor,
+                    low if low != initial.loc[0, factor] else -np.inf,
+                    high if high != initial.loc[1, factor] else np.inf,
+                )
+            )
+        limits, _ = _significant(train, of_interest[fit], limits)
+    inside = _within(inputs, limits)
+    stats = _stats(inside, of_interest)
+    if limits and stats["density"] < threshold:
+        note = note or (
+            f"the box reaches density {_percent(stats['density'])}, short of"
+            f" {_percent(threshold)} (halfway from the base rate to every run)"
+        )
+    test = (
+        _stats(inside[~fit], of_interest[~fit])
+        if (~fit).any() and of_interest[~fit].any()
+        else None
+    )
+    rows = _rule_rows(1, limits, stats, threshold=threshold, note=note, base=base, test=test)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -212,7 +281,17 @@ def _significant(
             if qp > worst_qp:
                 worst, worst_qp = limit, qp
         if worst_qp < QP_LEVEL:
-            return kept, inside
+            # and each must matter: dropping it costs at least MIN_GAIN of density
+            density = k / max(n, 1)
+            gains = {}
+            for limit in kept:
+                wider = within([other for other in kept if other is not limit])
+                gains[id(limit)] = density - (wider & of_interest).sum() / max(int(wider.sum()), 1)
+            weakest = min(kept, key=lambda limit: gains[id(limit)])
+            if gains[id(weakest)] >= MIN_GAIN:
+                return kept, inside
+            kept.remove(weakest)
+            continue
         kept.remove(worst)
     return kept, within(kept)
 
@@ -258,7 +337,9 @@ def _tree(
             if stats["density"] >= threshold
             else (f"density below the threshold of {_percent(threshold)}")
         )
-        rows += _rule_rows(number, limits, stats, threshold=threshold, note=note)
+        rows += _rule_rows(
+            number, limits, stats, threshold=threshold, note=note, base=float(of_interest.mean())
+        )
     if not rows:
         return _empty("no leaf of the tree has a majority of runs of interest")
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -268,9 +349,9 @@ def discover(
     inputs: pd.DataFrame,
     of_interest: np.ndarray,
     *,
-    threshold: float = 0.8,
+    threshold: float | None = None,
     peel_alpha: float = 0.05,
-    method: Literal["prim", "tree"] = "prim",
+    method: Literal["prim", "tree", "auto"] = "prim",
     max_depth: int = 3,
 ) -> pd.DataFrame:
     """Regions of the inputs where runs of interest (e.g. missing a target) concentrate.
@@ -279,11 +360,13 @@ def discover(
         inputs: one row per run, one numeric column per input factor.
         of_interest: one boolean per run (``True``: the run is of interest, e.g. missed the
             target), in the order of ``inputs``.
-        threshold: the density a PRIM box must reach to be chosen; for trees, rules below it
-            are kept but flagged.
+        threshold: the density a PRIM box must reach to be chosen (default: halfway from the
+            base rate to every run, at least 80 %, :func:`relative_threshold`); for trees, rules
+            below it are kept but flagged.
         peel_alpha: the share of runs PRIM peels off at each step.
-        method: ``"prim"`` (one box) or ``"tree"`` (one rule per leaf where runs of interest are
-            the majority, highest coverage first).
+        method: ``"prim"`` (one box), ``"tree"`` (one rule per leaf where runs of interest are
+            the majority, highest coverage first) or ``"auto"`` (PRIM's box, or the tree's best
+            rule that reaches the threshold when PRIM's falls short).
         max_depth: the depth of the decision tree.
 
     Returns:
@@ -315,8 +398,8 @@ def discover(
     ]
     if not_numeric:
         raise ValueError(f"inputs must be numeric; not numeric: {', '.join(not_numeric)}")
-    if method not in ("prim", "tree"):
-        raise ValueError(f"unknown method {method!r}; use prim or tree")
+    if method not in ("prim", "tree", "auto"):
+        raise ValueError(f"unknown method {method!r}; use prim, tree or auto")
     if not flags.any():
         return _empty("no run is of interest: there is no region to describe")
     if flags.all():
@@ -329,9 +412,25 @@ def discover(
             if pd.api.types.is_bool_dtype(dtype)
         }
     )
-    if method == "prim":
-        return _prim(frame, flags, threshold=threshold, peel_alpha=peel_alpha)
-    return _tree(frame, flags, threshold=threshold, max_depth=max_depth)
+    if method in ("prim", "auto"):
+        box = _prim(frame, flags, threshold=threshold, peel_alpha=peel_alpha)
+        if method == "prim" or (box["factor"].iloc[0] != "" and box["meets_threshold"].iloc[0]):
+            return box
+        # PRIM peels greedily: when most runs miss, slices of noise can gain as much density as
+        # slices of the region and the trajectory wanders off; a tree splits on the best cut
+        limit = relative_threshold(float(flags.mean())) if threshold is None else threshold
+        rules = _tree(frame, flags, threshold=limit, max_depth=max_depth)
+        good = rules[rules["meets_threshold"].astype(bool)] if len(rules) else rules
+        if good.empty:
+            return box
+        first = good[good["rule"] == good["rule"].min()].assign(rule=1)
+        return first.assign(note="found by a decision tree (PRIM's box fell short)")
+    return _tree(
+        frame,
+        flags,
+        threshold=relative_threshold(float(flags.mean())) if threshold is None else threshold,
+        max_depth=max_depth,
+    )
 
 
 def rules_text(frame: pd.DataFrame) -> list[str]:

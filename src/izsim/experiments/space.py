@@ -2,12 +2,17 @@
 
 ```yaml
 space:
-  parameters: all_ranged          # every number with a range (scenario and policy), or a list:
+  parameters: all_ranged          # every number of the scenario with a range, or a list (a
+  #                               # policy's levers only by name: they are decisions):
   # parameters:
   #   - economy.existing_output_growth_pct          # bounds and distribution from its range
   #   - name: investors.beta_access
   #     range: [1.0, 2.0]                           # other bounds (need not be the file's)
   #     distribution: triangular                    # mode at the value written
+  dummies: 2                      # optional: parameters nothing reads; with common random
+  #                               # numbers their indices must be exactly 0 (a check of the
+  #                               # design and analysis, not a noise floor: a dummy's step
+  #                               # changes no draw of the model)
   outputs: targets                # every modelled target (its measure and whether it is met),
   # or a list of outputs:
   # outputs:
@@ -40,6 +45,8 @@ from izsim.scenario.schema import Scenario
 from izsim.targets import value_at_deadline
 
 ALL_RANGED = "all_ranged"
+DUMMY = "dummy_"
+"""Names of dummy parameters: drawn like the others, read by nothing."""
 TARGETS = "targets"
 
 
@@ -128,6 +135,12 @@ class SpaceBody(Strict):
     outputs: Literal["targets"] | list[OutputSpec] = Field(
         description="`targets` or a list of outputs."
     )
+    dummies: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="Dummy parameters the model never reads (their indices must be 0).",
+    )
 
 
 class SpaceFile(Strict):
@@ -150,10 +163,17 @@ class Space:
 
     varied: tuple[Varied, ...]
     outputs: tuple[OutputSpec, ...]
+    dummies: int = 0
 
     @property
     def names(self) -> list[str]:
+        """The varied parameters' names (the design's first columns)."""
         return [v.parameter.name for v in self.varied]
+
+    @property
+    def dummy_names(self) -> list[str]:
+        """The dummies' names (the design's last columns, never applied to a run)."""
+        return [f"{DUMMY}{i + 1}" for i in range(self.dummies)]
 
     def measure(self, result: object) -> dict[str, float]:
         """Every output of one run (a :class:`izsim.result.RunResult`)."""
@@ -198,7 +218,8 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
         raise InputError(problems_of(name, exc, data, lines, SpaceFile)) from None
     problems: list[Problem] = []
     if body.all_ranged:
-        chosen = [p for p in params if p.range is not None]
+        # the scenario's uncertainties; a policy's levers are decisions, not uncertainties
+        chosen = [p for p in params if p.range is not None and not p.name.startswith("levers.")]
         specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
     else:
         specs = list(body.parameters)
@@ -243,7 +264,7 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
     outputs = _outputs(body, scenario, name, problems)
     if problems:
         raise InputError(problems)
-    return Space(tuple(varied), tuple(outputs))
+    return Space(tuple(varied), tuple(outputs), body.dummies)
 
 
 def _outputs(

@@ -106,9 +106,9 @@ def _context_work(context: dict[str, Any], batch: Batch) -> list[dict[str, Any]]
         row = context["values"][sample]
         record: dict[str, Any] = {"sample": sample, "replicate": batch.replicate}
         try:
-            varied, chosen = with_values(
-                scenario, policy, dict(zip(names, map(float, row), strict=True)), params=params
-            )
+            # the dummies are the row's last columns, and nothing reads them
+            values = dict(zip(names, map(float, row[: len(names)]), strict=True))
+            varied, chosen = with_values(scenario, policy, values, params=params)
             result = run(varied, chosen, batch.seed)
             record["status"] = "ok"
             record["outputs"] = space.measure(result)
@@ -193,7 +193,7 @@ def sweep(
             v.parameter.value if v.distribution == "triangular" else None,
         )
         for v in space.varied
-    ]
+    ] + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
     try:
         values = make_design(factors, design, samples, seed=seed, levels=levels)  # type: ignore[arg-type]
     except ValueError as exc:
@@ -431,7 +431,13 @@ def _outputs_table(
                     "seed": batch.seed,
                     "status": record["status"],
                     "error": record.get("error", ""),
-                    **dict(zip(space.names, map(float, values[record["sample"]]), strict=True)),
+                    **dict(
+                        zip(
+                            space.names + space.dummy_names,
+                            map(float, values[record["sample"]]),
+                            strict=True,
+                        )
+                    ),
                     **{spec.id: float(record["outputs"][spec.id]) for spec in space.outputs},
                 }
             )
@@ -457,7 +463,8 @@ def _sensitivity(
     from izsim.experiments.sensitivity import analyse
 
     means = _per_sample(table, space)
-    x = table.drop_duplicates("sample").sort_values("sample")[space.names].to_numpy()
+    columns = space.names + space.dummy_names
+    x = table.drop_duplicates("sample").sort_values("sample")[columns].to_numpy()
     frames = []
     for output in means.columns:
         y = means[output].to_numpy()
@@ -470,7 +477,7 @@ def _sensitivity(
             if design in ("morris", "sobol"):
                 frame = analyse(factors, design, x, y, seed=seed, levels=levels)  # type: ignore[arg-type]
             else:
-                frame = _spearman(space.names, x, y)
+                frame = _spearman(columns, x, y)
         except ValueError as exc:
             notes.append(f"{output}: not analysed: {exc}")
             continue
@@ -513,9 +520,15 @@ def _discovery(table: pd.DataFrame, space: Space, design: str, notes: list[str])
         return pd.DataFrame(columns=columns)
     frames = []
     ok = table[table["status"] == "ok"]
+    if design == "sobol":
+        # Saltelli's rows come in blocks of A, A with one column of B each, and B: rows of a
+        # block share coordinates, so only A and B are independent points of the space
+        block = len(space.names) + space.dummies + 2
+        ok = ok[ok["sample"].mod(block).isin([0, block - 1])]
     for output in met:
-        missed = (ok[output] == 0).to_numpy()
-        found = discover(ok[space.names].reset_index(drop=True), missed)
+        known = ok[ok[output].notna()]  # a target undefined in a run says nothing of the space
+        missed = (known[output] == 0).to_numpy()
+        found = discover(known[space.names].reset_index(drop=True), missed, method="auto")
         if found.empty:
             notes.append(f"discovery {output}: {found.attrs.get('note', 'no rule')}")
             continue

@@ -94,6 +94,19 @@ def draw(scenario: Scenario, replicates: int, seed: int) -> ParameterSets:
     return ParameterSets(params, ranged, to_values(factors, unit))
 
 
+MIN_RUNS = 20
+"""Fewer replicates than this give no usable rank test of 200 parameters: none is named."""
+
+
+def _median(param: Parameter) -> float:
+    """The median of a parameter's distribution: the split of its draws into halves."""
+    from izsim.experiments.sensitivity import Factor
+
+    peak = param.value if param.distribution == "triangular" else None
+    factor = Factor(param.name, param.low, param.high, param.distribution or "uniform", peak)
+    return float(factor.ppf(np.array([0.5]))[0])
+
+
 SIGNIFICANCE = 0.05
 """False discovery rate (Benjamini–Hochberg) at which a parameter is said to move a target: with
 some 200 drawn parameters and tens of replicates, the largest of 200 chance correlations is
@@ -106,7 +119,7 @@ def drivers(
     """Which parameters most move each target's probability, per policy.
 
     For each parameter: the probability of meeting the target among replicates whose value lies
-    in the upper half of its range minus that in the lower half (``effect``, a share), the rank
+    above its distribution's median minus that below (``effect``, a share), the rank
     correlation of value and outcome (``spearman``) and its p-value; ``stands_out`` where the
     correlation is significant at a false discovery rate of ``SIGNIFICANCE`` among all the
     parameters of that target and policy. Ranked by the size of the correlation.
@@ -125,13 +138,13 @@ def drivers(
             index = np.asarray(replicates.get(policy, []), dtype=int)
             outcome = np.asarray(outcome, dtype=float)
             keep = ~np.isnan(outcome)
-            if keep.sum() < 4 or np.ptp(outcome[keep]) == 0:
+            if keep.sum() < MIN_RUNS or np.ptp(outcome[keep]) == 0:
                 continue
             y = outcome[keep]
             rows = []
             for j, param in enumerate(sets.ranged):
                 x = sets.values[index[keep], j]
-                middle = (param.low + param.high) / 2
+                middle = _median(param)
                 upper, lower = y[x >= middle], y[x < middle]
                 if len(upper) == 0 or len(lower) == 0 or np.ptp(x) == 0:
                     continue
@@ -177,8 +190,11 @@ def drivers_text(frame: pd.DataFrame, target: str, policy: str, top: int = 3) ->
     "economy.existing_output_growth_pct (+45 points)", or why none is named."""
     rows = frame[(frame["target"] == target) & (frame["policy"] == policy)]
     if rows.empty:
-        return "every replicate ends alike: no parameter moves it"
+        return f"fewer than {MIN_RUNS} replicates or every replicate alike: no parameter is named"
     named = rows[rows["stands_out"]].head(top)
     if named.empty:
         return f"none stands out from chance at {int(rows['n'].iloc[0])} replicates"
-    return "; ".join(f"{r.parameter} ({100 * r.effect:+.0f} points)" for r in named.itertuples())
+    return "; ".join(
+        f"{r.parameter} ({100 * r.effect:+.0f} points, ρ {r.spearman:+.2f})"
+        for r in named.itertuples()
+    )
