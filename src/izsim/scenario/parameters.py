@@ -148,42 +148,26 @@ def _kind(source: str | None) -> str | None:
     return head if head in ("plan", "ref", "derived", "assumption") else None
 
 
-def _numbers(block: BaseModel, place: str) -> Iterator[tuple[str, str, Sourced]]:
-    """(place of the block, field, block) for every number written in a sourced block, nested
-    blocks and list items included."""
+def _numbers(
+    block: BaseModel, place: str, *, tables: bool = False
+) -> Iterator[tuple[str, str, Sourced]]:
+    """(place of the block, field, block) for every single number (or, with ``tables``, every
+    number written as a list, e.g. fine bands) of a sourced block, nested blocks and list items
+    included."""
     if isinstance(block, Sourced):
         for name in block.numeric_fields():
-            if not isinstance(getattr(block, name), list | tuple):
+            if isinstance(getattr(block, name), list | tuple) == tables:
                 yield place, name, block
     for name in type(block).model_fields:
         value = getattr(block, name)
         if isinstance(value, BaseModel) and not isinstance(value, Range):
-            yield from _numbers(value, f"{place}.{name}" if place else name)
+            yield from _numbers(value, f"{place}.{name}" if place else name, tables=tables)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     key = getattr(item, "id", None) or str(i)
                     here = f"{place}.{name}[{key}]" if place else f"{name}[{key}]"
-                    yield from _numbers(item, here)
-
-
-def _tables(block: BaseModel, place: str) -> Iterator[tuple[str, str, Sourced]]:
-    """Numbers written as lists (tables such as fine bands): listed, never varied."""
-    if isinstance(block, Sourced):
-        for name in block.numeric_fields():
-            if isinstance(getattr(block, name), list | tuple):
-                yield place, name, block
-    for name in type(block).model_fields:
-        value = getattr(block, name)
-        if isinstance(value, BaseModel) and not isinstance(value, Range):
-            yield from _tables(value, f"{place}.{name}" if place else name)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    key = getattr(item, "id", None) or str(i)
-                    yield from _tables(
-                        item, f"{place}.{name}[{key}]" if place else f"{name}[{key}]"
-                    )
+                    yield from _numbers(item, here, tables=tables)
 
 
 def parameters(scenario: Scenario, policy: Policy | None = None) -> list[Parameter]:
@@ -234,7 +218,7 @@ def tables(scenario: Scenario) -> list[tuple[str, str | None]]:
     """Numbers written as tables (place, source): part of the inputs, not varied."""
     return [
         (f"{where}.{name}", owner.sources.get(name, owner.source))
-        for where, name, owner in _tables(scenario, "")
+        for where, name, owner in _numbers(scenario, "", tables=True)
     ]
 
 
