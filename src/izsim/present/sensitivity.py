@@ -174,7 +174,10 @@ def _source(fig: Figure, method: str, n: int, lang: Lang) -> None:
 
 
 def _wrap(text: str, width: int) -> str:
-    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+    # ids (industry_labour_share_2025) have no spaces: let them break after an underscore
+    marked = text.replace("_", "_\x00 ")  # a space textwrap may break at, marked to remove
+    lines = textwrap.wrap(marked, width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(line.replace("\x00 ", "").replace("\x00", "") for line in lines) or text
 
 
 # ----------------------------------------------------------------------------- Morris
@@ -615,7 +618,8 @@ def write_study_figures(
     """Write a sensitivity study's figures into ``folder/figures/<lang>/``.
 
     For each output of ``folder/sensitivity.csv``: ``morris_<output>`` if it has Morris
-    indices, ``sobol_<output>`` if it has Sobol indices; then ``ranking`` across all outputs.
+    indices, ``sobol_<output>`` if it has Sobol indices; then ``ranking`` across the outputs
+    that are not met/missed flags (``.met``).
     ``discovery.csv``, if the folder has one, needs no figure and is not read.
 
     Args:
@@ -643,6 +647,9 @@ def write_study_figures(
             if "ST" in held:
                 fig = sobol_chart(frame, output, lang=lang)
                 paths += save(fig, out / f"sobol_{_file_stem(output)}", formats)
-        if outputs:
-            paths += save(ranking_chart(frame, outputs, lang=lang), out / "ranking", formats)
+        # the ranking reads across outputs: targets' measures, not their met/missed flags,
+        # which repeat them coarsely and would double the table's width
+        ranked = [o for o in outputs if not o.endswith(".met")] or outputs
+        if ranked:
+            paths += save(ranking_chart(frame, ranked, lang=lang), out / "ranking", formats)
     return paths
