@@ -224,7 +224,6 @@ def test_two_local_processes_give_the_same_study_as_one(
     assert_same_study(result.out, sobol8_r2.out)
 
 
-@pytest.mark.slow
 def test_a_local_dask_cluster_gives_the_same_study_as_one_process(
     space_file: Path, sobol8_r2: SweepResult, tmp_path: Path
 ) -> None:
