@@ -414,7 +414,10 @@ def discover(
     )
     if method in ("prim", "auto"):
         box = _prim(frame, flags, threshold=threshold, peel_alpha=peel_alpha)
-        if method == "prim" or (box["factor"].iloc[0] != "" and box["meets_threshold"].iloc[0]):
+        base = float(flags.mean())
+        uninformative = not (1 - UNINFORMATIVE) <= base <= UNINFORMATIVE
+        found = box["factor"].iloc[0] != "" and box["meets_threshold"].iloc[0]
+        if method == "prim" or found or uninformative:
             return box
         # PRIM peels greedily: when most runs miss, slices of noise can gain as much density as
         # slices of the region and the trajectory wanders off; a tree splits on the best cut
