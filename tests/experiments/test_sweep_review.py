@@ -74,3 +74,42 @@ def test_a_target_nearly_always_missed_is_not_described_as_a_region() -> None:
         found = discover(inputs, missed, method=method)
         assert found["factor"].iloc[0] == "" and "No region" in found["text"].iloc[0]
         assert "nearly all alike" in found["note"].iloc[0]
+
+
+def test_the_command_draws_an_lhs_study_s_figures(tmp_path: Path) -> None:
+    """An LHS study has rank correlations, not μ* or ST; its ranking is drawn from them (the
+    command ended in a traceback before)."""
+    from typer.testing import CliRunner
+
+    from izsim.cli import app
+
+    space = tmp_path / "space.yaml"
+    space.write_text(
+        "space:\n  parameters:\n    - economy.existing_output_growth_pct\n"
+        "    - investors.prospects_per_month\n"
+        "  outputs:\n    - {id: output, indicator: industrial_output_bn_vnd, at: '2025-12'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "lhs"
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            str(TQ),
+            "--space",
+            str(space),
+            "--design",
+            "lhs",
+            "--samples",
+            "8",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "en" / "ranking.png").exists()
+    assert (out / "figures" / "vi" / "ranking.png").exists()
+    assert "spearman" in set(pd.read_csv(out / "sensitivity.csv")["index"])

@@ -136,6 +136,11 @@ def _rule_rows(
     test: dict[str, float] | None = None,
 ) -> list[dict[str, object]]:
     text = _sentence(limits, stats, base)
+    if limits and test and test.get("n_cases"):
+        # whether the box holds beyond the runs it was peeled on
+        text = text[:-1] + (
+            f"; on the {test['n_cases']} held-out runs in it, {_percent(test['density'])} miss."
+        )
     meets = bool(stats["density"] >= threshold)
     # A rule that restricts nothing still gets one row, so its statistics are not lost.
     rows = limits or [("", -np.inf, np.inf)]

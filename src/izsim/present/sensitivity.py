@@ -481,13 +481,13 @@ def sobol_chart(
 
 
 def ranking_index(frame: pd.DataFrame) -> str:
-    """The index the ranking uses: ``ST`` when the frame has Sobol indices, else ``mu_star``."""
+    """The index the ranking uses: ``ST`` when the frame has Sobol indices, else ``mu_star``,
+    else ``spearman`` (an LHS or grid study's rank correlations, ranked by their size)."""
     held = set(frame["index"])
-    if "ST" in held:
-        return "ST"
-    if "mu_star" in held:
-        return "mu_star"
-    raise ValueError("sensitivity frame has neither ST nor mu_star rows to rank parameters by")
+    for index in ("ST", "mu_star", "spearman"):
+        if index in held:
+            return index
+    raise ValueError("sensitivity frame has no ST, mu_star or spearman rows to rank parameters by")
 
 
 def ranking_matrix(
@@ -507,7 +507,8 @@ def ranking_matrix(
     rows = frame[(frame["index"] == index) & frame["output"].isin(outputs)]
     table = rows.pivot(index="factor", columns="output", values="value").reindex(columns=outputs)
     peak = table.abs().max(axis=0).replace(0, np.nan)
-    scaled = table.clip(lower=0) / peak
+    # a rank correlation matters by its size, whichever its sign
+    scaled = (table.abs() if index == "spearman" else table.clip(lower=0)) / peak
     order = pd.DataFrame({"max": scaled.max(axis=1), "mean": scaled.mean(axis=1)})
     order = order.sort_values(["max", "mean"], ascending=False, kind="stable")
     factors = list(order.index[:top])
@@ -568,7 +569,7 @@ def ranking_chart(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    key = "st" if index == "ST" else "mu_star"
+    key = {"ST": "st", "mu_star": "mu_star", "spearman": "spearman"}[index]
     fig.suptitle(word("ranking_title", lang, GROUP), x=0.01, ha="left", fontsize=15)
     with mpl.rc_context(AUTO_TITLE):
         ax.set_title(
@@ -583,7 +584,7 @@ def ranking_chart(
     bar.formatter = FuncFormatter(lambda v, _pos: number(v, lang))  # 0.25, not 0.2
     bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0])
     bar.outline.set_visible(False)
-    _source(fig, "sobol" if index == "ST" else "morris", n_all, lang)
+    _source(fig, {"ST": "sobol", "mu_star": "morris", "spearman": "lhs"}[index], n_all, lang)
     return fig
 
 
