@@ -158,7 +158,6 @@ def _command(out: Path, space: Path) -> list[str]:
     ]
 
 
-@pytest.mark.slow
 def test_sigkilled_command_resumes_to_the_uninterrupted_study(tmp_path: Path) -> None:
     """SIGKILL to the command and its workers mid-study; the same command finishes it with
     every run once, and the folder equals one never interrupted."""
