@@ -72,13 +72,13 @@ def throughput(repeats: int) -> None:
     rates: dict[str, float] = {}
     # a cluster already running, as a researcher's would be (--scheduler): its start-up, a few
     # seconds, is not part of each study; --dask-workers starts one per study, start-up included
-    running = LocalCluster(
+    cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
     )
     for label, options in (
         ("1 local process", {"workers": 1}),
         ("2 local processes", {"workers": 2}),
-        ("Dask, running, 2 workers", {"scheduler": running.scheduler_address}),
+        ("Dask, running, 2 workers", {"scheduler": cluster.scheduler_address}),
         ("Dask, --dask-workers 2", {"dask_workers": 2}),
     ):
         runs_per_s, runs_s, wholes = [], [], []
@@ -94,7 +94,7 @@ def throughput(repeats: int) -> None:
             f"{label:<26}{rates[label]:>8.1f}{min(runs_per_s):>7.1f}{max(runs_per_s):>7.1f}"
             f"{statistics.median(wholes):>9.1f}{statistics.median(runs_s):>8.1f}"
         )
-    running.close()
+    cluster.close()
     one = rates["1 local process"]
     for label in ("2 local processes", "Dask, running, 2 workers", "Dask, --dask-workers 2"):
         print(f"parallel efficiency, {label}: {rates[label] / (2 * one):.0%} (target >= 80 %)")
