@@ -113,3 +113,76 @@ def test_the_command_draws_an_lhs_study_s_figures(tmp_path: Path) -> None:
     assert (out / "figures" / "en" / "ranking.png").exists()
     assert (out / "figures" / "vi" / "ranking.png").exists()
     assert "spearman" in set(pd.read_csv(out / "sensitivity.csv")["index"])
+
+
+def _two_parameter_space(folder: Path) -> Path:
+    space = folder / "space.yaml"
+    space.write_text(
+        "space:\n  parameters:\n    - economy.existing_output_growth_pct\n"
+        "  outputs:\n    - {id: output, indicator: industrial_output_bn_vnd, at: '2025-12'}\n",
+        encoding="utf-8",
+    )
+    return space
+
+
+def test_a_damaged_study_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from izsim.cli import app
+
+    space, out = _two_parameter_space(tmp_path), tmp_path / "s"
+    command = [
+        "sweep",
+        str(TQ),
+        "--space",
+        str(space),
+        "--samples",
+        "4",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+        "--no-figures",
+    ]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    (out / "config.json").write_text("{broken", encoding="utf-8")
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "config.json" in result.output and "is damaged" in result.output
+    # an LHS folder that lost its size.json cannot tell which design its runs belong to
+    other = [*command[:-3], str(tmp_path / "t"), "--quiet", "--no-figures"]
+    assert CliRunner().invoke(app, other).exit_code == 0
+    (tmp_path / "t" / "size.json").unlink()
+    lost = CliRunner().invoke(app, other)
+    assert lost.exit_code == 2 and "size.json" in lost.output and "Traceback" not in lost.output
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from izsim.cli import app
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            str(TQ),
+            "--space",
+            str(_two_parameter_space(tmp_path)),
+            "--samples",
+            "4",
+            "--scheduler",
+            f"tcp://127.0.0.1:{port}",
+            "--out",
+            str(tmp_path / "s"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--scheduler" in result.output and "cannot be reached" in result.output

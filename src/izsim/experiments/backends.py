@@ -103,7 +103,14 @@ class DaskCluster:
             )
             self.client = Client(self.cluster)
         else:
-            self.client = Client(address, timeout="20s")
+            try:
+                self.client = Client(address, timeout="20s")
+            except (OSError, ValueError) as exc:  # unreachable (timeout) or not an address
+                from izsim.errors import InputError, Problem
+
+                raise InputError(
+                    [Problem("--scheduler", "", f"{address}: cannot be reached ({exc})")]
+                ) from None
         self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
         [self.context] = self.client.scatter([context], broadcast=True)
 

@@ -287,9 +287,20 @@ class _Folder:
                 [Problem(str(root), "--out", "is not empty and is not a sweep folder")]
             )
         if saved.exists():
-            _same_study(root, json.loads(saved.read_text(encoding="utf-8")), self.config)
-            old = json.loads((root / "size.json").read_text(encoding="utf-8"))
-            if self.size["samples"] != old["samples"] and self.design not in PREFIX_STABLE:
+            _same_study(root, _read_json(saved), self.config)
+            old = _read_json(root / "size.json", missing={})
+            if self.design not in PREFIX_STABLE and old.get("samples") is None:
+                raise InputError(
+                    [
+                        Problem(
+                            str(root / "size.json"),
+                            "--out",
+                            f"is missing or damaged: the saved runs of this {self.design} design"
+                            " cannot be matched to a number of samples; use a new --out",
+                        )
+                    ]
+                )
+            if self.size["samples"] != old.get("samples") and self.design not in PREFIX_STABLE:
                 raise InputError(
                     [
                         Problem(
@@ -320,6 +331,30 @@ class _Folder:
 
     def __exit__(self, *exc: object) -> None:
         self.lock.__exit__(*exc)
+
+
+def _read_json(path: Path, *, missing: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A study's JSON file; ``missing`` if it is absent (None: absent is damage too)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if missing is not None:
+            return missing
+        data = None
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "--out",
+                    "is damaged: the saved runs cannot be matched to this study; delete the"
+                    " folder (or use a new --out) and run again",
+                )
+            ]
+        )
+    return data
 
 
 def _same_study(root: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
