@@ -397,8 +397,8 @@ BAD_SPACES = {
         ["space.outputs[0] (out)", "target 'trained_labour_2025' is not a modelled target"],
     ),
     "no range and no bounds": (
-        f"space:\n  parameters: [wastewater.fine_max_bn_vnd]\n  outputs:\n    - {OUTPUT}\n",
-        ["space.parameters (wastewater.fine_max_bn_vnd)", "has no range in the scenario"],
+        f"space:\n  parameters: [economy.workforce_base]\n  outputs:\n    - {OUTPUT}\n",
+        ["space.parameters (economy.workforce_base)", "has no range in the scenario"],
     ),
     "not a mapping": (
         "- economy.existing_output_growth_pct\n",
