@@ -220,3 +220,36 @@ def test_grid_is_full_factorial_and_size_checked() -> None:
     assert design(many[:8], "grid", 4, seed=0).shape == (4**8, 8)  # 65,536 rows: allowed
     with pytest.raises(ValueError, match=r"1,048,576 rows, more than the 100,000"):
         design(many, "grid", 4, seed=0)
+
+
+def test_a_group_has_the_indices_of_its_factors_together() -> None:
+    """x2 and x3 moved as one group "rest": its first-order index is S2 + S3 + S23 = 0.4424
+    (x2 and x3 do not interact) and its total is 1 - S1 = 0.6861, while x1 keeps its own."""
+    grouped = [ISHIGAMI[0], *(Factor(f.name, f.low, f.high, group="rest") for f in ISHIGAMI[1:])]
+    x = design(grouped, "sobol", 1024, seed=SEED)
+    assert x.shape == (1024 * (2 + 2), 3)  # two groups: A, one swap per group, B
+    ours = analyse(grouped, "sobol", x, Ishigami.evaluate(x), seed=SEED)
+    assert list(_indices(ours, "ST").index) == ["x1", "rest"]
+    problem = {**ISHIGAMI_PROBLEM, "groups": ["x1", "rest", "rest"]}
+    x_direct = salib_sobol.sample(problem, 1024, calc_second_order=False, seed=SEED)
+    np.testing.assert_allclose(x, x_direct, rtol=0, atol=1e-12)
+    for index, truth in (
+        ("S1", {"x1": ISHIGAMI_S1["x1"], "rest": ISHIGAMI_S1["x2"]}),
+        ("ST", {"x1": ISHIGAMI_ST["x1"], "rest": 1 - ISHIGAMI_S1["x1"]}),
+    ):
+        got = _indices(ours, index)
+        for name, expected in truth.items():
+            value, conf = got.loc[name, ["value", "conf"]]
+            assert abs(value - expected) <= 1.5 * conf, (index, name, value, expected, conf)
+
+
+def test_groups_are_refused_where_they_mean_nothing() -> None:
+    grouped = [ISHIGAMI[0], *(Factor(f.name, f.low, f.high, group="rest") for f in ISHIGAMI[1:])]
+    for kind in ("morris", "grid"):
+        with pytest.raises(ValueError, match="groups are for sobol"):
+            design(grouped, kind, 4, seed=SEED)
+    clash = [ISHIGAMI[0], Factor("x2", -1, 1, group="x1")]
+    with pytest.raises(ValueError, match="named after another factor: x1"):
+        design(clash, "sobol", 8, seed=SEED)
+    # an lhs design draws every factor on its own whatever its group
+    assert design(grouped, "lhs", 8, seed=SEED).shape == (8, 3)

@@ -400,6 +400,10 @@ BAD_SPACES = {
         f"space:\n  parameters: [economy.workforce_base]\n  outputs:\n    - {OUTPUT}\n",
         ["space.parameters (economy.workforce_base)", "has no range in the scenario"],
     ),
+    "rest with all_ranged": (
+        "space:\n  parameters: all_ranged\n  rest: true\n  outputs: targets\n",
+        ["space.rest", "`rest: true` goes with a list of parameters"],
+    ),
     "not a mapping": (
         "- economy.existing_output_growth_pct\n",
         ["Input should be a mapping of fields"],
@@ -407,7 +411,10 @@ BAD_SPACES = {
     "space not a mapping": ("space: 3\n", ["space: Input should be a mapping of fields"]),
     "unknown key": (
         "space:\n  parameters: all_ranged\n  outputs: targets\n  replicates: 3\n",
-        ["space.replicates: unknown field 'replicates' (allowed: parameters, outputs, dummies)"],
+        [
+            "space.replicates: unknown field 'replicates'"
+            " (allowed: parameters, outputs, dummies, rest)"
+        ],
     ),
 }
 
@@ -480,3 +487,61 @@ def test_outputs_are_the_runs_values(sobol8_r2: SweepResult) -> None:
         assert row["ipv"] == pytest.approx(card["simulated"], abs=1e-6)
     # not every run alike: the parameters reach the outputs
     assert table["output_2025"].nunique() > 1 and not math.isnan(table["output_2025"].sum())
+
+
+def test_a_rest_group_varies_every_other_ranged_number_together(tmp_path: Path) -> None:
+    """``rest: true``: the numbers not listed vary, each within its range, as one Sobol' group;
+    indices come for the listed parameters and ``rest``; discovery searches the listed only."""
+    space = tmp_path / "space.yaml"
+    space.write_text(
+        "space:\n  parameters: [economy.existing_output_growth_pct]\n  rest: true\n"
+        f"  outputs:\n    - {OUTPUT}\n    - {{id: ipv_met, target: ipv_2025, measure: met}}\n",
+        encoding="utf-8",
+    )
+    result = study(space, tmp_path / "out", samples=4)
+    table = result.outputs
+    assert len(table) == 4 * (2 + 2)  # two groups: A, a swap of each, B
+    params = parameters(
+        load_scenario(SCENARIO_FILE),
+        load_policy(SCENARIO_FILE.parent / "policies" / "baseline.yaml"),
+    )
+    rest = [p for p in params if p.range is not None and not p.name.startswith("levers.")]
+    rest = [p for p in rest if p.name != "economy.existing_output_growth_pct"]
+    assert len(rest) > 150 and all(p.name in table.columns for p in rest)
+    for p in rest[:20]:
+        assert table[p.name].between(p.range.low, p.range.high).all()
+    # rows 0 and 1 of a block differ in the listed parameter only; rows 1 and 2 in the rest
+    first = table[table["sample"] < 4].set_index("sample")
+    names = [p.name for p in rest]
+    assert (first.loc[0, names] == first.loc[1, names]).all()
+    assert (
+        first.loc[0, "economy.existing_output_growth_pct"]
+        != first.loc[1, "economy.existing_output_growth_pct"]
+    )
+    assert (first.loc[1, names] != first.loc[2, names]).sum() > 150
+    sensitivity = pd.read_csv(result.out / "sensitivity.csv")
+    assert list(dict.fromkeys(sensitivity["factor"])) == [
+        "economy.existing_output_growth_pct",
+        "rest",
+    ]
+    assert any("not searched" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("design", ["morris", "grid"])
+def test_a_rest_group_is_refused_where_each_parameter_moves_alone(
+    design: str, tmp_path: Path
+) -> None:
+    space = tmp_path / "space.yaml"
+    space.write_text(
+        "space:\n  parameters: [economy.existing_output_growth_pct]\n  rest: true\n"
+        f"  outputs:\n    - {OUTPUT}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["sweep", str(SCENARIO_FILE), "--space", str(space), "--out", str(out)]
+    result = cli.invoke(app, [*args, "--design", design, "--no-figures", "--quiet"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"a {design} design moves every parameter on its own" in text, result.output
+    assert str(space) in text and "space.rest" in text and "Traceback" not in text
+    assert not out.exists()

@@ -142,3 +142,20 @@ def test_write_study_figures_writes_both_languages(tmp_path: Path) -> None:
         assert f"figures/{lang}/ranking.png" in names
     assert len(paths) == 8
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "held"),
+    [
+        ("en", "all other ranged numbers, together", "Every other ranged number varies too"),
+        ("vi", "mọi số có khoảng còn lại, cùng nhau", "Mọi số có khoảng khác cũng thay đổi"),
+    ],
+)
+def test_the_rest_group_is_named_in_words(lang: str, label: str, held: str) -> None:
+    frame = sobol_frame()
+    frame.loc[frame["factor"] == FACTORS[1], "factor"] = "rest"
+    fig = sobol_chart(frame, "a", top=3, lang=lang)  # type: ignore[arg-type]
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == label
+    assert any(held in " ".join(t.split()) for t in texts(fig))
+    assert not any("written values" in t or "giá trị đã ghi" in t for t in texts(fig))

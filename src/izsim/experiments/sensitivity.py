@@ -54,6 +54,10 @@ class Factor:
             with its mode at ``peak``, or ``"loguniform"`` (uniform in ``log``; needs
             ``low > 0``).
         peak: the mode of a triangular factor; must be ``None`` for the other distributions.
+        group: the name of the group it moves in, in a Sobol' design (``None``: a group of
+            its own, named after it). A group's factors are drawn each from its own
+            distribution but switched from one base sample to the other together, and the
+            indices are the group's: what all of them together decide.
     """
 
     name: str
@@ -61,6 +65,7 @@ class Factor:
     high: float
     distribution: str = "uniform"
     peak: float | None = None
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if self.distribution not in DISTRIBUTIONS:
@@ -110,13 +115,34 @@ def _check_factors(factors: Sequence[Factor]) -> None:
         raise ValueError(f"factor names must be unique; repeated: {', '.join(duplicates)}")
 
 
-def _unit_problem(factors: Sequence[Factor]) -> dict[str, Any]:
-    """SALib's problem on the unit cube (a fresh dict: SALib writes into the ones it gets)."""
-    return {
+def _unit_problem(factors: Sequence[Factor], *, grouped: bool = False) -> dict[str, Any]:
+    """SALib's problem on the unit cube (a fresh dict: SALib writes into the ones it gets),
+    with the factors' groups when ``grouped`` and any factor has one."""
+    problem: dict[str, Any] = {
         "num_vars": len(factors),
         "names": [factor.name for factor in factors],
         "bounds": [[0.0, 1.0]] * len(factors),
     }
+    if grouped and any(factor.group is not None for factor in factors):
+        problem["groups"] = [factor.group or factor.name for factor in factors]
+    return problem
+
+
+def groups(factors: Sequence[Factor]) -> list[str]:
+    """The Sobol' groups of ``factors`` in order of first appearance (a factor without a group
+    is a group of its own, named after it): the ``factor`` column of a Sobol' analysis."""
+    return list(dict.fromkeys(factor.group or factor.name for factor in factors))
+
+
+def _check_groups(factors: Sequence[Factor], kind: str) -> None:
+    if kind in ("morris", "grid") and any(factor.group is not None for factor in factors):
+        raise ValueError(
+            f"groups are for sobol (and lhs) designs; a {kind} design moves every factor on its own"
+        )
+    names = {factor.name for factor in factors}
+    clashes = sorted({f.group for f in factors if f.group in names and f.group != f.name})
+    if clashes:
+        raise ValueError(f"a group may not be named after another factor: {', '.join(clashes)}")
 
 
 def to_values(factors: Sequence[Factor], unit: np.ndarray) -> np.ndarray:
@@ -163,9 +189,10 @@ def unit_design(
     from SALib.sample import latin, morris, sobol
 
     _check_factors(factors)
+    _check_groups(factors, kind)
     if samples < 1:
         raise ValueError(f"samples must be at least 1, got {samples}")
-    problem = _unit_problem(factors)
+    problem = _unit_problem(factors, grouped=kind == "sobol")
     match kind:
         case "lhs":
             return latin.sample(problem, samples, seed=seed)
@@ -188,6 +215,7 @@ def unit_design(
                     f"a Sobol (Saltelli) design needs N a power of 2 to keep the Sobol' "
                     f"sequence's balance, got {samples}"
                 )
+            # with groups, SALib swaps a whole group's columns between the two base samples
             return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
         case _:
             raise ValueError(f"unknown design kind {kind!r}; use lhs, grid, morris or sobol")
@@ -214,7 +242,7 @@ def design(
             rows; ``seed`` is unused). ``"morris"``: ``samples`` Morris trajectories on a grid
             of ``levels`` levels (``samples * (D + 1)`` rows). ``"sobol"``: Saltelli's scheme
             for first-order and total indices with ``N = samples`` base points, a power of 2
-            (``samples * (D + 2)`` rows).
+            (``samples * (G + 2)`` rows for ``G`` groups; ``G = D`` without groups).
         samples: rows, points per factor, trajectories or base points, as above.
         seed: the seed of SALib's generator.
         levels: the number of grid levels of a Morris design (even).
@@ -223,8 +251,8 @@ def design(
         The factor values of each run, one row per run.
 
     Raises:
-        ValueError: on an unknown kind, a grid of more than 100,000 rows, or a Sobol ``N``
-            that is not a power of 2.
+        ValueError: on an unknown kind, a grid of more than 100,000 rows, a Sobol ``N``
+            that is not a power of 2, or groups in a morris or grid design.
     """
     unit = unit_design(factors, kind, samples, seed=seed, levels=levels)
     return to_values(factors, unit)
@@ -244,11 +272,12 @@ def _check_outputs(factors: Sequence[Factor], kind: str, x: np.ndarray, y: np.nd
         raise ValueError(
             f"y must be 1-D (one output); got shape {y.shape}; use analyse_outputs for several"
         )
-    block = n_factors + 2 if kind == "sobol" else n_factors + 1
+    block = len(groups(factors)) + 2 if kind == "sobol" else n_factors + 1
     unit_name = "base point" if kind == "sobol" else "trajectory"
     if len(x) == 0 or len(x) % block:
+        what = f"{n_factors} factors" if kind != "sobol" else f"{block - 2} groups"
         raise ValueError(
-            f"a {kind} design on {n_factors} factors has a multiple of {block} rows "
+            f"a {kind} design on {what} has a multiple of {block} rows "
             f"({block} per {unit_name}), but x has {len(x)}"
         )
     if len(y) != len(x):
@@ -278,8 +307,10 @@ def analyse(
 
     Morris gives ``mu_star`` (with SALib's ``mu_star_conf`` as its ``conf``), ``sigma`` and
     ``mu``; elementary effects are output changes per step of the unit-cube grid, as in SALib.
-    Sobol gives first-order ``S1`` and total ``ST`` indices. ``conf`` is the half-width of
-    SALib's 95 % bootstrap interval (``NaN`` for ``sigma`` and ``mu``, which have none).
+    Sobol gives first-order ``S1`` and total ``ST`` indices, one row per group (the ``factor``
+    column holds the group's name; a factor without a group is its own). ``conf`` is the
+    half-width of SALib's 95 % bootstrap interval (``NaN`` for ``sigma`` and ``mu``, which
+    have none).
 
     Args:
         factors: the study's factors, as given to :func:`design`.
@@ -307,12 +338,13 @@ def analyse(
     _check_factors(factors)
     if kind not in ("morris", "sobol"):
         raise ValueError(f"analyse supports the morris and sobol designs, not {kind!r}")
+    _check_groups(factors, kind)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     _check_outputs(factors, kind, x, y)
-    problem = _unit_problem(factors)
-    names = [factor.name for factor in factors]
-    no_conf = np.full(len(factors), np.nan)
+    problem = _unit_problem(factors, grouped=kind == "sobol")
+    names = groups(factors) if kind == "sobol" else [factor.name for factor in factors]
+    no_conf = np.full(len(names), np.nan)
     if kind == "morris":
         result = morris_analysis.analyze(
             problem,

@@ -9,6 +9,10 @@ space:
   #   - name: investors.beta_access
   #     range: [1.0, 2.0]                           # other bounds (need not be the file's)
   #     distribution: triangular                    # mode at the value written
+  rest: true                      # optional, with a list: every other ranged number of the
+  #                               # scenario varies too, as one Sobol' group named `rest`
+  #                               # (indices of the listed ones are then not conditional on
+  #                               # the others held at their written values); sobol and lhs
   dummies: 2                      # optional: parameters nothing reads; with common random
   #                               # numbers their indices must be exactly 0 (a check of the
   #                               # design and analysis, not a noise floor: a dummy's step
@@ -45,6 +49,8 @@ from izsim.scenario.schema import Scenario
 from izsim.targets import value_at_deadline
 
 ALL_RANGED = "all_ranged"
+REST = "rest"
+"""The Sobol' group of every ranged number a list does not name (``rest: true``)."""
 DUMMY = "dummy_"
 """Names of dummy parameters: drawn like the others, read by nothing."""
 TARGETS = "targets"
@@ -141,6 +147,10 @@ class SpaceBody(Strict):
         le=10,
         description="Dummy parameters the model never reads (their indices must be 0).",
     )
+    rest: bool = Field(
+        default=False,
+        description="With a list: every other ranged number varies too, as one group `rest`.",
+    )
 
 
 class SpaceFile(Strict):
@@ -155,6 +165,8 @@ class Varied:
     low: float
     high: float
     distribution: str
+    group: str | None = None
+    """``rest`` for the numbers a ``rest: true`` space varies without naming them."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,21 @@ class Space:
     def names(self) -> list[str]:
         """The varied parameters' names (the design's first columns)."""
         return [v.parameter.name for v in self.varied]
+
+    @property
+    def named(self) -> list[str]:
+        """The parameters the file names (or all, with ``all_ranged``): not the ``rest``."""
+        return [v.parameter.name for v in self.varied if v.group is None]
+
+    @property
+    def has_rest(self) -> bool:
+        """Whether the numbers the file does not name vary as the group ``rest``."""
+        return any(v.group == REST for v in self.varied)
+
+    @property
+    def groups(self) -> int:
+        """How many Sobol' groups the design has (each named parameter, ``rest``, dummies)."""
+        return len(self.named) + int(self.has_rest) + self.dummies
 
     @property
     def dummy_names(self) -> list[str]:
@@ -259,6 +286,31 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
             continue
         Range(low=bounds[0], high=bounds[1], distribution=distribution)
         varied.append(Varied(parameter, float(bounds[0]), float(bounds[1]), distribution))
+    if body.rest:
+        if body.all_ranged:
+            problems.append(
+                Problem(
+                    name,
+                    "space.rest",
+                    f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest",
+                )
+            )
+        else:
+            listed = {p.name for p in chosen}
+            others = [
+                p
+                for p in params
+                if p.range is not None and not p.name.startswith("levers.") and p.name not in listed
+            ]
+            if not others:
+                problems.append(
+                    Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
+                )
+            varied += [
+                Varied(p, p.range.low, p.range.high, p.range.distribution, REST)
+                for p in others
+                if p.range is not None
+            ]
     if not varied and not problems:
         problems.append(Problem(name, "space.parameters", "varies no parameter"))
     outputs = _outputs(body, scenario, name, problems)

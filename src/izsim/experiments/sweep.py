@@ -184,6 +184,17 @@ def sweep(
     chosen = load_policy(policy_file)
     params = parameters(scenario, chosen)
     space = load_space(space_file, scenario, params)
+    if space.has_rest and design in ("grid", "morris"):
+        raise InputError(
+            [
+                Problem(
+                    str(space_file),
+                    "space.rest",
+                    f"a {design} design moves every parameter on its own: `rest: true` is for"
+                    " sobol and lhs (list the parameters, or use all_ranged)",
+                )
+            ]
+        )
     factors = [
         Factor(
             v.parameter.name,
@@ -191,6 +202,7 @@ def sweep(
             v.high,
             v.distribution,
             v.parameter.value if v.distribution == "triangular" else None,
+            v.group,
         )
         for v in space.varied
     ] + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
@@ -558,12 +570,18 @@ def _discovery(table: pd.DataFrame, space: Space, design: str, notes: list[str])
     if design == "sobol":
         # Saltelli's rows come in blocks of A, A with one column of B each, and B: rows of a
         # block share coordinates, so only A and B are independent points of the space
-        block = len(space.names) + space.dummies + 2
+        block = space.groups + 2
         ok = ok[ok["sample"].mod(block).isin([0, block - 1])]
+    if space.has_rest:
+        notes.append(
+            f"discovery: over the {len(space.named)} parameters named; the"
+            f" {len(space.names) - len(space.named)} of `rest` vary but are not searched"
+            " (rules over hundreds of numbers from a thousand points would fit chance)"
+        )
     for output in met:
         known = ok[ok[output].notna()]  # a target undefined in a run says nothing of the space
         missed = (known[output] == 0).to_numpy()
-        found = discover(known[space.names].reset_index(drop=True), missed, method="auto")
+        found = discover(known[space.named].reset_index(drop=True), missed, method="auto")
         if found.empty:
             notes.append(f"discovery {output}: {found.attrs.get('note', 'no rule')}")
             continue

@@ -36,6 +36,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.ticker import FuncFormatter
 
 from izsim.errors import InputError, Problem
+from izsim.experiments.space import REST
 from izsim.indicators import CATALOGUE
 from izsim.present.language import Lang, indicator_label, number, unit_label, word
 from izsim.present.scorecard import AUTO_TITLE, NO_VALUE_GREY, contrast_colour
@@ -132,6 +133,15 @@ def short_names(names: Sequence[str], limit: int = LABEL_CHARS) -> dict[str, str
     for text in result.values():
         counts[text] = counts.get(text, 0) + 1
     return {n: (n if counts[text] > 1 else text) for n, text in result.items()}
+
+
+def factor_names(names: Sequence[str], lang: Lang) -> dict[str, str]:
+    """:func:`short_names`, with the Sobol' group ``rest`` (every ranged number a study does not
+    name, moving together) said in words."""
+    shown = short_names(names)
+    if REST in shown:
+        shown[REST] = word("rest_group", lang, GROUP)
+    return shown
 
 
 def output_label(output: str, lang: Lang) -> str:
@@ -421,7 +431,7 @@ def sobol_chart(
     table = table[np.isfinite(table["ST"])].sort_values("ST", ascending=False)
     shown = table.iloc[: min(top, len(table))]
     k = len(shown)
-    names = short_names(list(table.index))
+    names = factor_names(list(table.index), lang)
 
     fig = new_figure(WIDTH, max(4.6, 2.9 + 0.55 * k))
     ax = fig.add_subplot()
@@ -464,7 +474,8 @@ def sobol_chart(
         fontsize=15,
     )
     subtitle = " · ".join([word("top_of", lang, GROUP, k=k, n=n), word("sobol_bars", lang, GROUP)])
-    note = word("s1_sum", lang, GROUP, n=n, total=number(total_s1, lang, 2))
+    held = "s1_sum_rest" if REST in table.index else "s1_sum"
+    note = word(held, lang, GROUP, n=n, total=number(total_s1, lang, 2))
     ax.set_title(
         _wrap(subtitle, 80) + "\n" + _wrap(note, 80),
         loc="left",
@@ -534,7 +545,7 @@ def ranking_chart(
     outputs = list(outputs)
     factors, matrix, index = ranking_matrix(frame, outputs, top)
     n_all = frame.loc[frame["index"] == index, "factor"].nunique()
-    names = short_names(factors)
+    names = factor_names(factors, lang)
     n_rows, n_cols = len(factors), len(outputs)
     fig = new_figure(max(WIDTH, 6.0 + 1.7 * n_cols), 2.9 + ROW_INCHES * n_rows)
     with mpl.rc_context(AUTO_TITLE):  # the outputs' names sit above the table, the title above
