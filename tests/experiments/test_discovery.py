@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from izsim.experiments.discovery import COLUMNS, discover, rules_text
+from izsim.experiments.discovery import COLUMNS, MIN_MASS, discover, rules_text
 
 N_RUNS = 1000
 
@@ -143,3 +143,15 @@ def test_refuses_misaligned_or_non_boolean_flags(inputs: pd.DataFrame) -> None:
         discover(inputs, np.full(N_RUNS, 0.5))
     with pytest.raises(ValueError, match="unknown method"):
         discover(inputs, np.arange(N_RUNS) % 2 == 0, method="forest")  # type: ignore[arg-type]
+
+
+def test_no_rule_describes_a_sliver_of_the_runs(inputs: pd.DataFrame) -> None:
+    """A handful of runs of interest in a tiny corner, the rest at random: a tree leaf or a
+    PRIM box around the corner alone would be "dense" but hold almost no runs."""
+    noise = np.random.default_rng(11).uniform(size=N_RUNS)
+    corner = (inputs["a"] > 0.97) & (inputs["b"] > 0.5)  # about 1.5 % of the runs
+    of_interest = (corner | (noise < 0.3)).to_numpy()
+    for method in ("tree", "prim", "auto"):
+        frame = discover(inputs, of_interest, method=method)  # type: ignore[arg-type]
+        if not frame.empty and frame["factor"].iloc[0] != "":
+            assert (frame["mass"] >= MIN_MASS - 1e-9).all(), (method, frame)
