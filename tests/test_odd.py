@@ -1,0 +1,78 @@
+"""docs/ODD.md's tables are what the code gives (issue 11, point 5)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from izsim import odd
+from izsim.scenario.parameters import parameters
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[odd.Table]:
+    return odd.all_tables()
+
+
+def test_the_documents_tables_are_the_codes(generated: list[odd.Table]) -> None:
+    problems = odd.differences(DOC.read_text(encoding="utf-8"), generated)
+    assert not problems, (
+        "docs/ODD.md is stale (python -m izsim.odd --write docs/ODD.md):\n" + "\n".join(problems)
+    )
+
+
+def test_every_parameter_is_in_exactly_one_table(generated: list[odd.Table]) -> None:
+    data = odd.inputs()
+    names = [p.name for p in parameters(data.scenario, data.policy)]
+    covered = Counter(name for t in generated for row in t.rows for name in row.covers)
+    assert sorted(n for n in names if covered[n] == 0) == [], "parameters in no table"
+    assert sorted(n for n, k in covered.items() if k > 1) == [], "parameters in two tables"
+    assert set(covered) == set(names)
+
+
+def test_every_shipped_provinces_parameter_has_a_table() -> None:
+    data = odd.inputs()
+    for scenario in data.provinces.values():
+        for p in parameters(scenario, data.policy):
+            assert odd.table_of(p.name) in odd.TITLES
+
+
+def test_a_block_field_no_table_claims_is_refused() -> None:
+    with pytest.raises(KeyError, match=r"agencies\.new_field"):
+        odd.table_of("agencies.new_field")
+
+
+def test_a_changed_row_is_named_with_its_table(generated: list[odd.Table]) -> None:
+    text = odd.update(DOC.read_text(encoding="utf-8"), generated)
+    table = next(t for t in generated if t.name == "wastewater")
+    row = table.lines()[3]
+    problems = odd.differences(text.replace(row, row.replace("|", "| 9", 2), 1), generated)
+    assert len(problems) == 1
+    assert problems[0].startswith("table wastewater, line 4:")
+    assert row in problems[0]
+
+
+def test_a_missing_row_and_a_missing_marker_are_named(generated: list[odd.Table]) -> None:
+    text = odd.update(DOC.read_text(encoding="utf-8"), generated)
+    lines = next(t for t in generated if t.name == "labour").lines()
+    n, last = len(lines), lines[-1]
+    assert odd.differences(text.replace(last + "\n", "", 1), generated) == [
+        f"table labour: the code gives {n} lines, the document has {n - 1}; first unmatched: {last}"
+    ]
+    gone = text.replace("<!-- odd-table: streams -->", "", 1)
+    assert any(
+        "no <!-- odd-table: streams --> marker" in p for p in odd.differences(gone, generated)
+    )
+
+
+def test_long_sources_are_cut_at_a_word() -> None:
+    text = "assumption: " + "word " * 60
+    short = odd.short_source(text)
+    assert short.endswith(" …")
+    assert len(short) <= odd.SOURCE_CHARS + 2
+    assert not short.startswith("assumption")
+    assert odd.short_source("plan:tq_nq_2021 §I | x") == "plan:tq_nq_2021 §I \\| x"
