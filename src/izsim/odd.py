@@ -177,6 +177,14 @@ _UNITS: dict[str, str] = {
     "zone_approval_months_ccn": "months",
     "national_approval_months_kcn": "months",
     "fine_band_floors_m3_day": "m³/day",
+    "fine_band_bn_vnd": "bn VND",
+    "cluster_count": "clusters",
+    "clusters_with_wwtp": "clusters",
+    "count": "sites",
+    "pipeline_projects": "projects",
+    "approval_servers_kcn": "desks",
+    "approval_servers_ccn": "desks",
+    "suspension_after_repeat_findings": "findings",
 }
 """Units that ``parameters.unit_of`` reads wrongly or not at all from a field's name (it reads
 suffixes only): shown here instead, until ``unit_of`` reads them itself."""
