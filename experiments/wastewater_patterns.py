@@ -6,7 +6,8 @@ industrial wastewater by kind, and the enforcement it took (fines, orders to ope
 suspensions), each as median [5–95 %] over the replicates, beside the national record: about
 88 % of operating KCN (ref:nat_kcn_2019h1_wwtp, nat_kcn_2019q3_wwtp, nat_kcn_2020q1_wwtp,
 nat_kcn_2020_monre_wwtp) and 17 % of operating CCN (ref:nat_ccn_2018_wwtp,
-nat_ccn_2021_wwtp_share) had a plant in operation, 2018–2021.
+nat_ccn_2021_wwtp_share) had a plant in operation, 2018–2021 (the patterns kcn_wwtp_2019_2020,
+ccn_wwtp_2018 and ccn_wwtp_2021 of izsim/data/patterns.yaml, whose figures it prints).
 
     PYTHONPATH=src .venv/bin/python experiments/wastewater_patterns.py \\
         [--replicates 10] [--workers 2] [--set block.field=value ...]
@@ -30,6 +31,7 @@ import numpy as np
 from izsim.calendar import month_index
 from izsim.experiments.design import replicate_seeds
 from izsim.indicators import INDICATOR_IDS
+from izsim.patterns import shipped_patterns
 from izsim.run import run
 from izsim.scenario.load import load_policy, load_scenario
 from izsim.scenario.schema import Scenario
@@ -51,7 +53,21 @@ SHARES = (  # (row label, indicator) read in December of each year
     ("orders to operate an idle plant since start", "wwtp_operate_orders"),
     ("zones suspended from admitting tenants since start", "admission_suspensions"),
 )
-RECORD = "national record 2018–21: KCN with a plant running 86–89 %, CCN 17–18 %"
+PLANT_PATTERNS = (("KCN", "kcn_wwtp_2019_2020"), ("CCN", "ccn_wwtp_2018"), ("CCN", "ccn_wwtp_2021"))
+
+
+def record_line() -> str:
+    """The national plant patterns the shares are set beside, as izsim/data/patterns.yaml
+    gives them (one place for the figures and their tolerances)."""
+    patterns = shipped_patterns().by_id()
+    parts = []
+    for kind, pattern_id in PLANT_PATTERNS:
+        p = patterns[pattern_id]
+        value = p.value if isinstance(p.value, tuple) else (p.value,)
+        shown = "–".join(f"{v:g}" for v in value)
+        dates = ", ".join(p.dates)
+        parts.append(f"{kind} {shown} % ({dates}; tolerance {p.tolerance[0]:g}–{p.tolerance[1]:g})")
+    return "national patterns, operating zones with a plant running: " + "; ".join(parts)
 
 
 def with_settings(scenario: Scenario, settings: list[tuple[str, str, float]]) -> Scenario:
@@ -107,7 +123,7 @@ def main() -> None:
         results = list(pool.map(one_run, jobs))
     settings = ", ".join(f"{b}.{f}={v:g}" for b, f, v in args.settings) or "scenario values"
     print(f"baseline policy, {settings}; median [5–95 %] over {args.replicates} replicates")
-    print(RECORD)
+    print(record_line())
     width = max(len(label) for label, _ in SHARES)
     for p, province in enumerate(PROVINCES):
         runs = np.array(results[p * len(seeds) : (p + 1) * len(seeds)])  # seeds × years × shown
