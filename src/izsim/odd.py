@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from izsim.scenario.load import load_policy, load_scenario
-from izsim.scenario.parameters import Parameter, parameters, parse_name, tables
+from izsim.scenario.parameters import Parameter, parameters, parse_name, tables, unit_of
 from izsim.scenario.policy import Levers, Policy
 from izsim.scenario.schema import Scenario
 
@@ -152,43 +152,6 @@ _FIELDS: dict[str, str] = {
 }
 """Fields read by another submodel than their block's (``block.field``)."""
 
-_UNITS: dict[str, str] = {
-    "jobs_per_ha": "jobs/ha",
-    "jobs_industry_base": "persons",
-    "workforce_base": "persons",
-    "generation_m3_per_ha_day": "m³/ha/day",
-    "fee_vnd_per_m3": "VND/m³",
-    "fee_cap_vnd_per_m3": "VND/m³",
-    "operating_cost_vnd_per_m3": "VND/m³",
-    "operating_cost_fixed_pct_per_year": "% of capital/yr",
-    "inflow_adjustment_pct_per_year": "%/yr",
-    "failure_pct_per_month": "%/month",
-    "inspection_pct_per_month": "%/month",
-    "private_entry_pct_per_month": "%/month",
-    "clearance_ha_per_month": "ha/month",
-    "complaint_pct_per_month_per_1000_m3_day": "%/month per 1,000 m³/day",
-    "access_gain_per_1000_bn_vnd": "index per 1,000 bn VND",
-    "wwtp_cost_bn_vnd_per_1000_m3_day": "bn VND per 1,000 m³/day",
-    "finance_capacity_bn_vnd_kcn": "bn VND",
-    "finance_capacity_bn_vnd_ccn": "bn VND",
-    "infrastructure_cost_bn_vnd_per_ha_kcn": "bn VND/ha",
-    "infrastructure_cost_bn_vnd_per_ha_ccn": "bn VND/ha",
-    "zone_approval_months_kcn": "months",
-    "zone_approval_months_ccn": "months",
-    "national_approval_months_kcn": "months",
-    "fine_band_floors_m3_day": "m³/day",
-    "fine_band_bn_vnd": "bn VND",
-    "cluster_count": "clusters",
-    "clusters_with_wwtp": "clusters",
-    "count": "sites",
-    "pipeline_projects": "projects",
-    "approval_servers_kcn": "desks",
-    "approval_servers_ccn": "desks",
-    "suspension_after_repeat_findings": "findings",
-}
-"""Units that ``parameters.unit_of`` reads wrongly or not at all from a field's name (it reads
-suffixes only): shown here instead, until ``unit_of`` reads them itself."""
-
 
 @dataclass(frozen=True)
 class Row:
@@ -251,11 +214,6 @@ def short_source(source: str | None, *, chars: int = SOURCE_CHARS) -> str:
     if len(text) > chars:
         text = text[:chars].rsplit(" ", 1)[0] + " …"
     return _cell(text)
-
-
-def unit(name: str, default: str) -> str:
-    """The unit shown for field ``name`` (``default``: what ``unit_of`` gave)."""
-    return _UNITS.get(name, default)
 
 
 def _range(param: Parameter) -> str:
@@ -348,7 +306,7 @@ def parameter_tables(data: Inputs) -> list[Table]:
         cells = (
             f"`{p.name}`",
             number(p.value),
-            unit(_field(p.name), p.unit),
+            p.unit,
             p.kind or "",
             _range(p),
             _provinces_cell(across[p.name], count),
@@ -361,7 +319,7 @@ def parameter_tables(data: Inputs) -> list[Table]:
             continue  # a candidate site's area range: in the zone list
         value = ", ".join(number(v) for v in _at(data.scenario, place))
         kind = (source or "").split(":", 1)[0].strip()
-        cells = (f"`{place}`", f"[{value}]", unit(_field(place), ""), kind, "table, not varied")
+        cells = (f"`{place}`", f"[{value}]", unit_of(_field(place)), kind, "table, not varied")
         rows[table].append(Row((*cells, "", short_source(source))))
     out = [
         Table(name, PARAMETER_HEADER, tuple(found))
@@ -428,7 +386,7 @@ def _zone_fields(params: list[Parameter], data: Inputs) -> Table:
             kinds[p.kind or "none"] = kinds.get(p.kind or "none", 0) + 1
         cells = (
             f"`{key}`",
-            unit(_field(found[0].name), found[0].unit),
+            found[0].unit,
             f"{len(found)} ({len(values)})",
             _span(values),
             bounds,

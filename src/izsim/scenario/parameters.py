@@ -39,16 +39,24 @@ from izsim.scenario.policy import Levers, Policy
 from izsim.scenario.schema import Scenario
 
 _UNITS = (
+    ("_bn_vnd_per_1000_m3_day", "bn VND per 1,000 m³/day"),
+    ("_pct_per_month_per_1000_m3_day", "%/month per 1,000 m³/day"),
+    ("_per_1000_bn_vnd", "index per 1,000 bn VND"),
     ("_bn_vnd_per_year", "bn VND/yr"),
     ("_bn_vnd_per_ha", "bn VND/ha"),
     ("_bn_vnd_per_worker", "bn VND/worker"),
     ("_bn_vnd_per_place", "bn VND/place"),
     ("_bn_vnd", "bn VND"),
+    ("_vnd_per_m3", "VND/m³"),
+    ("_m3_per_ha_day", "m³/ha/day"),
     ("_musd", "million USD"),
     ("_usd_m2", "USD/m²"),
-    ("_pct_per_year", "points/yr"),
+    ("_pct_per_year", "%/yr"),
+    ("_pct_per_month", "%/month"),
     ("_pct", "%"),
     ("_ha_per_year", "ha/yr"),
+    ("_ha_per_month", "ha/month"),
+    ("jobs_per_ha", "jobs/ha"),
     ("_ha", "ha"),
     ("_m3_day", "m³/day"),
     ("_months", "months"),
@@ -60,6 +68,20 @@ _UNITS = (
     ("_elasticity", "elasticity"),
     ("vnd_per_usd", "VND/USD"),
 )
+"""Units by the end of a field's name, longest first where one ends another."""
+_NAMED_UNITS = {
+    "operating_cost_fixed_pct_per_year": "% of capital/yr",
+    "value_added_ratio_change_pct_per_year": "points/yr",
+    "jobs_industry_base": "persons",
+    "workforce_base": "persons",
+    "cluster_count": "clusters",
+    "clusters_with_wwtp": "clusters",
+    "count": "sites",
+    "pipeline_projects": "projects",
+    "approval_servers": "desks",
+    "suspension_after_repeat_findings": "findings",
+}
+"""Fields whose unit their name's ending does not say (counts, and two rates in other terms)."""
 _LISTS = ("sectors", "zones", "candidate_sites", "outside_fence_projects")
 _NAME = re.compile(
     r"^(?P<block>[a-z_]+)(?:\[(?P<item>[^\]+]+)(?:\+(?P<more>\d+))?\])?\.(?P<field>\w+)$"
@@ -67,11 +89,17 @@ _NAME = re.compile(
 
 
 def unit_of(field_name: str) -> str:
-    """The unit a field's name gives (``_pct`` → %, ``beta_`` → utility), or "" if none."""
+    """The unit a field's name gives (``_pct`` → %, ``beta_`` → utility), or "" if none.
+
+    A trailing ``_kcn`` or ``_ccn`` (the same number for each kind of zone) is not part of it.
+    """
     if field_name.startswith("beta_") or field_name.endswith("_utility"):
         return "utility"
+    name = re.sub(r"_(kcn|ccn)$", "", field_name)
+    if name in _NAMED_UNITS:
+        return _NAMED_UNITS[name]
     for suffix, unit in _UNITS:
-        if field_name.endswith(suffix):
+        if name.endswith(suffix):
             return unit
     return ""
 
