@@ -47,6 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "lift",
     "test_coverage",
     "test_density",
+    "test_cases",
     "note",
     "text",
 )
@@ -162,6 +163,7 @@ def _rule_rows(
             "lift": stats["density"] / base if base else float("nan"),
             "test_coverage": (test or {}).get("coverage", float("nan")),
             "test_density": (test or {}).get("density", float("nan")),
+            "test_cases": (test or {}).get("n_cases", 0),
             "note": note,
             "text": text,
         }
@@ -175,6 +177,35 @@ def _within(inputs: pd.DataFrame, limits: Sequence[tuple[str, float, float]]) ->
         values = inputs[factor].to_numpy(dtype=float)
         inside &= (values >= low) & (values <= high)
     return inside
+
+
+def _fitted_runs(of_interest: np.ndarray, hold_out: float) -> np.ndarray:
+    """Which runs a method may fit on (the others are held out): the same split for PRIM and
+    the tree, fixed by the number of runs."""
+    n = len(of_interest)
+    order = np.random.default_rng(0).permutation(n)
+    cut = round(n * (1 - hold_out)) if hold_out else n
+    fit = np.zeros(n, dtype=bool)
+    fit[order[:cut]] = True
+    if of_interest[fit].all() or not of_interest[fit].any():
+        fit[:] = True  # too few runs to hold any out
+    return fit
+
+
+def holds(frame: pd.DataFrame) -> bool:
+    """Whether a found rule holds beyond the runs it was fitted to: among the held-out runs in
+    its region, runs of interest are more common than the base rate with a one-sided binomial
+    p-value below ``QP_LEVEL`` (a rule that only described its own runs' chance fails)."""
+    from scipy.stats import binom
+
+    if frame.empty or frame["factor"].iloc[0] == "":
+        return False
+    row = frame.iloc[0]
+    n, density = row.get("test_cases", 0), row["test_density"]
+    if not n or not np.isfinite(density):
+        return False
+    k = round(density * n)
+    return bool(binom.sf(k - 1, int(n), float(row["base_rate"])) < QP_LEVEL)
 
 
 def _prim(
@@ -193,12 +224,7 @@ def _prim(
     base = float(of_interest.mean())
     threshold = relative_threshold(base) if threshold is None else threshold
     # PRIM peels on part of the runs; the rest tell whether the box holds beyond them
-    order = np.random.default_rng(0).permutation(len(inputs))
-    cut = round(len(inputs) * (1 - hold_out)) if hold_out else len(inputs)
-    fit = np.zeros(len(inputs), dtype=bool)
-    fit[order[:cut]] = True
-    if of_interest[fit].all() or not of_interest[fit].any():
-        fit[:] = True  # too few runs to hold any out
+    fit = _fitted_runs(of_interest, hold_out)
     train = inputs[fit].reset_index(drop=True)
     with warnings.catch_warnings():
         # ema_workbench 2.5 drops a column in place, which pandas deprecates; nothing we can fix.
@@ -361,6 +387,40 @@ def _tree(
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
+def _tree_rule(
+    inputs: pd.DataFrame, flags: np.ndarray, *, threshold: float, max_depth: int
+) -> pd.DataFrame | None:
+    """The first of a tree's rules, grown on the fitted runs, that keeps its density with only
+    its significant restrictions and holds on the held-out runs; None if none does."""
+    fit = _fitted_runs(flags, HOLD_OUT)
+    train = inputs[fit].reset_index(drop=True)
+    rules = _tree(train, flags[fit], threshold=threshold, max_depth=max_depth)
+    if rules.empty:
+        return None
+    base = float(flags.mean())
+    for _, rule in rules[rules["meets_threshold"].astype(bool)].groupby("rule", sort=True):
+        limits = [(str(r.factor), float(r.low), float(r.high)) for r in rule.itertuples()]
+        limits, _ = _significant(train, flags[fit], limits)
+        if not limits:
+            continue
+        inside = _within(inputs, limits)
+        stats = _stats(inside, flags)
+        test = _stats(inside[~fit], flags[~fit]) if (~fit).any() else None
+        rows = _rule_rows(
+            1,
+            limits,
+            stats,
+            threshold=threshold,
+            base=base,
+            test=test,
+            note="found by a decision tree (PRIM's box fell short)",
+        )
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        if bool(frame["meets_threshold"].iloc[0]) and holds(frame):
+            return frame
+    return None
+
+
 def discover(
     inputs: pd.DataFrame,
     of_interest: np.ndarray,
@@ -381,8 +441,10 @@ def discover(
             below it are kept but flagged.
         peel_alpha: the share of runs PRIM peels off at each step.
         method: ``"prim"`` (one box), ``"tree"`` (one rule per leaf where runs of interest are
-            the majority, highest coverage first) or ``"auto"`` (PRIM's box, or the tree's best
-            rule that reaches the threshold when PRIM's falls short).
+            the majority, highest coverage first) or ``"auto"``: PRIM's box if it reaches the
+            threshold and :func:`holds` on the held-out runs, else the first rule of a tree
+            grown on the same fitted runs that does, its restrictions pruned like PRIM's;
+            else no region (one row without limits, saying so).
         max_depth: the depth of the decision tree.
 
     Returns:
@@ -432,18 +494,30 @@ def discover(
         box = _prim(frame, flags, threshold=threshold, peel_alpha=peel_alpha)
         base = float(flags.mean())
         uninformative = not (1 - UNINFORMATIVE) <= base <= UNINFORMATIVE
-        found = box["factor"].iloc[0] != "" and box["meets_threshold"].iloc[0]
-        if method == "prim" or found or uninformative:
+        if method == "prim" or uninformative:
+            return box
+        if bool(box["meets_threshold"].iloc[0]) and holds(box):
             return box
         # PRIM peels greedily: when most runs miss, slices of noise can gain as much density as
         # slices of the region and the trajectory wanders off; a tree splits on the best cut
-        limit = relative_threshold(float(flags.mean())) if threshold is None else threshold
-        rules = _tree(frame, flags, threshold=limit, max_depth=max_depth)
-        good = rules[rules["meets_threshold"].astype(bool)] if len(rules) else rules
-        if good.empty:
-            return box
-        first = good[good["rule"] == good["rule"].min()].assign(rule=1)
-        return first.assign(note="found by a decision tree (PRIM's box fell short)")
+        limit = relative_threshold(base) if threshold is None else threshold
+        found = _tree_rule(frame, flags, threshold=limit, max_depth=max_depth)
+        if found is not None:
+            return found
+        return pd.DataFrame(
+            _rule_rows(
+                1,
+                [],
+                _stats(np.ones(len(flags), dtype=bool), flags),
+                threshold=limit,
+                base=base,
+                note=(
+                    "neither PRIM's box nor a tree's rule reaches the density and holds on the"
+                    f" {HOLD_OUT:.0%} of runs held out"
+                ),
+            ),
+            columns=list(COLUMNS),
+        )
     return _tree(
         frame,
         flags,
