@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -49,3 +52,16 @@ def with_levers(policy: Policy, **levers: object) -> Policy:
         if not isinstance(value, bool):
             sources[name] = "assumption: a variant made by a test of the model"
     return Policy.model_validate(data)
+
+
+def load_script(name: str) -> ModuleType:
+    """``experiments/<name>.py`` as a module (experiments/ is not a package), registered in
+    ``sys.modules`` because dataclasses look their module up by name."""
+    spec = importlib.util.spec_from_file_location(
+        f"izsim_{name}_script", ROOT / "experiments" / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

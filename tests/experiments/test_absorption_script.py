@@ -3,33 +3,19 @@ hand-made cases and on the shipped records (figures worked out by hand in the co
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
 from izsim.scenario import load_scenario
 from izsim.scenario.sources import reference_records
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _script() -> ModuleType:
-    """The script as a module (experiments/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "izsim_absorption_script", ROOT / "experiments" / "absorption.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-absorption = _script()
+absorption = load_script("absorption")
 
 
 def test_by_year_puts_each_record_in_its_calendar_year() -> None:

@@ -3,29 +3,17 @@ with no value on a run says why."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _script() -> ModuleType:
-    """The script as a module (experiments/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "izsim_pattern_readings_script", ROOT / "experiments" / "pattern_readings.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-readings = _script()
+readings = load_script("pattern_readings")
 
 
 def _lines(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, str]:

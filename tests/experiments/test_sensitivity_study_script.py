@@ -3,30 +3,17 @@ hand-made Morris table (figures worked out in the comments)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
+from tests.conftest import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _script() -> ModuleType:
-    """The script as a module (experiments/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "izsim_sensitivity_study_script", ROOT / "experiments" / "sensitivity_study.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-study = _script()
+study = load_script("sensitivity_study")
 
 
 def _morris(rows: list[tuple[str, str, float, float]]) -> pd.DataFrame:

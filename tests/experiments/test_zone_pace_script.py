@@ -4,11 +4,8 @@ in the comments)."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -18,23 +15,12 @@ from izsim.model import establishment
 from izsim.model.model import IZModel
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.records import shipped_records
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _script() -> ModuleType:
-    """The script as a module (experiments/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "izsim_zone_pace_script", ROOT / "experiments" / "zone_pace.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-pace = _script()
+pace = load_script("zone_pace")
 SEED = replicate_seeds(1, 1)[0]
 
 
