@@ -89,11 +89,11 @@ class Meta(Strict):
 
     id: Slug = Field(description="Short id, e.g. `tuyen_quang`.")
     name: str = Field(min_length=1, description="Province name as planners write it.")
+    # required, so that `izsim new` writes it; empty only without targets (`_documents`)
     documents: list[PlanDocument] = Field(
-        default_factory=list,
         description="The plan documents it encodes, cited as `plan:<id> <section>` by sources"
         " and by targets' `document`; at least one when the scenario has targets (a back-cast,"
-        " which has no plan and no targets, may list none).",
+        " which has no plan and no targets, writes `documents: []`).",
     )
     references: str | None = Field(
         default=None,
