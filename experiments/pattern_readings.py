@@ -5,6 +5,8 @@ back-cast: a scenario that starts before 2021).
     PYTHONPATH=src .venv/bin/python experiments/pattern_readings.py [--replicates 20]
         [--province P ...] [--policy baseline]
 
+    --province typical_2016 reads the typical-province back-cast (2016–2023).
+
 For each province and pattern: the split (fit or test), the tolerance, the model's median
 [5–95 %] over the replicates (seeds ``replicate_seeds(1, N)``, as experiments/baselines.py)
 and the share of replicates whose every reading lies in the tolerance; or the reason it has no
@@ -31,6 +33,9 @@ from izsim.scenario import load_policy, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
+BACKCASTS = {"typical_2016": ROOT / "scenarios" / "backcast" / "typical_2016.yaml"}
+"""Back-cast scenarios, read only when named with --province (each with its policies beside
+it): the typical province of 2016–2023 (scenarios/backcast/README.md)."""
 
 
 def summary(readings: list[Measurement], *, hidden: bool = False) -> str:
@@ -52,17 +57,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicates", type=int, default=20)
     parser.add_argument("--policy", default="baseline", help="a package in scenarios/policies/")
-    parser.add_argument("--province", choices=PROVINCES, action="append", help="default: all")
+    parser.add_argument(
+        "--province",
+        choices=(*PROVINCES, *BACKCASTS),
+        action="append",
+        help="default: the shipped provinces (a back-cast only when named)",
+    )
     parser.add_argument(
         "--show-held-out", action="store_true", help="print held-out readings (validation only)"
     )
     args = parser.parse_args()
     patterns = shipped_patterns()
-    policy = load_policy(ROOT / "scenarios" / "policies" / f"{args.policy}.yaml")
     seeds = replicate_seeds(1, args.replicates)
     print(f"{args.policy} policy, {args.replicates} replicates; median [5–95 %] of the readings")
     for province in args.province or PROVINCES:
-        scenario = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
+        path = BACKCASTS.get(province, ROOT / "scenarios" / f"{province}.yaml")
+        scenario = load_scenario(path)
+        policy = load_policy(path.parent / "policies" / f"{args.policy}.yaml")
         runs = [measure_all(patterns, run(scenario, policy, seed)) for seed in seeds]
         print(f"\n{province} ({scenario.scenario.start} to {scenario.scenario.horizon})")
         for i, pattern in enumerate(patterns.patterns):

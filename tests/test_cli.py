@@ -404,3 +404,18 @@ def test_commands_import_no_heavy_package_they_do_not_need(
     )
     assert done.stdout.strip()  # the help, or "ok" for the file
     assert done.stderr.strip() == "[]"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """`python -m izsim.cli ...` runs the commands, as the `izsim` script does (it did nothing
+    before: the module had no `__main__` guard)."""
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    done = subprocess.run(
+        [sys.executable, "-m", "izsim.cli", "validate", str(SCENARIO_FILE)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok" in done.stdout

@@ -917,3 +917,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+
+
+if __name__ == "__main__":  # `python -m izsim.cli ...`, as well as the `izsim` script
+    main()

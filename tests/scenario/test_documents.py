@@ -7,6 +7,7 @@ import copy
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from izsim.cli import app
@@ -109,3 +110,19 @@ def test_a_scenario_of_the_older_form_still_loads_with_warnings(tmp_path: Path) 
     assert [d.file for d in spec.scenario.documents] == [seed]
     said = " ".join(w.message for w in scenario_warnings(path, spec))
     assert "older form" in said and seed in said
+
+
+BACKCAST = Path(__file__).resolve().parents[2] / "scenarios" / "backcast" / "typical_2016.yaml"
+
+
+def test_a_scenario_without_targets_may_list_no_documents(tmp_path: Path) -> None:
+    """A back-cast has no plan: with no targets it lists no documents and reports print an
+    empty plan; with targets, at least one document is still required."""
+    spec = load_scenario(BACKCAST)
+    assert spec.scenario.documents == [] and spec.targets == []
+    assert spec.scenario.plan_seeds == []
+    data = yaml.safe_load(BACKCAST.read_text(encoding="utf-8"))
+    data["targets"] = copy.deepcopy(GOOD_SCENARIO["targets"][:1])
+    with pytest.raises(InputError) as caught:
+        load_scenario(write_yaml(tmp_path, data))
+    assert "at least 1 plan document when the scenario has targets" in str(caught.value)

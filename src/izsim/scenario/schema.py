@@ -89,10 +89,11 @@ class Meta(Strict):
 
     id: Slug = Field(description="Short id, e.g. `tuyen_quang`.")
     name: str = Field(min_length=1, description="Province name as planners write it.")
+    # required, so that `izsim new` writes it; empty only without targets (`_documents`)
     documents: list[PlanDocument] = Field(
-        min_length=1,
         description="The plan documents it encodes, cited as `plan:<id> <section>` by sources"
-        " and by targets' `document`.",
+        " and by targets' `document`; at least one when the scenario has targets (a back-cast,"
+        " which has no plan and no targets, writes `documents: []`).",
     )
     references: str | None = Field(
         default=None,
@@ -1567,6 +1568,15 @@ def _documents(spec: Scenario) -> Problems:
     """Document ids are unique, and every plan a source or a target cites is listed."""
     meta = spec.scenario
     problems: Problems = []
+    if not meta.documents and spec.targets:
+        problems.append(
+            (
+                ("scenario", "documents"),
+                "needs at least 1 plan document when the scenario has targets: list the"
+                " documents its targets come from (only a scenario with no targets, such as a"
+                " back-cast, may list none)",
+            )
+        )
     first: dict[str, int] = {}
     for i, document in enumerate(meta.documents):
         if document.id in first:
