@@ -351,3 +351,34 @@ def test_copying_the_shipped_data_leaves_it_valid(tmp_path: Path) -> None:
     path = tmp_path / "patterns.yaml"
     path.write_text(yaml.safe_dump(copy.deepcopy(shipped_data()), allow_unicode=True), "utf-8")
     assert len(load_patterns(path).patterns) == len(shipped_patterns().patterns)
+
+
+def test_every_held_out_pattern_a_scenario_cites_is_declared_informed_or_apart() -> None:
+    """A scenario citing a held-out pattern's record makes the test depend on an input: the
+    file must say so (meta.informed) or why not (meta.cited_apart)."""
+    patterns = shipped_patterns()
+    files = sorted(SCENARIOS_DIR.glob("*.yaml")) + sorted(SCENARIOS_DIR.glob("backcast/*.yaml"))
+    cited = scenarios_citing(patterns, files)
+    declared = set(patterns.meta.informed) | set(patterns.meta.cited_apart)
+    for pattern in patterns.patterns:
+        readers = set(cited[pattern.id]) & (set(pattern.provinces()) or set(cited[pattern.id]))
+        if pattern.split == "test" and readers:
+            assert pattern.id in declared, (pattern.id, cited[pattern.id])
+    assert {p.id for p in patterns.independent_tests()} == {
+        "kcn_operating_share_2023",
+        "ccn_wwtp_2021",
+    }
+
+
+def test_informed_must_name_a_held_out_pattern(tmp_path: Path) -> None:
+    text = SHIPPED_FILE.read_text("utf-8").replace(
+        "  informed:\n", "  informed:\n    kcn_pace_2016_2020: fitted, so this is refused\n", 1
+    )
+    path = tmp_path / "patterns.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_patterns(path)
+    assert any(
+        p.field == "meta.informed.kcn_pace_2016_2020" and "is fitted" in p.message
+        for p in caught.value.problems
+    )

@@ -245,6 +245,17 @@ class Meta(BaseModel):
         default_factory=list, description="Patterns the rule would hold out, kept in fit."
     )
     left_out: str | None = Field(default=None, description="Listed patterns left out, why.")
+    informed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Held-out patterns whose records (or records of the same count) set an"
+        " input or a prior range, each with how: validated and reported apart from the"
+        " independent ones, never counted as a test the model passed on its own.",
+    )
+    cited_apart: dict[str, str] = Field(
+        default_factory=dict,
+        description="Held-out patterns a scenario cites for something they do not measure:"
+        " independent, with the reason.",
+    )
 
 
 class PatternSet(BaseModel):
@@ -262,6 +273,10 @@ class PatternSet(BaseModel):
     def held_out_share(self) -> float:
         """The share of patterns held out for validation."""
         return sum(p.split == "test" for p in self.patterns) / len(self.patterns)
+
+    def independent_tests(self) -> list[Pattern]:
+        """Held-out patterns that informed no input or prior (not under ``meta.informed``)."""
+        return [p for p in self.patterns if p.split == "test" and p.id not in self.meta.informed]
 
     def rule_split(self, pattern: Pattern) -> str:
         """The split the file's rule gives ``pattern``: ``test`` when all it measures lies from
@@ -398,6 +413,17 @@ def _cross_checks(
     for j, exception in enumerate(spec.meta.fit_exceptions):
         if exception not in seen:
             add(("meta", "fit_exceptions", j), f"'{exception}' is not a pattern id")
+    for field in ("informed", "cited_apart"):
+        for key in getattr(spec.meta, field):
+            if key not in seen:
+                add(("meta", field, key), f"'{key}' is not a pattern id")
+            elif spec.by_id()[key].split != "test":
+                add(
+                    ("meta", field, key),
+                    f"'{key}' is fitted: `{field}` qualifies held-out (test) patterns only",
+                )
+    for key in set(spec.meta.informed) & set(spec.meta.cited_apart):
+        add(("meta", "cited_apart", key), f"'{key}' is also under meta.informed: one or the other")
     share = spec.held_out_share()
     if share < MIN_HELD_OUT:
         held = sum(p.split == "test" for p in spec.patterns)
