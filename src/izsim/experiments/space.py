@@ -31,6 +31,7 @@ Read with the same clear errors as scenarios (file, field, line, value, what is 
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,9 +90,19 @@ class OutputSpec(Strict):
     measure: Literal["value", "met"] = Field(
         default="value", description="For a target: its measure at the deadline, or 1/0 met."
     )
+    pattern: str | None = Field(
+        default=None,
+        description="A pattern id (izsim/data/patterns.yaml): its reading on the run (NaN"
+        " where the run cannot show it).",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> OutputSpec:
+        if self.pattern is not None:
+            others = (self.target, self.indicator, self.at, self.growth)
+            if any(x is not None for x in others):
+                raise ValueError("a pattern output takes `pattern` only")
+            return self
         if self.target is not None:
             if self.indicator is not None or self.at is not None or self.growth is not None:
                 raise ValueError("a target output takes `target` and `measure` only")
@@ -219,6 +230,13 @@ def measure(spec: OutputSpec, result: object) -> float:
         if spec.measure == "value":
             return float(simulated)
         return math.nan if math.isnan(simulated) else float(target.met(simulated))
+    if spec.pattern is not None:
+        from izsim.patterns import measure_values, shipped_patterns
+
+        reading = measure_values(
+            shipped_patterns().by_id()[spec.pattern], values, start, scenario.scenario.id
+        )
+        return math.nan if reading.value is None else reading.value
     column = values[:, INDICATOR_IDS.index(spec.indicator or "")]
     if spec.at is not None:
         return float(column[month_index(spec.at, start)])
@@ -334,8 +352,29 @@ def _outputs(
     outputs = list(body.outputs)
     ids = {t.id for t in modelled}
     months = scenario.months
+    patterns = None
     for i, spec in enumerate(outputs):
         where = f"space.outputs[{i}] ({spec.id})"
+        if spec.pattern is not None:
+            from izsim.patterns import shipped_patterns
+
+            patterns = patterns or shipped_patterns().by_id()
+            found = patterns.get(spec.pattern)
+            if found is None:
+                close = difflib.get_close_matches(spec.pattern, list(patterns), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(
+                    Problem(name, where, f"pattern '{spec.pattern}' is not a pattern{hint}")
+                )
+            elif found.provinces() and scenario.scenario.id not in found.provinces():
+                problems.append(
+                    Problem(
+                        name,
+                        where,
+                        f"pattern '{spec.pattern}' is read on {', '.join(found.provinces())},"
+                        f" not on {scenario.scenario.id}",
+                    )
+                )
         if spec.target is not None and spec.target not in ids:
             problems.append(
                 Problem(

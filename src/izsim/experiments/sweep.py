@@ -32,6 +32,7 @@ the batches in flight; running the command again runs only what is missing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
@@ -62,6 +63,8 @@ from izsim.scenario.parameters import parameters, with_values
 
 Design = Literal["lhs", "grid", "morris", "sobol"]
 DESIGNS: tuple[str, ...] = ("lhs", "grid", "morris", "sobol")
+GIVEN = "given"
+"""The design of a sweep run on the caller's points (``sweep(points=...)``)."""
 PREFIX_STABLE = ("morris", "sobol")
 """Designs whose first rows do not change when more samples are asked for (sensitivity.py)."""
 BATCH = 16
@@ -140,6 +143,7 @@ def sweep(
     quiet: bool = False,
     console: Console | None = None,
     on_batch: Callable[[Batch], None] | None = None,
+    points: np.ndarray | None = None,
 ) -> SweepResult:
     """Sweep a scenario's parameters: design, run, analyse; see the module docstring.
 
@@ -161,13 +165,19 @@ def sweep(
         quiet: no progress bar.
         console: where progress goes.
         on_batch: called after each batch is written (for tests).
+        points: parameter sets chosen by the caller (one row per set, one column per varied
+            parameter of the space, each inside its range), run instead of a design: a
+            calibration's wave. ``design`` and ``samples`` are then ignored, the folder
+            records the points' hash, and no sensitivity or discovery is computed.
     """
     from izsim.experiments.sensitivity import Factor
     from izsim.experiments.sensitivity import design as make_design
 
     scenario_file = Path(scenario_file)
     problems = []
-    if design not in DESIGNS:
+    if points is not None:
+        design, samples = GIVEN, len(points)
+    elif design not in DESIGNS:
         problems.append(Problem("--design", "", f"'{design}': give one of {', '.join(DESIGNS)}"))
     if samples < 1:
         problems.append(Problem("--samples", "", f"{samples}: must be at least 1"))
@@ -206,14 +216,19 @@ def sweep(
         )
         for v in space.varied
     ] + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
-    try:
-        values = make_design(factors, design, samples, seed=seed, levels=levels)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise InputError([Problem("--samples", "", str(exc))]) from None
+    if points is not None:
+        values = _given(points, space)
+    else:
+        try:
+            values = make_design(factors, design, samples, seed=seed, levels=levels)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise InputError([Problem("--samples", "", str(exc))]) from None
     out = (
         Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-sweep-{design}"
     )
     config = _config(scenario_file, policy_file, Path(space_file), design, seed, levels, series)
+    if points is not None:
+        config["points_sha256"] = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
     size = {"samples": samples, "replicates": replicates, "runs": len(values) * replicates}
     seeds = replicate_seeds(seed, replicates)
     batches = [
@@ -250,12 +265,45 @@ def sweep(
         table = _outputs_table(folder, batches, space, values)
         write_parquet(folder / "outputs.parquet", table)
         notes: list[str] = []
+        if design == GIVEN:
+            notes.append("given points: no sensitivity or discovery (the points are no design)")
+            sensitivity = pd.DataFrame(columns=["output", "factor", "index", "value", "conf"])
+            discovery = _discovery(table.iloc[:0], space, "morris", [])
+            for name, frame in (("sensitivity.csv", sensitivity), ("discovery.csv", discovery)):
+                atomic_write(folder / name, lambda p, f=frame: f.to_csv(p, index=False))
+            atomic_write(folder / "notes.txt", lambda p: p.write_text(f"{notes[0]}\n"))
+            return SweepResult(out, table, sensitivity, discovery, notes)
         sensitivity = _sensitivity(table, factors, space, design, seed, levels, notes)
         atomic_write(folder / "sensitivity.csv", lambda p: sensitivity.to_csv(p, index=False))
         discovery = _discovery(table, space, design, notes)
         atomic_write(folder / "discovery.csv", lambda p: discovery.to_csv(p, index=False))
         atomic_write(folder / "notes.txt", lambda p: p.write_text("".join(f"{n}\n" for n in notes)))
     return SweepResult(out, table, sensitivity, discovery, notes)
+
+
+def _given(points: np.ndarray, space: Space) -> np.ndarray:
+    """The caller's points, checked: one column per varied parameter, each inside its range."""
+    values = np.asarray(points, dtype=float)
+    width = len(space.names)
+    if values.ndim != 2 or values.shape[1] != width or len(values) == 0:
+        raise InputError(
+            [Problem("points", "", f"shape {values.shape}: give sets × {width} parameters")]
+        )
+    for j, varied in enumerate(space.varied):
+        column = values[:, j]
+        outside = np.flatnonzero(~((column >= varied.low) & (column <= varied.high)))
+        if len(outside):
+            i = int(outside[0])
+            raise InputError(
+                [
+                    Problem(
+                        "points",
+                        f"[{i}, {j}] ({varied.parameter.name})",
+                        f"{column[i]:g} is outside its range [{varied.low:g}, {varied.high:g}]",
+                    )
+                ]
+            )
+    return values
 
 
 def _config(
