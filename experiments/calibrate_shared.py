@@ -1,0 +1,243 @@
+"""Calibrate the behaviour every province shares on the national patterns of 2016–2020.
+
+    .venv/bin/python experiments/calibrate_shared.py [--out results/calibration/shared]
+        [--trajectories 10] [--waves 3] [--sets 160] [--replicates 4] [--workers 2] [--seed 1]
+        [--save scenarios/calibrated/shared.yaml]
+
+On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
+
+1. **Screening** (``OUT/screening/``): a Morris sweep of every ranged behavioural number
+   (investors, developers, agencies, wastewater, establishment, reinvestment, labour), each
+   point the mean of ``--replicates-screen`` seeds, on the fitted national patterns the
+   back-cast can read. A number is calibrated when, for some pattern, its μ* clears the
+   noise floor (what chance alone gives, from 20 runs at the written
+   values: ``sensitivity_study.noise_floor``) and half the pattern's tolerance band
+   (:func:`chosen`); at most :data:`MOST` of them, by that score. (Dummies would not do: with
+   common random numbers a dummy's step changes nothing, so its μ* is 0.)
+2. **History matching** (``OUT/wave<k>/``, :mod:`izsim.experiments.calibration`): waves of
+   ``--sets`` parameter sets, each ``--replicates`` seeds, every other ranged number drawn
+   from its prior for each set; Gaussian-process emulators; implausibility cut-off 3.
+3. **The accepted ensemble**: the shared numbers of every accepted set are written with their
+   provenance to ``--save`` (``scenarios/calibrated/shared.yaml``), which ``izsim compare
+   --uncertainty`` uses for every province; the typical province's own numbers (its demand, its
+   outside options) are fitted alongside but not saved, being no province's.
+4. **Readings** (``OUT/patterns.csv`` and ``OUT/patterns.png``): each fitted pattern's band
+   over the first wave (the prior) and over the accepted sets, against its tolerance.
+
+Held-out patterns are never read here (docs/validation.md reads them once, after).
+Interrupted? Run it again with the same arguments: finished batches are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sensitivity_study import noise_floor
+
+from izsim.experiments.calibration import HistoryMatch, history_match
+from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
+from izsim.experiments.sweep import sweep
+from izsim.patterns import shipped_patterns
+from izsim.scenario import load_policy, load_scenario
+from izsim.scenario.parameters import parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
+BEHAVIOUR = (
+    "investors.",
+    "developers.",
+    "agencies.",
+    "wastewater.",
+    "establishment.",
+    "reinvestment.",
+    "labour.",
+)
+TARGETS = (
+    "kcn_occupancy_2018_2020",
+    "kcn_pace_2016_2020",
+    "ccn_pace_2018_2021",
+    "kcn_wwtp_2019_2020",
+    "ccn_wwtp_2018",
+    "ccn_occupancy_2021",
+)
+"""The fitted national patterns the back-cast can read (the 2016-06 ones lie within a year of
+its start and have no value there)."""
+MOST = 10
+"""At most this many calibrated numbers: a Gaussian process of ten inputs is learnt from a
+wave of 160 sets (about 16 per input, above the 10 per input usually asked of an emulator's
+first wave, Loeppky et al. 2009)."""
+LEAST_SHARE_OF_BAND = 0.5
+"""A number is screened in only if one step of it moves some pattern by half its tolerance
+band or more: a smaller move cannot take a reading across the band."""
+
+
+def behaviour(scenario_file: Path) -> list[str]:
+    """Every ranged behavioural number of the scenario (names as `izsim params` lists them)."""
+    scenario = load_scenario(scenario_file)
+    policy = load_policy(scenario_file.parent / "policies" / "baseline.yaml")
+    return [
+        p.name
+        for p in parameters(scenario, policy)
+        if p.range is not None and p.name.startswith(BEHAVIOUR)
+    ]
+
+
+def screen(
+    out: Path, names: list[str], trajectories: int, replicates: int, seed: int, workers: int | None
+) -> pd.DataFrame:
+    """The Morris screening: μ* of each number for each pattern, with the noise floor."""
+    space = out.with_name(f"{out.name}.space.yaml")  # beside the sweep's folder, not in it
+    lines = [
+        "space:",
+        "  parameters:",
+        *[f"    - {n}" for n in names],
+        "  outputs:",
+        *[f"    - {{id: {t}, pattern: {t}}}" for t in TARGETS],
+    ]
+    text = "\n".join(lines) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not space.exists() or space.read_text(encoding="utf-8") != text:
+        space.write_text(text, encoding="utf-8")
+    result = sweep(
+        BACKCAST,
+        space_file=space,
+        design="morris",
+        samples=trajectories,
+        replicates=replicates,
+        seed=seed,
+        workers=workers,
+        out=out,
+        quiet=True,
+    )
+    frame = result.sensitivity
+    floor = noise_floor(BACKCAST, space, replicates)
+    frame = frame[frame["index"] == "mu_star"][["output", "factor", "value", "conf"]]
+    return frame.assign(noise_floor=frame["output"].map(floor))
+
+
+def chosen(mu_star: pd.DataFrame) -> pd.DataFrame:
+    """Score each number: its largest μ* over the patterns, in tolerance bands, counted only
+    where μ* clears that pattern's noise floor (a screening: the waves then show whether it
+    matters); chosen if the score
+    is at least :data:`LEAST_SHARE_OF_BAND`, at most :data:`MOST` by score."""
+    tolerance = {p.id: p.tolerance for p in shipped_patterns().patterns}
+    width = mu_star["output"].map(lambda o: tolerance[o][1] - tolerance[o][0])
+    clears = mu_star["value"] > mu_star["noise_floor"]
+    table = mu_star.rename(columns={"factor": "parameter", "output": "pattern", "value": "mu_star"})
+    table = table.assign(score=np.where(clears, table["mu_star"] / width, 0.0))
+    best = table.sort_values("score", ascending=False).drop_duplicates("parameter")
+    best = best.sort_values(["score", "parameter"], ascending=[False, True]).reset_index(drop=True)
+    best["chosen"] = (best["score"] >= LEAST_SHARE_OF_BAND) & (best.index < MOST)
+    return best
+
+
+def readings(match: HistoryMatch) -> pd.DataFrame:
+    """Each fitted pattern: 5–95 % of the first wave's set means (the prior) and of the
+    accepted sets', the tolerance, and the share of accepted sets within it."""
+    first = match.waves[0]
+    rows = []
+    for target in match.targets:
+        prior = first.set_means(target.id)
+        after = match.accepted[target.id].to_numpy()
+        row = {
+            "pattern": target.id,
+            "tolerance_low": target.low,
+            "tolerance_high": target.high,
+            "cut_on": target.id not in match.unreachable,
+        }
+        for name, values in (("prior", prior), ("calibrated", after)):
+            values = values[np.isfinite(values)]
+            q = np.quantile(values, [0.05, 0.5, 0.95]) if len(values) else [np.nan] * 3
+            row |= {f"{name}_p5": q[0], f"{name}_median": q[1], f"{name}_p95": q[2]}
+            row[f"{name}_within_pct"] = (
+                100 * float(np.mean((values >= target.low) & (values <= target.high)))
+                if len(values)
+                else np.nan
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
+    parser.add_argument("--trajectories", type=int, default=10)
+    parser.add_argument("--replicates-screen", type=int, default=2)
+    parser.add_argument("--waves", type=int, default=3)
+    parser.add_argument("--sets", type=int, default=160)
+    parser.add_argument("--replicates", type=int, default=4)
+    parser.add_argument("--candidates", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--save", type=Path, default=ROOT / "scenarios" / "calibrated" / "shared.yaml"
+    )
+    args = parser.parse_args()
+    began = time.perf_counter()
+    names = behaviour(BACKCAST)
+    print(f"screening {len(names)} behavioural numbers on {len(TARGETS)} patterns …", flush=True)
+    scores = chosen(
+        screen(
+            args.out / "screening",
+            names,
+            args.trajectories,
+            args.replicates_screen,
+            args.seed,
+            args.workers,
+        )
+    )
+    scores.to_csv(args.out / "screening.csv", index=False)
+    calibrated = scores[scores["chosen"]]["parameter"].tolist()
+    print("calibrated: " + ", ".join(calibrated), flush=True)
+    match = history_match(
+        BACKCAST,
+        calibrated=calibrated,
+        target_ids=TARGETS,
+        patterns=shipped_patterns(),
+        out=args.out,
+        waves=args.waves,
+        sets=args.sets,
+        replicates=args.replicates,
+        candidates=args.candidates,
+        seed=args.seed,
+        workers=args.workers,
+    )
+    minutes = (time.perf_counter() - began) / 60
+    table = readings(match)
+    table.to_csv(args.out / "patterns.csv", index=False)
+    match.accepted.to_csv(args.out / "accepted.csv", index=False)
+    for note in match.notes:
+        print(f"note: {note}")
+    for wave in match.waves:
+        print(
+            f"wave {wave.index}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
+            f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
+        )
+    print(
+        f"accepted {len(match.accepted)} sets of {sum(len(w.unit) for w in match.waves)};"
+        f" {match.runs} runs (+ screening) in {minutes:.1f} min"
+    )
+    print(table.round(2).to_string(index=False))
+    shared = [n for n in calibrated if n not in PROVINCE_OWN]
+    if len(match.accepted):
+        write_ensemble(
+            args.save,
+            match,
+            shared,
+            scenario_file=BACKCAST,
+            minutes=minutes,
+            seed=args.seed,
+            root=ROOT,
+        )
+        print(f"wrote {args.save} ({len(shared)} shared numbers × {len(match.accepted)} sets)")
+    from izsim.present.calibration import pattern_bands_figure  # matplotlib only here
+
+    pattern_bands_figure(table, args.out / "patterns", scenario=BACKCAST.stem, runs=match.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""History matching: rule out the parameter sets whose runs cannot reproduce the fitted patterns.
+
+The method is history matching with emulators (Craig et al. 1997; Vernon, Goldstein & Bower
+2010), as used for agent-based models by Andrianakis et al. (2015), run wave by wave through
+the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
+
+1. **A wave** runs ``sets`` parameter sets, ``replicates`` seeds each. The calibrated
+   parameters come from the space not yet ruled out (the whole prior box in wave 1, a Latin
+   hypercube); every other ranged number of the scenario is drawn from its own prior for each
+   set, so what is learnt holds whatever those others are.
+2. **Emulators.** For each fitted pattern a Gaussian process (scikit-learn) maps the calibrated
+   parameters, on the unit cube, to the mean reading of a set; a white-noise term takes up the
+   seeds and the other numbers. Its predictive variance says where the emulator is unsure.
+3. **Implausibility** of a point for a pattern is the distance of the emulated mean outside the
+   pattern's tolerance, over the standard deviation of everything that separates the two: the
+   emulator's uncertainty, and the spread of the observed figure, which is one province's
+   draw (a pattern of a province) or the mean of the provinces' draws (a national pattern:
+   ``draws`` = :data:`PROVINCES_IN_NATION`). A point is ruled out when any pattern's
+   implausibility exceeds :data:`CUTOFF`.
+4. **The next wave** samples the points no emulator of any wave has ruled out.
+5. **Acceptance.** A simulated set is accepted when its mean reading over its replicates is
+   not implausible for any pattern, with the emulator's variance replaced by that of a mean of
+   ``replicates`` runs. The accepted sets are an ensemble of parameter sets the patterns do not
+   rule out: not a Bayesian posterior (no likelihood is claimed), but the region a
+   posterior would sit in.
+
+A pattern that no set of the first wave comes near (every set implausible for it) cannot be
+reproduced anywhere in the priors: it is named, and left out of the cut, rather than let it
+rule out everything (a model discrepancy to report, not to fit).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from izsim.patterns import PatternSet
+
+CUTOFF = 3.0
+"""Implausibility beyond which a point is ruled out: Pukelsheim's three-sigma rule (at least
+95 % of any unimodal distribution lies within three standard deviations of its mean), the
+usual cut-off of history matching (Vernon et al. 2010)."""
+
+PROVINCES_IN_NATION = 63
+"""Provinces whose mean a national pattern is (63 in 2016–2023): the observed figure's spread
+around the typical province's expectation is one run's spread over √63."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A fitted pattern as a calibration target: its tolerance and what its figure averages."""
+
+    id: str
+    low: float
+    high: float
+    draws: int
+    """How many provinces' runs the observed figure averages: 1 for a province's own pattern,
+    :data:`PROVINCES_IN_NATION` for a national one."""
+
+
+def targets(patterns: PatternSet, ids: Sequence[str]) -> list[Target]:
+    """The patterns ``ids`` as targets (each must be a fitted pattern).
+
+    Raises:
+        ValueError: an id is not a pattern, or is held out (a test pattern is never fitted).
+    """
+    known = patterns.by_id()
+    found = []
+    for pattern_id in ids:
+        if pattern_id not in known:
+            raise ValueError(f"'{pattern_id}' is not a pattern")
+        pattern = known[pattern_id]
+        if pattern.split != "fit":
+            raise ValueError(f"'{pattern_id}' is held out (split: test): it is never fitted")
+        low, high = pattern.tolerance
+        draws = PROVINCES_IN_NATION if not pattern.provinces() else 1
+        found.append(Target(pattern_id, float(low), float(high), draws))
+    return found
+
+
+def distance(value: np.ndarray, low: float, high: float) -> np.ndarray:
+    """How far ``value`` lies outside ``[low, high]``; 0 inside."""
+    value = np.asarray(value, dtype=float)
+    return np.maximum(low - value, 0.0) + np.maximum(value - high, 0.0)
+
+
+@dataclass
+class Emulator:
+    """A Gaussian process of one target's mean reading over the calibrated parameters."""
+
+    target: Target
+    model: Any
+    run_variance: float
+    """Variance of one run's reading around the emulated mean (seeds and the other numbers)."""
+    centre: float
+    scale: float
+
+    def predict(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Emulated mean and its variance (without the runs' own spread) at ``unit`` points."""
+        mean, sd = self.model.predict(np.atleast_2d(unit), return_std=True)
+        noise = float(self.model.kernel_.k2.noise_level)
+        latent = np.maximum(sd**2 - noise, 0.0)
+        return mean * self.scale + self.centre, latent * self.scale**2
+
+    def implausibility(self, unit: np.ndarray) -> np.ndarray:
+        """Each point's implausibility for this target."""
+        mean, variance = self.predict(unit)
+        spread = variance + self.run_variance / self.target.draws
+        return distance(mean, self.target.low, self.target.high) / np.sqrt(spread)
+
+
+def fit_emulator(
+    target: Target, unit: np.ndarray, set_means: np.ndarray, runs: pd.DataFrame, *, seed: int
+) -> Emulator:
+    """A GP (Matérn 5/2 with one length scale per parameter, plus white noise) of a target.
+
+    Args:
+        target: the target.
+        unit: the sets' calibrated parameters on the unit cube, one row per set.
+        set_means: each set's mean reading.
+        runs: one row per run: ``set`` (the row of ``unit``) and ``value``.
+        seed: for the optimiser's restarts.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    keep = np.isfinite(set_means)
+    x, y = np.asarray(unit)[keep], np.asarray(set_means, dtype=float)[keep]
+    centre, scale = float(np.mean(y)), float(np.std(y)) or 1.0
+    kernel = ConstantKernel(1.0, (1e-3, 1e2)) * Matern(
+        length_scale=np.full(x.shape[1], 0.5), length_scale_bounds=(0.05, 20.0), nu=2.5
+    ) + WhiteKernel(0.1, (1e-6, 1.0))
+    model = GaussianProcessRegressor(
+        kernel=kernel, normalize_y=False, n_restarts_optimizer=2, random_state=seed
+    )
+    with warnings.catch_warnings():
+        # a length scale at its upper bound is a parameter the pattern does not depend on,
+        # a noise at its lower bound a pattern the seeds do not move: both are answers
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(x, (y - centre) / scale)
+    fitted, _ = model.predict(np.asarray(unit), return_std=True)
+    fitted = fitted * scale + centre
+    residual = runs["value"].to_numpy() - fitted[runs["set"].to_numpy()]
+    run_variance = float(np.nanmean(residual**2))
+    return Emulator(target, model, run_variance, centre, scale)
+
+
+def ruled_out(
+    emulators: Sequence[Emulator], unit: np.ndarray, cutoff: float = CUTOFF
+) -> np.ndarray:
+    """Whether each point is ruled out by any emulator (implausibility above ``cutoff``)."""
+    unit = np.atleast_2d(unit)
+    out = np.zeros(len(unit), dtype=bool)
+    for emulator in emulators:
+        out |= emulator.implausibility(unit) > cutoff
+    return out
+
+
+def run_implausibility(
+    target: Target, set_means: np.ndarray, run_variance: float, replicates: int
+) -> np.ndarray:
+    """Implausibility of simulated sets: their mean reading over ``replicates`` runs against the
+    tolerance, over the spread of that mean and of the observed figure."""
+    spread = run_variance / replicates + run_variance / target.draws
+    return distance(set_means, target.low, target.high) / math.sqrt(max(spread, 1e-12))
+
+
+@dataclass
+class Wave:
+    """One wave: its sets, their readings, and the emulators fitted on them."""
+
+    index: int
+    unit: np.ndarray
+    """The sets' calibrated parameters on the unit cube."""
+    values: np.ndarray
+    """Every varied number of each set (calibrated first, then the others), as run."""
+    runs: pd.DataFrame
+    """One row per run: set, replicate, status and each target's reading."""
+    emulators: list[Emulator] = field(default_factory=list)
+    kept_share: float = 1.0
+    """Share of the candidate points no earlier wave ruled out when this wave was drawn."""
+
+    def set_means(self, target: str) -> np.ndarray:
+        """Each set's mean reading of ``target`` (NaN where a run has none or failed)."""
+        ok = self.runs.assign(value=self.runs[target].where(self.runs["status"] == "ok"))
+        means = ok.groupby("set")["value"].agg(lambda v: v.mean(skipna=False))
+        return means.reindex(range(len(self.unit))).to_numpy()
+
+
+@dataclass
+class HistoryMatch:
+    """What history matching leaves: its waves, the targets it cut on, the accepted sets."""
+
+    calibrated: list[str]
+    targets: list[Target]
+    waves: list[Wave]
+    unreachable: list[str]
+    """Targets no set of the first wave came near: named, and left out of the cut."""
+    accepted: pd.DataFrame
+    """The accepted sets: wave, set, each calibrated parameter, each target's mean reading."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def runs(self) -> int:
+        """Model runs made, every wave."""
+        return sum(len(w.runs) for w in self.waves)
+
+
+def space_text(calibrated: Sequence[str], target_ids: Sequence[str]) -> str:
+    """The space file of a calibration's waves: the calibrated parameters, every other ranged
+    number varying as ``rest``, each target pattern an output."""
+    lines = ["space:", "  parameters:"]
+    lines += [f"    - {name}" for name in calibrated]
+    lines += ["  rest: true", "  outputs:"]
+    lines += [f"    - {{id: {t}, pattern: {t}}}" for t in target_ids]
+    return "\n".join(lines) + "\n"
+
+
+def history_match(
+    scenario_file: str | Path,
+    *,
+    calibrated: Sequence[str],
+    target_ids: Sequence[str],
+    patterns: PatternSet,
+    out: str | Path,
+    policy: str | None = None,
+    waves: int = 3,
+    sets: int = 128,
+    replicates: int = 4,
+    candidates: int = 20_000,
+    seed: int = 1,
+    workers: int | None = None,
+    quiet: bool = True,
+) -> HistoryMatch:
+    """History-match a scenario's ``calibrated`` parameters to the fitted patterns
+    ``target_ids``; see the module docstring. Each wave is a sweep in ``out/wave<k>``, so an
+    interrupted calibration resumes where it stopped (same arguments).
+
+    Args:
+        scenario_file: the scenario (a back-cast, for patterns before 2021).
+        calibrated: the parameters to fit (names as `izsim params` lists them, with ranges).
+        target_ids: fitted patterns the scenario can read.
+        patterns: the patterns file.
+        out: the calibration's folder.
+        policy: policy id or file (default: baseline beside the scenario).
+        waves: how many waves.
+        sets: parameter sets a wave.
+        replicates: seeds a set.
+        candidates: points an emulator judges when the next wave is drawn.
+        seed: the calibration's seed (designs, the other numbers' draws, seeds of runs).
+        workers: local processes.
+        quiet: no progress bars.
+    """
+    from scipy.stats import qmc
+
+    from izsim.experiments.sensitivity import Factor, to_values
+    from izsim.experiments.space import load_space
+    from izsim.experiments.sweep import sweep
+    from izsim.scenario.load import find_policy, load_policy, load_scenario
+    from izsim.scenario.parameters import parameters
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    goals = targets(patterns, target_ids)
+    space_file = out / "space.yaml"
+    text = space_text(calibrated, target_ids)
+    if not space_file.exists() or space_file.read_text(encoding="utf-8") != text:
+        space_file.write_text(text, encoding="utf-8")
+    scenario = load_scenario(scenario_file)
+    params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
+    space = load_space(space_file, scenario, params)
+    factors = [
+        Factor(
+            v.parameter.name,
+            v.low,
+            v.high,
+            v.distribution,
+            v.parameter.value if v.distribution == "triangular" else None,
+        )
+        for v in space.varied
+    ]
+    k = len(calibrated)
+    notes: list[str] = []
+    done: list[Wave] = []
+    active = list(goals)
+    unreachable: list[str] = []
+    for index in range(1, waves + 1):
+        rng = np.random.default_rng([seed, index])
+        pool = qmc.LatinHypercube(d=k, seed=rng).random(sets if index == 1 else candidates)
+        kept_share = 1.0
+        if index > 1:
+            keep = ~np.zeros(len(pool), dtype=bool)
+            for wave in done:
+                keep &= ~ruled_out(wave.emulators, pool)
+            kept_share = float(keep.mean())
+            pool = pool[keep][:sets]
+            if len(pool) == 0:
+                notes.append(f"wave {index}: every candidate point is ruled out; stopped")
+                break
+            if len(pool) < sets:
+                notes.append(f"wave {index}: only {len(pool)} of {candidates} candidates left")
+        others = rng.random((len(pool), len(factors) - k))
+        values = to_values(factors, np.hstack([pool, others]))
+        result = sweep(
+            scenario_file,
+            space_file=space_file,
+            points=values,
+            replicates=replicates,
+            policy=policy,
+            seed=seed,
+            workers=workers,
+            out=out / f"wave{index}",
+            quiet=quiet,
+        )
+        runs = result.outputs.rename(columns={"sample": "set"})
+        wave = Wave(index, pool, values, runs, kept_share=kept_share)
+        fitted = {t.id: _emulate(t, wave, seed) for t in active}
+        if index == 1:
+            active, unreachable = _reachable(goals, wave, fitted, replicates)
+            for name in unreachable:
+                notes.append(
+                    f"{name}: no set of the first wave comes within {CUTOFF:g} of its tolerance;"
+                    " left out of the cut (the model cannot reproduce it within the priors)"
+                )
+        wave.emulators = [fitted[t.id] for t in active]
+        done.append(wave)
+    accepted = _accepted(done, active, goals, calibrated, replicates)
+    return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes)
+
+
+def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:
+    ok = wave.runs[(wave.runs["status"] == "ok") & wave.runs[target.id].notna()]
+    return pd.DataFrame({"set": ok["set"].to_numpy(), "value": ok[target.id].to_numpy()})
+
+
+def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
+    return fit_emulator(
+        target, wave.unit, wave.set_means(target.id), _runs_of(wave, target), seed=seed
+    )
+
+
+def _reachable(
+    goals: list[Target], wave: Wave, fitted: dict[str, Emulator], replicates: int
+) -> tuple[list[Target], list[str]]:
+    active, unreachable = [], []
+    for target in goals:
+        variance = fitted[target.id].run_variance
+        score = run_implausibility(target, wave.set_means(target.id), variance, replicates)
+        if np.nanmin(np.where(np.isfinite(score), score, np.inf)) > CUTOFF:
+            unreachable.append(target.id)
+        else:
+            active.append(target)
+    return active, unreachable
+
+
+def _accepted(
+    waves: list[Wave],
+    active: list[Target],
+    goals: list[Target],
+    calibrated: Sequence[str],
+    replicates: int,
+) -> pd.DataFrame:
+    frames = []
+    for wave in waves:
+        frame = pd.DataFrame(wave.values[:, : len(calibrated)], columns=list(calibrated))
+        frame.insert(0, "set", range(len(frame)))
+        frame.insert(0, "wave", wave.index)
+        worst = np.zeros(len(frame))
+        for target in goals:
+            frame[target.id] = wave.set_means(target.id)
+        for target, emulator in zip(active, wave.emulators, strict=True):
+            score = run_implausibility(
+                target, frame[target.id].to_numpy(), emulator.run_variance, replicates
+            )
+            worst = np.maximum(worst, np.where(np.isfinite(score), score, np.inf))
+        frame["implausibility"] = worst
+        frames.append(frame[worst <= CUTOFF])
+    return pd.concat(frames, ignore_index=True)

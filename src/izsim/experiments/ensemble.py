@@ -1,0 +1,189 @@
+"""A calibrated ensemble: parameter sets the fitted patterns do not rule out, with provenance.
+
+Written by the calibration scripts (``experiments/calibrate_*.py``) to ``scenarios/calibrated/``
+and read by ``izsim compare --uncertainty``: replicate ``i`` takes the values of one set of the
+ensemble (chosen from its own random stream, so adding replicates keeps the earlier ones) for
+the numbers the ensemble holds, and draws every other ranged number from its prior as before.
+
+```yaml
+calibration:
+  method: history matching …        # how the sets were found
+  scenario: scenarios/backcast/typical_2016.yaml
+  scenario_sha256: …
+  patterns: [kcn_occupancy_2018_2020, …]   # the fitted patterns it was cut on
+  left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
+  runs: 2560
+  minutes: 3.1
+  seed: 1
+  code: {…}                                 # izsim's code fingerprint
+parameters: [investors.beta_rent_per_10_usd_m2, …]
+sets:                                       # one row per accepted set, in parameters' order
+  - [-0.31, …]
+```
+
+A scenario uses ``calibrated/<scenario id>.yaml`` beside it if there is one (a province
+calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from izsim.errors import InputError, Problem
+from izsim.scenario.load import file_sha256, problems_of, read_yaml
+from izsim.scenario.parameters import Parameter
+
+PROVINCE_OWN = (
+    "investors.prospects_per_month",
+    "investors.outside_province_utility",
+    "investors.outside_zone_utility",
+)
+"""A province's own numbers (its demand and its outside options, issue 11): fitted on the
+province's own records, never carried from the typical province to another."""
+
+FOLDER = "calibrated"
+SHARED = "shared"
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: str = Field(min_length=10)
+    scenario: str
+    scenario_sha256: str
+    patterns: list[str] = Field(min_length=1)
+    left_out: list[str] = Field(default_factory=list)
+    runs: int = Field(ge=1)
+    minutes: float = Field(ge=0)
+    seed: int
+    code: dict[str, Any] = Field(default_factory=dict)
+
+
+class EnsembleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    calibration: Provenance
+    parameters: list[str] = Field(min_length=1)
+    sets: list[list[float]] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """A read ensemble: ``values[i]`` is set ``i``, one column per name of ``parameters``."""
+
+    path: Path
+    parameters: list[str]
+    values: np.ndarray
+    provenance: Provenance
+
+    @property
+    def sha256(self) -> str:
+        return file_sha256(self.path)
+
+
+def find_ensemble(scenario_file: str | Path, scenario_id: str) -> Path | None:
+    """The ensemble a scenario uses: its own beside it, else the shared one, else None."""
+    folder = Path(scenario_file).parent / FOLDER
+    for name in (scenario_id, SHARED):
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_ensemble(path: str | Path, params: list[Parameter]) -> Ensemble:
+    """Read an ensemble and check it against a scenario's parameters.
+
+    Raises:
+        InputError: the file is not a valid ensemble; a row has the wrong length; a parameter
+            is not one of the scenario's ranged numbers; a value lies outside its range there.
+    """
+    path = Path(path)
+    name = str(path)
+    data, lines = read_yaml(path)
+    try:
+        spec = EnsembleFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_of(name, exc, data, lines, EnsembleFile)) from None
+    problems: list[Problem] = []
+    ranged = {p.name: p for p in params if p.range is not None}
+    for j, parameter in enumerate(spec.parameters):
+        if parameter not in ranged:
+            problems.append(
+                Problem(
+                    name,
+                    f"parameters[{j}]",
+                    f"'{parameter}' is not a ranged number of the scenario (`izsim params`)",
+                )
+            )
+    width = len(spec.parameters)
+    for i, row in enumerate(spec.sets):
+        if len(row) != width:
+            problems.append(Problem(name, f"sets[{i}]", f"has {len(row)} values; give {width}"))
+            continue
+        for parameter, value in zip(spec.parameters, row, strict=True):
+            found = ranged.get(parameter)
+            if found is not None and not found.low <= value <= found.high:
+                problems.append(
+                    Problem(
+                        name,
+                        f"sets[{i}] ({parameter})",
+                        f"{value:g} is outside its range [{found.low:g}, {found.high:g}]",
+                    )
+                )
+    if problems:
+        raise InputError(problems[:20])
+    values = np.array(spec.sets, dtype=float)
+    return Ensemble(path, list(spec.parameters), values, spec.calibration)
+
+
+def write_ensemble(
+    path: str | Path,
+    match: Any,
+    names: list[str],
+    *,
+    scenario_file: Path,
+    minutes: float,
+    seed: int,
+    root: Path,
+) -> None:
+    """Write ``match``'s accepted sets (a :class:`~izsim.experiments.calibration.HistoryMatch`)
+    for the numbers ``names``, with the calibration's provenance."""
+    from izsim.experiments.calibration import CUTOFF
+    from izsim.fingerprint import code_fingerprint
+
+    path = Path(path)
+    cut = [t.id for t in match.targets if t.id not in match.unreachable]
+    body = {
+        "calibration": {
+            "method": (
+                f"history matching with Gaussian-process emulators, {len(match.waves)} waves,"
+                f" implausibility cut-off {CUTOFF:g} (izsim.experiments.calibration);"
+                f" {len(match.calibrated)} numbers fitted: {', '.join(match.calibrated)}"
+            ),
+            "scenario": scenario_file.relative_to(root).as_posix(),
+            "scenario_sha256": file_sha256(scenario_file),
+            "patterns": cut,
+            "left_out": list(match.unreachable),
+            "runs": int(match.runs),
+            "minutes": round(float(minutes), 1),
+            "seed": int(seed),
+            "code": json.loads(json.dumps(code_fingerprint())),
+        },
+        "parameters": list(names),
+        "sets": [[float(f"{v:.6g}") for v in row] for row in match.accepted[names].to_numpy()],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# A calibrated ensemble (izsim.experiments.ensemble), written by a calibration script;"
+        " do not edit by hand.\n"
+    )
+    text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,68 @@
+"""History matching (izsim.experiments.calibration): the pieces on known functions, the whole on
+the typical back-cast at a small budget."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from izsim.experiments.calibration import (
+    CUTOFF,
+    PROVINCES_IN_NATION,
+    Target,
+    distance,
+    fit_emulator,
+    ruled_out,
+    run_implausibility,
+    targets,
+)
+from izsim.patterns import shipped_patterns
+
+
+def test_distance_is_zero_inside_the_band_and_grows_outside() -> None:
+    assert distance(np.array([1.0, 2.0, 3.0, 5.0, 7.0]), 2.0, 5.0).tolist() == [1, 0, 0, 0, 2]
+
+
+def test_targets_are_fitted_patterns_with_their_draws() -> None:
+    found = targets(shipped_patterns(), ["kcn_occupancy_2018_2020", "tq_projects_2015_2020"])
+    assert found[0] == Target("kcn_occupancy_2018_2020", 72.0, 77.0, PROVINCES_IN_NATION)
+    assert found[1].draws == 1
+    with pytest.raises(ValueError, match="held out"):
+        targets(shipped_patterns(), ["kcn_occupancy_2022_2023"])
+    with pytest.raises(ValueError, match="not a pattern"):
+        targets(shipped_patterns(), ["nothing"])
+
+
+def test_an_emulator_of_a_known_function_rules_out_where_it_misses_the_band() -> None:
+    """y = 100 x0 + noise, band [40, 60]: points with x0 well outside [0.4, 0.6] are ruled out,
+    points inside are not, and x1 (which does nothing) does not matter."""
+    rng = np.random.default_rng(0)
+    unit = rng.random((60, 2))
+    replicates = 3
+    runs = pd.DataFrame(
+        {
+            "set": np.repeat(np.arange(60), replicates),
+            "value": np.repeat(100 * unit[:, 0], replicates) + rng.normal(0, 2, 60 * replicates),
+        }
+    )
+    means = runs.groupby("set")["value"].mean().to_numpy()
+    target = Target("y", 40.0, 60.0, 1)
+    emulator = fit_emulator(target, unit, means, runs, seed=0)
+    assert 2.0 < emulator.run_variance < 8.0  # the noise's variance, 4
+    grid = np.array([[x, x1] for x in (0.05, 0.2, 0.45, 0.5, 0.55, 0.8, 0.95) for x1 in (0.1, 0.9)])
+    out = ruled_out([emulator], grid).reshape(7, 2)
+    assert out[:, 0].tolist() == out[:, 1].tolist()
+    assert out[:, 0].tolist() == [True, True, False, False, False, True, True]
+
+
+def test_run_implausibility_counts_the_spread_of_a_mean_and_of_the_record() -> None:
+    national = Target("n", 70.0, 75.0, 63)
+    province = Target("p", 70.0, 75.0, 1)
+    means = np.array([72.0, 80.0])
+    n = run_implausibility(national, means, run_variance=4.0, replicates=4)
+    p = run_implausibility(province, means, run_variance=4.0, replicates=4)
+    assert n[0] == p[0] == 0.0
+    assert n[1] == pytest.approx(5.0 / np.sqrt(1.0 + 4.0 / 63))
+    assert p[1] == pytest.approx(5.0 / np.sqrt(1.0 + 4.0))
+    assert n[1] > CUTOFF > p[1]  # the same miss rules out a national pattern, not a province's
