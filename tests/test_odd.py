@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from izsim import odd
+from izsim.patterns import shipped_patterns
 from izsim.scenario.parameters import parameters
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -76,3 +77,24 @@ def test_long_sources_are_cut_at_a_word() -> None:
     assert len(short) <= odd.SOURCE_CHARS + 2
     assert not short.startswith("assumption")
     assert odd.short_source("plan:tq_nq_2021 §I | x") == "plan:tq_nq_2021 §I \\| x"
+
+
+def test_the_patterns_table_is_the_patterns_file(generated: list[odd.Table]) -> None:
+    patterns = shipped_patterns().patterns
+    table = next(t for t in generated if t.name == "patterns")
+    assert [row.cells[0] for row in table.rows] == [f"`{p.id}`" for p in patterns]
+    assert [row.cells[4] for row in table.rows] == [p.split for p in patterns]
+
+
+def test_a_pattern_moved_to_the_other_split_fails_the_check(generated: list[odd.Table]) -> None:
+    shipped = shipped_patterns()
+    first = shipped.patterns[2]
+    moved = first.model_copy(update={"split": "fit" if first.split == "test" else "test"})
+    changed = shipped.model_copy(
+        update={"patterns": [*shipped.patterns[:2], moved, *shipped.patterns[3:]]}
+    )
+    tables = [odd.pattern_list(changed) if t.name == "patterns" else t for t in generated]
+    problems = odd.differences(DOC.read_text(encoding="utf-8"), tables)
+    assert len(problems) == 1
+    assert problems[0].startswith("table patterns, line 5:")
+    assert f"`{first.id}`" in problems[0]

@@ -5,7 +5,8 @@ number :func:`izsim.scenario.parameters.parameters` finds in a reference scenari
 (Tuyên Quang with the baseline policy), grouped by the submodel that reads them
 (:func:`table_of`), with the range of the same parameter over the shipped provinces. It also
 lists the reference scenario's zones, the policy levers, the random streams and the model's
-structural constants, read from the code.
+structural constants, read from the code, and the patterns the model is meant to reproduce,
+read from the patterns file (:func:`pattern_list`, from :func:`izsim.patterns.shipped_patterns`).
 
 Each table sits in docs/ODD.md between ``<!-- odd-table: NAME -->`` and ``<!-- /odd-table -->``.
 Regenerate them with ``python -m izsim.odd --write docs/ODD.md``; ``--check`` (and
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from izsim.patterns import Pattern, PatternSet, shipped_patterns
 from izsim.scenario.load import load_policy, load_scenario
 from izsim.scenario.parameters import Parameter, parameters, parse_name, tables, unit_of
 from izsim.scenario.policy import Levers, Policy
@@ -539,10 +541,57 @@ def streams() -> Table:
     return Table("streams", ("#", "stream", "what it draws"), tuple(rows))
 
 
+PATTERN_HEADER = (
+    "pattern",
+    "what",
+    "value",
+    "tolerance",
+    "split",
+    "scope; read on",
+    "measure",
+    "records",
+)
+
+
+def pattern_list(patterns: PatternSet) -> Table:
+    """The patterns the model is meant to reproduce (ODD §1), in the file's order: what each is,
+    its value and tolerance in its unit, its split (``fit``, or ``test``: held out), where the
+    records hold and the scenarios it is read on, what it reads of a run, and what it cites."""
+    rows = [
+        Row(
+            (
+                f"`{p.id}`",
+                _cell(p.what),
+                _with_unit(p.value, p.unit),
+                _with_unit(p.tolerance, p.unit),
+                p.split,
+                _cell(f"{p.scope}; {', '.join(p.provinces()) or 'any province'}"),
+                _measured(p),
+                ", ".join([f"`{r}`" for r in p.records] + [_cell(c) for c in p.plan_clauses]),
+            )
+        )
+        for p in patterns.patterns
+    ]
+    return Table("patterns", PATTERN_HEADER, tuple(rows))
+
+
+def _with_unit(value: float | tuple[float, float], unit: str) -> str:
+    text = _span(list(value)) if isinstance(value, tuple) else number(value)
+    return _cell(f"{text} {unit}")
+
+
+def _measured(pattern: Pattern) -> str:
+    m = pattern.measure
+    if m.denominator is not None:
+        return f"{m.kind}: 100 × `{m.indicator}` / `{m.denominator}`"
+    return f"{m.kind} of `{m.indicator}`"
+
+
 def all_tables(root: Path = ROOT) -> list[Table]:
     """Every generated table of docs/ODD.md."""
     data = inputs(root)
     return [
+        pattern_list(shipped_patterns()),
         *parameter_tables(data),
         zone_list(data.scenario),
         lever_list(data),
