@@ -98,3 +98,62 @@ def test_a_pattern_moved_to_the_other_split_fails_the_check(generated: list[odd.
     assert len(problems) == 1
     assert problems[0].startswith("table patterns, line 5:")
     assert f"`{first.id}`" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("missing.md", None, "no such file"),
+        ("folder", "dir", "is a folder"),
+        ("latin1.md", b"caf\xe9 <!-- odd-table: streams -->", "not UTF-8 text"),
+    ],
+)
+@pytest.mark.parametrize("mode", ["--check", "--write"])
+def test_a_bad_document_is_a_message_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    name: str,
+    content: bytes | str | None,
+    says: str,
+) -> None:
+    path = tmp_path / name
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    assert odd.main([mode, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"python -m izsim.odd: error: {path}: ")
+    assert says in err
+    assert "Traceback" not in err
+    if isinstance(content, bytes):
+        assert path.read_bytes() == content  # --write wrote nothing
+
+
+def test_an_unreadable_or_unwritable_document_is_a_message_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ODD.md"
+    path.write_text(DOC.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    # (as root, chmod does not stop a read: the refusal is simulated)
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_text", refused)
+        assert odd.main(["--check", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"python -m izsim.odd: error: {path}: cannot be read: Permission denied\n"
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_text", refused)
+        assert odd.main(["--write", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"python -m izsim.odd: error: {path}: cannot be written: Permission denied\n"
+    )
+
+
+def test_the_command_line_checks_the_shipped_document() -> None:
+    assert odd.main(["--check", str(DOC)]) == 0

@@ -11,6 +11,9 @@ read from the patterns file (:func:`pattern_list`, from :func:`izsim.patterns.sh
 Each table sits in docs/ODD.md between ``<!-- odd-table: NAME -->`` and ``<!-- /odd-table -->``.
 Regenerate them with ``python -m izsim.odd --write docs/ODD.md``; ``--check`` (and
 ``tests/test_odd.py``) names the first table and row that differ.
+
+A missing document, or one that cannot be read or written, is reported as a message with exit
+code 2.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from izsim.errors import InputError, Problem, printable
 from izsim.patterns import Pattern, PatternSet, shipped_patterns
 from izsim.scenario.load import load_policy, load_scenario
 from izsim.scenario.parameters import Parameter, parameters, parse_name, tables, unit_of
@@ -32,6 +36,7 @@ from izsim.scenario.policy import Levers, Policy
 from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
+"""The repository root of the source checkout this file is in (``src/izsim/odd.py``)."""
 REFERENCE = "tuyen_quang"
 POLICY = "baseline"
 SOURCE_CHARS = 120
@@ -258,7 +263,11 @@ class Inputs:
 
 @cache
 def inputs(root: Path = ROOT) -> Inputs:
-    """Load the shipped scenarios (``scenarios/*.yaml``) and policies under ``root``."""
+    """Load the shipped scenarios (``scenarios/*.yaml``) and policies under ``root``.
+
+    Raises:
+        InputError: a scenario or policy there is invalid.
+    """
     provinces = {p.stem: load_scenario(p) for p in sorted((root / "scenarios").glob("*.yaml"))}
     policies = {
         p.stem: load_policy(p) for p in sorted((root / "scenarios" / "policies").glob("*.yaml"))
@@ -664,11 +673,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--check", type=Path, help="exit 1 if this document's tables are stale")
     args = parser.parse_args(argv)
     path: Path = args.write or args.check
-    text = path.read_text(encoding="utf-8")
-    generated = all_tables()
+    try:
+        text = _read(path)
+        generated = all_tables(ROOT)
+        if args.write:
+            new = update(text, generated)
+            _write(path, new)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"python -m izsim.odd: error: {problem}", file=sys.stderr)
+        return 2
     if args.write:
-        new = update(text, generated)
-        path.write_text(new, encoding="utf-8")
         missing = [p for p in differences(new, generated) if "marker" in p]
         for problem in missing:
             print(problem, file=sys.stderr)
@@ -677,6 +692,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _read(path: Path) -> str:
+    """The document's text.
+
+    Raises:
+        InputError: it does not exist, is a folder, cannot be read, or is not UTF-8 text.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        reason = "no such file"
+    except IsADirectoryError:
+        reason = "is a folder, not a document"
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except OSError as exc:
+        reason = f"cannot be read: {exc.strerror or exc}"
+    raise InputError([Problem(printable(str(path)), "", reason)])
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the document back.
+
+    Raises:
+        InputError: it cannot be written (no permission, a read-only or full disk).
+    """
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = f"cannot be written: {exc.strerror or exc}"
+        raise InputError([Problem(printable(str(path)), "", reason)]) from None
 
 
 if __name__ == "__main__":
