@@ -155,5 +155,18 @@ def test_an_unreadable_or_unwritable_document_is_a_message_and_exit_2(
     )
 
 
+def test_outside_a_source_checkout_it_says_so_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(odd, "ROOT", tmp_path)  # as if installed: no scenarios/ beside src/
+    assert odd.main(["--check", str(DOC)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"python -m izsim.odd: error: {tmp_path / 'scenarios'}")
+    assert "source checkout" in err
+    assert "Traceback" not in err
+    with pytest.raises(odd.InputError, match="source checkout"):
+        odd.inputs(tmp_path)
+
+
 def test_the_command_line_checks_the_shipped_document() -> None:
     assert odd.main(["--check", str(DOC)]) == 0

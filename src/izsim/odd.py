@@ -12,8 +12,11 @@ Each table sits in docs/ODD.md between ``<!-- odd-table: NAME -->`` and ``<!-- /
 Regenerate them with ``python -m izsim.odd --write docs/ODD.md``; ``--check`` (and
 ``tests/test_odd.py``) names the first table and row that differ.
 
-A missing document, or one that cannot be read or written, is reported as a message with exit
-code 2.
+It documents a source checkout: the shipped scenarios are read from ``scenarios/`` at the
+repository's root, found from this file's place in ``src/izsim/`` (:data:`ROOT`), so it runs
+from a checkout (``PYTHONPATH=src``), not from an installed package. A missing document, one
+that cannot be read or written, and a root without the reference scenario are reported as
+messages with exit code 2.
 """
 
 from __future__ import annotations
@@ -266,8 +269,28 @@ def inputs(root: Path = ROOT) -> Inputs:
     """Load the shipped scenarios (``scenarios/*.yaml``) and policies under ``root``.
 
     Raises:
-        InputError: a scenario or policy there is invalid.
+        InputError: ``root`` has no reference scenario or policy (not a source checkout), or a
+            scenario or policy there is invalid.
     """
+    wanted = (
+        root / "scenarios" / f"{REFERENCE}.yaml",
+        root / "scenarios" / "policies" / f"{POLICY}.yaml",
+    )
+    for path in wanted:
+        if not path.is_file():
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "not found: python -m izsim.odd works in a source checkout only. It"
+                        f" reads the shipped scenarios from {root / 'scenarios'}, the repository"
+                        f" root being found from the place of this module ({Path(__file__)});"
+                        " run it from a git checkout of izsim with PYTHONPATH=src, not from an"
+                        " installed package",
+                    )
+                ]
+            )
     provinces = {p.stem: load_scenario(p) for p in sorted((root / "scenarios").glob("*.yaml"))}
     policies = {
         p.stem: load_policy(p) for p in sorted((root / "scenarios" / "policies").glob("*.yaml"))
