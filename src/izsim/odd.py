@@ -5,11 +5,18 @@ number :func:`izsim.scenario.parameters.parameters` finds in a reference scenari
 (Tuyên Quang with the baseline policy), grouped by the submodel that reads them
 (:func:`table_of`), with the range of the same parameter over the shipped provinces. It also
 lists the reference scenario's zones, the policy levers, the random streams and the model's
-structural constants, read from the code.
+structural constants, read from the code, and the patterns the model is meant to reproduce,
+read from the patterns file (:func:`pattern_list`, from :func:`izsim.patterns.shipped_patterns`).
 
 Each table sits in docs/ODD.md between ``<!-- odd-table: NAME -->`` and ``<!-- /odd-table -->``.
 Regenerate them with ``python -m izsim.odd --write docs/ODD.md``; ``--check`` (and
 ``tests/test_odd.py``) names the first table and row that differ.
+
+It documents a source checkout: the shipped scenarios are read from ``scenarios/`` at the
+repository's root, found from this file's place in ``src/izsim/`` (:data:`ROOT`), so it runs
+from a checkout (``PYTHONPATH=src``), not from an installed package. A missing document, one
+that cannot be read or written, and a root without the reference scenario are reported as
+messages with exit code 2.
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from izsim.errors import InputError, Problem, printable
+from izsim.patterns import Pattern, PatternSet, shipped_patterns
 from izsim.scenario.load import load_policy, load_scenario
 from izsim.scenario.parameters import Parameter, parameters, parse_name, tables, unit_of
 from izsim.scenario.policy import Levers, Policy
 from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
+"""The repository root of the source checkout this file is in (``src/izsim/odd.py``)."""
 REFERENCE = "tuyen_quang"
 POLICY = "baseline"
 SOURCE_CHARS = 120
@@ -256,7 +266,31 @@ class Inputs:
 
 @cache
 def inputs(root: Path = ROOT) -> Inputs:
-    """Load the shipped scenarios (``scenarios/*.yaml``) and policies under ``root``."""
+    """Load the shipped scenarios (``scenarios/*.yaml``) and policies under ``root``.
+
+    Raises:
+        InputError: ``root`` has no reference scenario or policy (not a source checkout), or a
+            scenario or policy there is invalid.
+    """
+    wanted = (
+        root / "scenarios" / f"{REFERENCE}.yaml",
+        root / "scenarios" / "policies" / f"{POLICY}.yaml",
+    )
+    for path in wanted:
+        if not path.is_file():
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "not found: python -m izsim.odd works in a source checkout only. It"
+                        f" reads the shipped scenarios from {root / 'scenarios'}, the repository"
+                        f" root being found from the place of this module ({Path(__file__)});"
+                        " run it from a git checkout of izsim with PYTHONPATH=src, not from an"
+                        " installed package",
+                    )
+                ]
+            )
     provinces = {p.stem: load_scenario(p) for p in sorted((root / "scenarios").glob("*.yaml"))}
     policies = {
         p.stem: load_policy(p) for p in sorted((root / "scenarios" / "policies").glob("*.yaml"))
@@ -539,10 +573,57 @@ def streams() -> Table:
     return Table("streams", ("#", "stream", "what it draws"), tuple(rows))
 
 
+PATTERN_HEADER = (
+    "pattern",
+    "what",
+    "value",
+    "tolerance",
+    "split",
+    "scope; read on",
+    "measure",
+    "records",
+)
+
+
+def pattern_list(patterns: PatternSet) -> Table:
+    """The patterns the model is meant to reproduce (ODD §1), in the file's order: what each is,
+    its value and tolerance in its unit, its split (``fit``, or ``test``: held out), where the
+    records hold and the scenarios it is read on, what it reads of a run, and what it cites."""
+    rows = [
+        Row(
+            (
+                f"`{p.id}`",
+                _cell(p.what),
+                _with_unit(p.value, p.unit),
+                _with_unit(p.tolerance, p.unit),
+                p.split,
+                _cell(f"{p.scope}; {', '.join(p.provinces()) or 'any province'}"),
+                _measured(p),
+                ", ".join([f"`{r}`" for r in p.records] + [_cell(c) for c in p.plan_clauses]),
+            )
+        )
+        for p in patterns.patterns
+    ]
+    return Table("patterns", PATTERN_HEADER, tuple(rows))
+
+
+def _with_unit(value: float | tuple[float, float], unit: str) -> str:
+    text = _span(list(value)) if isinstance(value, tuple) else number(value)
+    return _cell(f"{text} {unit}")
+
+
+def _measured(pattern: Pattern) -> str:
+    m = pattern.measure
+    if m.denominator is not None:
+        return f"{m.kind}: 100 × `{m.indicator}` / `{m.denominator}`"
+    return f"{m.kind} of `{m.indicator}`"
+
+
 def all_tables(root: Path = ROOT) -> list[Table]:
     """Every generated table of docs/ODD.md."""
     data = inputs(root)
     return [
+        pattern_list(shipped_patterns()),
         *parameter_tables(data),
         zone_list(data.scenario),
         lever_list(data),
@@ -615,11 +696,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--check", type=Path, help="exit 1 if this document's tables are stale")
     args = parser.parse_args(argv)
     path: Path = args.write or args.check
-    text = path.read_text(encoding="utf-8")
-    generated = all_tables()
+    try:
+        text = _read(path)
+        generated = all_tables(ROOT)
+        if args.write:
+            new = update(text, generated)
+            _write(path, new)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"python -m izsim.odd: error: {problem}", file=sys.stderr)
+        return 2
     if args.write:
-        new = update(text, generated)
-        path.write_text(new, encoding="utf-8")
         missing = [p for p in differences(new, generated) if "marker" in p]
         for problem in missing:
             print(problem, file=sys.stderr)
@@ -628,6 +715,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _read(path: Path) -> str:
+    """The document's text.
+
+    Raises:
+        InputError: it does not exist, is a folder, cannot be read, or is not UTF-8 text.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        reason = "no such file"
+    except IsADirectoryError:
+        reason = "is a folder, not a document"
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except OSError as exc:
+        reason = f"cannot be read: {exc.strerror or exc}"
+    raise InputError([Problem(printable(str(path)), "", reason)])
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the document back.
+
+    Raises:
+        InputError: it cannot be written (no permission, a read-only or full disk).
+    """
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = f"cannot be written: {exc.strerror or exc}"
+        raise InputError([Problem(printable(str(path)), "", reason)]) from None
 
 
 if __name__ == "__main__":
