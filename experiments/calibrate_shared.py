@@ -1,7 +1,7 @@
 """Calibrate the behaviour every province shares on the national patterns of 2016–2020.
 
     .venv/bin/python experiments/calibrate_shared.py [--out results/calibration/shared]
-        [--trajectories 10] [--waves 3] [--sets 160] [--replicates 4] [--workers 2] [--seed 1]
+        [--trajectories 20] [--waves 3] [--sets 160] [--replicates 4] [--workers 2] [--seed 1]
         [--save scenarios/calibrated/shared.yaml]
 
 On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
@@ -139,6 +139,7 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
     """Each fitted pattern: 5–95 % of the first wave's set means (the prior) and of the
     accepted sets', the tolerance, and the share of accepted sets within it."""
     first = match.waves[0]
+    units = {p.id: p.unit for p in shipped_patterns().patterns}
     rows = []
     for target in match.targets:
         prior = first.set_means(target.id)
@@ -147,6 +148,7 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
             "pattern": target.id,
             "tolerance_low": target.low,
             "tolerance_high": target.high,
+            "unit": units[target.id],
             "cut_on": target.id not in match.unreachable,
         }
         for name, values in (("prior", prior), ("calibrated", after)):
@@ -165,7 +167,7 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
-    parser.add_argument("--trajectories", type=int, default=10)
+    parser.add_argument("--trajectories", type=int, default=20)
     parser.add_argument("--replicates-screen", type=int, default=2)
     parser.add_argument("--waves", type=int, default=3)
     parser.add_argument("--sets", type=int, default=160)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from izsim.present.language import LANGS, Lang, number, word
+from izsim.present.language import LANGS, Lang, number, unit_label, word
 from izsim.present.style import add_source, figure_function, new_figure, save, settle
 
 GROUP = "calibration"
@@ -49,18 +49,20 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
                 ax.plot([mid], [y], "o", color="black", markersize=4)
         ax.set_ylim(-0.8, 1.8)
         ax.set_yticks([])
-        title = row.pattern if row.cut_on else f"{row.pattern} ({word('left_out', lang, GROUP)})"
+        title = f"{row.pattern} ({unit_label(row.unit, lang)})"
+        if not row.cut_on:
+            title += f": {word('left_out', lang, GROUP)}"
         ax.set_title(title, loc="left", fontsize="small")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="upper center",
-        ncol=3,
-        fontsize="small",
-        bbox_to_anchor=(0.5, 1.0 - 0.25 / (1.0 + 0.9 * rows)),
+    handles, labels = [], []
+    for ax in axes:  # the first row may lack a bar (no accepted set)
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    axes[-1].legend(
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize="small"
     )
-    fig.suptitle(word("title", lang, GROUP), y=1.0)
+    fig.suptitle(word("title", lang, GROUP))
     made = word("source", lang, GROUP, scenario=scenario, runs=number(runs, lang, 0))
     add_source(fig, f"{word('band', lang, GROUP)}. {made}")
     settle(fig)
