@@ -353,7 +353,16 @@ def compare(
         typer.Option(
             "--uncertainty",
             help="Replicate i also draws parameter set i of the scenario's ranged numbers (the"
-            " same under every policy): bands show what we don't know, not only chance.",
+            " same under every policy): bands show what we don't know, not only chance. Numbers"
+            " a calibrated ensemble holds (calibrated/ beside the scenario) come from it.",
+        ),
+    ] = False,
+    prior_only: Annotated[
+        bool,
+        typer.Option(
+            "--prior-only",
+            help="With --uncertainty: draw every ranged number from its prior, even where a"
+            " calibrated ensemble exists.",
         ),
     ] = False,
 ) -> None:
@@ -407,6 +416,7 @@ def compare(
             budget_bn_vnd_per_year=budget,
             console=err_console,
             uncertainty=uncertainty,
+            calibrated=not prior_only,
         )
     out_console.print(_probability_table(result.scorecard))
     if result.drivers is not None:

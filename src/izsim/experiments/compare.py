@@ -23,6 +23,7 @@ from izsim.errors import InputError, Problem
 from izsim.experiments import analysis
 from izsim.experiments.budget import MAX_FACTOR, BudgetFit, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
+from izsim.experiments.ensemble import find_ensemble, load_ensemble
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
 from izsim.experiments.uncertainty import DESIGN as UNCERTAINTY_DESIGN
@@ -30,6 +31,7 @@ from izsim.experiments.uncertainty import draw, drivers, drivers_text
 from izsim.fingerprint import code_fingerprint
 from izsim.outputs import atomic_write, copy_inputs, environment, json_text, write_csv
 from izsim.scenario.load import file_sha256, find_policy, load_policy, load_scenario
+from izsim.scenario.parameters import parameters
 from izsim.scenario.policy import Policy
 
 TABLES = ("scorecard", "comparison", "cost_effectiveness", "convergence")
@@ -79,6 +81,7 @@ def compare(
     console: Console | None = None,
     on_done: Callable[[RunTask, str], None] | None = None,
     uncertainty: bool = False,
+    calibrated: bool = True,
 ) -> CompareResult:
     """Compare policy packages on one scenario, with replicates and common random numbers.
 
@@ -102,6 +105,10 @@ def compare(
         uncertainty: replicate i also draws parameter set i of the scenario's ranged numbers,
             the same under every policy (:mod:`izsim.experiments.uncertainty`); the scorecard
             then names the parameters that move each target's probability most.
+        calibrated: with ``uncertainty``, take the numbers a calibrated ensemble holds from it
+            (``calibrated/<scenario id>.yaml`` or ``calibrated/shared.yaml`` beside the
+            scenario, :mod:`izsim.experiments.ensemble`) when there is one; False draws every
+            ranged number from its prior.
 
     Returns:
         The tables; they are also written to ``out`` as CSV files.
@@ -178,6 +185,15 @@ def compare(
     out = Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-compare"
     # a copy: the fingerprint is shared by every caller in the process
     code = {**code_fingerprint(), "files": dict(code_fingerprint()["files"])}
+    ensemble = None
+    if uncertainty and calibrated:
+        found = find_ensemble(scenario_file, scenario.scenario.id)
+        if found is not None:
+            ensemble = load_ensemble(found, parameters(scenario))
+    uncertainty_config: dict[str, object] = {"design": UNCERTAINTY_DESIGN}
+    if ensemble is not None:
+        # only with an ensemble, so that folders of prior-only comparisons keep their identity
+        uncertainty_config["ensemble"] = {"file": ensemble.path.name, "sha256": ensemble.sha256}
     config = {
         "izsim_version": izsim.__version__,
         # The sources too: code edited under the same version number makes other runs, and a
@@ -201,7 +217,7 @@ def compare(
         "seed": seed,
         "budget_bn_vnd_per_year": budget_bn_vnd_per_year,
         # only when asked for, so that folders of plain comparisons keep their identity
-        **({"uncertainty": {"design": UNCERTAINTY_DESIGN}} if uncertainty else {}),
+        **({"uncertainty": uncertainty_config} if uncertainty else {}),
     }
     store = ResultStore(out, config, months=scenario.months)
     with store.locked():
@@ -225,7 +241,15 @@ def compare(
             for line in rerun:
                 console.print(f"[yellow]rerun[/]: {escape(line)}", highlight=False)
         began = time.perf_counter()
-        sets = draw(scenario, replicates, seed) if uncertainty else None
+        if console is not None and uncertainty:
+            source = (
+                f"the calibrated ensemble {escape(str(ensemble.path))} ({len(ensemble.values)}"
+                f" sets) for {len(ensemble.parameters)} numbers, priors for the rest"
+                if ensemble is not None
+                else "every ranged number from its prior (no calibrated ensemble used)"
+            )
+            console.print(f"uncertainty: {source}", highlight=False)
+        sets = draw(scenario, replicates, seed, ensemble) if uncertainty else None
         counts = execute(
             tasks,
             scenario,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from izsim.experiments.ensemble import Ensemble
 from izsim.scenario.parameters import Parameter, parameters, with_values
 from izsim.scenario.schema import Scenario
 
@@ -30,6 +31,8 @@ DESIGN = "independent-draws"
 STREAM = 10
 """Keeps the parameter draws' streams apart from the replicates' model seeds (both are spawned
 from the comparison's seed)."""
+ENSEMBLE_STREAM = 11
+"""The stream that picks each replicate's set of a calibrated ensemble."""
 
 
 @dataclass
@@ -68,11 +71,16 @@ class ParameterSets:
         return {**self.__dict__, "_cache": {}}
 
 
-def draw(scenario: Scenario, replicates: int, seed: int) -> ParameterSets:
+def draw(
+    scenario: Scenario, replicates: int, seed: int, ensemble: Ensemble | None = None
+) -> ParameterSets:
     """The first ``replicates`` parameter sets of the scenario's ranged numbers.
 
     Set ``i`` is drawn from its own random stream, spawned from the comparison's seed like the
-    replicates' model seeds, so it does not depend on how many sets are drawn.
+    replicates' model seeds, so it does not depend on how many sets are drawn. With a
+    calibrated ``ensemble``, the numbers it holds take the values of one of its sets, picked
+    for replicate ``i`` from a stream of its own (with replacement: a replicate is a draw
+    from the ensemble, however many sets it has); the other numbers are drawn as without.
     """
     from izsim.experiments.sensitivity import Factor, to_values
 
@@ -91,7 +99,14 @@ def draw(scenario: Scenario, replicates: int, seed: int) -> ParameterSets:
     streams = np.random.SeedSequence([seed, STREAM]).spawn(replicates)
     unit = np.array([np.random.default_rng(s).random(len(factors)) for s in streams])
     unit = unit.reshape(replicates, len(factors))
-    return ParameterSets(params, ranged, to_values(factors, unit))
+    values = to_values(factors, unit)
+    if ensemble is not None:
+        picks = np.random.SeedSequence([seed, ENSEMBLE_STREAM]).spawn(replicates)
+        rows = [int(np.random.default_rng(s).integers(len(ensemble.values))) for s in picks]
+        names = [p.name for p in ranged]
+        for j, name in enumerate(ensemble.parameters):
+            values[:, names.index(name)] = ensemble.values[rows, j]
+    return ParameterSets(params, ranged, values)
 
 
 MIN_RUNS = 20

@@ -1,0 +1,142 @@
+"""A calibrated ensemble (izsim.experiments.ensemble): read, checked, and used by compare."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from izsim.cli import app
+from izsim.errors import InputError
+from izsim.experiments import compare
+from izsim.experiments.ensemble import find_ensemble, load_ensemble
+from izsim.experiments.uncertainty import draw
+from izsim.scenario.load import load_scenario
+from izsim.scenario.parameters import parameters
+from tests.conftest import ROOT
+
+NAMES = ["investors.beta_rent_per_10_usd_m2", "developers.wwtp_build_months"]
+SETS = [[-0.45, 10.0], [-0.2, 14.0], [-0.3, 20.0]]
+
+
+def ensemble_text(names: list[str] = NAMES, sets: list[list[float]] = SETS) -> str:
+    body = {
+        "calibration": {
+            "method": "history matching, for a test",
+            "scenario": "scenarios/backcast/typical_2016.yaml",
+            "scenario_sha256": "0" * 64,
+            "patterns": ["kcn_occupancy_2018_2020"],
+            "runs": 10,
+            "minutes": 0.1,
+            "seed": 1,
+        },
+        "parameters": names,
+        "sets": sets,
+    }
+    return yaml.safe_dump(body, sort_keys=False)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The shipped scenarios, copied, with a test ensemble as calibrated/shared.yaml."""
+    target = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", target, ignore=shutil.ignore_patterns("calibrated"))
+    (target / "calibrated").mkdir()
+    (target / "calibrated" / "shared.yaml").write_text(ensemble_text(), encoding="utf-8")
+    return target
+
+
+def test_compare_takes_the_ensemble_s_numbers_and_priors_for_the_rest(
+    folder: Path, tmp_path: Path
+) -> None:
+    scenario_file = folder / "tuyen_quang.yaml"
+    options = {"replicates": 6, "seed": 3, "workers": 1, "quiet": True, "uncertainty": True}
+    compare(scenario_file, ["baseline"], out=tmp_path / "c", **options)
+    sets = pd.read_csv(tmp_path / "c" / "parameter_sets.csv")
+    rows = {tuple(r) for r in SETS}
+    assert all(tuple(r) in rows for r in sets[NAMES].to_numpy().tolist())
+    assert sets[NAMES].drop_duplicates().shape[0] > 1  # replicates draw different sets
+    compare(scenario_file, ["baseline"], out=tmp_path / "p", calibrated=False, **options)
+    drawn = pd.read_csv(tmp_path / "p" / "parameter_sets.csv")
+    assert not any(tuple(r) in rows for r in drawn[NAMES].to_numpy().tolist())
+    # every other number is drawn as without an ensemble: the same values
+    others = [c for c in sets.columns if c not in NAMES]
+    pd.testing.assert_frame_equal(sets[others], drawn[others])
+
+
+def test_draw_with_an_ensemble_is_prefix_stable(folder: Path) -> None:
+    scenario = load_scenario(folder / "tuyen_quang.yaml")
+    ensemble = load_ensemble(folder / "calibrated" / "shared.yaml", parameters(scenario))
+    few, more = draw(scenario, 3, 9, ensemble), draw(scenario, 8, 9, ensemble)
+    assert np.array_equal(few.values, more.values[:3])
+
+
+def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    options = {"replicates": 2, "seed": 3, "workers": 1, "quiet": True, "uncertainty": True}
+    compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "c", **options)
+    with pytest.raises(InputError, match="uncertainty"):
+        compare(
+            folder / "tuyen_quang.yaml",
+            ["baseline"],
+            out=tmp_path / "c",
+            calibrated=False,
+            **options,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        (
+            ensemble_text(sets=[[-0.45, 10.0], [-0.9, 14.0]]),
+            "sets[1] (investors.beta_rent",
+            "-0.9 is outside its range [-0.6, -0.1]",
+        ),
+        (
+            ensemble_text(names=["investors.nothing", NAMES[1]]),
+            "parameters[0]",
+            "'investors.nothing' is not a ranged number",
+        ),
+        (ensemble_text(sets=[[-0.45]]), "sets[0]", "has 1 values; give 2"),
+        ("calibration: {}\n", "calibration", ""),
+    ],
+)
+def test_a_bad_ensemble_is_a_clear_error_with_exit_2(
+    folder: Path, tmp_path: Path, text: str, field: str, message: str
+) -> None:
+    path = folder / "calibrated" / "shared.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(folder / "tuyen_quang.yaml"),
+            "--policies",
+            "baseline",
+            "--uncertainty",
+            "--replicates",
+            "2",
+            "--out",
+            str(tmp_path / "x"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert str(path) in result.output and field in result.output and message in result.output
+    assert not (tmp_path / "x").exists()  # nothing half-written
+
+
+def test_a_province_s_own_ensemble_comes_before_the_shared_one(folder: Path) -> None:
+    own = folder / "calibrated" / "tuyen_quang.yaml"
+    assert find_ensemble(folder / "tuyen_quang.yaml", "tuyen_quang").name == "shared.yaml"
+    own.write_text(ensemble_text(), encoding="utf-8")
+    assert find_ensemble(folder / "tuyen_quang.yaml", "tuyen_quang") == own
+    assert find_ensemble(folder / "ha_nam.yaml", "ha_nam").name == "shared.yaml"
