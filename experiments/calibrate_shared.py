@@ -136,8 +136,9 @@ def chosen(mu_star: pd.DataFrame) -> pd.DataFrame:
 
 
 def readings(match: HistoryMatch) -> pd.DataFrame:
-    """Each fitted pattern: 5–95 % of the first wave's set means (the prior) and of the
-    accepted sets', the tolerance, and the share of accepted sets within it."""
+    """Each fitted pattern: 5–50–95 % of the first wave's set means (the prior) and of the
+    ensemble's, the share of sets within the tolerance, and each side's mean over all its runs
+    (what a mean of many provinces' draws would read, the quantity a national figure is)."""
     first = match.waves[0]
     units = {p.id: p.unit for p in shipped_patterns().patterns}
     rows = []
@@ -160,6 +161,10 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
                 if len(values)
                 else np.nan
             )
+        for name, wave in (("prior", first), ("calibrated", match.ensemble)):
+            runs = wave.runs if wave is not None else None
+            ok = runs[runs["status"] == "ok"][target.id] if runs is not None else pd.Series()
+            row[f"{name}_mean"] = float(ok.mean()) if ok.notna().any() else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -214,13 +219,13 @@ def main() -> None:
     match.accepted.to_csv(args.out / "accepted.csv", index=False)
     for note in match.notes:
         print(f"note: {note}")
-    for wave in match.waves:
+    for wave in [*match.waves, *([match.ensemble] if match.ensemble else [])]:
         print(
             f"wave {wave.index}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
             f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
         )
     print(
-        f"accepted {len(match.accepted)} sets of {sum(len(w.unit) for w in match.waves)};"
+        f"ensemble: {len(match.accepted)} sets drawn from the space no wave ruled out;"
         f" {match.runs} runs (+ screening) in {minutes:.1f} min"
     )
     print(table.round(2).to_string(index=False))

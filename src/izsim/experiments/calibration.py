@@ -18,11 +18,13 @@ the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
    ``draws`` = :data:`PROVINCES_IN_NATION`). A point is ruled out when any pattern's
    implausibility exceeds :data:`CUTOFF`.
 4. **The next wave** samples the points no emulator of any wave has ruled out.
-5. **Acceptance.** A simulated set is accepted when its mean reading over its replicates is
-   not implausible for any pattern, with the emulator's variance replaced by that of a mean of
-   ``replicates`` runs. The accepted sets are an ensemble of parameter sets the patterns do not
-   rule out: not a Bayesian posterior (no likelihood is claimed), but the region a
-   posterior would sit in.
+5. **The ensemble.** After the last wave, ``sets`` points are drawn from the space no wave's
+   emulators rule out and run like a wave: these are the accepted sets, and their runs show
+   what the calibrated model does. A set is judged by the emulators, which estimate its
+   expected reading over seeds and the other numbers, not by its own few runs, whose one
+   draw of the other numbers can put a good set far off (or a bad one near). The ensemble is
+   a sample of the parameter sets the patterns do not rule out: not a Bayesian posterior (no
+   likelihood is claimed), but the region a posterior would sit in.
 
 A pattern that no set of the first wave comes near (every set implausible for it) cannot be
 reproduced anywhere in the priors: it is named, and left out of the cut, rather than let it
@@ -41,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from izsim.experiments.ensemble import Ensemble
 from izsim.patterns import PatternSet
 
 CUTOFF = 3.0
@@ -205,18 +208,23 @@ class HistoryMatch:
     unreachable: list[str]
     """Targets no set of the first wave came near: named, and left out of the cut."""
     accepted: pd.DataFrame
-    """The accepted sets: wave, set, each calibrated parameter, each target's mean reading."""
+    """The ensemble's sets: wave, set, each calibrated (and given) parameter, each target's
+    mean reading, the set's largest implausibility."""
     notes: list[str] = field(default_factory=list)
+    ensemble: Wave | None = None
+    """The runs of the ensemble: sets drawn from the space no wave ruled out."""
 
     @property
     def runs(self) -> int:
-        """Model runs made, every wave."""
-        return sum(len(w.runs) for w in self.waves)
+        """Model runs made, every wave and the ensemble's."""
+        extra = len(self.ensemble.runs) if self.ensemble is not None else 0
+        return sum(len(w.runs) for w in self.waves) + extra
 
 
 def space_text(calibrated: Sequence[str], target_ids: Sequence[str]) -> str:
-    """The space file of a calibration's waves: the calibrated parameters, every other ranged
-    number varying as ``rest``, each target pattern an output."""
+    """The space file of a calibration's waves: the calibrated parameters (then those taken
+    from an ensemble), every other ranged number varying as ``rest``, each target pattern an
+    output."""
     lines = ["space:", "  parameters:"]
     lines += [f"    - {name}" for name in calibrated]
     lines += ["  rest: true", "  outputs:"]
@@ -239,6 +247,7 @@ def history_match(
     seed: int = 1,
     workers: int | None = None,
     quiet: bool = True,
+    given: Ensemble | None = None,
 ) -> HistoryMatch:
     """History-match a scenario's ``calibrated`` parameters to the fitted patterns
     ``target_ids``; see the module docstring. Each wave is a sweep in ``out/wave<k>``, so an
@@ -258,6 +267,10 @@ def history_match(
         seed: the calibration's seed (designs, the other numbers' draws, seeds of runs).
         workers: local processes.
         quiet: no progress bars.
+        given: an ensemble already calibrated (the shared behaviour): each set takes the
+            values of one of its sets, drawn with replacement, for the numbers it holds. They
+            vary like the other numbers (the emulators do not see them) and are kept with the
+            accepted sets, so that a province's ensemble holds them jointly with its own.
     """
     from scipy.stats import qmc
 
@@ -271,7 +284,8 @@ def history_match(
     out.mkdir(parents=True, exist_ok=True)
     goals = targets(patterns, target_ids)
     space_file = out / "space.yaml"
-    text = space_text(calibrated, target_ids)
+    held = list(given.parameters) if given is not None else []
+    text = space_text([*calibrated, *held], target_ids)
     if not space_file.exists() or space_file.read_text(encoding="utf-8") != text:
         space_file.write_text(text, encoding="utf-8")
     scenario = load_scenario(scenario_file)
@@ -292,7 +306,9 @@ def history_match(
     done: list[Wave] = []
     active = list(goals)
     unreachable: list[str] = []
-    for index in range(1, waves + 1):
+    ensemble: Wave | None = None
+    for index in range(1, waves + 2):
+        # waves 1..waves fit emulators; the one after draws the ensemble from what is left
         rng = np.random.default_rng([seed, index])
         pool = qmc.LatinHypercube(d=k, seed=rng).random(sets if index == 1 else candidates)
         kept_share = 1.0
@@ -309,6 +325,10 @@ def history_match(
                 notes.append(f"wave {index}: only {len(pool)} of {candidates} candidates left")
         others = rng.random((len(pool), len(factors) - k))
         values = to_values(factors, np.hstack([pool, others]))
+        if given is not None:
+            rows = rng.integers(len(given.values), size=len(pool))
+            values[:, k : k + len(held)] = given.values[rows]
+        last = index == waves + 1
         result = sweep(
             scenario_file,
             space_file=space_file,
@@ -317,11 +337,14 @@ def history_match(
             policy=policy,
             seed=seed,
             workers=workers,
-            out=out / f"wave{index}",
+            out=out / ("ensemble" if last else f"wave{index}"),
             quiet=quiet,
         )
         runs = result.outputs.rename(columns={"sample": "set"})
         wave = Wave(index, pool, values, runs, kept_share=kept_share)
+        if last:
+            ensemble = wave
+            break
         fitted = {t.id: _emulate(t, wave, seed) for t in active}
         if index == 1:
             active, unreachable = _reachable(goals, wave, fitted, replicates)
@@ -332,8 +355,8 @@ def history_match(
                 )
         wave.emulators = [fitted[t.id] for t in active]
         done.append(wave)
-    accepted = _accepted(done, active, goals, calibrated, replicates)
-    return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes)
+    accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
+    return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes, ensemble)
 
 
 def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:
@@ -362,25 +385,21 @@ def _reachable(
 
 
 def _accepted(
-    waves: list[Wave],
-    active: list[Target],
-    goals: list[Target],
-    calibrated: Sequence[str],
-    replicates: int,
+    ensemble: Wave | None, waves: list[Wave], goals: list[Target], named: Sequence[str]
 ) -> pd.DataFrame:
-    frames = []
+    """The ensemble's sets: their numbers, each target's mean reading, and the largest
+    implausibility any wave's emulators give them (at most the cut-off, by construction)."""
+    columns = ["wave", "set", *named, *[t.id for t in goals], "implausibility"]
+    if ensemble is None:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(ensemble.values[:, : len(named)], columns=list(named))
+    frame.insert(0, "set", range(len(frame)))
+    frame.insert(0, "wave", ensemble.index)
+    for target in goals:
+        frame[target.id] = ensemble.set_means(target.id)
+    worst = np.zeros(len(frame))
     for wave in waves:
-        frame = pd.DataFrame(wave.values[:, : len(calibrated)], columns=list(calibrated))
-        frame.insert(0, "set", range(len(frame)))
-        frame.insert(0, "wave", wave.index)
-        worst = np.zeros(len(frame))
-        for target in goals:
-            frame[target.id] = wave.set_means(target.id)
-        for target, emulator in zip(active, wave.emulators, strict=True):
-            score = run_implausibility(
-                target, frame[target.id].to_numpy(), emulator.run_variance, replicates
-            )
-            worst = np.maximum(worst, np.where(np.isfinite(score), score, np.inf))
-        frame["implausibility"] = worst
-        frames.append(frame[worst <= CUTOFF])
-    return pd.concat(frames, ignore_index=True)
+        for emulator in wave.emulators:
+            worst = np.maximum(worst, emulator.implausibility(ensemble.unit))
+    frame["implausibility"] = worst
+    return frame[columns]
