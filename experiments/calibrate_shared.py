@@ -7,7 +7,8 @@
 On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
 
 1. **Screening** (``OUT/screening/``): a Morris sweep of every ranged behavioural number
-   (investors, developers, agencies, wastewater, establishment, reinvestment, labour), each
+   that the five provinces write alike (:func:`behaviour`) and the typical province's own
+   demand and outside options, each
    point the mean of ``--replicates-screen`` seeds, on the fitted national patterns the
    back-cast can read. A number is calibrated when, for some pattern, its μ* clears the
    noise floor (what chance alone gives, from 20 runs at the written
@@ -47,6 +48,7 @@ from izsim.scenario.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
+PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 BEHAVIOUR = (
     "investors.",
     "developers.",
@@ -76,14 +78,30 @@ band or more: a smaller move cannot take a reading across the band."""
 
 
 def behaviour(scenario_file: Path) -> list[str]:
-    """Every ranged behavioural number of the scenario (names as `izsim params` lists them)."""
+    """The numbers the shared calibration may fit: the behavioural numbers (investors,
+    developers, agencies, wastewater, establishment, reinvestment, labour) that every shipped
+    province writes alike (value, range and distribution), and the typical province's own
+    (:data:`PROVINCE_OWN`, fitted here but never saved). A behavioural number the provinces
+    write differently (a land cost, a desk count, a budget) is a province's own: it varies
+    with the others, from the back-cast's prior, and is not carried to any province."""
+    own = _ranged(scenario_file)
+    shipped = [_ranged(ROOT / "scenarios" / f"{p}.yaml") for p in PROVINCES]
+    return [
+        name
+        for name, spec in own.items()
+        if name.startswith(BEHAVIOUR)
+        and (name in PROVINCE_OWN or all(other.get(name) == spec for other in shipped))
+    ]
+
+
+def _ranged(scenario_file: Path) -> dict[str, tuple]:
     scenario = load_scenario(scenario_file)
     policy = load_policy(scenario_file.parent / "policies" / "baseline.yaml")
-    return [
-        p.name
+    return {
+        p.name: (p.value, p.low, p.high, p.distribution)
         for p in parameters(scenario, policy)
-        if p.range is not None and p.name.startswith(BEHAVIOUR)
-    ]
+        if p.range is not None
+    }
 
 
 def screen(

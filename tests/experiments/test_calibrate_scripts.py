@@ -1,0 +1,136 @@
+"""experiments/calibrate_shared.py and calibrate_province.py end to end on a small budget, and
+the shipped ensembles against every province's priors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from izsim.experiments.calibration import CUTOFF
+from izsim.experiments.ensemble import PROVINCE_OWN, find_ensemble, load_ensemble
+from izsim.scenario import load_policy, load_scenario
+from izsim.scenario.parameters import parameters
+from tests.conftest import ROOT, load_script
+
+TINY = [
+    "--trajectories",
+    "2",
+    "--replicates-screen",
+    "1",
+    "--waves",
+    "2",
+    "--sets",
+    "16",
+    "--replicates",
+    "2",
+    "--candidates",
+    "400",
+    "--workers",
+    "1",
+]
+
+
+def params_of(scenario_file: Path) -> list:
+    policy = load_policy(scenario_file.parent / "policies" / "baseline.yaml")
+    return parameters(load_scenario(scenario_file), policy)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small calibration of the shared behaviour: its folder and its saved ensemble."""
+    out = tmp_path_factory.mktemp("calibration")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(ROOT / "experiments"))
+        script = load_script("calibrate_shared")
+        argv = [
+            "calibrate_shared.py",
+            *TINY,
+            "--out",
+            str(out / "shared"),
+            "--save",
+            str(out / "shared.yaml"),
+        ]
+        patch.setattr(sys, "argv", argv)
+        script.main()
+    return out / "shared", out / "shared.yaml"
+
+
+def test_the_shared_calibration_screens_fits_and_saves_what_it_accepted(
+    shared: tuple[Path, Path],
+) -> None:
+    folder, saved = shared
+    script = sys.modules["izsim_calibrate_shared_script"]
+    scores = pd.read_csv(folder / "screening.csv")
+    chosen = scores[scores["chosen"]]
+    assert 0 < len(chosen) <= script.MOST
+    assert (chosen["score"] >= script.LEAST_SHARE_OF_BAND).all()
+    assert set(scores["parameter"]) == set(script.behaviour(script.BACKCAST))
+    readings = pd.read_csv(folder / "patterns.csv")
+    assert list(readings["pattern"]) == list(script.TARGETS)
+    accepted = pd.read_csv(folder / "accepted.csv")
+    assert len(accepted) > 0 and (accepted["implausibility"] <= CUTOFF).all()
+    ensemble = load_ensemble(saved, params_of(script.BACKCAST))  # inside every prior range
+    assert set(ensemble.parameters) == set(chosen["parameter"]) - set(PROVINCE_OWN)
+    assert len(ensemble.values) == len(accepted)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(ensemble.values, columns=ensemble.parameters),
+        accepted[ensemble.parameters].round(6),
+        check_exact=False,
+        rtol=1e-5,
+    )
+    runs = sum(len(pd.read_parquet(p)) for p in folder.glob("*/outputs.parquet")) - len(
+        pd.read_parquet(folder / "screening" / "outputs.parquet")
+    )
+    assert ensemble.provenance.runs == runs
+    assert (folder / "patterns.en.png").stat().st_size > 0
+    assert (folder / "patterns.vi.png").stat().st_size > 0
+
+
+def test_a_province_calibration_holds_its_own_numbers_with_the_shared_ones(
+    shared: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, saved = shared
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(ROOT / "experiments"))
+        script = load_script("calibrate_province")
+        argv = [
+            "calibrate_province.py",
+            "--province",
+            "hai_duong",
+            "--waves",
+            "1",
+            "--sets",
+            "12",
+            "--replicates",
+            "2",
+            "--candidates",
+            "300",
+            "--workers",
+            "1",
+            "--shared",
+            str(saved),
+            "--out",
+            str(tmp_path / "hd"),
+            "--save",
+            str(tmp_path / "hai_duong.yaml"),
+        ]
+        patch.setattr(sys, "argv", argv)
+        script.main()
+    ensemble = load_ensemble(
+        tmp_path / "hai_duong.yaml", params_of(ROOT / "scenarios" / "hai_duong.yaml")
+    )
+    shared_names = load_ensemble(saved, params_of(ROOT / "scenarios" / "hai_duong.yaml")).parameters
+    assert ensemble.parameters == [*PROVINCE_OWN, *shared_names]
+    assert ensemble.provenance.patterns == ["hd_kcn_occupancy_2023"]
+
+
+@pytest.mark.parametrize("province", ["tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong"])
+def test_each_province_s_shipped_ensemble_lies_inside_its_priors(province: str) -> None:
+    scenario_file = ROOT / "scenarios" / f"{province}.yaml"
+    found = find_ensemble(scenario_file, province)
+    assert found is not None, "scenarios/calibrated/ should hold the shared ensemble"
+    ensemble = load_ensemble(found, params_of(scenario_file))  # refuses a value outside
+    assert len(ensemble.values) >= 10
