@@ -171,6 +171,7 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
             "cut_on": target.id not in match.unreachable,
         }
         for name, values in (("prior", prior), ("calibrated", after)):
+            values = np.asarray(values, dtype=float)
             values = values[np.isfinite(values)]
             q = np.quantile(values, [0.05, 0.5, 0.95]) if len(values) else [np.nan] * 3
             row |= {f"{name}_p5": q[0], f"{name}_median": q[1], f"{name}_p95": q[2]}
