@@ -239,8 +239,9 @@ def main() -> None:
     for note in match.notes:
         print(f"note: {note}")
     for wave in [*match.waves, *([match.ensemble] if match.ensemble else [])]:
+        label = "ensemble" if wave is match.ensemble else f"wave {wave.index}"
         print(
-            f"wave {wave.index}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
+            f"{label}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
             f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
         )
     print(

@@ -47,6 +47,17 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
                     label=word(kind, lang, GROUP),
                 )
                 ax.plot([mid], [y], "o", color="black", markersize=4)
+            mean = getattr(row, f"{kind}_mean", float("nan"))
+            if pd.notna(mean):
+                ax.plot(
+                    [mean],
+                    [y],
+                    "D",
+                    color="white",
+                    markeredgecolor="black",
+                    markersize=6,
+                    label=word("mean", lang, GROUP),
+                )
         ax.set_ylim(-0.8, 1.8)
         ax.set_yticks([])
         title = f"{row.pattern} ({unit_label(row.unit, lang)})"
@@ -60,7 +71,7 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
                 handles.append(handle)
                 labels.append(label)
     axes[-1].legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize="small"
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2, fontsize="small"
     )
     fig.suptitle(word("title", lang, GROUP))
     made = word("source", lang, GROUP, scenario=scenario, runs=number(runs, lang, 0))
