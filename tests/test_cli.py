@@ -380,12 +380,19 @@ HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow"
 """Packages that cost tenths of a second to import and that ``izsim --help`` does not need."""
 CHECKING = ("pandas", "mesa", "scipy", "matplotlib", "pyarrow", "statsmodels")
 """Of those, the ones that checking a scenario does not need (it needs pydantic and numpy)."""
+RUNNING = ("scipy", "matplotlib", "statsmodels", "sklearn", "mesa.experimental", "tqdm")
+"""What a run does not need: SciPy (which Mesa's ``__init__`` would import, see
+izsim.model.mesa_core), the figures, the experiments' statistics."""
 
 
 @pytest.mark.parametrize(
     ("args", "heavy"),
-    [(["--help"], HEAVY), (["validate", str(SCENARIO_FILE)], CHECKING)],
-    ids=["help", "validate"],
+    [
+        (["--help"], HEAVY),
+        (["validate", str(SCENARIO_FILE)], CHECKING),
+        (["run", str(SCENARIO_FILE), "--seed", "1"], RUNNING),
+    ],
+    ids=["help", "validate", "run"],
 )
 def test_commands_import_no_heavy_package_they_do_not_need(
     args: list[str], heavy: tuple[str, ...]
