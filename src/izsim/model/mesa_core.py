@@ -58,8 +58,12 @@ def defer_package_init(name: str) -> ModuleType | None:
 
 defer_package_init("mesa")
 
-from mesa.agent import Agent  # noqa: E402 (after the deferral, or mesa/__init__ runs)
+# mesa.model first: at import it looks itself up with inspect.stack(), whose cost grows with
+# the modules imported so far, and mesa.datacollection imports pandas.
+from mesa.model import Model  # noqa: E402 (after the deferral, or mesa/__init__ runs)
+
+# isort: split
+from mesa.agent import Agent  # noqa: E402
 from mesa.datacollection import DataCollector  # noqa: E402
-from mesa.model import Model  # noqa: E402
 
 __all__ = ["Agent", "DataCollector", "Model", "defer_package_init"]
