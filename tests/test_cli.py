@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -91,6 +92,25 @@ def test_run_writes_its_files(tmp_path: Path) -> None:
     assert manifest["seed"] == 1 and manifest["policy"]["id"] == "baseline"
     assert manifest["scenario"]["sha256"] == digest(SCENARIO_FILE)
     assert "Tuyên Quang" in result.output
+
+
+def test_run_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    """`izsim run` pauses the cyclic collector for its start-up (cli._start_up); in a process
+    that goes on, as this one, it runs again afterwards, after bad input too, and a caller
+    that had paused it finds it paused."""
+    assert gc.isenabled()
+    done = runner.invoke(app, ["run", str(SCENARIO_FILE), "--seed", "1"])
+    assert done.exit_code == 0, done.output
+    assert gc.isenabled()
+    refused = runner.invoke(app, ["run", str(tmp_path / "missing.yaml")])
+    assert refused.exit_code == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        runner.invoke(app, ["run", str(tmp_path / "missing.yaml")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_default_policy_is_the_baseline_beside_the_scenario(
@@ -380,12 +400,19 @@ HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow"
 """Packages that cost tenths of a second to import and that ``izsim --help`` does not need."""
 CHECKING = ("pandas", "mesa", "scipy", "matplotlib", "pyarrow", "statsmodels")
 """Of those, the ones that checking a scenario does not need (it needs pydantic and numpy)."""
+RUNNING = ("scipy", "matplotlib", "statsmodels", "sklearn", "mesa.experimental", "tqdm")
+"""What a run does not need: SciPy (which Mesa's ``__init__`` would import, see
+izsim.model.mesa_core), the figures, the experiments' statistics."""
 
 
 @pytest.mark.parametrize(
     ("args", "heavy"),
-    [(["--help"], HEAVY), (["validate", str(SCENARIO_FILE)], CHECKING)],
-    ids=["help", "validate"],
+    [
+        (["--help"], HEAVY),
+        (["validate", str(SCENARIO_FILE)], CHECKING),
+        (["run", str(SCENARIO_FILE), "--seed", "1"], RUNNING),
+    ],
+    ids=["help", "validate", "run"],
 )
 def test_commands_import_no_heavy_package_they_do_not_need(
     args: list[str], heavy: tuple[str, ...]

@@ -9,7 +9,7 @@ import json
 import os
 import platform
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distributions, version
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import (
     LOCK_NAME,
     atomic_write,
+    installed_version,
     json_text,
     manifest_problems,
     package_versions,
@@ -167,6 +168,18 @@ def test_package_versions_follow_izsim_declared_dependencies(
         "PyYAML": version("PyYAML"),
         "surely-not-installed-izsim-test": None,  # declared but missing: shown, not dropped
     }
+
+
+def test_installed_version_reads_the_version_importlib_metadata_reads() -> None:
+    """The manifest's versions are read from the metadata's headers only: for every installed
+    package the same as importlib.metadata's, which parses the whole file."""
+    names = {dist.metadata["Name"] for dist in distributions()}
+    assert {"numpy", "pandas", "matplotlib"} <= names
+    assert {name: installed_version(name) for name in names} == {
+        name: version(name) for name in names
+    }
+    with pytest.raises(PackageNotFoundError):
+        installed_version("surely-not-installed-izsim-test")
 
 
 def test_package_versions_without_izsim_metadata(monkeypatch: pytest.MonkeyPatch) -> None:

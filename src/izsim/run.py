@@ -59,7 +59,7 @@ def release(model: IZModel) -> None:
     model that ever made an agent (mesa issue 3179, fixed upstream by PR 3180 after 3.3.1, the
     newest release the index serves): a sweep's worker grew by about 0.5 MB a run (800 MB after
     2,000 Morris runs of Tuyên Quang). Drop this when the lock moves to a release with the fix."""
-    from mesa import Agent
+    from izsim.model.mesa_core import Agent
 
     Agent._ids.pop(model, None)
 

@@ -18,11 +18,11 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-import mesa
 import simpy
 
 from izsim.model import land_market, wastewater
 from izsim.model.establishment import establish
+from izsim.model.mesa_core import Agent
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -40,7 +40,7 @@ def clearance_chunk(district: simpy.Container, remaining: float) -> float:
     return chunk
 
 
-class Developer(mesa.Agent):
+class Developer(Agent):
     """A developer and the zones it runs.
 
     Args:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-import mesa
 import simpy
+
+from izsim.model.mesa_core import Agent
 
 if TYPE_CHECKING:
     from izsim.model.model import IZModel
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 STATES = ("queued", "refused", "building", "stalled", "ramping", "operating", "revoked")
 
 
-class Investor(mesa.Agent):
+class Investor(Agent):
     """One tenant project.
 
     Args:

@@ -13,7 +13,6 @@ from collections.abc import Generator
 from itertools import chain
 from typing import NamedTuple
 
-import mesa
 import numpy as np
 import simpy
 
@@ -33,6 +32,7 @@ from izsim.model.establishment import (
 )
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
+from izsim.model.mesa_core import DataCollector, Model
 from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
@@ -45,7 +45,7 @@ STAGE_CODES = {stage: code for code, stage in enumerate(STAGES)}
 PLANT_CODES = {state: code for code, state in enumerate(PLANT_STATES)}
 
 
-class IZModel(mesa.Model):
+class IZModel(Model):
     """Industrial-zone development in one province.
 
     Args:
@@ -148,7 +148,7 @@ class IZModel(mesa.Model):
         self.months_collected = 0  # months whose indicators are in ``values``
         # Mesa's form for notebooks and mesa.batch_run: every indicator as a model reporter,
         # recorded by step() (run() fills ``values`` without it).
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DataCollector(
             model_reporters={name: (lambda m, n=name: m.indicator(n)) for name in INDICATOR_IDS}
         )
         self.env.process(self._clock())

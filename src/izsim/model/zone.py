@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
+from izsim.model.mesa_core import Agent, Model
 
 if TYPE_CHECKING:
     import simpy
@@ -33,14 +33,14 @@ def plant_state_of(wwtp: str, compliant: bool) -> str:
     return "compliant" if compliant else "not_compliant"
 
 
-class Zone(mesa.Agent):
+class Zone(Agent):
     """One zone and its land accounts (all areas in ha).
 
     Invariant: ``0 <= leased + reserved <= serviced <= leasable <= area``. ``cleared_ha`` is
     gross area (roads and green space included) through land clearance.
     """
 
-    def __init__(self, model: mesa.Model, spec: ZoneSpec, *, index: int, sector_count: int) -> None:
+    def __init__(self, model: Model, spec: ZoneSpec, *, index: int, sector_count: int) -> None:
         super().__init__(model)
         self.spec = spec
         self.index = index  # column of this zone in the model's arrays

@@ -1,0 +1,63 @@
+"""Mesa's package ``__init__`` deferred (izsim.model.mesa_core): the model imports without the
+rest of Mesa, and ``import mesa`` afterwards still gives the whole of Mesa, the same objects."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def _python(code: str) -> str:
+    """Run ``code`` in a new interpreter (a fresh ``sys.modules``); its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys\nsys.path.insert(0, {SRC!r})\n{code}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_model_imports_without_the_rest_of_mesa() -> None:
+    out = _python(
+        "import izsim.model.model\n"
+        "print(sorted(m for m in ('scipy', 'mesa.experimental', 'mesa.batchrunner', 'tqdm')"
+        " if m in sys.modules))"
+    )
+    assert out == "[]"
+
+
+def test_mesa_is_whole_when_first_asked_for_a_name() -> None:
+    out = _python(
+        "from izsim.model import mesa_core\n"
+        "import mesa\n"
+        "assert 'mesa.batchrunner' not in sys.modules\n"
+        "assert mesa.Model is mesa_core.Model and mesa.Agent is mesa_core.Agent\n"
+        "assert mesa.DataCollector is mesa_core.DataCollector\n"
+        "from mesa import batch_run\n"
+        "assert batch_run is mesa.batch_run is sys.modules['mesa.batchrunner'].batch_run\n"
+        "import mesa.experimental\n"
+        "print(mesa.__version__ == sys.modules['mesa'].__version__, sys.modules['mesa'] is mesa)"
+    )
+    assert out == "True True"
+
+
+def test_an_unknown_name_is_still_an_attribute_error() -> None:
+    out = _python(
+        "import izsim.model.mesa_core\n"
+        "import mesa\n"
+        "try:\n    mesa.no_such_name\nexcept AttributeError as e:\n    print('AttributeError')\n"
+        "print(hasattr(mesa, 'space'))"
+    )
+    assert out == "AttributeError\nTrue"
+
+
+def test_nothing_is_deferred_when_mesa_was_imported_first() -> None:
+    out = _python(
+        "import mesa\n"
+        "from izsim.model.mesa_core import Model, defer_package_init\n"
+        "print(Model is mesa.Model, defer_package_init('mesa'), '__getattr__' in vars(mesa))"
+    )
+    assert out == "True None False"
