@@ -13,8 +13,13 @@ docs/validation.md is written from what it prints and leaves in ``--out``.
    the runs' readings.
 2. **Each province** (the five shipped scenarios, 2021–2030): the same draws from priors and
    with the province's calibrated ensemble (``scenarios/calibrated/``, as ``compare
-   --uncertainty`` finds it); the held-out patterns the province can read, and every
-   modelled target: its value's 5–50–95 % at the deadline and the share of runs meeting it.
+   --uncertainty`` finds it); the held-out patterns the province can read, a few indicators
+   at the end of 2025 and 2030 (:data:`OUTLOOK`), and every modelled target: its value's
+   5–50–95 % at the deadline and the share of runs meeting it.
+
+A pattern's *mean* over the runs is what a national figure is compared with on the typical
+back-cast (the mean of many provinces' draws); on a province, a national pattern's band is
+one province's, a noisy look.
 
 Each set of runs is a sweep on given points (``OUT/<scenario>-<prior|calibrated>/``), so an
 interrupted validation resumes. Held-out patterns are read here and nowhere before.
@@ -39,6 +44,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
 ACCEPTED = ROOT / "results" / "calibration" / "shared" / "accepted.csv"
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
+OUTLOOK = (
+    "industrial_output_bn_vnd",
+    "jobs_industry",
+    "zones_operating_kcn",
+    "occupancy_rate_kcn",
+    "zones_operating_ccn",
+    "wwtp_share_kcn",
+)
+"""Indicators each province's baseline is read on at the end of 2025 and of 2030."""
+YEARS = ("2025-12", "2030-12")
 
 
 def held_out(scenario_id: str) -> list[str]:
@@ -56,6 +71,11 @@ def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: boo
     lines = ["space:", "  parameters: all_ranged", "  outputs:"]
     lines += [f"    - {{id: {p}, pattern: {p}}}" for p in patterns]
     if targets:
+        lines += [
+            f"    - {{id: {name}.{month[:4]}, indicator: {name}, at: '{month}'}}"
+            for name in OUTLOOK
+            for month in YEARS
+        ]
         for t in scenario.targets:
             if t.not_modelled is None:
                 lines.append(f"    - {{id: {t.id}, target: {t.id}}}")
@@ -127,12 +147,26 @@ def study(scenario_file: Path, args: argparse.Namespace, *, targets: bool) -> pd
                     "what": "held-out pattern" + (" (informed)" if pattern in informed else ""),
                     "band": band(values),
                     "tolerance": f"[{low:g}, {high:g}]",
+                    "mean": values.mean() if len(values) else np.nan,
                     "p5": values.quantile(0.05) if len(values) else np.nan,
                     "p95": values.quantile(0.95) if len(values) else np.nan,
                     "within_pct": 100 * ((values >= low) & (values <= high)).mean()
                     if len(values)
                     else np.nan,
                     "runs": len(values),
+                }
+            )
+        outlook = [f"{name}.{month[:4]}" for name in OUTLOOK for month in YEARS]
+        for column in [c for c in outlook if c in table.columns]:
+            rows.append(
+                {
+                    "scenario": scenario_id,
+                    "output": column,
+                    "kind": kind,
+                    "what": "baseline",
+                    "band": band(table[column]),
+                    "mean": table[column].mean(),
+                    "runs": int(table[column].notna().sum()),
                 }
             )
         for column in [c for c in table.columns if c.endswith(".met")]:
@@ -167,14 +201,16 @@ def main() -> None:
     pd.set_option("display.width", 200)
     for scenario_id, group in table.groupby("scenario", sort=False):
         print(f"\n{scenario_id}")
-        wide = group.pivot_table(
-            index=["what", "output"], columns="kind", values="band", aggfunc="first"
-        )
-        extra = group[group["kind"] == "calibrated"].set_index(["what", "output"])
-        for column in ("tolerance", "within_pct", "met_pct"):
-            if column in extra:
-                wide[column] = extra[column]
-        print(wide.to_string())
+        index = ["what", "output"]
+        wide = group.pivot_table(index=index, columns="kind", values="band", aggfunc="first")
+        wide = wide[["prior", "calibrated"]]
+        for column in ("mean", "met_pct"):
+            if group[column].notna().any():
+                values = group.pivot_table(index=index, columns="kind", values=column)
+                for kind in ("prior", "calibrated"):
+                    wide[f"{column} {kind}"] = values[kind].round(1)
+        wide["tolerance"] = group.groupby(index)["tolerance"].first()
+        print(wide.fillna("").to_string())
 
 
 if __name__ == "__main__":
