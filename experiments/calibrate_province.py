@@ -26,12 +26,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import readings
+from calibrate_shared import report
 
 from izsim.experiments.calibration import history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, write_ensemble
 from izsim.patterns import shipped_patterns
-from izsim.present.calibration import pattern_bands_figure
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
 
@@ -93,22 +92,7 @@ def main() -> None:
         given=shared,
     )
     minutes = (time.perf_counter() - began) / 60
-    table = readings(match)
-    table.to_csv(out / "patterns.csv", index=False)
-    match.accepted.to_csv(out / "accepted.csv", index=False)
-    for note in match.notes:
-        print(f"note: {note}")
-    for wave in [*match.waves, *([match.ensemble] if match.ensemble else [])]:
-        label = "ensemble" if wave is match.ensemble else f"wave {wave.index}"
-        print(
-            f"{label}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
-            f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
-        )
-    print(
-        f"ensemble: {len(match.accepted)} sets drawn from the space no wave ruled out;"
-        f" {match.runs} runs in {minutes:.1f} min"
-    )
-    print(table.round(2).to_string(index=False))
+    report(match, out, minutes, province.scenario)
     names = [*province.calibrated, *shared.parameters]
     if len(match.accepted):
         write_ensemble(
@@ -121,7 +105,6 @@ def main() -> None:
             root=ROOT,
         )
         print(f"wrote {save} ({len(names)} numbers × {len(match.accepted)} sets)")
-    pattern_bands_figure(table, out / "patterns", scenario=province.scenario.stem, runs=match.runs)
 
 
 if __name__ == "__main__":

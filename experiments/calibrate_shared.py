@@ -188,6 +188,33 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def report(
+    match: HistoryMatch, out: Path, minutes: float, scenario_file: Path, *, extra: str = ""
+) -> pd.DataFrame:
+    """Write a calibration's tables (``patterns.csv``, ``accepted.csv``) and figure
+    (``patterns.{en,vi}.png``) to ``out``, print what it did, and return the readings."""
+    from izsim.present.calibration import pattern_bands_figure  # matplotlib only here
+
+    table = readings(match)
+    table.to_csv(out / "patterns.csv", index=False)
+    match.accepted.to_csv(out / "accepted.csv", index=False)
+    for note in match.notes:
+        print(f"note: {note}")
+    for wave in [*match.waves, *([match.ensemble] if match.ensemble else [])]:
+        label = "ensemble" if wave is match.ensemble else f"wave {wave.index}"
+        print(
+            f"{label}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
+            f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
+        )
+    print(
+        f"ensemble: {len(match.accepted)} sets drawn from the space no wave ruled out;"
+        f" {match.runs} runs{extra} in {minutes:.1f} min"
+    )
+    print(table.round(2).to_string(index=False))
+    pattern_bands_figure(table, out / "patterns", scenario=scenario_file.stem, runs=match.runs)
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
@@ -233,22 +260,7 @@ def main() -> None:
         workers=args.workers,
     )
     minutes = (time.perf_counter() - began) / 60
-    table = readings(match)
-    table.to_csv(args.out / "patterns.csv", index=False)
-    match.accepted.to_csv(args.out / "accepted.csv", index=False)
-    for note in match.notes:
-        print(f"note: {note}")
-    for wave in [*match.waves, *([match.ensemble] if match.ensemble else [])]:
-        label = "ensemble" if wave is match.ensemble else f"wave {wave.index}"
-        print(
-            f"{label}: {len(wave.unit)} sets, {len(wave.runs)} runs;"
-            f" {100 * wave.kept_share:.1f} % of candidates not ruled out when drawn"
-        )
-    print(
-        f"ensemble: {len(match.accepted)} sets drawn from the space no wave ruled out;"
-        f" {match.runs} runs (+ screening) in {minutes:.1f} min"
-    )
-    print(table.round(2).to_string(index=False))
+    report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")
     shared = [n for n in calibrated if n not in PROVINCE_OWN]
     if len(match.accepted):
         write_ensemble(
@@ -261,9 +273,6 @@ def main() -> None:
             root=ROOT,
         )
         print(f"wrote {args.save} ({len(shared)} shared numbers × {len(match.accepted)} sets)")
-    from izsim.present.calibration import pattern_bands_figure  # matplotlib only here
-
-    pattern_bands_figure(table, args.out / "patterns", scenario=BACKCAST.stem, runs=match.runs)
 
 
 if __name__ == "__main__":

@@ -274,7 +274,7 @@ def history_match(
     """
     from scipy.stats import qmc
 
-    from izsim.experiments.sensitivity import Factor, to_values
+    from izsim.experiments.sensitivity import to_values
     from izsim.experiments.space import load_space
     from izsim.experiments.sweep import sweep
     from izsim.scenario.load import find_policy, load_policy, load_scenario
@@ -291,16 +291,7 @@ def history_match(
     scenario = load_scenario(scenario_file)
     params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
     space = load_space(space_file, scenario, params)
-    factors = [
-        Factor(
-            v.parameter.name,
-            v.low,
-            v.high,
-            v.distribution,
-            v.parameter.value if v.distribution == "triangular" else None,
-        )
-        for v in space.varied
-    ]
+    factors = space.factors()
     k = len(calibrated)
     notes: list[str] = []
     done: list[Wave] = []

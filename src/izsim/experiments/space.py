@@ -35,7 +35,7 @@ import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
@@ -48,6 +48,9 @@ from izsim.scenario.load import problems_of, read_yaml
 from izsim.scenario.parameters import Parameter, find
 from izsim.scenario.schema import Scenario
 from izsim.targets import value_at_deadline
+
+if TYPE_CHECKING:
+    from izsim.experiments.sensitivity import Factor
 
 ALL_RANGED = "all_ranged"
 REST = "rest"
@@ -212,6 +215,23 @@ class Space:
     def dummy_names(self) -> list[str]:
         """The dummies' names (the design's last columns, never applied to a run)."""
         return [f"{DUMMY}{i + 1}" for i in range(self.dummies)]
+
+    def factors(self) -> list[Factor]:
+        """The varied parameters as a design's factors (distribution, a triangle's peak at the
+        written value, the ``rest`` group), in the design's column order."""
+        from izsim.experiments.sensitivity import Factor
+
+        return [
+            Factor(
+                v.parameter.name,
+                v.low,
+                v.high,
+                v.distribution,
+                v.parameter.value if v.distribution == "triangular" else None,
+                v.group,
+            )
+            for v in self.varied
+        ]
 
     def measure(self, result: object) -> dict[str, float]:
         """Every output of one run (a :class:`izsim.result.RunResult`)."""

@@ -205,17 +205,7 @@ def sweep(
                 )
             ]
         )
-    factors = [
-        Factor(
-            v.parameter.name,
-            v.low,
-            v.high,
-            v.distribution,
-            v.parameter.value if v.distribution == "triangular" else None,
-            v.group,
-        )
-        for v in space.varied
-    ] + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
+    factors = space.factors() + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
     if points is not None:
         values = _given(points, space)
     else:
