@@ -382,3 +382,24 @@ def test_informed_must_name_a_held_out_pattern(tmp_path: Path) -> None:
         p.field == "meta.informed.kcn_pace_2016_2020" and "is fitted" in p.message
         for p in caught.value.problems
     )
+
+
+def test_installed_without_the_checkout_s_scenarios_the_patterns_still_load_and_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """izsim installed as a package has no scenarios/ beside it: the provinces' own records
+    go unchecked, every other check is made (here: the split)."""
+    import izsim.patterns as patterns_module
+
+    monkeypatch.setattr(patterns_module, "SCENARIOS_DIR", tmp_path / "nowhere")
+    assert len(load_patterns().patterns) == len(shipped_patterns().patterns)
+    text = SHIPPED_FILE.read_text("utf-8").replace(
+        "    split: fit\n    records: [hd_rent_savills_2020",
+        "    split: test\n    records: [hd_rent_savills_2020",
+        1,
+    )
+    assert text != SHIPPED_FILE.read_text("utf-8")
+    path = tmp_path / "patterns.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError, match="breaks the split rule"):
+        load_patterns(path)

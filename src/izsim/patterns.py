@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -308,6 +308,9 @@ def load_patterns(
     Args:
         path: the YAML file.
         scenarios_dir: where the scenarios of named provinces are (default: the checkout's).
+            Installed without a checkout there is none: a named province's own records and
+            plan documents then go unchecked (the shipped file is checked in the checkout's
+            tests), and every other check is made.
 
     Raises:
         InputError: every problem found, each naming the file, the field, its line and value.
@@ -315,7 +318,8 @@ def load_patterns(
     if path is None:
         path = Path(str(files("izsim").joinpath(SHIPPED)))
     path = Path(path)
-    scenarios_dir = SCENARIOS_DIR if scenarios_dir is None else scenarios_dir
+    if scenarios_dir is None and SCENARIOS_DIR.is_dir():
+        scenarios_dir = SCENARIOS_DIR
     data, lines = read_yaml(path)
     name = str(path)
     if not isinstance(data, dict):
@@ -337,7 +341,7 @@ def shipped_patterns() -> PatternSet:
 
 
 def _cross_checks(
-    spec: PatternSet, name: str, lines: dict[tuple, int], scenarios_dir: Path
+    spec: PatternSet, name: str, lines: dict[tuple, int], scenarios_dir: Path | None
 ) -> list[Problem]:
     """Problems across fields and files: ids, records, sources, the split."""
     problems: list[Problem] = []
@@ -353,6 +357,9 @@ def _cross_checks(
         if pattern.id in seen:
             add(("patterns", i, "id"), f"'{pattern.id}' is an earlier pattern's id", ids)
         seen.add(pattern.id)
+        if scenarios_dir is None and pattern.provinces():
+            _check_split(spec, pattern, i, add, ids)
+            continue  # its records and documents are the provinces': no scenarios to read
         own: dict[str, ReferenceRecord] = {}
         documents: set[str] = set()
         for j, province in enumerate(pattern.provinces()):
@@ -392,24 +399,7 @@ def _cross_checks(
                             f" applies to ({listed})",
                             ids,
                         )
-        rule = spec.rule_split(pattern)
-        if pattern.split != rule:
-            why = (
-                f"everything it measures lies from {spec.meta.held_out_from} on"
-                if rule == "test"
-                else (
-                    "it is listed under meta.fit_exceptions"
-                    if pattern.id in spec.meta.fit_exceptions
-                    else f"it measures {pattern.measure.first_month()}, before"
-                    f" {spec.meta.held_out_from}"
-                )
-            )
-            add(
-                ("patterns", i, "split"),
-                f"'{pattern.split}' breaks the split rule (meta.split_rule): {why}, so it is"
-                f" '{rule}'",
-                ids,
-            )
+        _check_split(spec, pattern, i, add, ids)
     for j, exception in enumerate(spec.meta.fit_exceptions):
         if exception not in seen:
             add(("meta", "fit_exceptions", j), f"'{exception}' is not a pattern id")
@@ -433,6 +423,29 @@ def _cross_checks(
             f" (split: test); at least {100 * MIN_HELD_OUT:.0f} % must be",
         )
     return problems
+
+
+def _check_split(
+    spec: PatternSet, pattern: Pattern, i: int, add: Callable[..., None], ids: str
+) -> None:
+    """The pattern's split against the file's rule."""
+    rule = spec.rule_split(pattern)
+    if pattern.split == rule:
+        return
+    why = (
+        f"everything it measures lies from {spec.meta.held_out_from} on"
+        if rule == "test"
+        else (
+            "it is listed under meta.fit_exceptions"
+            if pattern.id in spec.meta.fit_exceptions
+            else f"it measures {pattern.measure.first_month()}, before {spec.meta.held_out_from}"
+        )
+    )
+    add(
+        ("patterns", i, "split"),
+        f"'{pattern.split}' breaks the split rule (meta.split_rule): {why}, so it is '{rule}'",
+        ids,
+    )
 
 
 def _path(field: str) -> tuple:
