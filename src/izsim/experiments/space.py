@@ -264,12 +264,6 @@ def measure(spec: OutputSpec, result: object) -> float:
     return float(annual_growth_pct(float(column[first]), float(column[last]), last - first))
 
 
-def uncertain(params: list[Parameter]) -> list[Parameter]:
-    """The numbers with a range that are not a policy's levers: the scenario's uncertainties
-    (a lever is a decision, never drawn)."""
-    return [p for p in params if p.range is not None and not p.name.startswith("levers.")]
-
-
 def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
     """Read a space file and check it against the scenario's parameters and targets.
 
@@ -287,7 +281,7 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
     problems: list[Problem] = []
     if body.all_ranged:
         # the scenario's uncertainties; a policy's levers are decisions, not uncertainties
-        chosen = uncertain(params)
+        chosen = [p for p in params if p.range is not None and not p.name.startswith("levers.")]
         specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
     else:
         specs = list(body.parameters)
@@ -338,12 +332,20 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
             )
         else:
             listed = {p.name for p in chosen}
-            others = [p for p in uncertain(params) if p.name not in listed]
+            others = [
+                p
+                for p in params
+                if p.range is not None and not p.name.startswith("levers.") and p.name not in listed
+            ]
             if not others:
                 problems.append(
                     Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
                 )
-            varied += [Varied(p, p.low, p.high, p.distribution or "uniform", REST) for p in others]
+            varied += [
+                Varied(p, p.range.low, p.range.high, p.range.distribution, REST)
+                for p in others
+                if p.range is not None
+            ]
     if not varied and not problems:
         problems.append(Problem(name, "space.parameters", "varies no parameter"))
     outputs = _outputs(body, scenario, name, problems)
