@@ -1,5 +1,3 @@
-import math
-
 import numpy as np
 import pytest
 
@@ -34,14 +32,3 @@ def test_growth_since_is_average_annual_growth_from_the_base_month() -> None:
 def test_growth_since_must_precede_the_deadline() -> None:
     with pytest.raises(ValueError, match="before the deadline"):
         target(growth_since="2030-12")
-
-
-def test_annual_growth_is_compound_and_has_one_rule_for_zero_and_negative_ends() -> None:
-    from izsim.targets import annual_growth_pct
-
-    assert float(annual_growth_pct(100.0, 121.0, 24)) == pytest.approx(10.0)
-    assert float(annual_growth_pct(100.0, 0.0, 12)) == pytest.approx(-100.0)  # a fall to zero
-    assert math.isnan(float(annual_growth_pct(0.0, 50.0, 12)))  # no growth from nothing
-    assert math.isnan(float(annual_growth_pct(100.0, -5.0, 12)))  # nor to a negative value
-    many = annual_growth_pct(100.0, [110.0, 121.0], [12, 24])
-    assert many == pytest.approx([10.0, 10.0])

@@ -46,7 +46,6 @@ from izsim.scenario.records import (
     using_records,
 )
 from izsim.scenario.sources import source_kind
-from izsim.targets import annual_growth_pct
 
 SHIPPED = "data/patterns.yaml"
 """The package's patterns, relative to the ``izsim`` package."""
@@ -571,9 +570,9 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
     window = f"{m.since}–{m.until}"
     if m.kind == "growth":
         first, last = float(column[since]), float(column[until])
-        value = float(annual_growth_pct(first, last, until - since))
-        if math.isnan(value):
+        if not (first > 0 and last >= 0):
             return none(f"{m.indicator} is {first:g} at {m.since}: no growth from it")
+        value = ((last / first) ** (12 / (until - since)) - 1) * 100
     elif m.kind == "increase":
         first = 0.0 if since < 0 else float(column[since])
         value = float(column[until]) - first

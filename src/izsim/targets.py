@@ -7,7 +7,6 @@ One definition serves the single-run scorecard and the experiments' analysis.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from izsim.calendar import month_index
 from izsim.scenario.schema import Target
@@ -29,25 +28,12 @@ def measured(target: Target, series: np.ndarray, start: str) -> np.ndarray:
         return series
     base = month_index(target.growth_since, start)
     out = np.full(len(series), np.nan)
-    if 0 <= base < len(series):
+    if 0 <= base < len(series) and series[base] > 0:
         later = np.arange(base + 1, len(series))
-        out[later] = annual_growth_pct(series[base], series[later], later - base)
+        ratio = series[later] / series[base]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[later] = (np.power(ratio, 12 / (later - base)) - 1) * 100
     return out
-
-
-def annual_growth_pct(first: float, last: ArrayLike, months: ArrayLike) -> np.ndarray:
-    """Average annual (compound) growth from ``first`` to ``last`` over ``months``, in %.
-
-    Defined when ``first`` is positive and ``last`` not negative (a fall to zero is −100 %);
-    NaN otherwise: there is no growth from nothing, nor to a negative value. The one rule for
-    targets, sweep outputs and patterns.
-    """
-    last = np.asarray(last, dtype=float)
-    if not first > 0:
-        return np.full(last.shape, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        growth = (np.power(last / first, 12 / np.asarray(months, dtype=float)) - 1) * 100
-    return np.where(last >= 0, growth, np.nan)
 
 
 def value_at_deadline(target: Target, series: np.ndarray, start: str) -> float:

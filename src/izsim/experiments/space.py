@@ -47,7 +47,7 @@ from izsim.scenario.base import Range, Strict
 from izsim.scenario.load import problems_of, read_yaml
 from izsim.scenario.parameters import Parameter, find
 from izsim.scenario.schema import Scenario
-from izsim.targets import annual_growth_pct, value_at_deadline
+from izsim.targets import value_at_deadline
 
 if TYPE_CHECKING:
     from izsim.experiments.sensitivity import Factor
@@ -261,7 +261,10 @@ def measure(spec: OutputSpec, result: object) -> float:
     if spec.at is not None:
         return float(column[month_index(spec.at, start)])
     first, last = (month_index(m, start) for m in spec.growth or ())
-    return float(annual_growth_pct(float(column[first]), float(column[last]), last - first))
+    begin, end = float(column[first]), float(column[last])
+    if not (begin > 0 and end > 0):
+        return math.nan
+    return float(((end / begin) ** (12 / (last - first)) - 1) * 100)
 
 
 def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
