@@ -225,12 +225,16 @@ class Pattern(BaseModel):
         """The scenario ids the pattern is read on; empty for any province."""
         return () if self.applies_to == "any" else tuple(self.applies_to)
 
-    def sources(self) -> list[tuple[str, str]]:
-        """Every source string of the pattern with its field name."""
-        found = [("value_source", self.value_source), ("tolerance_source", self.tolerance_source)]
-        found += [(f"plan_clauses[{i}]", text) for i, text in enumerate(self.plan_clauses)]
+    def sources(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every source string of the pattern with its place in the pattern, e.g.
+        ``("plan_clauses", 0)`` or ``("measure", "source")``."""
+        found: list[tuple[tuple[str | int, ...], str]] = [
+            (("value_source",), self.value_source),
+            (("tolerance_source",), self.tolerance_source),
+        ]
+        found += [(("plan_clauses", i), text) for i, text in enumerate(self.plan_clauses)]
         if self.measure.source is not None:
-            found.append(("measure.source", self.measure.source))
+            found.append((("measure", "source"), self.measure.source))
         return found
 
 
@@ -384,7 +388,7 @@ def _cross_checks(
                 add(("patterns", i, "records", j), f"'{record}' is not in {where}{hint}", ids)
         with using_records(own):
             for field, text in pattern.sources():
-                loc = ("patterns", i, *_path(field))
+                loc = ("patterns", i, *field)
                 try:
                     source_kind(text)
                 except ValueError as error:
@@ -446,17 +450,6 @@ def _check_split(
         f"'{pattern.split}' breaks the split rule (meta.split_rule): {why}, so it is '{rule}'",
         ids,
     )
-
-
-def _path(field: str) -> tuple:
-    """``plan_clauses[0]`` → ``("plan_clauses", 0)``; ``measure.source`` → its two parts."""
-    parts: list[str | int] = []
-    for part in field.split("."):
-        key, _, index = part.partition("[")
-        parts.append(key)
-        if index:
-            parts.append(int(index.rstrip("]")))
-    return tuple(parts)
 
 
 def _province(province: str, scenarios_dir: Path) -> _Province | str:
