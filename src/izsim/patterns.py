@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -37,15 +36,9 @@ from izsim.calendar import month_index, month_label, parse_month
 from izsim.errors import InputError, Problem
 from izsim.indicators import CATALOGUE, INDICATOR_IDS
 from izsim.result import RunResult
-from izsim.scenario.load import dotted, nearest_line, problems_of, read_yaml
-from izsim.scenario.records import (
-    RECORD_ID,
-    ReferenceRecord,
-    load_records,
-    shipped_records,
-    using_records,
-)
-from izsim.scenario.sources import source_kind
+from izsim.scenario.load import dotted, nearest_line, own_records, problems_of, read_yaml
+from izsim.scenario.records import RECORD_ID, ReferenceRecord, shipped_records, using_records
+from izsim.scenario.sources import cited_documents, cited_records, source_kind
 
 SHIPPED = "data/patterns.yaml"
 """The package's patterns, relative to the ``izsim`` package."""
@@ -394,7 +387,7 @@ def _cross_checks(
                 except ValueError as error:
                     add(loc, str(error), ids)
                     continue
-                for document in re.findall(r"\bplan:\s*([a-z][a-z0-9_]*)", text):
+                for document in cited_documents(text):
                     if document not in documents:
                         listed = ", ".join(sorted(documents)) or "none"
                         add(
@@ -458,20 +451,18 @@ def _province(province: str, scenarios_dir: Path) -> _Province | str:
     if not scenario_file.is_file():
         return f"'{province}' is not a scenario in {scenarios_dir} (no {scenario_file.name})"
     try:
-        data, _ = read_yaml(scenario_file)
+        data, lines = read_yaml(scenario_file)
     except InputError as error:
         return f"its scenario cannot be read: {error}"
     meta = data.get("scenario") if isinstance(data, dict) else None
-    meta = meta if isinstance(meta, dict) else {}
+    if not isinstance(meta, dict):
+        return _Province({}, frozenset())
     documents = frozenset(
         d["id"] for d in meta.get("documents") or [] if isinstance(d, dict) and "id" in d
     )
-    references = meta.get("references")
-    if not isinstance(references, str):
-        return _Province({}, documents)
-    records, problems = load_records(scenario_file.parent / references)
+    records, problems = own_records(scenario_file, data, lines)
     if problems:
-        return f"its records ({references}) have problems: {problems[0]}"
+        return f"its records ({meta.get('references')}) have problems: {problems[0]}"
     return _Province(records, documents)
 
 
@@ -596,16 +587,15 @@ def scenarios_citing(
     A pattern whose records already set a scenario's inputs is not independent of them; the
     table in ``docs/patterns.md`` shows this beside the split.
     """
-    texts = {Path(f).stem: Path(f).read_text(encoding="utf-8") for f in scenario_files}
+    cites = {
+        Path(f).stem: set(cited_records(Path(f).read_text(encoding="utf-8")))
+        for f in scenario_files
+    }
     out: dict[str, dict[str, list[str]]] = {}
     for pattern in patterns.patterns:
         out[pattern.id] = {}
-        for scenario, text in sorted(texts.items()):
-            cited = [
-                record
-                for record in pattern.records
-                if re.search(rf"ref:{re.escape(record)}(?![A-Za-z0-9_À-ỹ])", text)
-            ]
+        for scenario, ids in sorted(cites.items()):
+            cited = [record for record in pattern.records if record in ids]
             if cited:
                 out[pattern.id][scenario] = cited
     return out
