@@ -403,3 +403,22 @@ def test_installed_without_the_checkout_s_scenarios_the_patterns_still_load_and_
     path.write_text(text, "utf-8")
     with pytest.raises(InputError, match="breaks the split rule"):
         load_patterns(path)
+
+
+def test_without_the_scenarios_only_what_needs_a_provinces_own_files_goes_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's own record ids and plan documents cannot be read without its scenario;
+    a bad source of a province's pattern and a national pattern's unknown record still can."""
+    import izsim.patterns as patterns_module
+
+    monkeypatch.setattr(patterns_module, "SCENARIOS_DIR", tmp_path / "nowhere")
+    data = shipped_data()
+    i = index_of(data, "hd_kcn_operating_2023")
+    data["patterns"][i]["records"].append("hd_not_read_here")  # might be Hải Dương's own
+    data["patterns"][i]["tolerance_source"] = "assumption: ok"
+    data["patterns"][0]["records"] = ["nat_kcn_2016_occ_opp"]
+    problems = problems_of(tmp_path, data)
+    assert len(problems) == 2, problems
+    assert any(f"patterns[{i}].tolerance_source" in p and "needs a reason" in p for p in problems)
+    assert any("patterns[0].records[0]" in p and "did you mean" in p for p in problems)

@@ -306,8 +306,9 @@ def load_patterns(
         path: the YAML file.
         scenarios_dir: where the scenarios of named provinces are (default: the checkout's).
             Installed without a checkout there is none: a named province's own records and
-            plan documents then go unchecked (the shipped file is checked in the checkout's
-            tests), and every other check is made.
+            plan documents then go unchecked (a record id that is not shipped, a source citing
+            one, a plan document; the shipped file is checked in the checkout's tests), and
+            every other check is made.
 
     Raises:
         InputError: every problem found, each naming the file, the field, its line and value.
@@ -354,12 +355,13 @@ def _cross_checks(
         if pattern.id in seen:
             add(("patterns", i, "id"), f"'{pattern.id}' is an earlier pattern's id", ids)
         seen.add(pattern.id)
-        if scenarios_dir is None and pattern.provinces():
-            _check_split(spec, pattern, i, add, ids)
-            continue  # its records and documents are the provinces': no scenarios to read
+        # without the scenarios (izsim installed without the checkout's scenarios/), a named
+        # province's own records and plan documents cannot be read: only what needs them goes
+        # unchecked (a record that is not shipped, a source citing one, a plan document)
+        unread = scenarios_dir is None and bool(pattern.provinces())
         own: dict[str, ReferenceRecord] = {}
         documents: set[str] = set()
-        for j, province in enumerate(pattern.provinces()):
+        for j, province in enumerate(pattern.provinces() if scenarios_dir is not None else ()):
             if province not in provinces:
                 provinces[province] = _province(province, scenarios_dir)
             found = provinces[province]
@@ -370,7 +372,7 @@ def _cross_checks(
             documents |= found.documents
         known = {**shipped, **own}
         for j, record in enumerate(pattern.records):
-            if record not in known:
+            if record not in known and not unread:
                 close = difflib.get_close_matches(record, list(known), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 where = (
@@ -382,12 +384,14 @@ def _cross_checks(
         with using_records(own):
             for field, text in pattern.sources():
                 loc = ("patterns", i, *field)
+                if unread and not set(cited_records(text)) <= known.keys():
+                    continue  # cites a province's own record, which is not there to read
                 try:
                     source_kind(text)
                 except ValueError as error:
                     add(loc, str(error), ids)
                     continue
-                for document in cited_documents(text):
+                for document in [] if unread else cited_documents(text):
                     if document not in documents:
                         listed = ", ".join(sorted(documents)) or "none"
                         add(
