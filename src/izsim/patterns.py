@@ -39,6 +39,7 @@ from izsim.result import RunResult
 from izsim.scenario.load import dotted, nearest_line, own_records, problems_of, read_yaml
 from izsim.scenario.records import RECORD_ID, ReferenceRecord, shipped_records, using_records
 from izsim.scenario.sources import cited_documents, cited_records, source_kind
+from izsim.targets import annual_growth_pct
 
 SHIPPED = "data/patterns.yaml"
 """The package's patterns, relative to the ``izsim`` package."""
@@ -558,9 +559,12 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
     window = f"{m.since}–{m.until}"
     if m.kind == "growth":
         first, last = float(column[since]), float(column[until])
-        if not (first > 0 and last >= 0):
-            return none(f"{m.indicator} is {first:g} at {m.since}: no growth from it")
-        value = ((last / first) ** (12 / (until - since)) - 1) * 100
+        value = annual_growth_pct(first, last, until - since)
+        if math.isnan(value):
+            return none(
+                f"{m.indicator} is {first:g} at {m.since} and {last:g} at {m.until}: no growth"
+                " (it needs a start above 0 and an end at or above 0)"
+            )
     elif m.kind == "increase":
         first = 0.0 if since < 0 else float(column[since])
         value = float(column[until]) - first

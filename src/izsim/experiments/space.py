@@ -47,7 +47,7 @@ from izsim.scenario.base import Range, Strict
 from izsim.scenario.load import problems_of, read_yaml
 from izsim.scenario.parameters import Parameter, find
 from izsim.scenario.schema import Scenario
-from izsim.targets import value_at_deadline
+from izsim.targets import annual_growth_pct, value_at_deadline
 
 if TYPE_CHECKING:
     from izsim.experiments.sensitivity import Factor
@@ -239,7 +239,8 @@ class Space:
 
 
 def measure(spec: OutputSpec, result: object) -> float:
-    """One output of a run; NaN where it is undefined (a growth from zero)."""
+    """One output of a run; NaN where it is undefined (a growth from zero: the rule of
+    :func:`izsim.targets.annual_growth_pct`)."""
     values: np.ndarray = result.values  # type: ignore[attr-defined]
     scenario: Scenario = result.scenario  # type: ignore[attr-defined]
     start = scenario.scenario.start
@@ -261,10 +262,7 @@ def measure(spec: OutputSpec, result: object) -> float:
     if spec.at is not None:
         return float(column[month_index(spec.at, start)])
     first, last = (month_index(m, start) for m in spec.growth or ())
-    begin, end = float(column[first]), float(column[last])
-    if not (begin > 0 and end > 0):
-        return math.nan
-    return float(((end / begin) ** (12 / (last - first)) - 1) * 100)
+    return annual_growth_pct(float(column[first]), float(column[last]), last - first)
 
 
 def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
