@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from izsim.calendar import month_index, parse_month
 from izsim.errors import InputError, Problem
@@ -166,6 +166,16 @@ class SpaceBody(Strict):
         description="With a list: every other ranged number varies too, as one group `rest`.",
     )
 
+    @field_validator("rest")
+    @classmethod
+    def _rest_with_a_list(cls, rest: bool, info: ValidationInfo) -> bool:
+        parameters = info.data.get("parameters")  # absent when the list itself is refused
+        if rest and parameters is not None and [p.name for p in parameters] == [ALL_RANGED]:
+            raise ValueError(
+                f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest"
+            )
+        return rest
+
 
 class SpaceFile(Strict):
     space: SpaceBody
@@ -265,6 +275,12 @@ def measure(spec: OutputSpec, result: object) -> float:
     return annual_growth_pct(float(column[first]), float(column[last]), last - first)
 
 
+def uncertain(params: list[Parameter]) -> list[Parameter]:
+    """The parameters ``all_ranged`` (and ``rest``) vary: every number with a range but a
+    policy's levers, which are decisions, not uncertainties."""
+    return [p for p in params if p.range is not None and not p.name.startswith("levers.")]
+
+
 def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
     """Read a space file and check it against the scenario's parameters and targets.
 
@@ -281,8 +297,7 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
         raise InputError(problems_of(name, exc, data, lines, SpaceFile)) from None
     problems: list[Problem] = []
     if body.all_ranged:
-        # the scenario's uncertainties; a policy's levers are decisions, not uncertainties
-        chosen = [p for p in params if p.range is not None and not p.name.startswith("levers.")]
+        chosen = uncertain(params)
         specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
     else:
         specs = list(body.parameters)
@@ -322,31 +337,14 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
             continue
         Range(low=bounds[0], high=bounds[1], distribution=distribution)
         varied.append(Varied(parameter, float(bounds[0]), float(bounds[1]), distribution))
-    if body.rest:
-        if body.all_ranged:
+    if body.rest:  # with a list: SpaceBody refuses it with all_ranged
+        listed = {p.name for p in chosen}
+        others = [p for p in uncertain(params) if p.name not in listed]
+        if not others:
             problems.append(
-                Problem(
-                    name,
-                    "space.rest",
-                    f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest",
-                )
+                Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
             )
-        else:
-            listed = {p.name for p in chosen}
-            others = [
-                p
-                for p in params
-                if p.range is not None and not p.name.startswith("levers.") and p.name not in listed
-            ]
-            if not others:
-                problems.append(
-                    Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
-                )
-            varied += [
-                Varied(p, p.range.low, p.range.high, p.range.distribution, REST)
-                for p in others
-                if p.range is not None
-            ]
+        varied += [Varied(p, p.range.low, p.range.high, p.range.distribution, REST) for p in others]
     if not varied and not problems:
         problems.append(Problem(name, "space.parameters", "varies no parameter"))
     outputs = _outputs(body, scenario, name, problems)
