@@ -217,11 +217,6 @@ class Space:
         return any(v.group == REST for v in self.varied)
 
     @property
-    def groups(self) -> int:
-        """How many Sobol' groups the design has (each named parameter, ``rest``, dummies)."""
-        return len(self.named) + int(self.has_rest) + self.dummies
-
-    @property
     def dummy_names(self) -> list[str]:
         """The dummies' names (the design's last columns, never applied to a run)."""
         return [f"{DUMMY}{i + 1}" for i in range(self.dummies)]
