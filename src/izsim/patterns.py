@@ -401,6 +401,16 @@ def _cross_checks(
                             f" applies to ({listed})",
                             ids,
                         )
+        if pattern.measure.source is None and not _reads_its_dates(pattern):
+            m = pattern.measure
+            reads = ", ".join(m.months) if m.months else f"{m.since} to {m.until}"
+            add(
+                ("patterns", i, "measure"),
+                f"reads {reads}, not the records' dates ({', '.join(pattern.dates)}): give"
+                " `measure.source` saying why (e.g. 'assumption: a yearly figure is read at"
+                " the year's end')",
+                ids,
+            )
         _check_split(spec, pattern, i, add, ids)
     for j, exception in enumerate(spec.meta.fit_exceptions):
         if exception not in seen:
@@ -425,6 +435,19 @@ def _cross_checks(
             f" (split: test); at least {100 * MIN_HELD_OUT:.0f} % must be",
         )
     return problems
+
+
+def _reads_its_dates(pattern: Pattern) -> bool:
+    """Whether the measure reads the records' own dates: all of them months (YYYY-MM), a level
+    or ratio at exactly those months, a window from the first to the last."""
+    try:
+        dates = sorted(pattern.dates, key=parse_month)
+    except ValueError:
+        return False  # a year, a quarter, a span: which months it means is a choice
+    m = pattern.measure
+    if m.months:
+        return set(m.months) == set(dates)
+    return (m.since, m.until) == (dates[0], dates[-1])
 
 
 def _check_split(
