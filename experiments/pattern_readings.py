@@ -22,14 +22,18 @@ A look, not a calibration (issue 11): nothing is tuned or written.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 
+from izsim.errors import InputError
 from izsim.experiments.design import replicate_seeds
+from izsim.experiments.packages import at_least
 from izsim.patterns import Measurement, measure_all, shipped_patterns
 from izsim.run import run
 from izsim.scenario import load_policy, load_scenario
+from izsim.scenario.load import find_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
@@ -53,10 +57,12 @@ def summary(readings: list[Measurement], *, hidden: bool = False) -> str:
     return f"{mid:.2f} [{low:.2f}–{high:.2f}], within in {within:.0f} %{extra}"
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replicates", type=int, default=20)
-    parser.add_argument("--policy", default="baseline", help="a package in scenarios/policies/")
+    parser.add_argument("--replicates", type=at_least(1), default=20)
+    parser.add_argument(
+        "--policy", default="baseline", help="a policy id (policies/ beside the scenario) or file"
+    )
     parser.add_argument(
         "--province",
         choices=(*PROVINCES, *BACKCASTS),
@@ -67,13 +73,22 @@ def main() -> None:
         "--show-held-out", action="store_true", help="print held-out readings (validation only)"
     )
     args = parser.parse_args()
+    inputs = {}
+    problems = []
+    for province in args.province or PROVINCES:  # every input checked before any run
+        path = BACKCASTS.get(province, ROOT / "scenarios" / f"{province}.yaml")
+        try:
+            inputs[province] = (load_scenario(path), load_policy(find_policy(args.policy, path)))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
     patterns = shipped_patterns()
     seeds = replicate_seeds(1, args.replicates)
     print(f"{args.policy} policy, {args.replicates} replicates; median [5–95 %] of the readings")
-    for province in args.province or PROVINCES:
-        path = BACKCASTS.get(province, ROOT / "scenarios" / f"{province}.yaml")
-        scenario = load_scenario(path)
-        policy = load_policy(path.parent / "policies" / f"{args.policy}.yaml")
+    for province, (scenario, policy) in inputs.items():
         runs = [measure_all(patterns, run(scenario, policy, seed)) for seed in seeds]
         print(f"\n{province} ({scenario.scenario.start} to {scenario.scenario.horizon})")
         for i, pattern in enumerate(patterns.patterns):
@@ -86,7 +101,8 @@ def main() -> None:
                 f"  {pattern.id:30} {pattern.split:4} {tolerance:12} {pattern.unit:9}"
                 f" {summary([r[i] for r in runs], hidden=hidden)}"
             )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -177,7 +177,11 @@ def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--provinces", nargs="+", default=list(PROVINCES))
+    # 20: 8,520–10,040 runs a province, enough to separate the economy's trends and bases from
+    # chance (docs/sensitivity.md, "Resolution"; naming zone behaviour would need about 30)
     parser.add_argument("--trajectories", type=int, default=20)
+    # 2 seeds a point: the noise floor falls from 1.69 σ to 1.69 σ/√2 (noise_floor), for twice
+    # the runs; 3–5 would be needed to resolve the zone behaviour inside `rest`
     parser.add_argument("--replicates", type=int, default=2)
     parser.add_argument("--sobol-samples", type=int, default=512)
     parser.add_argument("--workers", type=int, default=None)

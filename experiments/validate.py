@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
+from izsim.experiments.space import uncertain
 from izsim.experiments.sweep import sweep
 from izsim.experiments.uncertainty import draw
 from izsim.patterns import shipped_patterns
@@ -105,8 +106,7 @@ def points(scenario_file: Path, draws: int, seed: int, calibrated: bool) -> np.n
         names = [c for c in accepted.columns if c in frame.columns]
         rows = np.random.default_rng([seed, 12]).integers(len(accepted), size=draws)
         frame[names] = accepted[names].to_numpy()[rows]
-    ranged = [p.name for p in params if p.range is not None and not p.name.startswith("levers.")]
-    return frame[ranged].to_numpy()
+    return frame[[p.name for p in uncertain(params)]].to_numpy()
 
 
 def band(values: pd.Series) -> str:

@@ -403,3 +403,46 @@ def test_installed_without_the_checkout_s_scenarios_the_patterns_still_load_and_
     path.write_text(text, "utf-8")
     with pytest.raises(InputError, match="breaks the split rule"):
         load_patterns(path)
+
+
+def test_without_the_scenarios_only_what_needs_a_provinces_own_files_goes_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's own record ids and plan documents cannot be read without its scenario;
+    a bad source of a province's pattern and a national pattern's unknown record still can."""
+    import izsim.patterns as patterns_module
+
+    monkeypatch.setattr(patterns_module, "SCENARIOS_DIR", tmp_path / "nowhere")
+    data = shipped_data()
+    i = index_of(data, "hd_kcn_operating_2023")
+    data["patterns"][i]["records"].append("hd_not_read_here")  # might be Hải Dương's own
+    data["patterns"][i]["tolerance_source"] = "assumption: ok"
+    data["patterns"][0]["records"] = ["nat_kcn_2016_occ_opp"]
+    problems = problems_of(tmp_path, data)
+    assert len(problems) == 2, problems
+    assert any(f"patterns[{i}].tolerance_source" in p and "needs a reason" in p for p in problems)
+    assert any("patterns[0].records[0]" in p and "did you mean" in p for p in problems)
+
+
+def test_a_measure_off_the_records_dates_needs_a_source(tmp_path: Path) -> None:
+    """A measure reads the records' own months (a window from the first to the last), or its
+    `source` says why not: a month left out, or a year read at some month."""
+    data = shipped_data()
+    one_of_two = index_of(data, "hd_kcn_operating_2023")  # dates 2023-05 and -06, reads -06
+    a_year = index_of(data, "hn_kcn_occupancy_2020")  # dates "2020", reads 2020-12
+    for i in (one_of_two, a_year):
+        del data["patterns"][i]["measure"]["source"]
+    problems = problems_of(tmp_path, data)
+    assert len(problems) == 2, problems
+    (left_out,) = [p for p in problems if f"patterns[{one_of_two}].measure" in p]
+    assert "reads 2023-06, not the records' dates (2023-05, 2023-06)" in left_out
+    assert "give `measure.source` saying why" in left_out
+    (year,) = [p for p in problems if f"patterns[{a_year}].measure" in p]
+    assert "reads 2020-12, not the records' dates (2020)" in year
+
+
+def test_a_measure_on_the_records_months_needs_no_source() -> None:
+    patterns = shipped_patterns().by_id()
+    # a level on every month of its records, a pace from the first to the last
+    for pattern_id in ("kcn_occupancy_2018_2020", "kcn_pace_2016_2020"):
+        assert patterns[pattern_id].measure.source is None

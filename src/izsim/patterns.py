@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -37,15 +36,10 @@ from izsim.calendar import month_index, month_label, parse_month
 from izsim.errors import InputError, Problem
 from izsim.indicators import CATALOGUE, INDICATOR_IDS
 from izsim.result import RunResult
-from izsim.scenario.load import dotted, nearest_line, problems_of, read_yaml
-from izsim.scenario.records import (
-    RECORD_ID,
-    ReferenceRecord,
-    load_records,
-    shipped_records,
-    using_records,
-)
-from izsim.scenario.sources import source_kind
+from izsim.scenario.load import dotted, nearest_line, own_records, problems_of, read_yaml
+from izsim.scenario.records import RECORD_ID, ReferenceRecord, shipped_records, using_records
+from izsim.scenario.sources import cited_documents, cited_records, source_kind
+from izsim.targets import annual_growth_pct
 
 SHIPPED = "data/patterns.yaml"
 """The package's patterns, relative to the ``izsim`` package."""
@@ -225,12 +219,16 @@ class Pattern(BaseModel):
         """The scenario ids the pattern is read on; empty for any province."""
         return () if self.applies_to == "any" else tuple(self.applies_to)
 
-    def sources(self) -> list[tuple[str, str]]:
-        """Every source string of the pattern with its field name."""
-        found = [("value_source", self.value_source), ("tolerance_source", self.tolerance_source)]
-        found += [(f"plan_clauses[{i}]", text) for i, text in enumerate(self.plan_clauses)]
+    def sources(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every source string of the pattern with its place in the pattern, e.g.
+        ``("plan_clauses", 0)`` or ``("measure", "source")``."""
+        found: list[tuple[tuple[str | int, ...], str]] = [
+            (("value_source",), self.value_source),
+            (("tolerance_source",), self.tolerance_source),
+        ]
+        found += [(("plan_clauses", i), text) for i, text in enumerate(self.plan_clauses)]
         if self.measure.source is not None:
-            found.append(("measure.source", self.measure.source))
+            found.append((("measure", "source"), self.measure.source))
         return found
 
 
@@ -309,8 +307,9 @@ def load_patterns(
         path: the YAML file.
         scenarios_dir: where the scenarios of named provinces are (default: the checkout's).
             Installed without a checkout there is none: a named province's own records and
-            plan documents then go unchecked (the shipped file is checked in the checkout's
-            tests), and every other check is made.
+            plan documents then go unchecked (a record id that is not shipped, a source citing
+            one, a plan document; the shipped file is checked in the checkout's tests), and
+            every other check is made.
 
     Raises:
         InputError: every problem found, each naming the file, the field, its line and value.
@@ -357,12 +356,13 @@ def _cross_checks(
         if pattern.id in seen:
             add(("patterns", i, "id"), f"'{pattern.id}' is an earlier pattern's id", ids)
         seen.add(pattern.id)
-        if scenarios_dir is None and pattern.provinces():
-            _check_split(spec, pattern, i, add, ids)
-            continue  # its records and documents are the provinces': no scenarios to read
+        # without the scenarios (izsim installed without the checkout's scenarios/), a named
+        # province's own records and plan documents cannot be read: only what needs them goes
+        # unchecked (a record that is not shipped, a source citing one, a plan document)
+        unread = scenarios_dir is None and bool(pattern.provinces())
         own: dict[str, ReferenceRecord] = {}
         documents: set[str] = set()
-        for j, province in enumerate(pattern.provinces()):
+        for j, province in enumerate(pattern.provinces() if scenarios_dir is not None else ()):
             if province not in provinces:
                 provinces[province] = _province(province, scenarios_dir)
             found = provinces[province]
@@ -373,7 +373,7 @@ def _cross_checks(
             documents |= found.documents
         known = {**shipped, **own}
         for j, record in enumerate(pattern.records):
-            if record not in known:
+            if record not in known and not unread:
                 close = difflib.get_close_matches(record, list(known), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 where = (
@@ -384,13 +384,15 @@ def _cross_checks(
                 add(("patterns", i, "records", j), f"'{record}' is not in {where}{hint}", ids)
         with using_records(own):
             for field, text in pattern.sources():
-                loc = ("patterns", i, *_path(field))
+                loc = ("patterns", i, *field)
+                if unread and not set(cited_records(text)) <= known.keys():
+                    continue  # cites a province's own record, which is not there to read
                 try:
                     source_kind(text)
                 except ValueError as error:
                     add(loc, str(error), ids)
                     continue
-                for document in re.findall(r"\bplan:\s*([a-z][a-z0-9_]*)", text):
+                for document in [] if unread else cited_documents(text):
                     if document not in documents:
                         listed = ", ".join(sorted(documents)) or "none"
                         add(
@@ -399,6 +401,16 @@ def _cross_checks(
                             f" applies to ({listed})",
                             ids,
                         )
+        if pattern.measure.source is None and not _reads_its_dates(pattern):
+            m = pattern.measure
+            reads = ", ".join(m.months) if m.months else f"{m.since} to {m.until}"
+            add(
+                ("patterns", i, "measure"),
+                f"reads {reads}, not the records' dates ({', '.join(pattern.dates)}): give"
+                " `measure.source` saying why (e.g. 'assumption: a yearly figure is read at"
+                " the year's end')",
+                ids,
+            )
         _check_split(spec, pattern, i, add, ids)
     for j, exception in enumerate(spec.meta.fit_exceptions):
         if exception not in seen:
@@ -425,6 +437,19 @@ def _cross_checks(
     return problems
 
 
+def _reads_its_dates(pattern: Pattern) -> bool:
+    """Whether the measure reads the records' own dates: all of them months (YYYY-MM), a level
+    or ratio at exactly those months, a window from the first to the last."""
+    try:
+        dates = sorted(pattern.dates, key=parse_month)
+    except ValueError:
+        return False  # a year, a quarter, a span: which months it means is a choice
+    m = pattern.measure
+    if m.months:
+        return set(m.months) == set(dates)
+    return (m.since, m.until) == (dates[0], dates[-1])
+
+
 def _check_split(
     spec: PatternSet, pattern: Pattern, i: int, add: Callable[..., None], ids: str
 ) -> None:
@@ -448,37 +473,24 @@ def _check_split(
     )
 
 
-def _path(field: str) -> tuple:
-    """``plan_clauses[0]`` → ``("plan_clauses", 0)``; ``measure.source`` → its two parts."""
-    parts: list[str | int] = []
-    for part in field.split("."):
-        key, _, index = part.partition("[")
-        parts.append(key)
-        if index:
-            parts.append(int(index.rstrip("]")))
-    return tuple(parts)
-
-
 def _province(province: str, scenarios_dir: Path) -> _Province | str:
     """The records and plan documents of the scenario ``province``, or why they cannot be read."""
     scenario_file = scenarios_dir / f"{province}.yaml"
     if not scenario_file.is_file():
         return f"'{province}' is not a scenario in {scenarios_dir} (no {scenario_file.name})"
     try:
-        data, _ = read_yaml(scenario_file)
+        data, lines = read_yaml(scenario_file)
     except InputError as error:
         return f"its scenario cannot be read: {error}"
     meta = data.get("scenario") if isinstance(data, dict) else None
-    meta = meta if isinstance(meta, dict) else {}
+    if not isinstance(meta, dict):
+        return _Province({}, frozenset())
     documents = frozenset(
         d["id"] for d in meta.get("documents") or [] if isinstance(d, dict) and "id" in d
     )
-    references = meta.get("references")
-    if not isinstance(references, str):
-        return _Province({}, documents)
-    records, problems = load_records(scenario_file.parent / references)
+    records, problems = own_records(scenario_file, data, lines)
     if problems:
-        return f"its records ({references}) have problems: {problems[0]}"
+        return f"its records ({meta.get('references')}) have problems: {problems[0]}"
     return _Province(records, documents)
 
 
@@ -570,9 +582,12 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
     window = f"{m.since}–{m.until}"
     if m.kind == "growth":
         first, last = float(column[since]), float(column[until])
-        if not (first > 0 and last >= 0):
-            return none(f"{m.indicator} is {first:g} at {m.since}: no growth from it")
-        value = ((last / first) ** (12 / (until - since)) - 1) * 100
+        value = annual_growth_pct(first, last, until - since)
+        if math.isnan(value):
+            return none(
+                f"{m.indicator} is {first:g} at {m.since} and {last:g} at {m.until}: no growth"
+                " (it needs a start above 0 and an end at or above 0)"
+            )
     elif m.kind == "increase":
         first = 0.0 if since < 0 else float(column[since])
         value = float(column[until]) - first
@@ -603,16 +618,15 @@ def scenarios_citing(
     A pattern whose records already set a scenario's inputs is not independent of them; the
     table in ``docs/patterns.md`` shows this beside the split.
     """
-    texts = {Path(f).stem: Path(f).read_text(encoding="utf-8") for f in scenario_files}
+    cites = {
+        Path(f).stem: set(cited_records(Path(f).read_text(encoding="utf-8")))
+        for f in scenario_files
+    }
     out: dict[str, dict[str, list[str]]] = {}
     for pattern in patterns.patterns:
         out[pattern.id] = {}
-        for scenario, text in sorted(texts.items()):
-            cited = [
-                record
-                for record in pattern.records
-                if re.search(rf"ref:{re.escape(record)}(?![A-Za-z0-9_À-ỹ])", text)
-            ]
+        for scenario, ids in sorted(cites.items()):
+            cited = [record for record in pattern.records if record in ids]
             if cited:
                 out[pattern.id][scenario] = cited
     return out

@@ -35,3 +35,26 @@ def test_held_out_readings_are_hidden_unless_asked_for(
     assert "tq_projects_2021" not in lines  # another province's pattern
     shown = _lines(capsys, "--show-held-out")
     assert "within in" in shown["hd_kcn_operating_2023"]
+
+
+def _main(*args: str) -> int:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["pattern_readings.py", *args])
+        return readings.main()
+
+
+def test_an_unknown_policy_is_named_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _main("--policy", "nosuch", "--province", "hai_duong") == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # refused before anything runs
+    assert captured.err.startswith("error: --policy: 'nosuch' is not a policy beside the scenario")
+    assert "policies there: " in captured.err
+
+
+def test_fewer_than_one_replicate_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _main("--replicates", "0")
+    assert caught.value.code == 2
+    assert "--replicates: 0 is below 1" in capsys.readouterr().err

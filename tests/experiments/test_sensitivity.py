@@ -19,6 +19,7 @@ from izsim.experiments.sensitivity import (
     analyse,
     analyse_outputs,
     design,
+    saltelli_block,
     to_values,
     unit_design,
 )
@@ -228,6 +229,7 @@ def test_a_group_has_the_indices_of_its_factors_together() -> None:
     grouped = [ISHIGAMI[0], *(Factor(f.name, f.low, f.high, group="rest") for f in ISHIGAMI[1:])]
     x = design(grouped, "sobol", 1024, seed=SEED)
     assert x.shape == (1024 * (2 + 2), 3)  # two groups: A, one swap per group, B
+    assert saltelli_block(grouped) == 2 + 2 and saltelli_block(ISHIGAMI) == 3 + 2
     ours = analyse(grouped, "sobol", x, Ishigami.evaluate(x), seed=SEED)
     assert list(_indices(ours, "ST").index) == ["x1", "rest"]
     problem = {**ISHIGAMI_PROBLEM, "groups": ["x1", "rest", "rest"]}

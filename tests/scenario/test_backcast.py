@@ -88,3 +88,13 @@ def test_a_pattern_of_mid_2016_is_too_early_for_a_january_start(
 ) -> None:
     reading = measure(shipped_patterns().by_id()[pattern_id], result)
     assert reading.value is None and "months into the run" in (reading.reason or "")
+
+
+def test_its_baseline_policy_is_the_shipped_one() -> None:
+    """policies/baseline.yaml beside the back-cast is a byte copy of scenarios/policies/
+    baseline.yaml (a policy is found beside its scenario): an edit to one must reach both."""
+    shipped = FOLDER.parent / "policies" / "baseline.yaml"
+    copy = FOLDER / "policies" / "baseline.yaml"
+    assert copy.read_bytes() == shipped.read_bytes(), (
+        f"{copy} differs from {shipped}: copy it (cp {shipped} {copy})"
+    )

@@ -8,6 +8,7 @@ from izsim.scenario.sources import (
     KINDS,
     SEED_FILE,
     cited_documents,
+    cited_records,
     is_todo,
     reference_records,
     source_kind,
@@ -120,6 +121,20 @@ def test_seed_file_pattern() -> None:
 )
 def test_cited_documents(text: str, cited: list[str]) -> None:
     assert cited_documents(text) == cited
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("ref:nat_kcn_2016_occ_op", ["nat_kcn_2016_occ_op"]),
+        ("derived: ref:a_1 / ref:b (ref:a_1 again)", ["a_1", "b"]),
+        ("x: ref:nat_kcn_2016_occ_op_extra", ["nat_kcn_2016_occ_op_extra"]),  # read whole
+        ("ref:hải_dương_2023.", ["hải_dương_2023"]),
+        ("plan:tq_nq_2021 §I", []),
+    ],
+)
+def test_cited_records(text: str, cited: list[str]) -> None:
+    assert cited_records(text) == cited
 
 
 def test_todo_is_a_word_at_the_start() -> None:

@@ -57,7 +57,7 @@ def compare_all_packages(
     )
 
 
-def _at_least(low: int) -> Callable[[str], int]:
+def at_least(low: int) -> Callable[[str], int]:
     """An argparse type: a whole number of at least ``low`` (argparse exits 2 otherwise)."""
 
     def parse(text: str) -> int:
@@ -78,9 +78,9 @@ def main(province: str, argv: list[str] | None = None) -> int:
         description=f"{province}: all policy packages at equal public budget "
         f"(results/{province}/). Interrupted? Run it again to finish."
     )
-    parser.add_argument("--replicates", type=_at_least(1), default=20)
-    parser.add_argument("--seed", type=_at_least(0), default=1)
-    parser.add_argument("--workers", type=_at_least(1), default=None)
+    parser.add_argument("--replicates", type=at_least(1), default=20)
+    parser.add_argument("--seed", type=at_least(0), default=1)
+    parser.add_argument("--workers", type=at_least(1), default=None)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:

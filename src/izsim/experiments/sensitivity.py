@@ -134,6 +134,12 @@ def groups(factors: Sequence[Factor]) -> list[str]:
     return list(dict.fromkeys(factor.group or factor.name for factor in factors))
 
 
+def saltelli_block(factors: Sequence[Factor]) -> int:
+    """Rows a Sobol' (Saltelli) design has per base point: A, A with one group's columns from B
+    for each group, and B (``G + 2``; first-order and total indices only)."""
+    return len(groups(factors)) + 2
+
+
 def _check_groups(factors: Sequence[Factor], kind: str) -> None:
     if kind in ("morris", "grid") and any(factor.group is not None for factor in factors):
         raise ValueError(
@@ -272,7 +278,7 @@ def _check_outputs(factors: Sequence[Factor], kind: str, x: np.ndarray, y: np.nd
         raise ValueError(
             f"y must be 1-D (one output); got shape {y.shape}; use analyse_outputs for several"
         )
-    block = len(groups(factors)) + 2 if kind == "sobol" else n_factors + 1
+    block = saltelli_block(factors) if kind == "sobol" else n_factors + 1
     unit_name = "base point" if kind == "sobol" else "trajectory"
     if len(x) == 0 or len(x) % block:
         what = f"{n_factors} factors" if kind != "sobol" else f"{block - 2} groups"

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from izsim.calendar import month_index, parse_month
 from izsim.errors import InputError, Problem
@@ -47,7 +47,7 @@ from izsim.scenario.base import Range, Strict
 from izsim.scenario.load import problems_of, read_yaml
 from izsim.scenario.parameters import Parameter, find
 from izsim.scenario.schema import Scenario
-from izsim.targets import value_at_deadline
+from izsim.targets import annual_growth_pct, value_at_deadline
 
 if TYPE_CHECKING:
     from izsim.experiments.sensitivity import Factor
@@ -166,6 +166,16 @@ class SpaceBody(Strict):
         description="With a list: every other ranged number varies too, as one group `rest`.",
     )
 
+    @field_validator("rest")
+    @classmethod
+    def _rest_with_a_list(cls, rest: bool, info: ValidationInfo) -> bool:
+        parameters = info.data.get("parameters")  # absent when the list itself is refused
+        if rest and parameters is not None and [p.name for p in parameters] == [ALL_RANGED]:
+            raise ValueError(
+                f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest"
+            )
+        return rest
+
 
 class SpaceFile(Strict):
     space: SpaceBody
@@ -207,11 +217,6 @@ class Space:
         return any(v.group == REST for v in self.varied)
 
     @property
-    def groups(self) -> int:
-        """How many Sobol' groups the design has (each named parameter, ``rest``, dummies)."""
-        return len(self.named) + int(self.has_rest) + self.dummies
-
-    @property
     def dummy_names(self) -> list[str]:
         """The dummies' names (the design's last columns, never applied to a run)."""
         return [f"{DUMMY}{i + 1}" for i in range(self.dummies)]
@@ -239,7 +244,8 @@ class Space:
 
 
 def measure(spec: OutputSpec, result: object) -> float:
-    """One output of a run; NaN where it is undefined (a growth from zero)."""
+    """One output of a run; NaN where it is undefined (a growth from zero: the rule of
+    :func:`izsim.targets.annual_growth_pct`)."""
     values: np.ndarray = result.values  # type: ignore[attr-defined]
     scenario: Scenario = result.scenario  # type: ignore[attr-defined]
     start = scenario.scenario.start
@@ -261,10 +267,13 @@ def measure(spec: OutputSpec, result: object) -> float:
     if spec.at is not None:
         return float(column[month_index(spec.at, start)])
     first, last = (month_index(m, start) for m in spec.growth or ())
-    begin, end = float(column[first]), float(column[last])
-    if not (begin > 0 and end > 0):
-        return math.nan
-    return float(((end / begin) ** (12 / (last - first)) - 1) * 100)
+    return annual_growth_pct(float(column[first]), float(column[last]), last - first)
+
+
+def uncertain(params: list[Parameter]) -> list[Parameter]:
+    """The parameters ``all_ranged`` (and ``rest``) vary: every number with a range but a
+    policy's levers, which are decisions, not uncertainties."""
+    return [p for p in params if p.range is not None and not p.name.startswith("levers.")]
 
 
 def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) -> Space:
@@ -283,8 +292,7 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
         raise InputError(problems_of(name, exc, data, lines, SpaceFile)) from None
     problems: list[Problem] = []
     if body.all_ranged:
-        # the scenario's uncertainties; a policy's levers are decisions, not uncertainties
-        chosen = [p for p in params if p.range is not None and not p.name.startswith("levers.")]
+        chosen = uncertain(params)
         specs: list[ParameterSpec] = [ParameterSpec(name=p.name) for p in chosen]
     else:
         specs = list(body.parameters)
@@ -324,31 +332,14 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
             continue
         Range(low=bounds[0], high=bounds[1], distribution=distribution)
         varied.append(Varied(parameter, float(bounds[0]), float(bounds[1]), distribution))
-    if body.rest:
-        if body.all_ranged:
+    if body.rest:  # with a list: SpaceBody refuses it with all_ranged
+        listed = {p.name for p in chosen}
+        others = [p for p in uncertain(params) if p.name not in listed]
+        if not others:
             problems.append(
-                Problem(
-                    name,
-                    "space.rest",
-                    f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest",
-                )
+                Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
             )
-        else:
-            listed = {p.name for p in chosen}
-            others = [
-                p
-                for p in params
-                if p.range is not None and not p.name.startswith("levers.") and p.name not in listed
-            ]
-            if not others:
-                problems.append(
-                    Problem(name, "space.rest", "every ranged number is listed: no rest to vary")
-                )
-            varied += [
-                Varied(p, p.range.low, p.range.high, p.range.distribution, REST)
-                for p in others
-                if p.range is not None
-            ]
+        varied += [Varied(p, p.range.low, p.range.high, p.range.distribution, REST) for p in others]
     if not varied and not problems:
         problems.append(Problem(name, "space.parameters", "varies no parameter"))
     outputs = _outputs(body, scenario, name, problems)

@@ -258,14 +258,14 @@ def sweep(
         if design == GIVEN:
             notes.append("given points: no sensitivity or discovery (the points are no design)")
             sensitivity = pd.DataFrame(columns=["output", "factor", "index", "value", "conf"])
-            discovery = _discovery(table.iloc[:0], space, "morris", [])
+            discovery = _discovery(table.iloc[:0], space, factors, "morris", [])
             for name, frame in (("sensitivity.csv", sensitivity), ("discovery.csv", discovery)):
                 atomic_write(folder / name, lambda p, f=frame: f.to_csv(p, index=False))
             atomic_write(folder / "notes.txt", lambda p: p.write_text(f"{notes[0]}\n"))
             return SweepResult(out, table, sensitivity, discovery, notes)
         sensitivity = _sensitivity(table, factors, space, design, seed, levels, notes)
         atomic_write(folder / "sensitivity.csv", lambda p: sensitivity.to_csv(p, index=False))
-        discovery = _discovery(table, space, design, notes)
+        discovery = _discovery(table, space, factors, design, notes)
         atomic_write(folder / "discovery.csv", lambda p: discovery.to_csv(p, index=False))
         atomic_write(folder / "notes.txt", lambda p: p.write_text("".join(f"{n}\n" for n in notes)))
     return SweepResult(out, table, sensitivity, discovery, notes)
@@ -591,8 +591,11 @@ def _spearman(names: list[str], x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _discovery(table: pd.DataFrame, space: Space, design: str, notes: list[str]) -> pd.DataFrame:
+def _discovery(
+    table: pd.DataFrame, space: Space, factors: list[Any], design: str, notes: list[str]
+) -> pd.DataFrame:
     from izsim.experiments.discovery import COLUMNS, discover
+    from izsim.experiments.sensitivity import saltelli_block
 
     met = [spec.id for spec in space.outputs if spec.target is not None and spec.measure == "met"]
     columns = ["output", *COLUMNS]
@@ -608,7 +611,7 @@ def _discovery(table: pd.DataFrame, space: Space, design: str, notes: list[str])
     if design == "sobol":
         # Saltelli's rows come in blocks of A, A with one column of B each, and B: rows of a
         # block share coordinates, so only A and B are independent points of the space
-        block = space.groups + 2
+        block = saltelli_block(factors)
         ok = ok[ok["sample"].mod(block).isin([0, block - 1])]
     if space.has_rest:
         notes.append(

@@ -191,7 +191,7 @@ def _load(path: Path, model: type[M], records_file: Path | None = None) -> M:
     own: dict[str, ReferenceRecord] = {}
     found: list[Problem] = []
     if model is Scenario:
-        own, found = _own_records(path, data, lines, records_file)
+        own, found = own_records(path, data, lines, records_file)
         found += quote_problems(path, data, lines)
     with using_records(own):
         try:
@@ -205,7 +205,7 @@ def _load(path: Path, model: type[M], records_file: Path | None = None) -> M:
     return spec
 
 
-def _own_records(
+def own_records(
     path: Path, data: dict, lines: dict[tuple, int], records_file: Path | None = None
 ) -> tuple[dict[str, ReferenceRecord], list[Problem]]:
     """The scenario's own reference records (``scenario.references``, or ``records_file``

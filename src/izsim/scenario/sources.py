@@ -130,6 +130,12 @@ def cited_documents(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def cited_records(text: str) -> list[str]:
+    """The record ids a text cites as ``ref:<id>`` (in order, each once); an id is read whole,
+    so ``ref:a_b`` cites ``a_b``, not ``a``."""
+    return list(dict.fromkeys(_REF_ID.findall(text)))
+
+
 def _first_word(body: str) -> str:
     """The first word of a source's body, without the punctuation that may follow it."""
     return body.split(maxsplit=1)[0].rstrip(".,;:)") if body.split() else ""
