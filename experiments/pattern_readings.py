@@ -5,7 +5,9 @@ back-cast: a scenario that starts before 2021).
     PYTHONPATH=src .venv/bin/python experiments/pattern_readings.py [--replicates 20]
         [--province P ...] [--policy baseline]
 
-    --province typical_2016 reads the typical-province back-cast (2016–2023).
+    --province typical_2016 reads the typical-province back-cast (2016–2023);
+    --province tuyen_quang_2015 the back-cast of Tuyên Quang (2015–2023), on which Tuyên
+    Quang's patterns are read (its scenario.province).
 
 For each province and pattern: the split (fit or test), the tolerance, the model's median
 [5–95 %] over the replicates (seeds ``replicate_seeds(1, N)``, as experiments/baselines.py)
@@ -37,9 +39,13 @@ from izsim.scenario.load import find_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
-BACKCASTS = {"typical_2016": ROOT / "scenarios" / "backcast" / "typical_2016.yaml"}
+BACKCASTS = {
+    name: ROOT / "scenarios" / "backcast" / f"{name}.yaml"
+    for name in ("typical_2016", "tuyen_quang_2015")
+}
 """Back-cast scenarios, read only when named with --province (each with its policies beside
-it): the typical province of 2016–2023 (scenarios/backcast/README.md)."""
+it): the typical province of 2016–2023 and Tuyên Quang of 2015–2023
+(scenarios/backcast/README.md)."""
 
 
 def summary(readings: list[Measurement], *, hidden: bool = False) -> str:
@@ -92,7 +98,8 @@ def main() -> int:
         runs = [measure_all(patterns, run(scenario, policy, seed)) for seed in seeds]
         print(f"\n{province} ({scenario.scenario.start} to {scenario.scenario.horizon})")
         for i, pattern in enumerate(patterns.patterns):
-            if pattern.provinces() and province not in pattern.provinces():
+            # a back-cast is read on its province's patterns (scenario.province)
+            if pattern.provinces() and scenario.scenario.province_id not in pattern.provinces():
                 continue
             low, high = pattern.tolerance
             hidden = pattern.split == "test" and not args.show_held_out

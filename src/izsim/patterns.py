@@ -518,7 +518,10 @@ class Measurement:
 def measure(pattern: Pattern, result: RunResult) -> Measurement:
     """``pattern`` read on ``result`` (see :func:`measure_values`)."""
     return measure_values(
-        pattern, result.values, result.scenario.scenario.start, result.scenario.scenario.id
+        pattern,
+        result.values,
+        result.scenario.scenario.start,
+        result.scenario.scenario.province_id,
     )
 
 
@@ -534,7 +537,8 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
         pattern: the pattern.
         values: months × indicators in catalogue order, as :attr:`RunResult.values`.
         start: the run's first month (YYYY-MM).
-        province: the run's scenario id.
+        province: the run's province (``Meta.province_id``: a back-cast's province, else the
+            scenario id).
 
     Returns:
         The measurement; without a value, and the reason, when the pattern is of another

@@ -1,6 +1,6 @@
-"""The typical-province back-cast (scenarios/backcast/typical_2016.yaml): it validates, runs
-2016-01 to 2023-12 in a few seconds, starts from the national stock divided by 63 as its
-sources derive it, and the fitted national patterns it covers can be read on it.
+"""The back-casts (scenarios/backcast/): the typical province (typical_2016.yaml) and Tuyên
+Quang (tuyen_quang_2015.yaml). Each validates, runs to its horizon in a few seconds, starts
+from the stock its sources derive, and the fitted patterns it covers can be read on it.
 
 Nothing here checks a pattern's value: the back-cast is for calibration to fit, not for a test
 to hold it to a band (issue 11)."""
@@ -98,3 +98,91 @@ def test_its_baseline_policy_is_the_shipped_one() -> None:
     assert copy.read_bytes() == shipped.read_bytes(), (
         f"{copy} differs from {shipped}: copy it (cp {shipped} {copy})"
     )
+
+
+# ------------------------------------------------------------------ Tuyên Quang, 2015–2023
+# The back-cast of Tuyên Quang (scenarios/backcast/tuyen_quang_2015.yaml): its 2015 state
+# taken back from the 2021 scenario, read on Tuyên Quang's own patterns through
+# scenario.province. As above, no pattern's value is checked.
+TQ_SCENARIO = FOLDER / "tuyen_quang_2015.yaml"
+# Tuyên Quang's fitted patterns of 2015–2020 and its held-out pattern of 2021
+TQ_FITTED = ("tq_projects_2015_2020", "tq_output_growth_2015_2020")
+TQ_HELD_OUT = ("tq_projects_2021",)
+
+
+@pytest.fixture(scope="module")
+def tq_result() -> RunResult:
+    scenario = load_scenario(TQ_SCENARIO)
+    policy = load_policy(FOLDER / "policies" / "baseline.yaml")
+    started = time.perf_counter()
+    out = run(scenario, policy, seed=1)
+    assert time.perf_counter() - started < 10, "the back-cast is meant to run in seconds"
+    return out
+
+
+def test_tq_validates_strictly() -> None:
+    done = CliRunner().invoke(app, ["validate", "--strict", str(TQ_SCENARIO)])
+    assert done.exit_code == 0, done.output
+
+
+def test_tq_is_a_backcast_of_tuyen_quang_without_targets() -> None:
+    spec = load_scenario(TQ_SCENARIO)
+    assert (spec.scenario.start, spec.scenario.horizon) == ("2015-01", "2023-12")
+    assert spec.scenario.id == "tuyen_quang_2015"
+    assert spec.scenario.province_id == "tuyen_quang"
+    assert spec.targets == [] and spec.outside_fence_projects == []
+    # its one document is the resolution whose section I recounts 2015–2020
+    assert [d.id for d in spec.scenario.documents] == ["tq_nq_2021"]
+
+
+def test_tq_runs_to_the_horizon(tq_result: RunResult) -> None:
+    months = tq_result.months()
+    assert (months[0], months[-1]) == ("2015-01", "2023-12")
+
+
+def test_tq_starts_from_the_stated_stock(tq_result: RunResult) -> None:
+    """One KCN (Long Bình An) operating at 34 % occupancy, its expansion and three new KCN
+    planned; 5 CCN operating, 1 of them with a plant; 2 candidate CCN sites for 2015–2020 and
+    the resolution's 7 from 2021."""
+    first = tq_result.months()[0]
+    assert tq_result.value("zones_established_kcn", first) == 1
+    assert tq_result.value("zones_established_ccn", first) == 5
+    spec = tq_result.scenario
+    operating = [z for z in spec.zones if z.kind == "kcn" and z.stage == "operating"]
+    assert [(z.id, z.occupancy_pct) for z in operating] == [("long_binh_an", 34)]
+    planned = {z.id for z in spec.zones if z.kind == "kcn" and z.stage == "planned"}
+    assert planned == {"long_binh_an_expansion", "nam_son_duong", "tam_da", "nhu_khe"}
+    clusters = [z for z in spec.zones if z.kind == "ccn" and z.stage == "operating"]
+    assert sum(z.cluster_count for z in clusters) == 5
+    with_plant = [z for z in spec.zones if z.kind == "ccn" and z.wwtp == "operating"]
+    assert sum(z.clusters_with_wwtp or z.cluster_count for z in with_plant) == 1
+    sites = {s.id: (s.count, s.available_from) for s in spec.candidate_sites}
+    assert sites == {
+        "ccn_2015_2020": (2, None),
+        "ccn_south_2021": (3, "2021-01"),
+        "ccn_north_2021": (4, "2021-01"),
+    }
+    # the base year is 2014: the 2021 scenario's 2020 output taken back at 16 %/yr
+    assert spec.economy.industrial_output_base_bn_vnd == 5905
+
+
+@pytest.mark.parametrize("pattern_id", TQ_FITTED)
+def test_a_fitted_tq_pattern_has_a_value(tq_result: RunResult, pattern_id: str) -> None:
+    pattern = shipped_patterns().by_id()[pattern_id]
+    assert pattern.split == "fit" and pattern.provinces() == ("tuyen_quang",)
+    reading = measure(pattern, tq_result)
+    assert reading.value is not None, reading.reason
+
+
+@pytest.mark.parametrize("pattern_id", TQ_HELD_OUT)
+def test_the_held_out_tq_pattern_is_measurable(tq_result: RunResult, pattern_id: str) -> None:
+    """Only that it has a value: the value is for validation after fitting."""
+    pattern = shipped_patterns().by_id()[pattern_id]
+    assert pattern.split == "test"
+    assert measure(pattern, tq_result).value is not None
+
+
+def test_a_province_pattern_is_read_only_on_its_province(result: RunResult) -> None:
+    """The typical province names no province: Tuyên Quang's patterns are not read on it."""
+    reading = measure(shipped_patterns().by_id()["tq_projects_2015_2020"], result)
+    assert reading.value is None and "tuyen_quang" in (reading.reason or "")

@@ -260,7 +260,7 @@ def measure(spec: OutputSpec, result: object) -> float:
         from izsim.patterns import measure_values, shipped_patterns
 
         reading = measure_values(
-            shipped_patterns().by_id()[spec.pattern], values, start, scenario.scenario.id
+            shipped_patterns().by_id()[spec.pattern], values, start, scenario.scenario.province_id
         )
         return math.nan if reading.value is None else reading.value
     column = values[:, INDICATOR_IDS.index(spec.indicator or "")]
@@ -377,13 +377,13 @@ def _outputs(
                 problems.append(
                     Problem(name, where, f"pattern '{spec.pattern}' is not a pattern{hint}")
                 )
-            elif found.provinces() and scenario.scenario.id not in found.provinces():
+            elif found.provinces() and scenario.scenario.province_id not in found.provinces():
                 problems.append(
                     Problem(
                         name,
                         where,
                         f"pattern '{spec.pattern}' is read on {', '.join(found.provinces())},"
-                        f" not on {scenario.scenario.id}",
+                        f" not on {scenario.scenario.province_id}",
                     )
                 )
         if spec.target is not None and spec.target not in ids:

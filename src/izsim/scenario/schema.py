@@ -102,6 +102,12 @@ class Meta(Strict):
         " `izsim refs` lists), relative to the scenario file; cited as `ref:<id>` like the"
         " shipped ones.",
     )
+    province: Slug | None = Field(
+        default=None,
+        description="The shipped province this scenario runs under another id, e.g. `tuyen_quang`"
+        " for the back-cast `tuyen_quang_2015`: that province's patterns are read on its runs."
+        " None: the id names the province.",
+    )
     start: str = Field(description="First simulated month, YYYY-MM.")
     horizon: str = Field(description="Last simulated month, YYYY-MM.")
     description: str = Field(default="", description="What the file describes, in a few sentences.")
@@ -157,6 +163,12 @@ class Meta(Strict):
         if parse_month(value)[1] != 1:
             raise ValueError(f"start {value} must be a January (YYYY-01): years are calendar years")
         return value
+
+    @property
+    def province_id(self) -> str:
+        """The province whose patterns are read on the scenario's runs: ``province``, else
+        the id."""
+        return self.province or self.id
 
     @property
     def plan_seeds(self) -> list[str]:
