@@ -26,10 +26,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import report
+from calibrate_shared import report, save
 
 from izsim.experiments.calibration import history_match
-from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, write_ensemble
+from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
@@ -72,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province
-    save = args.save or ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml"
+    install = args.save or ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml"
     began = time.perf_counter()
     scenario = load_scenario(province.scenario)
     policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
@@ -92,19 +92,18 @@ def main() -> None:
         given=shared,
     )
     minutes = (time.perf_counter() - began) / 60
-    report(match, out, minutes, province.scenario)
+    table = report(match, out, minutes, province.scenario)
     names = [*province.calibrated, *shared.parameters]
-    if len(match.accepted):
-        write_ensemble(
-            save,
-            match,
-            names,
-            scenario_file=province.scenario,
-            minutes=minutes,
-            seed=args.seed,
-            root=ROOT,
-        )
-        print(f"wrote {save} ({len(names)} numbers × {len(match.accepted)} sets)")
+    save(
+        match,
+        table,
+        names,
+        out=out,
+        install=install,
+        scenario_file=province.scenario,
+        minutes=minutes,
+        seed=args.seed,
+    )
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 201
 2. **History matching** (``OUT/wave<k>/``, :mod:`izsim.experiments.calibration`): waves of
    ``--sets`` parameter sets, each ``--replicates`` seeds, every other ranged number drawn
    from its prior for each set; Gaussian-process emulators; implausibility cut-off 3.
-3. **The accepted ensemble**: the shared numbers of every accepted set are written with their
-   provenance to ``--save`` (``scenarios/calibrated/shared.yaml``), which ``izsim compare
-   --uncertainty`` uses for every province; the typical province's own numbers (its demand, its
-   outside options) are fitted alongside but not saved, being no province's.
+3. **The ensemble**: the shared numbers of every set are written with their provenance to
+   ``OUT/ensemble.yaml``, and installed at ``--save`` (``scenarios/calibrated/shared.yaml``,
+   which ``izsim compare --uncertainty`` uses for every province) only if it is a calibration
+   (:func:`save`: its mean reads every pattern it was cut on inside the tolerance); the
+   typical province's own numbers (its demand, its outside options) are fitted alongside but
+   not saved, being no province's.
 4. **Readings** (``OUT/patterns.csv`` and ``OUT/patterns.png``): each fitted pattern's band
    over the first wave (the prior) and over the accepted sets, against its tolerance.
 
@@ -211,8 +213,61 @@ def report(
         f" {match.runs} runs{extra} in {minutes:.1f} min"
     )
     print(table.round(2).to_string(index=False))
+    skill = pd.DataFrame(
+        [
+            {"wave": w.index, "pattern": k, "r2_on_next": v}
+            for w in match.waves
+            for k, v in w.skill.items()
+        ],
+        columns=["wave", "pattern", "r2_on_next"],
+    )
+    skill.to_csv(out / "skill.csv", index=False)
+    if len(skill):
+        print("emulators' R² on the next wave's set means (1 perfect, 0 none):")
+        print(skill.pivot(index="pattern", columns="wave", values="r2_on_next").round(2))
     pattern_bands_figure(table, out / "patterns", scenario=scenario_file.stem, runs=match.runs)
     return table
+
+
+def missed(table: pd.DataFrame) -> list[str]:
+    """Fitted patterns cut on whose ensemble mean lies outside the tolerance."""
+    cut = table[table["cut_on"]]
+    outside = (cut["calibrated_mean"] < cut["tolerance_low"]) | (
+        cut["calibrated_mean"] > cut["tolerance_high"]
+    )
+    return cut.loc[outside | cut["calibrated_mean"].isna(), "pattern"].tolist()
+
+
+def save(
+    match: HistoryMatch,
+    table: pd.DataFrame,
+    names: list[str],
+    *,
+    out: Path,
+    install: Path,
+    scenario_file: Path,
+    minutes: float,
+    seed: int,
+) -> None:
+    """Write the ensemble to ``out/ensemble.yaml``, and install it at ``install`` (where
+    ``izsim compare --uncertainty`` finds it) only if it is a calibration: some wave ruled
+    something out and the ensemble's mean reads every pattern it was cut on inside its
+    tolerance. Otherwise it stays provisional, in ``out`` only, and an ensemble installed
+    earlier is removed, so that no command takes a prior's draw for a calibration."""
+    if not len(match.accepted):
+        print("no ensemble: nothing to write")
+        return
+    misses = missed(table)
+    options = {"scenario_file": scenario_file, "minutes": minutes, "seed": seed, "root": ROOT}
+    write_ensemble(out / "ensemble.yaml", match, names, missed=misses, **options)
+    constrained = any(w.kept_share < 1 for w in [*match.waves[1:], match.ensemble] if w)
+    if misses or not constrained:
+        why = f"misses {', '.join(misses)}" if misses else "no wave ruled anything out"
+        print(f"wrote {out / 'ensemble.yaml'} (provisional: {why}); not installed at {install}")
+        install.unlink(missing_ok=True)
+        return
+    write_ensemble(install, match, names, missed=[], **options)
+    print(f"wrote {install} ({len(names)} numbers × {len(match.accepted)} sets)")
 
 
 def main() -> None:
@@ -260,19 +315,18 @@ def main() -> None:
         workers=args.workers,
     )
     minutes = (time.perf_counter() - began) / 60
-    report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")
+    table = report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")
     shared = [n for n in calibrated if n not in PROVINCE_OWN]
-    if len(match.accepted):
-        write_ensemble(
-            args.save,
-            match,
-            shared,
-            scenario_file=BACKCAST,
-            minutes=minutes,
-            seed=args.seed,
-            root=ROOT,
-        )
-        print(f"wrote {args.save} ({len(shared)} shared numbers × {len(match.accepted)} sets)")
+    save(
+        match,
+        table,
+        shared,
+        out=args.out,
+        install=args.save,
+        scenario_file=BACKCAST,
+        minutes=minutes,
+        seed=args.seed,
+    )
 
 
 if __name__ == "__main__":

@@ -8,13 +8,11 @@ import pandas as pd
 import pytest
 
 from izsim.experiments.calibration import (
-    CUTOFF,
     PROVINCES_IN_NATION,
     Target,
     distance,
     fit_emulator,
     ruled_out,
-    run_implausibility,
     targets,
 )
 from izsim.patterns import shipped_patterns
@@ -54,15 +52,3 @@ def test_an_emulator_of_a_known_function_rules_out_where_it_misses_the_band() ->
     out = ruled_out([emulator], grid).reshape(7, 2)
     assert out[:, 0].tolist() == out[:, 1].tolist()
     assert out[:, 0].tolist() == [True, True, False, False, False, True, True]
-
-
-def test_run_implausibility_counts_the_spread_of_a_mean_and_of_the_record() -> None:
-    national = Target("n", 70.0, 75.0, 63)
-    province = Target("p", 70.0, 75.0, 1)
-    means = np.array([72.0, 80.0])
-    n = run_implausibility(national, means, run_variance=4.0, replicates=4)
-    p = run_implausibility(province, means, run_variance=4.0, replicates=4)
-    assert n[0] == p[0] == 0.0
-    assert n[1] == pytest.approx(5.0 / np.sqrt(1.0 + 4.0 / 63))
-    assert p[1] == pytest.approx(5.0 / np.sqrt(1.0 + 4.0))
-    assert n[1] > CUTOFF > p[1]  # the same miss rules out a national pattern, not a province's

@@ -139,14 +139,16 @@ def fit_emulator(
     x, y = np.asarray(unit)[keep], np.asarray(set_means, dtype=float)[keep]
     centre, scale = float(np.mean(y)), float(np.std(y)) or 1.0
     kernel = ConstantKernel(1.0, (1e-3, 1e2)) * Matern(
-        length_scale=np.full(x.shape[1], 0.5), length_scale_bounds=(0.05, 20.0), nu=2.5
-    ) + WhiteKernel(0.1, (1e-6, 1.0))
+        length_scale=np.full(x.shape[1], 0.5), length_scale_bounds=(0.1, 20.0), nu=2.5
+    ) + WhiteKernel(0.1, (1e-2, 1.0))
     model = GaussianProcessRegressor(
         kernel=kernel, normalize_y=False, n_restarts_optimizer=2, random_state=seed
     )
+    # the bounds keep a GP from interpolating noise (a white noise of 1 % of the readings'
+    # variance at least, no length scale under a tenth of a range): with one draw of the
+    # other numbers a set, two sets' readings differ by much more than their parameters do
     with warnings.catch_warnings():
-        # a length scale at its upper bound is a parameter the pattern does not depend on,
-        # a noise at its lower bound a pattern the seeds do not move: both are answers
+        # a length scale at its upper bound is a parameter the pattern does not depend on
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(x, (y - centre) / scale)
     fitted, _ = model.predict(np.asarray(unit), return_std=True)
@@ -167,15 +169,6 @@ def ruled_out(
     return out
 
 
-def run_implausibility(
-    target: Target, set_means: np.ndarray, run_variance: float, replicates: int
-) -> np.ndarray:
-    """Implausibility of simulated sets: their mean reading over ``replicates`` runs against the
-    tolerance, over the spread of that mean and of the observed figure."""
-    spread = run_variance / replicates + run_variance / target.draws
-    return distance(set_means, target.low, target.high) / math.sqrt(max(spread, 1e-12))
-
-
 @dataclass
 class Wave:
     """One wave: its sets, their readings, and the emulators fitted on them."""
@@ -190,6 +183,8 @@ class Wave:
     emulators: list[Emulator] = field(default_factory=list)
     kept_share: float = 1.0
     """Share of the candidate points no earlier wave ruled out when this wave was drawn."""
+    skill: dict[str, float] = field(default_factory=dict)
+    """R² of this wave's emulators on the next wave's (or the ensemble's) set means."""
 
     def set_means(self, target: str) -> np.ndarray:
         """Each set's mean reading of ``target`` (NaN where a run has none or failed)."""
@@ -334,15 +329,20 @@ def history_match(
         runs = result.outputs.rename(columns={"sample": "set"})
         wave = Wave(index, pool, values, runs, kept_share=kept_share)
         if last:
+            if done:
+                done[-1].skill = skill(done[-1].emulators, wave)
             ensemble = wave
             break
         fitted = {t.id: _emulate(t, wave, seed) for t in active}
+        if done:
+            done[-1].skill = skill(done[-1].emulators, wave)
         if index == 1:
-            active, unreachable = _reachable(goals, wave, fitted, replicates)
+            active, unreachable = _reachable(goals, wave)
+            fitted = {t.id: fitted[t.id] for t in active}
             for name in unreachable:
                 notes.append(
-                    f"{name}: no set of the first wave comes within {CUTOFF:g} of its tolerance;"
-                    " left out of the cut (the model cannot reproduce it within the priors)"
+                    f"{name}: no set of the first wave reads inside its tolerance; left out of"
+                    " the cut (the model does not reach it within the priors)"
                 )
         wave.emulators = [fitted[t.id] for t in active]
         done.append(wave)
@@ -361,18 +361,33 @@ def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
     )
 
 
-def _reachable(
-    goals: list[Target], wave: Wave, fitted: dict[str, Emulator], replicates: int
-) -> tuple[list[Target], list[str]]:
+def _reachable(goals: list[Target], wave: Wave) -> tuple[list[Target], list[str]]:
+    """Targets some set of the first wave reads inside the tolerance (its mean over its
+    runs), and those none does: a pattern the prior box never reaches is named, not cut on."""
     active, unreachable = [], []
     for target in goals:
-        variance = fitted[target.id].run_variance
-        score = run_implausibility(target, wave.set_means(target.id), variance, replicates)
-        if np.nanmin(np.where(np.isfinite(score), score, np.inf)) > CUTOFF:
-            unreachable.append(target.id)
-        else:
-            active.append(target)
+        means = wave.set_means(target.id)
+        inside = (means >= target.low) & (means <= target.high)
+        (active.append(target) if inside.any() else unreachable.append(target.id))
     return active, unreachable
+
+
+def skill(emulators: Sequence[Emulator], wave: Wave) -> dict[str, float]:
+    """How well emulators fitted on one wave predict the next wave's set means: R² per target
+    (1 perfect, 0 no better than the mean, below 0 worse). A cut made by emulators without
+    skill rests on their uncertainty, not on what they learnt."""
+    out = {}
+    for emulator in emulators:
+        actual = wave.set_means(emulator.target.id)
+        keep = np.isfinite(actual)
+        if keep.sum() < 3:
+            out[emulator.target.id] = math.nan
+            continue
+        predicted, _ = emulator.predict(wave.unit[keep])
+        residual = float(np.sum((actual[keep] - predicted) ** 2))
+        total = float(np.sum((actual[keep] - actual[keep].mean()) ** 2))
+        out[emulator.target.id] = 1 - residual / total if total > 0 else math.nan
+    return out
 
 
 def _accepted(

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import yaml
@@ -60,6 +60,18 @@ class Provenance(BaseModel):
     scenario_sha256: str
     patterns: list[str] = Field(min_length=1)
     left_out: list[str] = Field(default_factory=list)
+    status: Literal["calibrated", "provisional"] = Field(
+        default="provisional",
+        description="calibrated: the ensemble's mean reads every fitted pattern it was cut on"
+        " inside its tolerance; provisional: it does not (see `missed`).",
+    )
+    missed: list[str] = Field(
+        default_factory=list, description="Fitted patterns the ensemble's mean reads outside."
+    )
+    skill: dict[str, float] = Field(
+        default_factory=dict,
+        description="R² of the last wave's emulators on the ensemble's set means, per pattern.",
+    )
     runs: int = Field(ge=1)
     minutes: float = Field(ge=0)
     seed: int
@@ -153,9 +165,11 @@ def write_ensemble(
     minutes: float,
     seed: int,
     root: Path,
+    missed: list[str] | None = None,
 ) -> None:
     """Write ``match``'s accepted sets (a :class:`~izsim.experiments.calibration.HistoryMatch`)
-    for the numbers ``names``, with the calibration's provenance."""
+    for the numbers ``names``, with the calibration's provenance; ``missed``: the fitted
+    patterns its mean reads outside their tolerance (the ensemble is then provisional)."""
     from izsim.experiments.calibration import CUTOFF
     from izsim.fingerprint import code_fingerprint
 
@@ -172,6 +186,12 @@ def write_ensemble(
             "scenario_sha256": file_sha256(scenario_file),
             "patterns": cut,
             "left_out": list(match.unreachable),
+            "status": "provisional" if missed else "calibrated",
+            "missed": list(missed or []),
+            "skill": {
+                k: round(float(v), 3)
+                for k, v in (match.waves[-1].skill if match.waves else {}).items()
+            },
             "runs": int(match.runs),
             "minutes": round(float(minutes), 1),
             "seed": int(seed),
