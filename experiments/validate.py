@@ -13,7 +13,8 @@ docs/validation.md is written from what it prints and leaves in ``--out``.
    the runs' readings.
 2. **Each province** (the five shipped scenarios, 2021–2030): the same draws from priors and
    with the province's calibrated ensemble (``scenarios/calibrated/``, as ``compare
-   --uncertainty`` finds it); the held-out patterns the province can read, a few indicators
+   --uncertainty`` finds it, else the provisional one the calibration left in
+   ``results/calibration/``); the held-out patterns the province can read, a few indicators
    at the end of 2025 and 2030 (:data:`OUTLOOK`), and every modelled target: its value's
    5–50–95 % at the deadline and the share of runs meeting it.
 
@@ -97,7 +98,9 @@ def points(scenario_file: Path, draws: int, seed: int, calibrated: bool) -> np.n
     params = parameters(scenario, policy)
     ensemble = None
     if calibrated and scenario_file != BACKCAST:
-        found = find_ensemble(scenario_file, scenario.scenario.id)
+        found = find_ensemble(scenario_file, scenario.scenario.id) or provisional(
+            scenario.scenario.id
+        )
         ensemble = load_ensemble(found, params) if found is not None else None
     sets = draw(scenario, draws, seed, ensemble)
     frame = pd.DataFrame(sets.values, columns=sets.names)
@@ -107,6 +110,17 @@ def points(scenario_file: Path, draws: int, seed: int, calibrated: bool) -> np.n
         rows = np.random.default_rng([seed, 12]).integers(len(accepted), size=draws)
         frame[names] = accepted[names].to_numpy()[rows]
     return frame[[p.name for p in uncertain(params)]].to_numpy()
+
+
+def provisional(scenario_id: str) -> Path | None:
+    """An ensemble the calibration left provisional (not installed in scenarios/calibrated/):
+    the province's own, else the shared one. Validation reads it all the same: how a
+    provisional ensemble fares is what says why it is not installed."""
+    for name in (scenario_id, "shared"):
+        path = ROOT / "results" / "calibration" / name / "ensemble.yaml"
+        if path.is_file():
+            return path
+    return None
 
 
 def band(values: pd.Series) -> str:
