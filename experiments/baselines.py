@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from izsim.errors import InputError
+from izsim.errors import run_script
 from izsim.experiments import compare
 from izsim.model.reinvestment import trend_shares
 from izsim.present.language import indicator_label
@@ -171,9 +170,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except InputError as error:  # e.g. a folder made by other code: say so, no traceback
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        sys.exit(2)
+    run_script(main)  # e.g. a folder made by other code: said, exit 2

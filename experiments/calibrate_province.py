@@ -26,8 +26,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import report, save
+from calibrate_shared import report, save, wave_options
 
+from izsim.errors import run_script
 from izsim.experiments.calibration import history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.patterns import shipped_patterns
@@ -61,12 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--province", choices=sorted(PROVINCES), required=True)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--waves", type=int, default=3)
-    parser.add_argument("--sets", type=int, default=96)
-    parser.add_argument("--replicates", type=int, default=4)
-    parser.add_argument("--candidates", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    wave_options(parser, sets=96)
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--save", type=Path, default=None)
     args = parser.parse_args()
@@ -107,4 +103,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -41,8 +41,10 @@ import numpy as np
 import pandas as pd
 from sensitivity_study import noise_floor
 
+from izsim.errors import run_script
 from izsim.experiments.calibration import HistoryMatch, history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
+from izsim.experiments.packages import at_least
 from izsim.experiments.sweep import sweep
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
@@ -270,17 +272,24 @@ def save(
     print(f"wrote {install} ({len(names)} numbers × {len(match.accepted)} sets)")
 
 
+def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
+    """The options of a history match, shared by the calibration scripts. Defaults: 3 waves
+    and 4 seeds a set (what 2 cores run in minutes); ``sets`` a wave; 20,000 candidate points
+    for the emulators to judge (at 1 % not ruled out, still 200, more than a wave needs)."""
+    parser.add_argument("--waves", type=at_least(1), default=3)
+    parser.add_argument("--sets", type=at_least(1), default=sets)
+    parser.add_argument("--replicates", type=at_least(1), default=4)
+    parser.add_argument("--candidates", type=at_least(1), default=20_000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
-    parser.add_argument("--trajectories", type=int, default=20)
-    parser.add_argument("--replicates-screen", type=int, default=2)
-    parser.add_argument("--waves", type=int, default=3)
-    parser.add_argument("--sets", type=int, default=160)
-    parser.add_argument("--replicates", type=int, default=4)
-    parser.add_argument("--candidates", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--trajectories", type=at_least(1), default=20)
+    parser.add_argument("--replicates-screen", type=at_least(1), default=2)
+    wave_options(parser, sets=160)
     parser.add_argument(
         "--save", type=Path, default=ROOT / "scenarios" / "calibrated" / "shared.yaml"
     )
@@ -330,4 +339,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

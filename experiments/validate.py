@@ -34,7 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from izsim.errors import run_script
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
+from izsim.experiments.packages import at_least
 from izsim.experiments.space import uncertain
 from izsim.experiments.sweep import sweep
 from izsim.experiments.uncertainty import draw
@@ -201,7 +203,7 @@ def study(scenario_file: Path, args: argparse.Namespace, *, targets: bool) -> pd
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--draws", type=int, default=200)
+    parser.add_argument("--draws", type=at_least(1), default=200)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "validation")
@@ -228,4 +230,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -6,6 +6,8 @@ and the command line exits with code 2.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,3 +87,14 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+def run_script(main: Callable[[], object]) -> None:
+    """Run an ``experiments/`` script's ``main``: bad input (an :class:`InputError`) is printed
+    as its problems, one per line, with exit code 2, never a traceback."""
+    try:
+        main()
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
