@@ -136,7 +136,11 @@ def test_a_province_calibration_holds_its_own_numbers_with_the_shared_ones(
     )
     shared_names = load_ensemble(saved, params_of(ROOT / "scenarios" / "hai_duong.yaml")).parameters
     assert ensemble.parameters == [*PROVINCE_OWN, *shared_names]
-    assert ensemble.provenance.patterns == ["hd_kcn_occupancy_2023"]
+    # cut on, or named as out of the prior's reach (a first wave of 12 sets may reach it or not)
+    provenance = ensemble.provenance
+    assert provenance.patterns + provenance.left_out == ["hd_kcn_occupancy_2023"]
+    if not provenance.patterns:
+        assert provenance.status == "provisional"
 
 
 @pytest.mark.parametrize("province", ["tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong"])

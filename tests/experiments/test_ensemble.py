@@ -24,7 +24,9 @@ NAMES = ["investors.beta_rent_per_10_usd_m2", "developers.wwtp_build_months"]
 SETS = [[-0.45, 10.0], [-0.2, 14.0], [-0.3, 20.0]]
 
 
-def ensemble_text(names: list[str] = NAMES, sets: list[list[float]] = SETS) -> str:
+def ensemble_text(
+    names: list[str] = NAMES, sets: list[list[float]] = SETS, **provenance: object
+) -> str:
     body = {
         "calibration": {
             "method": "history matching, for a test",
@@ -34,6 +36,7 @@ def ensemble_text(names: list[str] = NAMES, sets: list[list[float]] = SETS) -> s
             "runs": 10,
             "minutes": 0.1,
             "seed": 1,
+            **provenance,
         },
         "parameters": names,
         "sets": sets,
@@ -105,6 +108,11 @@ def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
             "'investors.nothing' is not a ranged number",
         ),
         (ensemble_text(sets=[[-0.45]]), "sets[0]", "has 1 values; give 2"),
+        (
+            ensemble_text(patterns=[], status="calibrated"),
+            "calibration",
+            "a calibrated ensemble names the patterns it was cut on",
+        ),
         ("calibration: {}\n", "calibration", ""),
     ],
 )

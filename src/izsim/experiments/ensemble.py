@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.load import file_sha256, problems_of, read_yaml
@@ -58,7 +58,11 @@ class Provenance(BaseModel):
     method: str = Field(min_length=10)
     scenario: str
     scenario_sha256: str
-    patterns: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="The fitted patterns it was cut on; none when the first wave reached none"
+        " (then every one is in `left_out`, and the ensemble is the prior's, provisional).",
+    )
     left_out: list[str] = Field(default_factory=list)
     status: Literal["calibrated", "provisional"] = Field(
         default="provisional",
@@ -76,6 +80,12 @@ class Provenance(BaseModel):
     minutes: float = Field(ge=0)
     seed: int
     code: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _calibrated_on_something(self) -> Provenance:
+        if self.status == "calibrated" and not self.patterns:
+            raise ValueError("a calibrated ensemble names the patterns it was cut on")
+        return self
 
 
 class EnsembleFile(BaseModel):
@@ -186,7 +196,8 @@ def write_ensemble(
             "scenario_sha256": file_sha256(scenario_file),
             "patterns": cut,
             "left_out": list(match.unreachable),
-            "status": "provisional" if missed else "calibrated",
+            # nothing cut on: the prior's draws, whatever they read
+            "status": "provisional" if missed or not cut else "calibrated",
             "missed": list(missed or []),
             "skill": {
                 k: round(float(v), 3)
