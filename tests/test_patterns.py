@@ -250,6 +250,21 @@ def test_a_level_too_close_to_the_start_or_outside_the_run_has_no_value() -> Non
     assert m.value is None and "the run covers 2021-01–2024-12" in m.reason
 
 
+def test_months_too_close_to_the_start_are_left_out_when_later_ones_can_be_read() -> None:
+    data = values(occupancy_rate_kcn=np.arange(48, dtype=float))
+    both = pattern(
+        {"kind": "level", "indicator": "occupancy_rate_kcn", "months": ["2021-06", "2022-06"]}
+    )
+    m = measure_values(both, data, START, "ha_nam")
+    assert m.values == {"2022-06": 17.0}  # 2021-06 (month 6) is left out
+    assert m.value == 17.0 and m.reason is None
+    early = pattern(
+        {"kind": "level", "indicator": "occupancy_rate_kcn", "months": ["2021-03", "2021-06"]}
+    )
+    m = measure_values(early, data, START, "ha_nam")
+    assert m.value is None and "3 months into the run" in m.reason
+
+
 def test_an_undefined_indicator_gives_no_value_with_the_catalogues_reason() -> None:
     p = pattern({"kind": "level", "indicator": "occupancy_rate_ccn", "months": ["2023-12"]})
     m = measure_values(p, values(), START, "ha_nam")

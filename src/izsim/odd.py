@@ -115,6 +115,7 @@ _FIELDS: dict[str, str] = {
     **dict.fromkeys(
         (
             "agencies.clearance_ha_per_month",
+            "agencies.compensation_agreement_months_kcn",
             "agencies.developer_schedule_months",
             "agencies.public_developer_after_months",
             "agencies.public_ccn_takeups_per_month",

@@ -29,6 +29,8 @@ def quiet(scenario: Scenario, **blocks: dict[str, float]) -> Scenario:
         # phases keyed to demand alone (the committed schedule is tested in test_land_market)
         "developers": {"private_entry_pct_per_month": 0, "committed_phase_months": None},
         "investors": {"prospects_per_month": 1e-9},
+        # no wait for the land users' agreement (tested below, with its own numbers)
+        "agencies": {"compensation_agreement_months_kcn": 0},
         # no national quota or occupancy condition (tested in test_establishment)
         "establishment": {
             "national_kcn_approvals_per_year": None,
@@ -173,6 +175,116 @@ def test_zones_share_the_districts_throughput(scenario: Scenario, baseline: Poli
     # ... and the large zone finishes later than the 22 it takes alone.
     assert total[24] == pytest.approx(105 + 17.5)
     assert next(t for t, stage in log if stage == "building") == 23
+
+
+# ---------------------------------------------------------------- the land users' agreement
+AGREEMENT = 30.0  # a mean wait (months) for the tests
+
+
+def agreeing(scenario: Scenario, months: float = AGREEMENT) -> Scenario:
+    return quiet(scenario, agencies={"compensation_agreement_months_kcn": months})
+
+
+def test_a_kcn_waits_its_own_draw_of_the_agreement_before_clearing(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    fast_clearance = with_levers(baseline, clearance_capacity_multiplier=100)
+    model = IZModel(agreeing(scenario), fast_clearance, 3)
+    zone = model.zone_by_id[KCN]
+    log = record_stages(model, zone)
+    take_up(model, KCN)
+    wait = AGREEMENT * float(model.agreement_draws[zone.index])
+    assert wait > 1  # (the seed is chosen so that the wait is visible)
+    model.env.run(until=18 + wait + 14)
+    # established at 18 (as without the wait), clearing from then, cleared at once after the
+    # wait, then 12 months of works
+    assert log[1:3] == [(0, "approved"), (18, "clearing")]
+    assert log[3][1] == "building" and log[3][0] == pytest.approx(18 + wait)
+    assert log[4][1] == "operating" and log[4][0] == pytest.approx(18 + wait + 12)
+    assert zone.agreement_month == pytest.approx(18 + wait)
+    agreed = [(month, key) for month, kind, key in model.events if kind == "compensation_agreed"]
+    assert agreed == [(int(18 + wait), KCN)]
+
+
+def test_the_waits_are_exponential_with_the_scenarios_mean_and_the_same_under_any_policy(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    waits = []
+    for seed in range(300):
+        model = IZModel(agreeing(scenario), baseline, seed)
+        other = IZModel(
+            agreeing(scenario), with_levers(baseline, approval_time_multiplier=0.5), seed
+        )
+        assert list(model.agreement_draws) == list(other.agreement_draws)
+        waits.append(AGREEMENT * float(model.agreement_draws[model.zone_by_id[KCN].index]))
+    mean = sum(waits) / len(waits)
+    assert 0.85 * AGREEMENT < mean < 1.15 * AGREEMENT  # 300 draws: about ±6 % (1 sd)
+    # memoryless: of the waits longer than the mean, the excess has the same mean
+    excess = [w - AGREEMENT for w in waits if w > AGREEMENT]
+    assert 0.7 * AGREEMENT < sum(excess) / len(excess) < 1.3 * AGREEMENT
+
+
+def test_a_cluster_does_not_wait_for_the_agreement(scenario: Scenario, baseline: Policy) -> None:
+    policy = with_levers(baseline, clearance_capacity_multiplier=100)
+    model = IZModel(agreeing(scenario, 1000.0), policy, 0)
+    zone = model.zone_by_id[CCN]
+    log = record_stages(model, zone)
+    take_up(model, CCN)
+    model.env.run(until=25)
+    assert log[1:] == [(0, "approved"), (8, "clearing"), (8, "building"), (20, "operating")]
+    assert zone.agreement_month is None
+
+
+def test_a_kcn_clearing_at_the_start_waits_from_the_start_and_one_building_does_not(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    for stage, waits in (("clearing", True), ("building", False)):
+        data = agreeing(scenario, 1000.0).model_dump(exclude_unset=True)
+        zone_data = next(z for z in data["zones"] if z["id"] == KCN)
+        zone_data["stage"], zone_data["developer"] = stage, "private"
+        model = IZModel(Scenario.model_validate(data), baseline, 0)
+        zone = model.zone_by_id[KCN]
+        model.env.run(until=60)
+        if waits:
+            expected = 1000.0 * float(model.agreement_draws[zone.index])
+            assert zone.agreement_month == pytest.approx(expected) and expected > 60
+            # what was cleared before the start, and nothing since
+            left = float(model.start_draws[zone.index, 0])
+            assert zone.stage == "clearing"
+            assert zone.cleared_ha == pytest.approx(105.0 * (1 - left))
+        else:
+            assert zone.agreement_month is None and zone.operating
+
+
+def test_a_new_developer_keeps_the_agreement_the_last_one_waited_for(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    policy = with_levers(baseline, clearance_capacity_multiplier=100)
+    model = IZModel(agreeing(scenario, 40.0), policy, 0)  # agreed at about month 73
+    zone = model.zone_by_id[KCN]
+    first, _ = take_up(model, KCN)
+    model.env.run(until=30)
+    agreed = zone.agreement_month
+    assert agreed is not None and 30 < agreed < 100 and zone.stage == "clearing"
+    first.give_up(zone)
+    zone.stage = "approved"  # as the IZ Board leaves it (land_market.sanction_late_developers)
+    take_up(model, KCN)
+    model.env.run(until=agreed + 13)
+    assert zone.agreement_month == agreed  # not drawn again, not started over
+    assert zone.operating and zone.operating_since == pytest.approx(agreed + 12, abs=1)
+
+
+def test_the_iz_board_does_not_count_the_wait_against_the_developer(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    policy = with_levers(baseline, sanction_late_developers=True)
+    model = IZModel(agreeing(scenario, 1000.0), policy, 0)
+    zone = model.zone_by_id[KCN]
+    developer, _ = take_up(model, KCN)
+    limit = model.scenario.agencies.developer_schedule_months
+    model.env.run(until=18 + limit + 12)
+    assert zone.agreement_month > model.env.now  # still waiting
+    assert zone.developer is developer and model.agencies.developers_sanctioned == 0
 
 
 def test_a_zone_past_planned_at_the_start_is_not_re_established(
@@ -637,6 +749,9 @@ def test_a_developer_that_can_just_pay_its_first_phase_builds_it(province: str) 
     numbers = {"finance_capacity_bn_vnd_kcn": 1e-6, "finance_capacity_bn_vnd_ccn": 1e-6}
     data["developers"].update(numbers)
     data["developers"]["sources"].update(dict.fromkeys(numbers, SOURCE))
+    # no wait for the land users' agreement: the first phase is built within the 60 months
+    data["agencies"]["compensation_agreement_months_kcn"] = 0
+    data["agencies"]["sources"]["compensation_agreement_months_kcn"] = SOURCE
     policy = load_policy(ROOT / "scenarios" / "policies" / "baseline.yaml")
     model = IZModel(Scenario.model_validate(data), policy, 0)
     starting = [

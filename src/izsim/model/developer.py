@@ -203,6 +203,8 @@ class Developer(Agent):
                 to_clear = gross * left if cleared_before else gross
                 if first and not cleared_before:
                     to_clear = max(0.0, gross - cleared_ahead)
+                if first and zone.is_kcn:
+                    yield from self._await_agreement(zone)
                 yield from self._clear(zone, to_clear, paid=cleared_before)
                 zone.first_phase_cleared = first
             if not zone.operating:
@@ -220,6 +222,25 @@ class Developer(Agent):
             zone.phase_finished_month = model.month
             if zone.operating_since is None:
                 zone.operating_since = model.month
+
+    def _await_agreement(self, zone: Zone) -> Generator[simpy.Event, object, None]:
+        """Wait until the land users of a KCN's first phase accept compensation (thỏa thuận
+        bồi thường, hỗ trợ, tái định cư), the step that holds most established KCN back from
+        operating (docs/model.md §2.4a).
+
+        The wait is exponential with mean ``agencies.compensation_agreement_months_kcn``
+        (memoryless: a zone being cleared at the start, however long it has waited, has the
+        same wait ahead as one starting now, so the start state needs no guess of how far its
+        negotiation has come). It runs from the first clearance of the zone and is kept when
+        the zone changes hands: a new developer does not start the negotiation over."""
+        model = self.model
+        if zone.agreement_month is None:
+            mean = model.scenario.agencies.compensation_agreement_months_kcn
+            zone.agreement_month = model.env.now + mean * float(model.agreement_draws[zone.index])
+        wait = zone.agreement_month - model.env.now
+        if wait > 0:
+            yield model.env.timeout(wait)
+            model.events.append((model.month, "compensation_agreed", zone.key))
 
     def _clear(
         self, zone: Zone, gross_ha: float, *, paid: bool = False

@@ -112,6 +112,9 @@ class IZModel(Model):
         # share of their time left (uniform, as the pipeline projects' construction), so that
         # works under way do not all finish in the same month of every run.
         self.start_draws = self.streams["start"].random((len(self.zones), 2))
+        # Each zone's wait for its land users' agreement to compensation, in units of the
+        # scenario's mean (developer._await_agreement): drawn now, whatever the policy.
+        self.agreement_draws = self.streams["agreements"].standard_exponential(len(self.zones))
         self.national_quota = NationalQuota(
             scenario.establishment.national_kcn_approvals_per_year,
             phase=float(self.streams["quota"].random()),

@@ -22,6 +22,7 @@ PURPOSES = (
     "reinvestment",  # capital increases by existing firms
     "quota",  # the years in which national KCN approvals fall (appended: others unchanged)
     "start",  # how far works under way at the start have come (appended: others unchanged)
+    "agreements",  # when land users accept a KCN's compensation (appended: others unchanged)
 )
 
 

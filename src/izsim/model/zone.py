@@ -83,6 +83,9 @@ class Zone(Agent):
         self.development: simpy.Process | None = None  # the developer's process
         self.plant_payments: list[simpy.Process] = []  # plant work waiting for money
         self.first_phase_cleared = False  # cleared, works not yet paid (kept on a sanction)
+        # When a KCN's land users accept compensation for its first phase (simulated months;
+        # set when its first clearance starts, kept when the zone changes hands).
+        self.agreement_month: float | None = None
         self.clearance_granted_bn_vnd = 0.0  # province's share of a clearance being paid
         self.clearance_ahead_bn_vnd = 0.0  # first phase cleared by the province ahead (paid)
         self.cleared_ahead_ha = 0.0  # gross ha of it, until a developer starts on the zone

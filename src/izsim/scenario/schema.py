@@ -616,6 +616,11 @@ class Agencies(Sourced):
     approval_servers_kcn: int = Field(ge=1, description="Dossiers the IZ Board handles at once.")
     approval_servers_ccn: int = Field(ge=1, description="Dossiers DPI/DOIT handle at once.")
     clearance_ha_per_month: Positive = Field(description="Districts' land clearance throughput.")
+    compensation_agreement_months_kcn: NonNegative = Field(
+        description="Mean months from the start of a KCN's first clearance until its land users"
+        " accept compensation (thỏa thuận bồi thường, hỗ trợ, tái định cư); each zone's wait is"
+        " exponential with this mean (0: no wait)."
+    )
     inspection_pct_per_month: Pct = Field(
         description="Chance a month that an operating zone is inspected (Sở TN&MT)."
     )
