@@ -69,11 +69,10 @@ TARGETS = (
     "kcn_wwtp_2019_2020",
     "ccn_wwtp_2018",
     "ccn_occupancy_2021",
-    "kcn_operating_share_2016_2020",
+    "kcn_operating_share_2019_2020",
 )
-"""The fitted national patterns the back-cast can read (``kcn_occupancy_2016`` lies within a
-year of its start and has no value there; ``kcn_operating_share_2016_2020`` is read on its
-2019–2020 months)."""
+"""The fitted national patterns the back-cast can read (the 2016-06 ones lie within a year of
+its start and have no value there)."""
 MOST = 10
 """At most this many calibrated numbers: a Gaussian process of ten inputs is learnt from a
 wave of 160 sets (about 16 per input, above the 10 per input usually asked of an emulator's

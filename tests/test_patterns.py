@@ -175,7 +175,7 @@ def test_a_split_against_the_rule_and_too_few_held_out_are_refused(tmp_path: Pat
         f"patterns[{i}].split" in p and "breaks the split rule" in p and "so it is 'test'" in p
         for p in problems
     )
-    assert any("0 of 21 patterns (0 %) are held out" in p for p in problems)
+    assert any("0 of 22 patterns (0 %) are held out" in p for p in problems)
 
 
 def test_an_unknown_province_is_named(tmp_path: Path) -> None:
@@ -248,21 +248,6 @@ def test_a_level_too_close_to_the_start_or_outside_the_run_has_no_value() -> Non
     before = pattern({"kind": "level", "indicator": "occupancy_rate_kcn", "months": ["2016-06"]})
     m = measure_values(before, data, START, "ha_nam")
     assert m.value is None and "the run covers 2021-01–2024-12" in m.reason
-
-
-def test_months_too_close_to_the_start_are_left_out_when_later_ones_can_be_read() -> None:
-    data = values(occupancy_rate_kcn=np.arange(48, dtype=float))
-    both = pattern(
-        {"kind": "level", "indicator": "occupancy_rate_kcn", "months": ["2021-06", "2022-06"]}
-    )
-    m = measure_values(both, data, START, "ha_nam")
-    assert m.values == {"2022-06": 17.0}  # 2021-06 (month 6) is left out
-    assert m.value == 17.0 and m.reason is None
-    early = pattern(
-        {"kind": "level", "indicator": "occupancy_rate_kcn", "months": ["2021-03", "2021-06"]}
-    )
-    m = measure_values(early, data, START, "ha_nam")
-    assert m.value is None and "3 months into the run" in m.reason
 
 
 def test_an_undefined_indicator_gives_no_value_with_the_catalogues_reason() -> None:
@@ -379,8 +364,8 @@ def test_every_held_out_pattern_a_scenario_cites_is_declared_informed_or_apart()
         readers = set(cited[pattern.id]) & (set(pattern.provinces()) or set(cited[pattern.id]))
         if pattern.split == "test" and readers:
             assert pattern.id in declared, (pattern.id, cited[pattern.id])
+    # kcn_operating_share_2023 was spent on 2026-11-29 (the structure changed because it failed)
     assert {p.id for p in patterns.independent_tests()} == {
-        "kcn_operating_share_2023",
         "ccn_wwtp_2021",
     }
 

@@ -544,8 +544,6 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
         The measurement; without a value, and the reason, when the pattern is of another
         province, when the run does not cover its months (or starts too close to a level to
         have made it, :data:`LEVEL_LEAD_MONTHS`), or when the indicator has no value there.
-        A level or ratio with some months too close to the start and some not is read on the
-        later ones only.
     """
 
     def none(reason: str) -> Measurement:
@@ -558,22 +556,16 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
     covers = f"the run covers {month_label(0, start)}–{month_label(n - 1, start)}"
     if m.kind in ("level", "ratio"):
         readings: dict[str, float] = {}
-        rows = {month: month_index(month, start) for month in m.months}
-        for month, row in rows.items():
+        for month in m.months:
+            row = month_index(month, start)
             if not 0 <= row < n:
                 return none(f"{covers}; the pattern reads {month}")
-        # A month too early to measure is left out when a later one can be read: the pattern
-        # is then read on those (``values`` names them); with none left it has no value.
-        if all(row < LEVEL_LEAD_MONTHS for row in rows.values()):
-            month, row = next(iter(rows.items()))
-            return none(
-                f"{month} is {row + 1} months into the run: the start state, not the model,"
-                f" sets a level that early (a run starting by"
-                f" {month_label(row - LEVEL_LEAD_MONTHS, start)} can measure it)"
-            )
-        for month, row in rows.items():
             if row < LEVEL_LEAD_MONTHS:
-                continue
+                return none(
+                    f"{month} is {row + 1} months into the run: the start state, not the model,"
+                    f" sets a level that early (a run starting by"
+                    f" {month_label(row - LEVEL_LEAD_MONTHS, start)} can measure it)"
+                )
             value = values[row, INDICATOR_IDS.index(m.indicator)]
             if m.kind == "ratio":
                 below = values[row, INDICATOR_IDS.index(m.denominator)]  # type: ignore[arg-type]

@@ -196,11 +196,19 @@ def test_a_kcn_waits_its_own_draw_of_the_agreement_before_clearing(
     wait = AGREEMENT * float(model.agreement_draws[zone.index])
     assert wait > 1  # (the seed is chosen so that the wait is visible)
     model.env.run(until=18 + wait + 14)
-    # established at 18 (as without the wait), clearing from then, cleared at once after the
-    # wait, then 12 months of works
-    assert log[1:3] == [(0, "approved"), (18, "clearing")]
-    assert log[3][1] == "building" and log[3][0] == pytest.approx(18 + wait)
-    assert log[4][1] == "operating" and log[4][0] == pytest.approx(18 + wait + 12)
+    # established at 18 (as without the wait) and still `approved` while it waits; cleared at
+    # once after the wait, then 12 months of works
+    assert zone.established_month == 17
+    assert [stage for _, stage in log] == [
+        "planned",
+        "approved",
+        "clearing",
+        "building",
+        "operating",
+    ]
+    times = [t for t, _ in log]
+    assert times[:2] == [0, 0]
+    assert times[2:] == [pytest.approx(18 + wait)] * 2 + [pytest.approx(18 + wait + 12)]
     assert zone.agreement_month == pytest.approx(18 + wait)
     agreed = [(month, key) for month, kind, key in model.events if kind == "compensation_agreed"]
     assert agreed == [(int(18 + wait), KCN)]
@@ -235,25 +243,35 @@ def test_a_cluster_does_not_wait_for_the_agreement(scenario: Scenario, baseline:
     assert zone.agreement_month is None
 
 
-def test_a_kcn_clearing_at_the_start_waits_from_the_start_and_one_building_does_not(
+@pytest.mark.parametrize("stage", ["approved", "clearing", "building"])
+def test_a_kcn_approved_at_the_start_waits_from_the_start_and_one_under_way_does_not(
+    scenario: Scenario, baseline: Policy, stage: str
+) -> None:
+    """`approved` at the start: established, land not yet agreed; `clearing` or `building`:
+    the land users have agreed (docs/model.md §2.4a)."""
+    data = agreeing(scenario, 1000.0).model_dump(exclude_unset=True)
+    zone_data = next(z for z in data["zones"] if z["id"] == KCN)
+    zone_data["stage"], zone_data["developer"] = stage, "private"
+    model = IZModel(Scenario.model_validate(data), baseline, 0)
+    zone = model.zone_by_id[KCN]
+    model.env.run(until=60)
+    if stage == "approved":
+        expected = 1000.0 * float(model.agreement_draws[zone.index])
+        assert zone.agreement_month == pytest.approx(expected) and expected > 60
+        assert zone.stage == "approved" and zone.cleared_ha == 0
+    else:
+        assert zone.agreement_month is None and zone.operating
+
+
+def test_a_high_tech_zone_and_an_expansion_do_not_wait(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    for stage, waits in (("clearing", True), ("building", False)):
-        data = agreeing(scenario, 1000.0).model_dump(exclude_unset=True)
-        zone_data = next(z for z in data["zones"] if z["id"] == KCN)
-        zone_data["stage"], zone_data["developer"] = stage, "private"
-        model = IZModel(Scenario.model_validate(data), baseline, 0)
-        zone = model.zone_by_id[KCN]
-        model.env.run(until=60)
-        if waits:
-            expected = 1000.0 * float(model.agreement_draws[zone.index])
-            assert zone.agreement_month == pytest.approx(expected) and expected > 60
-            # what was cleared before the start, and nothing since
-            left = float(model.start_draws[zone.index, 0])
-            assert zone.stage == "clearing"
-            assert zone.cleared_ha == pytest.approx(105.0 * (1 - left))
-        else:
-            assert zone.agreement_month is None and zone.operating
+    model = IZModel(agreeing(scenario, 1000.0), baseline, 0)
+    zone = model.zone_by_id[KCN]
+    assert zone.waits_for_agreement
+    for kind, expands, waits in (("high_tech", None, False), ("kcn", KCN, False)):
+        spec = zone.spec.model_copy(update={"kind": kind, "expands": expands})
+        assert Zone(model, spec, index=0, sector_count=1).waits_for_agreement is waits
 
 
 def test_a_new_developer_keeps_the_agreement_the_last_one_waited_for(
@@ -265,7 +283,7 @@ def test_a_new_developer_keeps_the_agreement_the_last_one_waited_for(
     first, _ = take_up(model, KCN)
     model.env.run(until=30)
     agreed = zone.agreement_month
-    assert agreed is not None and 30 < agreed < 100 and zone.stage == "clearing"
+    assert agreed is not None and 30 < agreed < 100 and zone.stage == "approved"
     first.give_up(zone)
     zone.stage = "approved"  # as the IZ Board leaves it (land_market.sanction_late_developers)
     take_up(model, KCN)

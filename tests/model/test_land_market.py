@@ -3,6 +3,8 @@ outside zones that runs out."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from izsim.model import land_market
@@ -506,3 +508,24 @@ def test_board_run_clusters_weigh_in_the_cluster_market_as_rents_that_do_not_mov
     ) / (own * invested.leasable_ha + board.rent_usd_m2 * board.leasable_ha)
     assert planned.rent_usd_m2 == pytest.approx(before * market)
     assert planned.rent_usd_m2 / before - 1 < invested.rent_usd_m2 / own - 1
+
+
+def test_the_schedule_runs_from_the_land_users_agreement(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """The wait for the agreement is not the developer's: a developer short of money after it
+    has its whole schedule from then (docs/model.md §2.4a)."""
+    numbers = {"compensation_agreement_months_kcn": 40.0}
+    model = IZModel(
+        quiet(scenario, agencies=numbers), with_levers(baseline, sanction_late_developers=True), 0
+    )
+    zone = model.zone_by_id[KCN]
+    Developer(model, public=False, capacity_bn_vnd=1.0).take_up(zone)  # cannot pay for anything
+    model.env.run(until=20)
+    agreed = zone.agreement_month
+    limit = model.scenario.agencies.developer_schedule_months
+    assert agreed is not None and agreed - 18 > limit  # waited longer than its schedule
+    model.env.run(until=math.ceil(agreed) + limit - 1)
+    assert zone.developer is not None and zone.awaiting_finance
+    model.env.run(until=math.ceil(agreed) + limit + 2)
+    assert zone.developer is None and model.agencies.developers_sanctioned == 1

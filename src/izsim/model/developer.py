@@ -195,16 +195,17 @@ class Developer(Agent):
             if works_paid:
                 zone.cleared_ha += gross
             elif not (first and zone.first_phase_cleared):
+                # A zone `clearing` (at the start, or bought so) has its land users' agreement.
+                cleared_before = first and under_way == "clearing"
+                if first and not cleared_before and zone.waits_for_agreement:
+                    yield from self._await_agreement(zone)  # still `approved` meanwhile
                 if not zone.operating:
                     zone.stage = "clearing"
-                cleared_before = first and under_way == "clearing"
                 if cleared_before:
                     zone.cleared_ha += gross * (1 - left)
                 to_clear = gross * left if cleared_before else gross
                 if first and not cleared_before:
                     to_clear = max(0.0, gross - cleared_ahead)
-                if first and zone.is_kcn:
-                    yield from self._await_agreement(zone)
                 yield from self._clear(zone, to_clear, paid=cleared_before)
                 zone.first_phase_cleared = first
             if not zone.operating:
@@ -224,15 +225,16 @@ class Developer(Agent):
                 zone.operating_since = model.month
 
     def _await_agreement(self, zone: Zone) -> Generator[simpy.Event, object, None]:
-        """Wait until the land users of a KCN's first phase accept compensation (thỏa thuận
-        bồi thường, hỗ trợ, tái định cư), the step that holds most established KCN back from
-        operating (docs/model.md §2.4a).
+        """Wait until the land users of a new KCN's first phase accept compensation (thỏa
+        thuận bồi thường, hỗ trợ, tái định cư), which holds many established KCN back from
+        operating for years (docs/model.md §2.4a).
 
         The wait is exponential with mean ``agencies.compensation_agreement_months_kcn``
-        (memoryless: a zone being cleared at the start, however long it has waited, has the
-        same wait ahead as one starting now, so the start state needs no guess of how far its
-        negotiation has come). It runs from the first clearance of the zone and is kept when
-        the zone changes hands: a new developer does not start the negotiation over."""
+        (memoryless: a zone established and not yet agreed at the start has the same wait
+        ahead however long it has waited, so the start state needs no guess of how far its
+        negotiation has come). It runs from when the zone's first clearance would start and is
+        kept when the zone changes hands: a new developer does not start the negotiation over.
+        The zone stays ``approved`` meanwhile."""
         model = self.model
         if zone.agreement_month is None:
             mean = model.scenario.agencies.compensation_agreement_months_kcn

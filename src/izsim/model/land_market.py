@@ -13,6 +13,7 @@ hands it to the next developer that wants it.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -189,8 +190,10 @@ def sanction_late_developers(model: IZModel) -> None:
         if developer is None or developer.public or not zone.established:
             continue
         # the schedule runs from establishment (or the start), or from the developer's own
-        # take-over, or from going slow
-        since = max(zone.established_month or 0, zone.taken_over_month or 0)
+        # take-over, or from the land users' agreement (the wait is not the developer's), or
+        # from going slow
+        agreed = math.ceil(zone.agreement_month) if zone.agreement_month is not None else 0
+        since = max(zone.established_month or 0, zone.taken_over_month or 0, agreed)
         if zone.dropped:
             since = zone.dropped_month or 0
         late = zone.dropped or (not zone.operating and zone.awaiting_finance)

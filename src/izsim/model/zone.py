@@ -83,8 +83,11 @@ class Zone(Agent):
         self.development: simpy.Process | None = None  # the developer's process
         self.plant_payments: list[simpy.Process] = []  # plant work waiting for money
         self.first_phase_cleared = False  # cleared, works not yet paid (kept on a sanction)
-        # When a KCN's land users accept compensation for its first phase (simulated months;
-        # set when its first clearance starts, kept when the zone changes hands).
+        # A new KCN (not a high-tech zone, which the KCN counts leave out, nor an expansion,
+        # which they do not count as new) waits for its land users' agreement before its first
+        # clearance (developer._await_agreement); when they accept, in simulated months (set
+        # when the wait starts, kept when the zone changes hands).
+        self.waits_for_agreement = spec.kind == "kcn" and spec.expands is None
         self.agreement_month: float | None = None
         self.clearance_granted_bn_vnd = 0.0  # province's share of a clearance being paid
         self.clearance_ahead_bn_vnd = 0.0  # first phase cleared by the province ahead (paid)
