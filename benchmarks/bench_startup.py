@@ -12,8 +12,8 @@ What is measured:
     3. for reference, what no change to izsim's own code can remove: ``python -c pass`` (the
        interpreter) and importing the libraries a run uses (:data:`LIBRARIES`: Mesa's model
        classes as izsim imports them, without the rest of Mesa, see
-       ``izsim.model.mesa_core``; pandas and pyarrow, which write the results; pydantic,
-       which checks the scenario; typer and rich, the command line).
+       ``izsim.model.mesa_core``; pyarrow, which writes the Parquet files (a run does not
+       import pandas); pydantic, which checks the scenario; typer and rich, the command line).
 
     When ``PYTHONDONTWRITEBYTECODE`` is set (it is in some sandboxes and CI images), Python
     keeps no bytecode of izsim's own sources (an editable install has none from pip), so every
@@ -62,7 +62,7 @@ SCENARIO = REPO / "scenarios" / "tuyen_quang.yaml"
 HELP_TARGET_SECONDS = 0.3
 RUN_TARGET_SECONDS = 0.5
 MIN_REPEATS = 5
-LIBRARIES = "import izsim.model.mesa_core, pandas, pyarrow.parquet, pydantic, typer, rich.table"
+LIBRARIES = "import izsim.model.mesa_core, pyarrow.parquet, pydantic, typer, rich.table"
 """What a run imports besides izsim's own modules (their cost is measured as one command)."""
 
 

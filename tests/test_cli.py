@@ -27,7 +27,7 @@ from izsim.outputs import LOCK_NAME, folder_lock
 from izsim.result import RunResult
 from izsim.run import run
 from izsim.scenario import load_policy, load_scenario
-from izsim.scorecard import scorecard
+from izsim.scorecard import scorecard, scorecard_table
 from tests.conftest import ROOT, SCENARIO_FILE
 
 runner = CliRunner()
@@ -206,7 +206,8 @@ def _column(text: str, index: int) -> str:
 
 def test_tables_fold_long_names_instead_of_cutting_them() -> None:
     """A console narrower than the names: every character is shown, none replaced by '…'."""
-    card = scorecard(run_result_for_table())
+    result = run_result_for_table()
+    card = scorecard(result)
     wide_policies = pd.concat(
         [card.assign(policy=name) for name in ("baseline", "infrastructure_first", "balanced")]
     )
@@ -215,7 +216,7 @@ def test_tables_fold_long_names_instead_of_cutting_them() -> None:
     )
     console = Console(width=60, record=True)
     with console.capture() as captured:
-        console.print(_scorecard_table(card, "scorecard"))
+        console.print(_scorecard_table(scorecard_table(result), "scorecard"))
     scorecard_text = captured.get()
     with console.capture() as captured:
         console.print(_probability_table(probability))
@@ -400,9 +401,22 @@ HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow"
 """Packages that cost tenths of a second to import and that ``izsim --help`` does not need."""
 CHECKING = ("pandas", "mesa", "scipy", "matplotlib", "pyarrow", "statsmodels")
 """Of those, the ones that checking a scenario does not need (it needs pydantic and numpy)."""
-RUNNING = ("scipy", "matplotlib", "statsmodels", "sklearn", "mesa.experimental", "tqdm")
-"""What a run does not need: SciPy (which Mesa's ``__init__`` would import, see
+RUNNING = (
+    "pandas",
+    "mesa.datacollection",
+    "scipy",
+    "matplotlib",
+    "statsmodels",
+    "sklearn",
+    "mesa.experimental",
+    "tqdm",
+)
+"""What a run does not need, writing its files or not: pandas (a quarter of its time; the run
+prints and writes its tables from rows, and Mesa's data collector, which imports it, is made
+only for notebooks), SciPy (which Mesa's ``__init__`` would import, see
 izsim.model.mesa_core), the figures, the experiments' statistics."""
+OUT = "<out>"
+"""Stands for a new folder in ``args`` (the test's own temporary folder)."""
 
 
 @pytest.mark.parametrize(
@@ -411,14 +425,16 @@ izsim.model.mesa_core), the figures, the experiments' statistics."""
         (["--help"], HEAVY),
         (["validate", str(SCENARIO_FILE)], CHECKING),
         (["run", str(SCENARIO_FILE), "--seed", "1"], RUNNING),
+        (["run", str(SCENARIO_FILE), "--seed", "1", "--out", OUT], RUNNING),
     ],
-    ids=["help", "validate", "run"],
+    ids=["help", "validate", "run", "run-out"],
 )
 def test_commands_import_no_heavy_package_they_do_not_need(
-    args: list[str], heavy: tuple[str, ...]
+    args: list[str], heavy: tuple[str, ...], tmp_path: Path
 ) -> None:
     """Start-up: the heavy packages are imported by the commands that use them (the time is
     measured by benchmarks/bench_startup.py; this guards the imports only)."""
+    args = [str(tmp_path / "out") if arg == OUT else arg for arg in args]
     code = (
         "import sys\n"
         f"sys.argv = ['izsim', *{args!r}]\n"

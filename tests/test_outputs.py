@@ -6,6 +6,7 @@ import codecs
 import errno
 import hashlib
 import json
+import math
 import os
 import platform
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,19 +24,23 @@ from izsim import outputs
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import (
     LOCK_NAME,
+    arrow_table,
     atomic_write,
+    csv_cell,
     installed_version,
     json_text,
     manifest_problems,
     package_versions,
     refuse_compare_folder,
+    write_rows,
     write_run,
+    write_table,
 )
-from izsim.result import RunResult
+from izsim.result import RunResult, Table
 from izsim.run import ZONE_COLUMNS, run
-from izsim.scenario import Policy, Scenario
+from izsim.scenario import Policy, Scenario, load_policy, load_scenario
 from izsim.scorecard import scorecard
-from tests.conftest import BASELINE_FILE, SCENARIO_FILE
+from tests.conftest import BASELINE_FILE, ROOT, SCENARIO_FILE
 
 FILES = {
     "manifest.json",
@@ -131,6 +137,88 @@ def test_timeseries_and_scorecard_hold_the_run(result: RunResult, tmp_path: Path
     assert list(card["target"]) == list(expected["target"])
     assert list(card["status"]) == list(expected["status"])
     assert "\r\n" not in paths["scorecard"].read_text(encoding="utf-8")
+
+
+PROVINCES = sorted(path.stem for path in (ROOT / "scenarios").glob("*.yaml"))
+
+
+def pandas_csv(frame: pd.DataFrame, path: Path, *, index: bool = False) -> bytes:
+    """The bytes of ``frame`` written as izsim wrote its CSV files with pandas before."""
+    frame.to_csv(path, index=index, lineterminator="\n", encoding="utf-8-sig")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("province", PROVINCES)
+def test_a_runs_files_are_what_pandas_wrote(province: str, seed: int, tmp_path: Path) -> None:
+    """A run's files are written without pandas: every CSV byte for byte as pandas' to_csv
+    wrote it, every Parquet file the table from_pandas made (columns, types, NaN as null) but
+    for the pandas metadata, read back as the same DataFrame."""
+    scenario_file = ROOT / "scenarios" / f"{province}.yaml"
+    result = run(load_scenario(scenario_file), load_policy(BASELINE_FILE), seed)
+    paths = write_run(result, tmp_path / "run", scenario_file=scenario_file, policy_file=None)
+    # written from the rows: no DataFrame was made for them
+    assert isinstance(vars(result)["_zones"], Table) and isinstance(vars(result)["_events"], Table)
+    frames = {
+        "timeseries_csv": (result.wide(), True),
+        "zones": (result.zones, False),
+        "events": (result.events, False),
+        "scorecard": (scorecard(result), False),
+    }
+    for key, (frame, index) in frames.items():
+        expected = pandas_csv(frame, tmp_path / f"{key}.csv", index=index)
+        assert paths[key].read_bytes() == expected, key
+    for key, frame in (("timeseries", result.timeseries), ("zone_states", result.zone_states())):
+        pd.testing.assert_frame_equal(pd.read_parquet(paths[key]), frame, check_exact=True)
+        written = pq.read_table(paths[key])
+        assert written.schema.metadata is None
+        from_pandas = pa.Table.from_pandas(frame, preserve_index=False)
+        assert written.equals(from_pandas.replace_schema_metadata(None)), key
+    nan = int(np.isnan(result.values).sum())
+    assert pq.read_table(paths["timeseries"]).column("value").null_count == nan
+
+
+AWKWARD = {
+    "number": [0.1 + 0.2, 1e16, 1e15, 1e-5, 1e-4, -0.0, math.nan, math.inf, -math.inf, 5e-324,
+               1.7976931348623157e308, 1 / 3, 123456789.12345679, 2.0],
+    "count": [0, -1, 2**53 + 1, 7, 10**12, 3, 4, 5, 6, 8, 9, 11, 12, 13],
+    "flag": [True, False] * 7,
+    "text": ["a,b", 'say "hi"', "two\nlines", "", " lead", "Nam Sơn", "cr\rhere", "—", "x;y",
+             "'q'", "tab\there", "1e5", "nan", "None"],
+    "maybe": [None, "a", None, "b,c", "", None, "d", "e", None, "f", "g", "h", "i", "j"],
+}  # fmt: skip
+
+
+def test_rows_are_written_as_pandas_writes_them(tmp_path: Path) -> None:
+    """Floats at the edges of repr's notation, NaN, infinities, big ints, bools, None and text
+    that needs quoting: the same bytes as to_csv, from Python values or pandas' own."""
+    columns = list(AWKWARD)
+    rows = list(zip(*AWKWARD.values(), strict=True))
+    frame = pd.DataFrame(rows, columns=columns)
+    assert str(frame["number"].dtype) == "float64" and str(frame["count"].dtype) == "int64"
+    expected = pandas_csv(frame, tmp_path / "pandas.csv")
+    write_rows(tmp_path / "rows.csv", columns, rows)
+    assert (tmp_path / "rows.csv").read_bytes() == expected
+    write_table(tmp_path / "frame.csv", Table.of(frame))  # numpy scalars, NaN for None
+    assert (tmp_path / "frame.csv").read_bytes() == expected
+
+
+def test_a_value_without_a_known_text_is_refused() -> None:
+    assert csv_cell(np.float64(0.1)) == "0.1" and csv_cell(np.int8(-3)) == "-3"
+    for value in (np.float32(0.1), pd.Timestamp("2021-01-01"), b"bytes", 1j):
+        with pytest.raises(TypeError):
+            csv_cell(value)
+
+
+def test_arrow_tables_hold_text_and_floats_only() -> None:
+    table = arrow_table({"t": np.array(["a", "ơ"]), "x": np.array([np.nan, 1.0])})
+    assert table.schema == pa.schema([("t", pa.large_string()), ("x", pa.float64())])
+    assert table.column("t").to_pylist() == ["a", "ơ"]
+    assert table.column("x").to_pylist() == [None, 1.0]
+    with pytest.raises(TypeError, match="no Arrow type"):
+        arrow_table({"n": np.array([1, 2])})
+    with pytest.raises(TypeError, match="str only"):
+        arrow_table({"t": np.array(["a", None], dtype=object)})
 
 
 # The packages a run's numbers pass through: the model, its clock, arrays, tables, Parquet,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from izsim.indicators import INDICATOR_IDS
-from izsim.run import run
+from izsim.run import EVENT_COLUMNS, ZONE_COLUMNS, run
 from izsim.scenario import Policy, Scenario
 
 
@@ -13,6 +13,28 @@ def test_same_seed_gives_identical_results(scenario: Scenario, baseline: Policy)
     assert a.values.tobytes() == b.values.tobytes()
     assert a.zones.equals(b.zones)
     assert a.events.equals(b.events)
+
+
+def test_tables_are_dataframes_made_on_first_access(scenario: Scenario, baseline: Policy) -> None:
+    """run() keeps its tables as rows; read, they are DataFrames with one type a column, made
+    once (a change to one is then what the rows give, as the files are written from them)."""
+    result = run(scenario, baseline, 1)
+    zones = result.zones
+    assert result.zones is zones
+    text = [*ZONE_COLUMNS[:9], "plant"]
+    assert {c: str(t) for c, t in zones.dtypes.items()} == {
+        **dict.fromkeys(text, "str"),
+        **dict.fromkeys(["area_ha", "leasable_ha", "serviced_ha", "leased_ha"], "float64"),
+        "occupancy_pct": "float64",
+        "dropped": "bool",
+    }
+    assert result.zone_table().rows == list(zones.itertuples(index=False, name=None))
+    zones.loc[0, "stage"] = "changed"
+    assert result.zone_table().column("stage")[0] == "changed"
+    assert {str(t) for t in result.events.dtypes} == {"str"}
+    assert list(result.events.columns) == EVENT_COLUMNS
+    assert result.events is result.events
+    assert len(result.event_table().rows) == len(result.events) > 0
 
 
 def test_different_seeds_differ(scenario: Scenario, baseline: Policy) -> None:

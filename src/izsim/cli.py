@@ -6,7 +6,8 @@ error and the command exits with code 2.
 Start-up time matters in a workshop: this module imports only what every command needs
 (typer, rich, :mod:`izsim.errors`). The scenario schema (pydantic), pandas, the model (mesa)
 and the experiments are imported inside the commands that use them, so ``izsim --help`` does
-not wait for them (``benchmarks/bench_startup.py`` measures it).
+not wait for them (``benchmarks/bench_startup.py`` measures it). ``izsim run`` does not import
+pandas at all: it prints and writes its tables from plain rows (see :mod:`izsim.outputs`).
 
 Unlike the other modules this one has no ``from __future__ import annotations``: Typer reads
 every command's parameters with ``typing.get_type_hints``, which compiles and evaluates each
@@ -19,6 +20,7 @@ import contextlib
 import gc
 import math
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,6 +35,7 @@ from izsim.errors import InputError, Problem, check_path, printable
 if TYPE_CHECKING:
     import pandas as pd
 
+    from izsim.result import Table as Rows
     from izsim.scenario.policy import Policy
     from izsim.scenario.schema import Scenario
 
@@ -73,15 +76,16 @@ def _start_up() -> Iterator[None]:
     """A command's start-up (its imports and inputs), with the cyclic garbage collector paused;
     what it made is then frozen (:func:`gc.freeze`) and the collector runs again.
 
-    Importing pandas, pydantic and Mesa and building the scenario's models make some 90,000
-    container objects (the ones the collector tracks) that live as long as the process.
-    While they were made the collector went through them again and again (in an ``izsim
-    run``, two full collections and some 280 smaller ones: about 0.1 s, an eighth of the
-    run) and found nothing to free; paused but not frozen, its first collection afterwards
-    would go through them all once more. Frozen, they are left out of every later
-    collection; they are still freed as usual when no longer referenced (only garbage cycles
-    already there at the end of the block are kept, a few at most). When garbage is
-    collected does not change what a run computes.
+    Importing pydantic, Mesa and pyarrow (and pandas, in the commands that use it) and
+    building the scenario's models make tens of thousands of container objects (the ones
+    the collector tracks: some 80,000 in an ``izsim run`` of Tuyên Quang) that live as long
+    as the process. While they were made the collector went through them again and again
+    (in an ``izsim run`` when it still imported pandas, two full collections and some 280
+    smaller ones: about 0.1 s, an eighth of the run) and found nothing to free; paused but
+    not frozen, its first collection afterwards would go through them all once more. Frozen,
+    they are left out of every later collection; they are still freed as usual when no
+    longer referenced (only garbage cycles already there at the end of the block are kept, a
+    few at most). When garbage is collected does not change what a run computes.
     """
     if not gc.isenabled():  # the caller manages the collector: leave it as it is
         yield
@@ -224,18 +228,22 @@ def _run_inputs(
         typer.Exit: bad input (exit code 2, the problems printed).
     """
     # The model's Mesa classes first: importing mesa.model looks it up with inspect.stack(),
-    # which costs in proportion to the modules imported so far (pandas and pydantic bring
-    # hundreds), about 15 ms less here than after them.
+    # which costs in proportion to the modules imported so far (pydantic brings hundreds),
+    # less here than after them.
     from izsim.model import mesa_core  # noqa: F401
 
     # isort: split
-    # What the rest of the command uses, imported here to be part of the start-up: the model,
-    # pandas and pyarrow (see _start_up).
+    # What the rest of the command uses, imported here to be part of the start-up (see
+    # _start_up): the model and, when there are files to write, pyarrow. Not pandas: the run
+    # prints and writes its tables without it.
     import izsim.outputs
     import izsim.run
     import izsim.scorecard  # noqa: F401
     from izsim.scenario.load import find_policy, load_policy, load_scenario
     from izsim.scenario.plausibility import policy_warnings, scenario_warnings
+
+    if out is not None:
+        import pyarrow.parquet  # noqa: F401
 
     try:
         for path, what in ((scenario, "scenario"), (policy, "--policy"), (out, "--out")):
@@ -272,7 +280,7 @@ def _run_and_write(
     from izsim.outputs import write_run
     from izsim.run import OutOfRangeError
     from izsim.run import run as simulate
-    from izsim.scorecard import scorecard
+    from izsim.scorecard import scorecard_table
 
     out_console.print(
         f"policy '{_text(chosen.id)}' from {_text(policy_file)} ({_text(given_as)})",
@@ -284,10 +292,10 @@ def _run_and_write(
     except OutOfRangeError as exc:
         err_console.print(f"[bold red]run failed[/]: {_text(exc)}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=RUN_FAILED) from None
-    card = scorecard(result)
+    card = scorecard_table(result)
     title = f"{spec.scenario.name}: policy '{chosen.id}', seed {seed}"
     out_console.print(_scorecard_table(card, _text(title)))
-    counts = card["status"].value_counts()
+    counts = Counter(card.column("status"))
     out_console.print(
         f"met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
         f"not modelled {counts.get('not_modelled', 0)}; simulated in {result.wall_seconds:.2f} s"
@@ -307,8 +315,9 @@ def _run_and_write(
         out_console.print(f"wrote {_text(', '.join(str(p) for p in paths.values()))}")
 
 
-def _scorecard_table(card: "pd.DataFrame", title: str) -> Table:
-    """The scorecard as a table a planner reads: the goal in words, the value, met or not."""
+def _scorecard_table(card: "Rows", title: str) -> Table:
+    """The scorecard (its rows, :func:`izsim.scorecard.scorecard_table`) as a table a planner
+    reads: the goal in words, the value, met or not."""
     from izsim.indicators import CATALOGUE
 
     table = Table(title=title, title_justify="left")
@@ -316,23 +325,25 @@ def _scorecard_table(card: "pd.DataFrame", title: str) -> Table:
         table.add_column(name, overflow="fold")
     table.add_column("simulated", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    for row in card.itertuples():
-        if row.status == "not_modelled":
-            goal, simulated = f"{row.indicator} {row.comparator} {row.target_value}", "—"
+    for row in card.records():
+        status, indicator, value = row["status"], row["indicator"], row["simulated"]
+        comparator, target_value = row["comparator"], row["target_value"]
+        if status == "not_modelled":
+            goal, simulated = f"{indicator} {comparator} {target_value}", "—"
         else:
-            label = CATALOGUE[row.indicator].label_en
-            if row.measure != "level":
-                label = f"{label}: {row.measure}"
-            unit = "" if row.unit == "count" else f" {row.unit}"
-            goal = f"{label} {row.comparator} {row.target_value}{unit}"
-            simulated = "—" if math.isnan(row.simulated) else f"{row.simulated:,.1f}"
-        style = STATUS_STYLE[row.status]
+            label = CATALOGUE[indicator].label_en
+            if row["measure"] != "level":
+                label = f"{label}: {row['measure']}"
+            unit = "" if row["unit"] == "count" else f" {row['unit']}"
+            goal = f"{label} {comparator} {target_value}{unit}"
+            simulated = "—" if math.isnan(value) else f"{value:,.1f}"
+        style = STATUS_STYLE[status]
         table.add_row(
-            _text(row.target),
+            _text(row["target"]),
             _text(goal),
-            _text(row.deadline),
+            _text(row["deadline"]),
             simulated,
-            f"[{style}]{row.status}[/]",
+            f"[{style}]{status}[/]",
         )
     return table
 

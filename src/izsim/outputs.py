@@ -19,22 +19,31 @@ checksums match). Only the manifest holds anything that
 changes between identical runs (the wall time), so every other file is byte-identical for the
 same inputs. CSV files are UTF-8 with a byte-order mark, so that Excel shows Vietnamese
 correctly.
+
+A run's files are written from its plain rows and arrays with the ``csv`` module and pyarrow,
+not through pandas, whose import would be a quarter of an ``izsim run``: the CSV files are
+byte for byte what pandas' ``to_csv`` writes (:func:`write_rows`), and the Parquet files hold
+the columns and Arrow types ``pyarrow.Table.from_pandas`` gave them, without its pandas
+metadata (``pandas.read_parquet`` reads the same DataFrame).
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
+import math
 import os
 import platform
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, distribution, requires
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 import izsim
@@ -44,8 +53,9 @@ from izsim.scenario.load import file_sha256
 
 if TYPE_CHECKING:  # imported where used: `izsim run` checks its folder before loading them
     import pandas as pd
+    import pyarrow as pa
 
-    from izsim.result import RunResult
+    from izsim.result import RunResult, Table
 
 FALLBACK_PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "PyYAML", "scipy")
 """What :func:`package_versions` reports when izsim's own metadata is missing (a source tree
@@ -192,13 +202,106 @@ def write_csv(path: Path, frame: pd.DataFrame, *, index: bool = False) -> None:
     )
 
 
-def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` as a zstd-compressed Parquet file (no index)."""
+def csv_cell(value: object) -> str:
+    """``value`` as pandas' ``to_csv`` writes it in a column of its type (no ``float_format``).
+
+    A float is its shortest round-trip text, ``repr`` (what NumPy's ``astype(str)``, which
+    pandas uses, gives too: ``0.1``, ``1e-05``, ``1e+16``, ``inf``); NaN and None are empty;
+    an int or a bool as ``str``, NumPy's scalars like Python's.
+
+    Raises:
+        TypeError: a type a run's tables do not hold (pandas' text for it is not reproduced).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, float):  # np.float64 too; not np.float32, whose text differs
+        number = float(value)
+        return "" if math.isnan(number) else repr(number)
+    if value is None:
+        return ""
+    raise TypeError(f"no CSV text for a {type(value).__name__}: {value!r}")
+
+
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a table as a CSV file a spreadsheet opens correctly (BOM, ``\\n`` line ends).
+
+    The bytes are those of ``pandas.DataFrame.to_csv(index=False, lineterminator="\\n",
+    encoding="utf-8-sig")`` of the same table, each column of one type (see :func:`csv_cell`):
+    pandas writes through the same ``csv`` writer (``QUOTE_MINIMAL``), so quoting agrees.
+
+    Args:
+        path: the file.
+        columns: the header.
+        rows: the rows, values in column order.
+    """
+
+    def write(target: Path) -> None:
+        # newline="": the writer ends lines itself, as pandas opens its file
+        with target.open("w", encoding=CSV_ENCODING, newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([csv_cell(value) for value in row] for row in rows)
+
+    atomic_write(path, write)
+
+
+def write_table(path: Path, table: Table) -> None:
+    """Write a :class:`izsim.result.Table` with :func:`write_rows`."""
+    write_rows(path, table.columns, table.rows)
+
+
+def write_parquet(path: Path, frame: pd.DataFrame | pa.Table) -> None:
+    """Write ``frame`` (a DataFrame, its index left out, or an Arrow table) as a
+    zstd-compressed Parquet file."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = (
+        frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    )
     atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
+
+
+def arrow_table(columns: dict[str, np.ndarray]) -> pa.Table:
+    """Columns as ``pyarrow.Table.from_pandas`` stores a DataFrame made of them, but without
+    pandas (so without its metadata): text as ``large_string`` (pandas' ``str`` columns),
+    floats as ``double`` with NaN as null.
+
+    The arrays are assembled from their buffers (``pyarrow.Array.from_buffers``), not with
+    ``pyarrow.array``: that imports pandas (to ask whether its input is a pandas object),
+    whatever it is given.
+
+    Raises:
+        TypeError: a column of another type (its Arrow type is not reproduced).
+    """
+    import pyarrow as pa
+
+    arrays = {}
+    for name, values in columns.items():
+        if values.dtype.kind in "OU":
+            texts = values.tolist()
+            if not all(isinstance(text, str) for text in texts):  # from_pandas: None is null
+                raise TypeError(f"column {name!r}: text columns hold str only")
+            encoded = [text.encode() for text in texts]
+            offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+            np.cumsum([len(text) for text in encoded], out=offsets[1:])
+            buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+            arrays[name] = pa.Array.from_buffers(pa.large_string(), len(encoded), buffers)
+        elif values.dtype == np.float64:
+            data = np.ascontiguousarray(values)
+            valid = ~np.isnan(data)
+            nulls = len(data) - int(valid.sum())
+            bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+            arrays[name] = pa.Array.from_buffers(
+                pa.float64(), len(data), [bitmap, pa.py_buffer(data)], null_count=nulls
+            )
+        else:
+            raise TypeError(f"column {name!r}: no Arrow type for {values.dtype}")
+    return pa.table(arrays)
 
 
 class Copies(NamedTuple):
@@ -271,12 +374,14 @@ def write_run(
     *,
     scenario_file: Path,
     policy_file: Path | None,
-    card: pd.DataFrame | None = None,
+    card: Table | pd.DataFrame | None = None,
     policy_given_as: str | None = None,
 ) -> dict[str, Path]:
     """Write a run's files into ``out``; returns their paths by name. ``card`` is the run's
-    scorecard when the caller has it already; ``policy_given_as`` says how the policy was
-    chosen (``--policy regulation_first``, or the default), for the manifest.
+    scorecard when the caller has it already (its rows, from
+    :func:`izsim.scorecard.scorecard_table`, or the DataFrame of
+    :func:`izsim.scorecard.scorecard`); ``policy_given_as`` says how the policy was chosen
+    (``--policy regulation_first``, or the default), for the manifest.
 
     Raises:
         OSError: a file could not be written (disk full, read-only folder); ``out`` is then as
@@ -324,19 +429,33 @@ def _write_run_files(
     names: dict[str, str],
     scenario_file: Path,
     policy_file: Path | None,
-    card: pd.DataFrame | None,
+    card: Table | pd.DataFrame | None,
 ) -> tuple[dict[str, str], str | None]:
     """Write every file of a run but the manifest into ``stage``; returns each file's SHA-256
     by its path relative to the folder, and where the scenario's own records were copied if
-    they lie outside its folder (see :func:`copy_inputs`)."""
-    from izsim.scorecard import scorecard
+    they lie outside its folder (see :func:`copy_inputs`).
 
-    write_parquet(stage / names["timeseries"], result.timeseries)
-    write_csv(stage / names["timeseries_csv"], result.wide(), index=True)
-    write_csv(stage / names["zones"], result.zones)
-    write_parquet(stage / names["zone_states"], result.zone_states())
-    write_csv(stage / names["events"], result.events)
-    write_csv(stage / names["scorecard"], scorecard(result) if card is None else card)
+    Written from the run's rows and arrays, not its DataFrames (see the module's docstring).
+    """
+    from izsim.indicators import INDICATOR_IDS
+    from izsim.result import Table
+    from izsim.scorecard import scorecard_table
+
+    if card is None:
+        card = scorecard_table(result)
+    elif not isinstance(card, Table):
+        card = Table.of(card)
+    write_parquet(stage / names["timeseries"], arrow_table(result.timeseries_columns()))
+    # result.wide() as to_csv(index=True) writes it: the index (month) first
+    write_rows(
+        stage / names["timeseries_csv"],
+        ["month", *INDICATOR_IDS],
+        [(month, *row) for month, row in zip(result.months(), result.values.tolist(), strict=True)],
+    )
+    write_table(stage / names["zones"], result.zone_table())
+    write_parquet(stage / names["zone_states"], arrow_table(result.zone_state_columns()))
+    write_table(stage / names["events"], result.event_table())
+    write_table(stage / names["scorecard"], card)
     copies = copy_inputs(stage, scenario_file, [] if policy_file is None else [policy_file])
     hashes = {
         path.relative_to(stage).as_posix(): file_sha256(path)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pandas as pd
 
 from izsim.calendar import month_labels
 from izsim.indicators import range_violations
 from izsim.model.model import IZModel
 from izsim.model.zone import PLANT_STATES, STAGES, plant_state_of
-from izsim.result import RunResult
+from izsim.result import RunResult, Table
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
@@ -116,16 +115,17 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
                 "plant_operating": before
                 if z.spec.wwtp == "operating"
                 else _first(plants >= PLANT_STATES.index("not_compliant"), labels),
-                "area_ha": z.area_ha,
-                "leasable_ha": z.leasable_ha,
-                "serviced_ha": z.serviced_ha,
-                "leased_ha": z.leased_ha,
-                "occupancy_pct": 100 * z.occupancy,
+                # float(): one type a column (see Table), whatever the scenario wrote
+                "area_ha": float(z.area_ha),
+                "leasable_ha": float(z.leasable_ha),
+                "serviced_ha": float(z.serviced_ha),
+                "leased_ha": float(z.leased_ha),
+                "occupancy_pct": float(100 * z.occupancy),
                 "plant": z.plant_state,
-                "dropped": z.dropped,
+                "dropped": bool(z.dropped),
             }
         )
-    zones = pd.DataFrame(rows, columns=ZONE_COLUMNS)
+    zones = Table(tuple(ZONE_COLUMNS), [tuple(row[c] for c in ZONE_COLUMNS) for row in rows])
     return RunResult(
         scenario=scenario,
         policy=policy,
@@ -144,7 +144,7 @@ def _first(flags: np.ndarray, labels: list[str]) -> str:
     return labels[int(np.argmax(flags))] if flags.any() else ""
 
 
-def _events(model: IZModel, labels: list[str]) -> pd.DataFrame:
+def _events(model: IZModel, labels: list[str]) -> Table:
     """Developers' take-ups (as the model logged them) and every change of a zone's stage or
     plant state, read from the monthly states; in month order, zones in scenario order
     (``labels``: each month's label)."""
@@ -170,7 +170,6 @@ def _events(model: IZModel, labels: list[str]) -> pd.DataFrame:
             )
         )
     found.sort()
-    return pd.DataFrame(
-        [(labels[m], model.zones[z].key, event) for m, z, _, event in found],
-        columns=EVENT_COLUMNS,
+    return Table(
+        tuple(EVENT_COLUMNS), [(labels[m], model.zones[z].key, event) for m, z, _, event in found]
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from izsim.indicators import CATALOGUE, INDICATOR_IDS
-from izsim.result import RunResult
+from izsim.result import RunResult, Table
 from izsim.scenario.schema import Target
 from izsim.targets import value_at_deadline
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = [
     "target",
@@ -49,6 +52,11 @@ def source_text(target: Target) -> str:
 
 def scorecard(result: RunResult) -> pd.DataFrame:
     """One row per target: met, missed, no value (indicator undefined then), or not modelled."""
+    return scorecard_table(result).frame()
+
+
+def scorecard_table(result: RunResult) -> Table:
+    """:func:`scorecard` as plain rows, without pandas (what ``izsim run`` prints and writes)."""
     rows = []
     for target in result.scenario.targets:
         if target.not_modelled is not None:
@@ -77,4 +85,4 @@ def scorecard(result: RunResult) -> pd.DataFrame:
                 "source": source_text(target),
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return Table(tuple(COLUMNS), [tuple(row[c] for c in COLUMNS) for row in rows])

@@ -29,6 +29,20 @@ def test_the_model_imports_without_the_rest_of_mesa() -> None:
     assert out == "[]"
 
 
+def test_the_data_collector_and_pandas_are_imported_only_when_asked_for() -> None:
+    """mesa.datacollection imports pandas, which a run does not need: the model imports
+    without it, and ``DataCollector`` is still importable from mesa_core, Mesa's own class."""
+    out = _python(
+        "import izsim.model.model\n"
+        "print(sorted(m for m in ('pandas', 'mesa.datacollection') if m in sys.modules))\n"
+        "from izsim.model.mesa_core import DataCollector\n"
+        "from izsim.model import mesa_core\n"
+        "import mesa.datacollection\n"
+        "print(DataCollector is mesa.datacollection.DataCollector is mesa_core.DataCollector)"
+    )
+    assert out == "[]\nTrue"
+
+
 def test_mesa_is_whole_when_first_asked_for_a_name() -> None:
     out = _python(
         "from izsim.model import mesa_core\n"
@@ -49,9 +63,9 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
         "import izsim.model.mesa_core\n"
         "import mesa\n"
         "try:\n    mesa.no_such_name\nexcept AttributeError as e:\n    print('AttributeError')\n"
-        "print(hasattr(mesa, 'space'))"
+        "print(hasattr(mesa, 'space'), hasattr(izsim.model.mesa_core, 'no_such_name'))"
     )
-    assert out == "AttributeError\nTrue"
+    assert out == "AttributeError\nTrue False"
 
 
 def test_nothing_is_deferred_when_mesa_was_imported_first() -> None:

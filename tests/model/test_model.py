@@ -9,6 +9,7 @@ import pytest
 
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import wastewater
+from izsim.model.mesa_core import DataCollector
 from izsim.model.model import IZModel
 from izsim.scenario import Policy, Scenario, load_scenario
 from tests.conftest import ROOT
@@ -28,6 +29,29 @@ def test_twelve_steps_are_twelve_months_with_their_indicators(
     assert np.allclose(frame.to_numpy(), model.values[:12], equal_nan=True)
     assert not np.isnan(model.values[:12, INDICATOR_IDS.index("jobs_industry")]).any()
     assert np.isnan(model.values[12:]).all()
+
+
+def test_the_datacollector_is_made_when_first_used_and_can_be_replaced(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """Made on first use (Mesa's collector imports pandas, which a run does not need), it
+    is then one object, recording what step() collects; a notebook may set its own."""
+    model = IZModel(scenario, baseline, 3)
+    assert "datacollector" not in vars(model)
+    model.run()  # run() does not collect through it
+    assert "datacollector" not in vars(model)
+    stepped = IZModel(scenario, baseline, 3)
+    stepped.step()
+    collector = stepped.datacollector
+    assert isinstance(collector, DataCollector) and stepped.datacollector is collector
+    assert len(collector.get_model_vars_dataframe()) == 1
+    mine = DataCollector(model_reporters={"jobs": lambda m: m.indicator("jobs_industry")})
+    stepped.datacollector = mine
+    stepped.step()
+    assert stepped.datacollector is mine
+    assert list(mine.get_model_vars_dataframe()["jobs"]) == [
+        stepped.values[1, INDICATOR_IDS.index("jobs_industry")]
+    ]
 
 
 def test_stepping_gives_the_results_of_one_run(scenario: Scenario, baseline: Policy) -> None:

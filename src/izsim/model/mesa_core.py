@@ -7,6 +7,10 @@ whole ``izsim run`` of Tuyên Quang took about 1.15 s, of which ``import mesa`` 
 the model needs three classes, whose modules import only numpy (and pandas, for the data
 collector).
 
+``DataCollector`` is imported when first asked for (a module ``__getattr__``): its module
+imports pandas (about 0.14 s), which ``izsim run`` does not otherwise need; the model makes
+its data collector only when a notebook or ``mesa.batch_run`` uses it.
+
 So before importing them, :func:`defer_package_init` puts Mesa's package into
 ``sys.modules`` as the import system would, but without running its ``__init__``: its
 submodules import as usual. The first time anything asks the package itself for a name
@@ -22,6 +26,7 @@ import importlib.util
 import sys
 import threading
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 _lock = threading.Lock()
 
@@ -59,11 +64,27 @@ def defer_package_init(name: str) -> ModuleType | None:
 defer_package_init("mesa")
 
 # mesa.model first: at import it looks itself up with inspect.stack(), whose cost grows with
-# the modules imported so far, and mesa.datacollection imports pandas.
+# the modules imported so far.
 from mesa.model import Model  # noqa: E402 (after the deferral, or mesa/__init__ runs)
 
 # isort: split
 from mesa.agent import Agent  # noqa: E402
-from mesa.datacollection import DataCollector  # noqa: E402
+
+if TYPE_CHECKING:
+    from mesa.datacollection import DataCollector
 
 __all__ = ["Agent", "DataCollector", "Model", "defer_package_init"]
+
+
+def __getattr__(name: str) -> object:
+    """``DataCollector``, imported on first use (PEP 562): mesa.datacollection imports pandas.
+
+    Raises:
+        AttributeError: any other name this module does not have.
+    """
+    if name == "DataCollector":
+        from mesa.datacollection import DataCollector
+
+        globals()["DataCollector"] = DataCollector  # asked once; then an ordinary name
+        return DataCollector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

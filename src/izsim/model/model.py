@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from functools import cached_property
 from itertools import chain
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import simpy
@@ -32,12 +33,15 @@ from izsim.model.establishment import (
 )
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
-from izsim.model.mesa_core import DataCollector, Model
+from izsim.model.mesa_core import Model
 from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from mesa.datacollection import DataCollector
 
 OUTSIDE_ZONE, OUTSIDE_PROVINCE = 0, 1  # offsets of the two outside options after the zones
 # Codes of zone stages and plant states in the monthly arrays (their index in the tuples).
@@ -149,12 +153,22 @@ class IZModel(Model):
         self._start_pipeline()
         self.reinvestment = Reinvestment(self)
         self.months_collected = 0  # months whose indicators are in ``values``
-        # Mesa's form for notebooks and mesa.batch_run: every indicator as a model reporter,
-        # recorded by step() (run() fills ``values`` without it).
-        self.datacollector = DataCollector(
+        self.env.process(self._clock())
+
+    @cached_property
+    def datacollector(self) -> DataCollector:
+        """Mesa's form of the indicators for notebooks and ``mesa.batch_run``: every indicator
+        as a model reporter, recorded by :meth:`step` (:meth:`run` fills ``values`` without it).
+
+        Made when first used, not in ``__init__``: Mesa's data collector imports pandas (about
+        0.14 s), which ``izsim run`` does not need. Like an attribute set in ``__init__`` it can
+        be replaced (``model.datacollector = DataCollector(...)``).
+        """
+        from izsim.model.mesa_core import DataCollector
+
+        return DataCollector(
             model_reporters={name: (lambda m, n=name: m.indicator(n)) for name in INDICATOR_IDS}
         )
-        self.env.process(self._clock())
 
     # ------------------------------------------------------------------ set-up
     def _start_existing_developers(self) -> None:
