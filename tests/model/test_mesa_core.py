@@ -75,3 +75,31 @@ def test_nothing_is_deferred_when_mesa_was_imported_first() -> None:
         "print(Model is mesa.Model, defer_package_init('mesa'), '__getattr__' in vars(mesa))"
     )
     assert out == "True None False"
+
+
+def test_dir_of_the_deferred_package_lists_the_whole_of_it() -> None:
+    out = _python(
+        "from izsim.model import mesa_core\n"
+        "import mesa\n"
+        "names = dir(mesa)\n"
+        "print('batch_run' in names, 'DataCollector' in names, names == sorted(vars(mesa)))"
+    )
+    assert out == "True True True"
+
+
+def test_a_package_whose_init_fails_raises_its_own_error_every_time(tmp_path: Path) -> None:
+    package = tmp_path / "brokenpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("raise RuntimeError('boom in __init__')\n")
+    (package / "sub.py").write_text("VALUE = 1\n")
+    out = _python(
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from izsim.model.mesa_core import defer_package_init\n"
+        "pkg = defer_package_init('brokenpkg')\n"
+        "from brokenpkg.sub import VALUE\n"  # a submodule imports before the __init__ runs
+        "for _ in range(2):\n"
+        "    try:\n        pkg.anything\n"
+        "    except RuntimeError as e:\n        print(e)\n"
+        "print(VALUE)"
+    )
+    assert out == "boom in __init__\nboom in __init__\n1"

@@ -49,14 +49,29 @@ def defer_package_init(name: str) -> ModuleType | None:
     package = importlib.util.module_from_spec(spec)
     loader = spec.loader
 
-    def __getattr__(attr: str) -> object:  # noqa: N807 (the name PEP 562 looks up)
+    def initialise() -> None:
         with _lock:
             if package.__dict__.get("__getattr__") is __getattr__:
-                del package.__dict__["__getattr__"]
-                loader.exec_module(package)  # the package's __init__, in this module
+                del package.__dict__["__getattr__"], package.__dict__["__dir__"]
+                try:
+                    loader.exec_module(package)  # the package's __init__, in this module
+                except BaseException:
+                    # The hooks go back, so that the next access runs the __init__ again and
+                    # raises its own error rather than a bare AttributeError.
+                    package.__getattr__ = __getattr__  # type: ignore[method-assign]
+                    package.__dir__ = __dir__  # type: ignore[method-assign]
+                    raise
+
+    def __getattr__(attr: str) -> object:  # noqa: N807 (the name PEP 562 looks up)
+        initialise()
         return getattr(package, attr)
 
+    def __dir__() -> list[str]:  # noqa: N807 (PEP 562: dir() of the package lists all of it)
+        initialise()
+        return sorted(package.__dict__)
+
     package.__getattr__ = __getattr__  # type: ignore[method-assign]
+    package.__dir__ = __dir__  # type: ignore[method-assign]
     sys.modules[name] = package
     return package
 
