@@ -113,6 +113,29 @@ def test_run_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None
         gc.enable()
 
 
+def test_a_second_command_in_one_process_unfreezes_the_first_start_up() -> None:
+    """A cycle dropped during one command's start-up is frozen with it (never collected while
+    frozen); the next command's start-up unfreezes it, so the collector can free it."""
+    import weakref
+
+    from izsim.cli import _start_up
+
+    class Node:
+        pass
+
+    with _start_up():
+        node = Node()
+        node.self = node  # a cycle, garbage once the name is gone
+        ref = weakref.ref(node)
+        del node
+    gc.collect()
+    assert ref() is not None  # frozen: out of the collector's reach
+    with _start_up():
+        pass
+    gc.collect()
+    assert ref() is None
+
+
 def test_default_policy_is_the_baseline_beside_the_scenario(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -395,6 +418,17 @@ def test_compare_refuses_an_infinite_budget(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--budget: inf: give a finite amount" in result.output
     assert not out.exists()
+
+
+def test_compare_refuses_prior_only_without_uncertainty(tmp_path: Path) -> None:
+    """--prior-only alone was silently ignored: nothing is drawn without --uncertainty."""
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app, ["compare", str(SCENARIO_FILE), "--prior-only", "--out", str(out), "--quiet"]
+    )
+    assert result.exit_code == 2
+    assert "--prior-only: applies to --uncertainty only" in result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow", "statsmodels")

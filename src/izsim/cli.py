@@ -83,13 +83,21 @@ def _start_up() -> Iterator[None]:
     (in an ``izsim run`` when it still imported pandas, two full collections and some 280
     smaller ones: about 0.1 s, an eighth of the run) and found nothing to free; paused but
     not frozen, its first collection afterwards would go through them all once more. Frozen,
-    they are left out of every later collection; they are still freed as usual when no
-    longer referenced (only garbage cycles already there at the end of the block are kept, a
-    few at most). When garbage is collected does not change what a run computes.
+    they are left out of every later collection: an object among them is still freed when
+    nothing refers to it any more, but a cycle among them is not collected while they are
+    frozen (garbage cycles made in the block, and any the frozen objects form later). A
+    process running one command ends soon after; a caller running commands in one process (a
+    test with typer's CliRunner, a notebook) would keep every command's, so a start-up that
+    finds objects frozen unfreezes them and collects once (the garbage of the commands
+    before; a full collection, tens of milliseconds, which a first command never pays). When
+    garbage is collected does not change what a run computes.
     """
     if not gc.isenabled():  # the caller manages the collector: leave it as it is
         yield
         return
+    if gc.get_freeze_count():  # an earlier command's start-up in this process
+        gc.unfreeze()
+        gc.collect()
     gc.disable()
     try:
         yield
@@ -448,6 +456,15 @@ def compare(
             check_path(name, "--policies")
         if budget is not None and not math.isfinite(budget):
             raise InputError([Problem("--budget", "", f"{budget}: give a finite amount, >= 0")])
+        if prior_only and not uncertainty:
+            # without --uncertainty nothing is drawn: the flag would be silently ignored
+            raise InputError(
+                [
+                    Problem(
+                        "--prior-only", "", "applies to --uncertainty only: give both, or neither"
+                    )
+                ]
+            )
         problems: list[Problem] = []
         warnings: list[Problem] = []
         try:
