@@ -114,6 +114,13 @@ def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
             "a calibrated ensemble names the patterns it was cut on",
         ),
         ("calibration: {}\n", "calibration", ""),
+        (
+            ensemble_text(names=[NAMES[0], NAMES[0]], sets=[[-0.45, -0.2]]),
+            "parameters",
+            f"{NAMES[0]} listed twice",
+        ),
+        (ensemble_text(sets=[[-0.45, True]]), "sets[0][1]", "valid number"),
+        (ensemble_text(sets=[[-0.45, "12"]]), "sets[0][1]", "valid number"),
     ],
 )
 def test_a_bad_ensemble_is_a_clear_error_with_exit_2(

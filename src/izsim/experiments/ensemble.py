@@ -34,7 +34,15 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.load import file_sha256, problems_of, read_yaml
@@ -93,7 +101,17 @@ class EnsembleFile(BaseModel):
 
     calibration: Provenance
     parameters: list[str] = Field(min_length=1)
-    sets: list[list[float]] = Field(min_length=1)
+    # strict: YAML's `true` or "0.5" is no number a calibration writes (lax floats took them)
+    sets: list[list[StrictFloat]] = Field(min_length=1)
+
+    @field_validator("parameters")
+    @classmethod
+    def _names_once(cls, names: list[str]) -> list[str]:
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            # a later column would silently overwrite the earlier one's values in a draw
+            raise ValueError(f"{', '.join(twice)} listed twice; list each number once")
+        return names
 
 
 @dataclass(frozen=True)
