@@ -26,9 +26,11 @@ the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
    a sample of the parameter sets the patterns do not rule out: not a Bayesian posterior (no
    likelihood is claimed), but the region a posterior would sit in.
 
-A pattern that no set of the first wave comes near (every set implausible for it) cannot be
-reproduced anywhere in the priors: it is named, and left out of the cut, rather than let it
-rule out everything (a model discrepancy to report, not to fit).
+A pattern for which no set of the first wave has its mean reading (over the set's runs) inside
+the tolerance is taken as out of the priors' reach: it is named, and left out of the cut, rather
+than let it rule out everything (a model discrepancy to report, not to fit). So is a pattern the
+scenario never reads (no run has a value, e.g. one that lies before the scenario can show it):
+no emulator is fitted to it. Both are decided on the first wave, before any emulator is fitted.
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ class HistoryMatch:
     targets: list[Target]
     waves: list[Wave]
     unreachable: list[str]
-    """Targets no set of the first wave came near: named, and left out of the cut."""
+    """Targets no set of the first wave has its mean inside the tolerance (or any value):
+    named, and left out of the cut."""
     accepted: pd.DataFrame
     """The ensemble's sets: wave, set, each calibrated (and given) parameter, each target's
     mean reading, the set's largest implausibility."""
@@ -333,18 +336,22 @@ def history_match(
                 done[-1].skill = skill(done[-1].emulators, wave)
             ensemble = wave
             break
-        fitted = {t.id: _emulate(t, wave, seed) for t in active}
+        if index == 1:
+            # before any emulator is fitted: a target without a single reading has nothing
+            # to fit one to
+            active, unreachable = _reachable(goals, wave)
+            for name in unreachable:
+                unread = not np.isfinite(wave.set_means(name)).any()
+                notes.append(
+                    f"{name}: no run of the first wave has a value (the scenario does not read"
+                    " it); left out of the cut"
+                    if unread
+                    else f"{name}: no set of the first wave has its mean inside the tolerance;"
+                    " left out of the cut (the model does not reach it within the priors)"
+                )
         if done:
             done[-1].skill = skill(done[-1].emulators, wave)
-        if index == 1:
-            active, unreachable = _reachable(goals, wave)
-            fitted = {t.id: fitted[t.id] for t in active}
-            for name in unreachable:
-                notes.append(
-                    f"{name}: no set of the first wave reads inside its tolerance; left out of"
-                    " the cut (the model does not reach it within the priors)"
-                )
-        wave.emulators = [fitted[t.id] for t in active]
+        wave.emulators = [_emulate(t, wave, seed) for t in active]
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
     return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes, ensemble)
@@ -363,7 +370,8 @@ def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
 
 def _reachable(goals: list[Target], wave: Wave) -> tuple[list[Target], list[str]]:
     """Targets some set of the first wave reads inside the tolerance (its mean over its
-    runs), and those none does: a pattern the prior box never reaches is named, not cut on."""
+    runs), and those none does (none has a value, or every set's mean lies outside): a
+    pattern the prior box never reaches is named, not cut on."""
     active, unreachable = [], []
     for target in goals:
         means = wave.set_means(target.id)
