@@ -45,6 +45,7 @@ from izsim.errors import run_script
 from izsim.experiments.calibration import HistoryMatch, history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
 from izsim.experiments.packages import at_least
+from izsim.experiments.space import pattern_outputs, write_space
 from izsim.experiments.sweep import sweep
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
@@ -114,18 +115,8 @@ def screen(
     out: Path, names: list[str], trajectories: int, replicates: int, seed: int, workers: int | None
 ) -> pd.DataFrame:
     """The Morris screening: μ* of each number for each pattern, with the noise floor."""
-    space = out.with_name(f"{out.name}.space.yaml")  # beside the sweep's folder, not in it
-    lines = [
-        "space:",
-        "  parameters:",
-        *[f"    - {n}" for n in names],
-        "  outputs:",
-        *[f"    - {{id: {t}, pattern: {t}}}" for t in TARGETS],
-    ]
-    text = "\n".join(lines) + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not space.exists() or space.read_text(encoding="utf-8") != text:
-        space.write_text(text, encoding="utf-8")
+    # beside the sweep's folder, not in it
+    space = write_space(out.with_name(f"{out.name}.space.yaml"), names, pattern_outputs(TARGETS))
     result = sweep(
         BACKCAST,
         space_file=space,

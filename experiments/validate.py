@@ -37,7 +37,7 @@ import pandas as pd
 from izsim.errors import run_script
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
 from izsim.experiments.packages import at_least
-from izsim.experiments.space import uncertain
+from izsim.experiments.space import ALL_RANGED, pattern_outputs, uncertain, write_space
 from izsim.experiments.sweep import sweep
 from izsim.experiments.uncertainty import draw
 from izsim.patterns import shipped_patterns
@@ -72,24 +72,18 @@ def held_out(scenario_id: str) -> list[str]:
 def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: bool) -> Path:
     """A space of every ranged number (the draws set them all) with the outputs to read."""
     scenario = load_scenario(scenario_file)
-    lines = ["space:", "  parameters: all_ranged", "  outputs:"]
-    lines += [f"    - {{id: {p}, pattern: {p}}}" for p in patterns]
+    outputs = pattern_outputs(patterns)
     if targets:
-        lines += [
-            f"    - {{id: {name}.{month[:4]}, indicator: {name}, at: '{month}'}}"
+        outputs += [
+            {"id": f"{name}.{month[:4]}", "indicator": name, "at": month}
             for name in OUTLOOK
             for month in YEARS
         ]
         for t in scenario.targets:
             if t.not_modelled is None:
-                lines.append(f"    - {{id: {t.id}, target: {t.id}}}")
-                lines.append(f"    - {{id: {t.id}.met, target: {t.id}, measure: met}}")
-    path = out / f"{scenario.scenario.id}.space.yaml"
-    text = "\n".join(lines) + "\n"
-    out.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+                outputs.append({"id": t.id, "target": t.id})
+                outputs.append({"id": f"{t.id}.met", "target": t.id, "measure": "met"})
+    return write_space(out / f"{scenario.scenario.id}.space.yaml", ALL_RANGED, outputs)
 
 
 def points(scenario_file: Path, draws: int, seed: int, calibrated: bool) -> np.ndarray:

@@ -219,17 +219,6 @@ class HistoryMatch:
         return sum(len(w.runs) for w in self.waves) + extra
 
 
-def space_text(calibrated: Sequence[str], target_ids: Sequence[str]) -> str:
-    """The space file of a calibration's waves: the calibrated parameters (then those taken
-    from an ensemble), every other ranged number varying as ``rest``, each target pattern an
-    output."""
-    lines = ["space:", "  parameters:"]
-    lines += [f"    - {name}" for name in calibrated]
-    lines += ["  rest: true", "  outputs:"]
-    lines += [f"    - {{id: {t}, pattern: {t}}}" for t in target_ids]
-    return "\n".join(lines) + "\n"
-
-
 def history_match(
     scenario_file: str | Path,
     *,
@@ -273,7 +262,7 @@ def history_match(
     from scipy.stats import qmc
 
     from izsim.experiments.sensitivity import to_values
-    from izsim.experiments.space import load_space
+    from izsim.experiments.space import load_space, pattern_outputs, write_space
     from izsim.experiments.sweep import sweep
     from izsim.scenario.load import find_policy, load_policy, load_scenario
     from izsim.scenario.parameters import parameters
@@ -281,11 +270,12 @@ def history_match(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     goals = targets(patterns, target_ids)
-    space_file = out / "space.yaml"
     held = list(given.parameters) if given is not None else []
-    text = space_text([*calibrated, *held], target_ids)
-    if not space_file.exists() or space_file.read_text(encoding="utf-8") != text:
-        space_file.write_text(text, encoding="utf-8")
+    # the calibrated parameters (then those taken from an ensemble), every other ranged number
+    # varying as `rest`, each target an output
+    space_file = write_space(
+        out / "space.yaml", [*calibrated, *held], pattern_outputs(target_ids), rest=True
+    )
     scenario = load_scenario(scenario_file)
     params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
     space = load_space(space_file, scenario, params)
