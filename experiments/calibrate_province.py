@@ -2,7 +2,8 @@
 
     .venv/bin/python experiments/calibrate_province.py --province hai_duong
         [--out results/calibration/<province>] [--waves 3] [--sets 96] [--replicates 4]
-        [--workers 2] [--seed 1] [--save scenarios/calibrated/<province>.yaml]
+        [--workers 2] [--seed 1]
+        [--save scenarios/calibrated/<province>.yaml]     # install it there, if a calibration
 
 A province's own numbers (issue 11: its demand ``investors.prospects_per_month``, its outside
 options, and where an output record is fitted its existing industry's growth) are history-
@@ -11,7 +12,8 @@ scenario can read (:data:`PROVINCES`): the shipped scenario where the record lie
 a back-cast where it lies before. Each parameter set takes the shared behaviour from one set
 of ``scenarios/calibrated/shared.yaml`` (``experiments/calibrate_shared.py``), so the saved
 ensemble holds the shared and the province's numbers jointly; every other ranged number is
-drawn from its prior for each set.
+drawn from its prior for each set. As with the shared calibration, only ``--save`` installs
+(a calibration) or removes (a provisional one) a file.
 
 Provinces with no fitted pattern of their own that a scenario can read (Hà Nam and Hải
 Dương's 2020 records need back-casts of 2019–2020 that do not exist yet; Hưng Yên and Nghệ An
@@ -26,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import report, save, wave_options
+from calibrate_shared import report, save, save_option, wave_options
 
 from izsim.errors import run_script
 from izsim.experiments.calibration import history_match
@@ -64,11 +66,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     wave_options(parser, sets=96)
     parser.add_argument("--shared", type=Path, default=SHARED)
-    parser.add_argument("--save", type=Path, default=None)
+    parser.add_argument(
+        "--save",
+        type=save_option,
+        default=None,
+        help="install the ensemble here if it is a calibration, remove the file here if not;"
+        " without it nothing is installed or removed",
+    )
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province
-    install = args.save or ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml"
     began = time.perf_counter()
     scenario = load_scenario(province.scenario)
     policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
@@ -88,14 +95,14 @@ def main() -> None:
         given=shared,
     )
     minutes = (time.perf_counter() - began) / 60
-    table = report(match, out, minutes, province.scenario)
+    report(match, out, minutes, province.scenario)
     names = [*province.calibrated, *shared.parameters]
     save(
         match,
-        table,
         names,
         out=out,
-        install=install,
+        install=args.save,
+        home=ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml",
         scenario_file=province.scenario,
         minutes=minutes,
         seed=args.seed,

@@ -113,6 +113,11 @@ def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
             "calibration",
             "a calibrated ensemble names the patterns it was cut on",
         ),
+        (
+            ensemble_text(status="calibrated", missed=["kcn_occupancy_2018_2020"]),
+            "calibration",
+            "a calibrated ensemble misses no pattern it was cut on",
+        ),
         ("calibration: {}\n", "calibration", ""),
         (
             ensemble_text(names=[NAMES[0], NAMES[0]], sets=[[-0.45, -0.2]]),

@@ -40,7 +40,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -213,6 +213,11 @@ class HistoryMatch:
     """The runs of the ensemble: sets drawn from the space no wave ruled out."""
 
     @property
+    def cut_on(self) -> list[str]:
+        """The targets the waves cut on: every target but those left out."""
+        return [t.id for t in self.targets if t.id not in self.unreachable]
+
+    @property
     def runs(self) -> int:
         """Model runs made, every wave and the ensemble's."""
         extra = len(self.ensemble.runs) if self.ensemble is not None else 0
@@ -345,6 +350,56 @@ def history_match(
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
     return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes, ensemble)
+
+
+def mean_reading(wave: Wave | None, target: str) -> float:
+    """A target's mean over a wave's successful runs (NaN if none has a value): over the
+    ensemble, what a mean of many provinces' draws would read, the quantity a national figure
+    is."""
+    if wave is None:
+        return math.nan
+    ok = wave.runs.loc[wave.runs["status"] == "ok", target]
+    return float(ok.mean()) if ok.notna().any() else math.nan
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a history match's ensemble is (:func:`verdict`)."""
+
+    status: Literal["calibrated", "provisional"]
+    missed: list[str]
+    """Targets cut on whose ensemble mean lies outside the tolerance (or has no value)."""
+    reasons: list[str]
+    """Why it is provisional; empty when calibrated."""
+
+
+def verdict(match: HistoryMatch) -> Verdict:
+    """Whether ``match``'s ensemble is a calibration: the one rule, which the ensemble's
+    file records and its installation follows. It is ``calibrated`` only if
+
+    - it has accepted sets, and was cut on at least one target (the first wave reached one);
+    - its mean over every run reads every target it was cut on inside the tolerance;
+    - some wave ruled something out (else its sets are the prior's draws).
+
+    Otherwise it is ``provisional``, with the reasons."""
+    reasons = []
+    if match.ensemble is None or not len(match.accepted):
+        reasons.append("no accepted set (every candidate was ruled out)")
+    cut = match.cut_on
+    if not cut:
+        reasons.append("cut on no pattern (the first wave reached none)")
+    missed = []
+    for target in match.targets:
+        if target.id in cut:
+            mean = mean_reading(match.ensemble, target.id)
+            if not target.low <= mean <= target.high:  # NaN too
+                missed.append(target.id)
+    if missed:
+        reasons.append(f"its mean misses {', '.join(missed)}")
+    waves = [*match.waves[1:], *([match.ensemble] if match.ensemble is not None else [])]
+    if not any(w.kept_share < 1 for w in waves):
+        reasons.append("no wave ruled anything out")
+    return Verdict("provisional" if reasons else "calibrated", missed, reasons)
 
 
 def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:

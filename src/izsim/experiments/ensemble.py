@@ -12,6 +12,8 @@ calibration:
   scenario_sha256: …
   patterns: [kcn_occupancy_2018_2020, …]   # the fitted patterns it was cut on
   left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
+  status: provisional                       # or calibrated (calibration.verdict)
+  missed: [ccn_pace_2018_2021]              # cut on, and the ensemble's mean reads outside
   runs: 2560
   minutes: 3.1
   seed: 1
@@ -22,7 +24,8 @@ sets:                                       # one row per accepted set, in param
 ```
 
 A scenario uses ``calibrated/<scenario id>.yaml`` beside it if there is one (a province
-calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour).
+calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour). Files
+written before ``status`` or ``missed`` existed still load (provisional, then).
 """
 
 from __future__ import annotations
@@ -74,8 +77,9 @@ class Provenance(BaseModel):
     left_out: list[str] = Field(default_factory=list)
     status: Literal["calibrated", "provisional"] = Field(
         default="provisional",
-        description="calibrated: the ensemble's mean reads every fitted pattern it was cut on"
-        " inside its tolerance; provisional: it does not (see `missed`).",
+        description="calibrated: cut on some fitted pattern, its mean reads every one it was"
+        " cut on inside its tolerance, and some wave ruled something out"
+        " (izsim.experiments.calibration.verdict); provisional otherwise.",
     )
     missed: list[str] = Field(
         default_factory=list, description="Fitted patterns the ensemble's mean reads outside."
@@ -91,8 +95,11 @@ class Provenance(BaseModel):
 
     @model_validator(mode="after")
     def _calibrated_on_something(self) -> Provenance:
-        if self.status == "calibrated" and not self.patterns:
-            raise ValueError("a calibrated ensemble names the patterns it was cut on")
+        if self.status == "calibrated":
+            if not self.patterns:
+                raise ValueError("a calibrated ensemble names the patterns it was cut on")
+            if self.missed:
+                raise ValueError("a calibrated ensemble misses no pattern it was cut on")
         return self
 
 
@@ -189,20 +196,21 @@ def write_ensemble(
     match: Any,
     names: list[str],
     *,
+    verdict: Any,
     scenario_file: Path,
     minutes: float,
     seed: int,
     root: Path,
-    missed: list[str] | None = None,
 ) -> None:
     """Write ``match``'s accepted sets (a :class:`~izsim.experiments.calibration.HistoryMatch`)
-    for the numbers ``names``, with the calibration's provenance; ``missed``: the fitted
-    patterns its mean reads outside their tolerance (the ensemble is then provisional)."""
+    for the numbers ``names``, with the calibration's provenance: its status and the patterns
+    it misses are ``verdict``'s (:func:`~izsim.experiments.calibration.verdict`, the one rule).
+    Written whole (a temporary file, then renamed)."""
     from izsim.experiments.calibration import CUTOFF
     from izsim.fingerprint import code_fingerprint
+    from izsim.outputs import atomic_write
 
     path = Path(path)
-    cut = [t.id for t in match.targets if t.id not in match.unreachable]
     body = {
         "calibration": {
             "method": (
@@ -212,11 +220,10 @@ def write_ensemble(
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
             "scenario_sha256": file_sha256(scenario_file),
-            "patterns": cut,
+            "patterns": list(match.cut_on),
             "left_out": list(match.unreachable),
-            # nothing cut on: the prior's draws, whatever they read
-            "status": "provisional" if missed or not cut else "calibrated",
-            "missed": list(missed or []),
+            "status": verdict.status,
+            "missed": list(verdict.missed),
             "skill": {
                 k: round(float(v), 3)
                 for k, v in (match.waves[-1].skill if match.waves else {}).items()
@@ -229,10 +236,11 @@ def write_ensemble(
         "parameters": list(names),
         "sets": [[float(f"{v:.6g}") for v in row] for row in match.accepted[names].to_numpy()],
     }
+    Provenance.model_validate(body["calibration"])  # what the loader will ask of it
     path.parent.mkdir(parents=True, exist_ok=True)
     header = (
         "# A calibrated ensemble (izsim.experiments.ensemble), written by a calibration script;"
         " do not edit by hand.\n"
     )
     text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(text, encoding="utf-8")
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
