@@ -1,8 +1,8 @@
 """Calibrate a province's own numbers on its own records, the shared behaviour taken as fitted.
 
     .venv/bin/python experiments/calibrate_province.py --province hai_duong
-        [--out results/calibration/<province>] [--waves 3] [--sets 96] [--replicates 4]
-        [--workers 2] [--seed 1]
+        [--shared scenarios/calibrated/shared.yaml] [--out results/calibration/<province>]
+        [--waves 3] [--sets 96] [--replicates 4] [--workers 2] [--seed 1]
         [--save scenarios/calibrated/<province>.yaml]     # install it there, if a calibration
 
 A province's own numbers (issue 11: its demand ``investors.prospects_per_month``, its outside
@@ -10,10 +10,13 @@ options, and where an output record is fitted its existing industry's growth) ar
 matched (:mod:`izsim.experiments.calibration`) to the fitted patterns of that province which a
 scenario can read (:data:`PROVINCES`): the shipped scenario where the record lies after 2021,
 a back-cast where it lies before. Each parameter set takes the shared behaviour from one set
-of ``scenarios/calibrated/shared.yaml`` (``experiments/calibrate_shared.py``), so the saved
-ensemble holds the shared and the province's numbers jointly; every other ranged number is
-drawn from its prior for each set. As with the shared calibration, only ``--save`` installs
-(a calibration) or removes (a provisional one) a file.
+of ``--shared`` (the installed ``scenarios/calibrated/shared.yaml`` by default; while none is
+installed, ``results/calibration/shared/ensemble.yaml``, what ``experiments/calibrate_shared.py``
+left), so the saved ensemble holds the shared and the province's numbers jointly; every other
+ranged number is drawn from its prior for each set. The shared file's path, hash and status
+are recorded in the province's provenance, and a province's ensemble built on a provisional
+shared one is provisional too, whatever it reads (never installed). As with the shared
+calibration, only ``--save`` installs (a calibration) or removes (a provisional one) a file.
 
 Provinces with no fitted pattern of their own that a scenario can read (Hà Nam and Hải
 Dương's 2020 records need back-casts of 2019–2020 that do not exist yet; Hưng Yên and Nghệ An
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from calibrate_shared import report, save, save_option, wave_options
 
-from izsim.errors import run_script
+from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.patterns import shipped_patterns
@@ -39,6 +42,8 @@ from izsim.scenario.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / "scenarios" / "calibrated" / "shared.yaml"
+PROVISIONAL_SHARED = ROOT / "results" / "calibration" / "shared" / "ensemble.yaml"
+"""Where experiments/calibrate_shared.py leaves its ensemble, installed or not."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,13 @@ def main() -> None:
     parser.add_argument("--province", choices=sorted(PROVINCES), required=True)
     parser.add_argument("--out", type=Path, default=None)
     wave_options(parser, sets=96)
-    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=SHARED,
+        help="the shared ensemble (default: the installed one); while none is installed,"
+        f" give {PROVISIONAL_SHARED.relative_to(ROOT)} (the province's is then provisional)",
+    )
     parser.add_argument(
         "--save",
         type=save_option,
@@ -79,7 +90,25 @@ def main() -> None:
     began = time.perf_counter()
     scenario = load_scenario(province.scenario)
     policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
+    if not args.shared.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(args.shared),
+                    "--shared",
+                    "no such file: no shared ensemble is installed (experiments/"
+                    "calibrate_shared.py installs one only with --save, and only a calibration);"
+                    f" give --shared {PROVISIONAL_SHARED.relative_to(ROOT)}, the one it left"
+                    " (if it is provisional, this province's will be too)",
+                )
+            ]
+        )
     shared = load_ensemble(args.shared, parameters(scenario, policy))
+    if shared.provenance.status != "calibrated":
+        print(
+            f"note: the shared ensemble {args.shared} is provisional: this province's ensemble"
+            " will be provisional too, and not installed"
+        )
     match = history_match(
         province.scenario,
         calibrated=list(province.calibrated),

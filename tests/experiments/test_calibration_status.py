@@ -1,6 +1,7 @@
 """What a calibration is and where it goes: one rule decides an ensemble's status
 (calibration.verdict), the file records it, and only an explicit ``--save`` installs a
-calibration or removes a provisional one. Fast: the history match is made up, the rest is real."""
+calibration or removes a provisional one; a province's ensemble built on a provisional shared
+one is provisional too and names it. Fast: the history match is made up, the rest is real."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from izsim.experiments.calibration import HistoryMatch, Target, Wave, verdict
-from izsim.experiments.ensemble import load_ensemble
+from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.load import file_sha256
 from izsim.scenario.parameters import parameters
@@ -41,6 +42,7 @@ def made_up(
     kept: float = 0.5,
     cut: bool = True,
     fitted: int | None = None,
+    given: object = None,
 ) -> HistoryMatch:
     """A history match of two sets at the middle of each number's range, every run reading
     ``reads``; the ensemble drawn where ``kept`` of the candidates were left."""
@@ -64,6 +66,7 @@ def made_up(
         accepted,
         [],
         Wave(2, unit, values, runs, kept_share=kept),
+        given,  # type: ignore[arg-type]
     )
 
 
@@ -110,6 +113,16 @@ def test_each_condition_alone_makes_an_ensemble_provisional(options: dict, reaso
     judged = verdict(made_up(SHARED_NAMES, BACKCAST, NATIONAL, **options))
     assert judged.status == "provisional"
     assert [r for r in judged.reasons if r.startswith(reason)], judged.reasons
+
+
+def test_an_ensemble_on_a_provisional_shared_one_is_provisional(tmp_path: Path) -> None:
+    for status in ("provisional", "calibrated"):
+        given = load_ensemble(
+            shared_file(tmp_path / f"{status}.yaml", status), params_of(HAI_DUONG)
+        )
+        names = [*PROVINCE_OWN, *SHARED_NAMES]
+        match = made_up(names, HAI_DUONG, OWN, 80.0, fitted=len(PROVINCE_OWN), given=given)
+        assert verdict(match).status == status
 
 
 # -- calibrate_shared.py: --save ----------------------------------------------------------
@@ -206,3 +219,56 @@ def test_save_refuses_a_folder(
         run_main(script, monkeypatch, "--out", str(out), "--save", str(installed.parent))
     assert exit_.value.code == 2
     assert "--save" in capsys.readouterr().err and not out.exists()
+
+
+# -- calibrate_province.py: the shared ensemble -------------------------------------------
+
+
+@pytest.fixture
+def province_script(monkeypatch: pytest.MonkeyPatch):
+    """calibrate_province.py with the history match made up (its province's pattern read
+    inside the tolerance, some candidates ruled out: a calibration on its own)."""
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    script = load_script("calibrate_province")
+
+    def history_match(scenario_file: Path, *, calibrated: list[str], out: Path, given, **_):
+        Path(out).mkdir(parents=True, exist_ok=True)
+        names = [*calibrated, *given.parameters]
+        return made_up(names, scenario_file, OWN, 80.0, fitted=len(calibrated), given=given)
+
+    monkeypatch.setattr(script, "history_match", history_match)
+    return script
+
+
+@pytest.mark.parametrize("status", ["provisional", "calibrated"])
+def test_a_province_on_a_provisional_shared_ensemble_is_provisional_and_names_it(
+    province_script, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, status: str
+) -> None:
+    shared = shared_file(tmp_path / "shared" / "ensemble.yaml", status)
+    install = tmp_path / "calibrated" / "hai_duong.yaml"
+    out = tmp_path / "hd"
+    argv = ["--province", "hai_duong", "--shared", str(shared), "--out", str(out)]
+    run_main(province_script, monkeypatch, *argv, "--save", str(install))
+    provenance = load_ensemble(out / "ensemble.yaml", params_of(HAI_DUONG)).provenance
+    assert provenance.status == status
+    assert install.exists() == (status == "calibrated")
+    assert provenance.shared is not None
+    assert provenance.shared.model_dump() == {
+        "path": shared.resolve().as_posix(),
+        "sha256": file_sha256(shared),
+        "status": status,
+    }
+
+
+def test_a_province_without_a_shared_ensemble_is_told_where_one_is(
+    province_script, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    missing = tmp_path / "none.yaml"
+    argv = ["--province", "hai_duong", "--shared", str(missing), "--out", str(tmp_path / "hd")]
+    monkeypatch.setattr(sys, "argv", ["calibrate_province.py", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        province_script.run_script(province_script.main)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "--shared results/calibration/shared/ensemble.yaml" in err
+    assert not (tmp_path / "hd").exists()

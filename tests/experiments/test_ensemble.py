@@ -118,6 +118,14 @@ def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
             "calibration",
             "a calibrated ensemble misses no pattern it was cut on",
         ),
+        (
+            ensemble_text(
+                status="calibrated",
+                shared={"path": "results/x.yaml", "sha256": "0" * 64, "status": "provisional"},
+            ),
+            "calibration",
+            "a calibrated ensemble takes no numbers from a provisional one (results/x.yaml)",
+        ),
         ("calibration: {}\n", "calibration", ""),
         (
             ensemble_text(names=[NAMES[0], NAMES[0]], sets=[[-0.45, -0.2]]),

@@ -211,6 +211,8 @@ class HistoryMatch:
     notes: list[str] = field(default_factory=list)
     ensemble: Wave | None = None
     """The runs of the ensemble: sets drawn from the space no wave ruled out."""
+    given: Ensemble | None = None
+    """The ensemble the sets took their shared numbers from (``history_match(given=)``)."""
 
     @property
     def cut_on(self) -> list[str]:
@@ -349,7 +351,9 @@ def history_match(
         wave.emulators = [_emulate(t, wave, seed) for t in active]
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
-    return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes, ensemble)
+    return HistoryMatch(
+        list(calibrated), goals, done, unreachable, accepted, notes, ensemble, given
+    )
 
 
 def mean_reading(wave: Wave | None, target: str) -> float:
@@ -379,7 +383,8 @@ def verdict(match: HistoryMatch) -> Verdict:
 
     - it has accepted sets, and was cut on at least one target (the first wave reached one);
     - its mean over every run reads every target it was cut on inside the tolerance;
-    - some wave ruled something out (else its sets are the prior's draws).
+    - some wave ruled something out (else its sets are the prior's draws);
+    - the ensemble it took shared numbers from (``given``), if any, is calibrated itself.
 
     Otherwise it is ``provisional``, with the reasons."""
     reasons = []
@@ -399,6 +404,10 @@ def verdict(match: HistoryMatch) -> Verdict:
     waves = [*match.waves[1:], *([match.ensemble] if match.ensemble is not None else [])]
     if not any(w.kept_share < 1 for w in waves):
         reasons.append("no wave ruled anything out")
+    if match.given is not None and match.given.provenance.status != "calibrated":
+        reasons.append(
+            f"the ensemble it takes shared numbers from, {match.given.path}, is provisional"
+        )
     return Verdict("provisional" if reasons else "calibrated", missed, reasons)
 
 

@@ -14,6 +14,7 @@ calibration:
   left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
   status: provisional                       # or calibrated (calibration.verdict)
   missed: [ccn_pace_2018_2021]              # cut on, and the ensemble's mean reads outside
+  shared: {path: …, sha256: …, status: …}   # a province's: the ensemble it took numbers from
   runs: 2560
   minutes: 3.1
   seed: 1
@@ -25,7 +26,7 @@ sets:                                       # one row per accepted set, in param
 
 A scenario uses ``calibrated/<scenario id>.yaml`` beside it if there is one (a province
 calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour). Files
-written before ``status`` or ``missed`` existed still load (provisional, then).
+written before ``status``, ``missed`` or ``shared`` existed still load (provisional, then).
 """
 
 from __future__ import annotations
@@ -63,6 +64,16 @@ FOLDER = "calibrated"
 SHARED = "shared"
 
 
+class Source(BaseModel):
+    """The ensemble a calibration took shared numbers from, as it was then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    sha256: str
+    status: Literal["calibrated", "provisional"]
+
+
 class Provenance(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -78,7 +89,8 @@ class Provenance(BaseModel):
     status: Literal["calibrated", "provisional"] = Field(
         default="provisional",
         description="calibrated: cut on some fitted pattern, its mean reads every one it was"
-        " cut on inside its tolerance, and some wave ruled something out"
+        " cut on inside its tolerance, some wave ruled something out, and the `shared`"
+        " ensemble it took numbers from (if any) is calibrated"
         " (izsim.experiments.calibration.verdict); provisional otherwise.",
     )
     missed: list[str] = Field(
@@ -87,6 +99,11 @@ class Provenance(BaseModel):
     skill: dict[str, float] = Field(
         default_factory=dict,
         description="R² of the last wave's emulators on the ensemble's set means, per pattern.",
+    )
+    shared: Source | None = Field(
+        default=None,
+        description="The ensemble whose sets gave the shared numbers (a province's"
+        " calibration): its path, sha256 and status when it was read.",
     )
     runs: int = Field(ge=1)
     minutes: float = Field(ge=0)
@@ -100,6 +117,11 @@ class Provenance(BaseModel):
                 raise ValueError("a calibrated ensemble names the patterns it was cut on")
             if self.missed:
                 raise ValueError("a calibrated ensemble misses no pattern it was cut on")
+            if self.shared is not None and self.shared.status != "calibrated":
+                raise ValueError(
+                    f"a calibrated ensemble takes no numbers from a provisional one"
+                    f" ({self.shared.path})"
+                )
         return self
 
 
@@ -204,13 +226,22 @@ def write_ensemble(
 ) -> None:
     """Write ``match``'s accepted sets (a :class:`~izsim.experiments.calibration.HistoryMatch`)
     for the numbers ``names``, with the calibration's provenance: its status and the patterns
-    it misses are ``verdict``'s (:func:`~izsim.experiments.calibration.verdict`, the one rule).
-    Written whole (a temporary file, then renamed)."""
+    it misses are ``verdict``'s (:func:`~izsim.experiments.calibration.verdict`, the one rule),
+    and the ensemble it took shared numbers from (``match.given``) is named with its hash and
+    status. Written whole (a temporary file, then renamed)."""
     from izsim.experiments.calibration import CUTOFF
     from izsim.fingerprint import code_fingerprint
     from izsim.outputs import atomic_write
 
     path = Path(path)
+    given = match.given
+    shared = None
+    if given is not None:
+        shared = {
+            "path": _relative(given.path, root),
+            "sha256": given.sha256,
+            "status": given.provenance.status,
+        }
     body = {
         "calibration": {
             "method": (
@@ -228,6 +259,7 @@ def write_ensemble(
                 k: round(float(v), 3)
                 for k, v in (match.waves[-1].skill if match.waves else {}).items()
             },
+            **({"shared": shared} if shared is not None else {}),
             "runs": int(match.runs),
             "minutes": round(float(minutes), 1),
             "seed": int(seed),
@@ -244,3 +276,11 @@ def write_ensemble(
     )
     text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` where it lies inside it (as provenance names files)."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
