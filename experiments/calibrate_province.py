@@ -35,7 +35,7 @@ from calibrate_shared import report, save, save_option, wave_options
 
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
-from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
+from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, stale
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
@@ -104,6 +104,9 @@ def main() -> None:
             ]
         )
     shared = load_ensemble(args.shared, parameters(scenario, policy))
+    old = stale(shared)
+    if old is not None:
+        print(f"warning: {old}")
     if shared.provenance.status != "calibrated":
         print(
             f"note: the shared ensemble {args.shared} is provisional: this province's ensemble"

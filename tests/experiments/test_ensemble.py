@@ -16,7 +16,7 @@ from izsim.errors import InputError
 from izsim.experiments import compare
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
 from izsim.experiments.uncertainty import draw
-from izsim.scenario.load import load_scenario
+from izsim.scenario.load import file_sha256, load_scenario
 from izsim.scenario.parameters import parameters
 from tests.conftest import ROOT
 
@@ -168,3 +168,20 @@ def test_a_province_s_own_ensemble_comes_before_the_shared_one(folder: Path) -> 
     own.write_text(ensemble_text(), encoding="utf-8")
     assert find_ensemble(folder / "tuyen_quang.yaml", "tuyen_quang") == own
     assert find_ensemble(folder / "ha_nam.yaml", "ha_nam").name == "shared.yaml"
+
+
+def test_compare_warns_when_the_ensemble_s_scenario_has_changed_since(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Not refused (a scenario changes between calibrations), but said, naming both."""
+    options = {"replicates": 2, "seed": 3, "workers": 1, "quiet": True, "uncertainty": True}
+    path = folder / "calibrated" / "shared.yaml"
+    backcast = folder / "backcast" / "typical_2016.yaml"
+    result = compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "a", **options)
+    warned = [w for w in result.warnings if "has changed since" in w]
+    assert len(warned) == 1
+    assert str(path) in warned[0] and str(backcast.resolve()) in warned[0]
+    assert "000000000000" in warned[0] and file_sha256(backcast)[:12] in warned[0]
+    path.write_text(ensemble_text(scenario_sha256=file_sha256(backcast)), encoding="utf-8")
+    result = compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "b", **options)
+    assert not [w for w in result.warnings if str(path) in w]
