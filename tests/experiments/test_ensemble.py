@@ -36,6 +36,7 @@ def ensemble_text(
             "runs": 10,
             "minutes": 0.1,
             "seed": 1,
+            "status": "calibrated",
             **provenance,
         },
         "parameters": names,
@@ -185,3 +186,22 @@ def test_compare_warns_when_the_ensemble_s_scenario_has_changed_since(
     path.write_text(ensemble_text(scenario_sha256=file_sha256(backcast)), encoding="utf-8")
     result = compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "b", **options)
     assert not [w for w in result.warnings if str(path) in w]
+
+
+def test_compare_refuses_a_provisional_ensemble_where_a_calibrated_one_belongs(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Only a hand copy puts a provisional ensemble in calibrated/: it is no calibration, and
+    compare says so (exit 2) instead of using it as one; --prior-only does not read it."""
+    path = folder / "calibrated" / "shared.yaml"
+    path.write_text(ensemble_text(status="provisional"), encoding="utf-8")
+    argv = ["compare", str(folder / "tuyen_quang.yaml"), "--policies", "baseline"]
+    argv += ["--uncertainty", "--replicates", "2", "--workers", "1", "--quiet"]
+    result = CliRunner().invoke(app, [*argv, "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert str(path) in result.output and "calibration.status" in result.output
+    assert "'provisional'" in result.output and "--prior-only" in result.output
+    assert not (tmp_path / "x").exists()
+    result = CliRunner().invoke(app, [*argv, "--prior-only", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output

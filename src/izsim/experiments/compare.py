@@ -190,6 +190,19 @@ def compare(
         found = find_ensemble(scenario_file, scenario.scenario.id)
         if found is not None:
             ensemble = load_ensemble(found, parameters(scenario))
+            if ensemble.provenance.status != "calibrated":
+                # the calibration scripts never install one: a hand copy put it there
+                raise InputError(
+                    [
+                        Problem(
+                            str(found),
+                            "calibration.status",
+                            f"'{ensemble.provenance.status}': only a calibrated ensemble is used"
+                            " as one; the calibration scripts install no provisional ensemble"
+                            " here (it was copied by hand): remove it, or give --prior-only",
+                        )
+                    ]
+                )
             old = stale(ensemble)
             if old is not None:
                 short.append(old)
