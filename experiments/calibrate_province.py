@@ -36,6 +36,7 @@ from calibrate_shared import report, save, save_option, wave_options
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, stale
+from izsim.experiments.packages import folder_or_absent
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
@@ -68,7 +69,7 @@ PROVINCES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--province", choices=sorted(PROVINCES), required=True)
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=folder_or_absent, default=None)
     wave_options(parser, sets=96)
     parser.add_argument(
         "--shared",

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from sensitivity_study import noise_floor
 
-from izsim.errors import run_script
+from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import (
     HistoryMatch,
     Verdict,
@@ -55,7 +55,7 @@ from izsim.experiments.calibration import (
     verdict,
 )
 from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
-from izsim.experiments.packages import at_least
+from izsim.experiments.packages import at_least, folder_or_absent
 from izsim.experiments.space import pattern_outputs, write_space
 from izsim.experiments.sweep import sweep
 from izsim.outputs import atomic_write
@@ -301,13 +301,15 @@ def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
     parser.add_argument("--sets", type=at_least(1), default=sets)
     parser.add_argument("--replicates", type=at_least(1), default=4)
     parser.add_argument("--candidates", type=at_least(1), default=20_000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
+    parser.add_argument(
+        "--out", type=folder_or_absent, default=ROOT / "results" / "calibration" / "shared"
+    )
     parser.add_argument("--trajectories", type=at_least(1), default=20)
     parser.add_argument("--replicates-screen", type=at_least(1), default=2)
     wave_options(parser, sets=160)
@@ -335,6 +337,19 @@ def main() -> None:
     )
     scores.to_csv(args.out / "screening.csv", index=False)
     calibrated = scores[scores["chosen"]]["parameter"].tolist()
+    if not calibrated:
+        raise InputError(
+            [
+                Problem(
+                    str(args.out / "screening.csv"),
+                    "",
+                    "the screening chose no number (none moved a pattern by"
+                    f" {LEAST_SHARE_OF_BAND:g} of its tolerance band or more, above the noise"
+                    " floor): nothing to calibrate; more --trajectories or --replicates-screen"
+                    " may tell them apart",
+                )
+            ]
+        )
     print("calibrated: " + ", ".join(calibrated), flush=True)
     match = history_match(
         BACKCAST,

@@ -36,7 +36,7 @@ import pandas as pd
 
 from izsim.errors import run_script
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
-from izsim.experiments.packages import at_least
+from izsim.experiments.packages import at_least, folder_or_absent
 from izsim.experiments.space import ALL_RANGED, pattern_outputs, uncertain, write_space
 from izsim.experiments.sweep import sweep
 from izsim.experiments.uncertainty import draw
@@ -198,9 +198,9 @@ def study(scenario_file: Path, args: argparse.Namespace, *, targets: bool) -> pd
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=at_least(1), default=200)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "validation")
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
+    parser.add_argument("--out", type=folder_or_absent, default=ROOT / "results" / "validation")
     parser.add_argument("--province", choices=PROVINCES, action="append")
     args = parser.parse_args()
     frames = [study(BACKCAST, args, targets=False)]

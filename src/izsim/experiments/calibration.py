@@ -45,6 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from izsim.errors import InputError, Problem
 from izsim.experiments.ensemble import Ensemble
 from izsim.patterns import PatternSet
 
@@ -275,8 +276,15 @@ def history_match(
     from izsim.scenario.parameters import parameters
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    problems = []
+    if not calibrated:
+        problems.append(Problem("calibrated", "", "no parameter to calibrate: give at least one"))
+    if out.exists() and not out.is_dir():
+        problems.append(Problem(str(out), "--out", "exists and is not a folder; give a folder"))
+    if problems:
+        raise InputError(problems)
     goals = targets(patterns, target_ids)
+    out.mkdir(parents=True, exist_ok=True)
     held = list(given.parameters) if given is not None else []
     # the calibrated parameters (then those taken from an ensemble), every other ranged number
     # varying as `rest`, each target an output
