@@ -105,7 +105,7 @@ def main() -> None:
             ]
         )
     shared = load_ensemble(args.shared, parameters(scenario, policy))
-    old = stale(shared)
+    old = stale(shared, ROOT)
     if old is not None:
         print(f"warning: {old}")
     if shared.provenance.status != "calibrated":

@@ -213,16 +213,18 @@ def load_ensemble(path: str | Path, params: list[Parameter]) -> Ensemble:
     return Ensemble(path, list(spec.parameters), values, spec.calibration)
 
 
-def stale(ensemble: Ensemble) -> str | None:
+def stale(ensemble: Ensemble, root: Path | None = None) -> str | None:
     """A warning when the scenario the ensemble was calibrated on has changed since (its
     sha256 is not the one in the provenance), naming both; None when it has not.
 
-    The scenario is looked for as the provenance names it (relative to the repository) from
-    the ensemble's folder up: ``scenarios/calibrated/`` and ``results/calibration/<name>/``
-    both lie in the repository. A changed scenario is not refused (scenarios change between
-    calibrations), but an ensemble fitted to another one may no longer fit."""
+    The scenario is the provenance's path (relative to the repository) under ``root``, the
+    repository; without it, looked for from the ensemble's folder up (``scenarios/calibrated/``
+    and ``results/calibration/<name>/`` both lie in the repository). A changed scenario is not
+    refused (scenarios change between calibrations), but an ensemble fitted to another one
+    may no longer fit."""
     provenance = ensemble.provenance
-    for folder in ensemble.path.resolve().parents:
+    folders = [root] if root is not None else list(ensemble.path.resolve().parents)
+    for folder in folders:
         current = folder / provenance.scenario
         if current.is_file():
             now = file_sha256(current)
@@ -233,8 +235,9 @@ def stale(ensemble: Ensemble) -> str | None:
                 f" {provenance.scenario_sha256[:12]}…, which has changed since (now"
                 f" {now[:12]}…): the ensemble may no longer fit it; calibrate again"
             )
+    where = f"in {root}" if root is not None else "above it"
     return (
-        f"{ensemble.path} was calibrated on {provenance.scenario}, which is not found above it:"
+        f"{ensemble.path} was calibrated on {provenance.scenario}, which is not found {where}:"
         " whether that scenario has changed since cannot be told"
     )
 
