@@ -27,7 +27,9 @@ back-cast (the mean of many provinces' draws); on a province, a national pattern
 one province's, a noisy look.
 
 Each set of runs is a sweep on given points (``OUT/<scenario>-<prior|calibrated>/``), so an
-interrupted validation resumes. Held-out patterns are read here and nowhere before.
+interrupted validation resumes; runs that failed are counted per study (printed, and in
+``OUT/runs.csv``), the bands being over the others. Held-out patterns are read here and nowhere
+before.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from izsim.experiments.uncertainty import draw
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import Parameter, parameters
+from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
@@ -66,12 +69,14 @@ OUTLOOK = (
 YEARS = ("2025-12", "2030-12")
 
 
-def held_out(scenario_id: str) -> list[str]:
-    """Held-out patterns a run of ``scenario_id`` may read (of any province, or its own)."""
+def held_out(scenario: Scenario) -> list[str]:
+    """Held-out patterns a run of ``scenario`` may read: national ones, and its province's
+    (``province_id``: a back-cast's patterns are read on its province, as a space reads them)."""
+    province = scenario.scenario.province_id
     return [
         p.id
         for p in shipped_patterns().patterns
-        if p.split == "test" and (not p.provinces() or scenario_id in p.provinces())
+        if p.split == "test" and (not p.provinces() or province in p.provinces())
     ]
 
 
@@ -196,6 +201,11 @@ def inputs(provinces: list[str]) -> dict[Path, Ensemble]:
     return found
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the repository where it lies inside it (as the tables name it)."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def band(values: pd.Series) -> str:
     found = values.dropna()
     if found.empty:
@@ -206,15 +216,17 @@ def band(values: pd.Series) -> str:
 
 def study(
     scenario_file: Path, ensemble: Ensemble, args: argparse.Namespace, *, targets: bool
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Prior and calibrated (from ``ensemble``) runs of a scenario: one row per output and
-    kind."""
-    scenario_id = load_scenario(scenario_file).scenario.id
-    patterns = held_out(scenario_id)
+    kind; and one row per kind counting the runs and those that failed (with the first
+    error), which the bands leave out."""
+    scenario = load_scenario(scenario_file)
+    scenario_id = scenario.scenario.id
+    patterns = held_out(scenario)
     space = space_file(args.out, scenario_file, patterns, targets)
     tolerance = {p.id: p.tolerance for p in shipped_patterns().patterns}
     informed = shipped_patterns().meta.informed
-    rows = []
+    rows, counts = [], []
     for kind, drawn_from in (("prior", None), ("calibrated", ensemble)):
         result = sweep(
             scenario_file,
@@ -224,6 +236,17 @@ def study(
             workers=args.workers,
             out=args.out / f"{scenario_id}-{kind}",
             quiet=True,
+        )
+        failed = result.outputs[result.outputs["status"] != "ok"]
+        counts.append(
+            {
+                "scenario": scenario_id,
+                "kind": kind,
+                "runs": len(result.outputs),
+                "failed": len(failed),
+                "first_error": failed["error"].iloc[0] if len(failed) else "",
+                "ensemble": shown(drawn_from.path) if drawn_from is not None else "",
+            }
         )
         table = result.outputs[result.outputs["status"] == "ok"]
         for pattern in patterns:
@@ -272,7 +295,7 @@ def study(
                     "runs": int(table[column].notna().sum()),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(counts)
 
 
 def main() -> None:
@@ -284,15 +307,21 @@ def main() -> None:
     parser.add_argument("--province", choices=PROVINCES, action="append")
     args = parser.parse_args()
     ensembles = inputs(list(dict.fromkeys(args.province or PROVINCES)))  # before any run
-    frames = [
-        study(scenario_file, ensemble, args, targets=scenario_file != BACKCAST)
-        for scenario_file, ensemble in ensembles.items()
-    ]
+    frames, counts = [], []
+    for scenario_file, ensemble in ensembles.items():
+        rows, runs = study(scenario_file, ensemble, args, targets=scenario_file != BACKCAST)
+        frames.append(rows)
+        counts.append(runs)
     table = pd.concat(frames, ignore_index=True)
     table.to_csv(args.out / "validation.csv", index=False)
+    runs = pd.concat(counts, ignore_index=True)
+    runs.to_csv(args.out / "runs.csv", index=False)
     pd.set_option("display.width", 200)
     for scenario_id, group in table.groupby("scenario", sort=False):
         print(f"\n{scenario_id}")
+        for count in runs[runs["scenario"] == scenario_id].itertuples():
+            error = f" (first: {count.first_error[:200]})" if count.failed else ""
+            print(f"{count.kind}: {count.runs} runs, {count.failed} failed{error}")
         index = ["what", "output"]
         wide = group.pivot_table(index=index, columns="kind", values="band", aggfunc="first")
         wide = wide[["prior", "calibrated"]]
@@ -302,7 +331,8 @@ def main() -> None:
                 for kind in ("prior", "calibrated"):
                     wide[f"{column} {kind}"] = values[kind].round(1)
         wide["tolerance"] = group.groupby(index)["tolerance"].first()
-        print(wide.fillna("").to_string())
+        # blanks without fillna(""): text in float columns, which pandas warns of (to raise)
+        print(wide.to_string(na_rep=""))
 
 
 if __name__ == "__main__":

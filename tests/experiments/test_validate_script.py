@@ -1,10 +1,11 @@
-"""experiments/validate.py: what it reads is checked before anything runs, and draws are
-compare's."""
+"""experiments/validate.py: what it reads is checked before anything runs, draws are
+compare's, held-out patterns are read on a scenario's province, failed runs are reported."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,16 @@ def run(script, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int | None:
     except SystemExit as exit_:
         return exit_.code
     return None
+
+
+def test_held_out_patterns_are_read_on_the_scenario_s_province(script) -> None:
+    """A back-cast of Tuyên Quang (id tuyen_quang_2015) reads Tuyên Quang's patterns, as a
+    space does (province_id), not those of a province named like its id."""
+    backcast = load_scenario(ROOT / "scenarios" / "backcast" / "tuyen_quang_2015.yaml")
+    assert backcast.scenario.id != backcast.scenario.province_id == "tuyen_quang"
+    assert "tq_projects_2021" in script.held_out(backcast)
+    typical = script.held_out(load_scenario(script.BACKCAST))
+    assert "tq_projects_2021" not in typical and "kcn_occupancy_2022_2023" in typical
 
 
 def test_no_ensemble_and_no_accepted_sets_are_refused_before_anything_runs(
@@ -84,7 +95,7 @@ def test_calibrated_points_are_compare_s_draws_from_the_accepted_sets(script) ->
     assert all(tuple(r) in rows for r in got[:, columns].tolist())
 
 
-def test_a_small_validation_warns_of_a_stale_ensemble(
+def test_a_small_validation_reports_failed_runs_warns_of_a_stale_ensemble_and_no_pandas_warning(
     script, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path
 ) -> None:
     calibrations = tmp_path / "calibration"
@@ -95,8 +106,27 @@ def test_a_small_validation_warns_of_a_stale_ensemble(
     saved.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
     monkeypatch.setattr(script, "CALIBRATIONS", calibrations)
     out = tmp_path / "v"
-    code = run(script, monkeypatch, "--draws", "2", "--province", "hai_duong", "--out", str(out))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas warned of fillna("") on float columns
+        code = run(
+            script, monkeypatch, "--draws", "2", "--province", "hai_duong", "--out", str(out)
+        )
     assert code is None
     printed = capsys.readouterr().out
     assert printed.count("has changed since") == 2  # the accepted sets and the ensemble file
     assert f"{saved} was calibrated on {script.BACKCAST}" in printed
+    runs = pd.read_csv(out / "runs.csv")
+    assert runs[["scenario", "kind"]].values.tolist() == [
+        ["typical_2016", "prior"],
+        ["typical_2016", "calibrated"],
+        ["hai_duong", "prior"],
+        ["hai_duong", "calibrated"],
+    ]
+    assert (runs["runs"] == 2).all() and (runs["failed"] >= 0).all()
+    for row in runs.itertuples():
+        assert f"{row.kind}: 2 runs, {row.failed} failed" in printed
+    assert runs["ensemble"].tolist()[1] == str(calibrations / "shared" / "accepted.csv")
+    assert runs["ensemble"].tolist()[3] == str(saved)
+    assert script.shown(CALIBRATIONS / "shared" / "accepted.csv") == (
+        "results/calibration/shared/accepted.csv"
+    )
