@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import report, save, save_option, wave_options
+from calibrate_shared import check_save, report, save, save_option, wave_options
 
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
@@ -88,6 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province
+    check_save(parser, args.save, out)
     began = time.perf_counter()
     scenario = load_scenario(province.scenario)
     policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
@@ -97,10 +98,11 @@ def main() -> None:
                 Problem(
                     str(args.shared),
                     "--shared",
-                    "no such file: no shared ensemble is installed (experiments/"
-                    "calibrate_shared.py installs one only with --save, and only a calibration);"
-                    f" give --shared {PROVISIONAL_SHARED.relative_to(ROOT)}, the one it left"
-                    " (if it is provisional, this province's will be too)",
+                    "no such file: experiments/calibrate_shared.py leaves its ensemble in"
+                    f" {PROVISIONAL_SHARED.relative_to(ROOT)} and installs it (at"
+                    f" {SHARED.relative_to(ROOT)}) only with --save and only if it is a"
+                    f" calibration; give --shared {PROVISIONAL_SHARED.relative_to(ROOT)} (if it"
+                    " is provisional, this province's ensemble will be too)",
                 )
             ]
         )

@@ -293,6 +293,16 @@ def save_option(text: str) -> Path:
     return path
 
 
+def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path) -> None:
+    """Refuse (argparse, exit 2) a ``--save`` that is the calibration's own
+    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote."""
+    if install is not None and install.resolve() == (out / "ensemble.yaml").resolve():
+        parser.error(
+            f"argument --save: '{install}' is where the calibration writes its ensemble"
+            " (OUT/ensemble.yaml); give another file, e.g. in scenarios/calibrated/"
+        )
+
+
 def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
     """The options of a history match, shared by the calibration scripts. Defaults: 3 waves
     and 4 seeds a set (what 2 cores run in minutes); ``sets`` a wave; 20,000 candidate points
@@ -322,6 +332,7 @@ def main() -> None:
         " it nothing is installed or removed",
     )
     args = parser.parse_args()
+    check_save(parser, args.save, args.out)
     began = time.perf_counter()
     names = behaviour(BACKCAST)
     print(f"screening {len(names)} behavioural numbers on {len(TARGETS)} patterns …", flush=True)

@@ -211,14 +211,22 @@ def test_save_installs_a_calibration_as_written_with_its_status(
     assert sorted(ensemble.parameters) == sorted(SHARED_NAMES)
 
 
-def test_save_refuses_a_folder(
-    shared_script, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+@pytest.mark.parametrize(
+    ("save", "message"),
+    [
+        (lambda installed, out: installed.parent, "is a folder; give the ensemble's file"),
+        (lambda installed, out: out / "ensemble.yaml", "is where the calibration writes"),
+    ],
+)
+def test_save_refuses_a_folder_and_the_calibration_s_own_file(
+    shared_script, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, save, message
 ) -> None:
     script, installed, out = shared_script
     with pytest.raises(SystemExit) as exit_:
-        run_main(script, monkeypatch, "--out", str(out), "--save", str(installed.parent))
+        run_main(script, monkeypatch, "--out", str(out), "--save", str(save(installed, out)))
     assert exit_.value.code == 2
-    assert "--save" in capsys.readouterr().err and not out.exists()
+    err = capsys.readouterr().err
+    assert "argument --save:" in err and message in err and not out.exists()
 
 
 # -- calibrate_province.py: the shared ensemble -------------------------------------------
