@@ -1,17 +1,22 @@
 """Calibrate a province's own numbers on its own records, the shared behaviour taken as fitted.
 
     .venv/bin/python experiments/calibrate_province.py --province hai_duong
-        [--out results/calibration/<province>] [--waves 3] [--sets 96] [--replicates 4]
-        [--workers 2] [--seed 1] [--save scenarios/calibrated/<province>.yaml]
+        [--shared scenarios/calibrated/shared.yaml] [--out results/calibration/<province>]
+        [--waves 3] [--sets 96] [--replicates 4] [--workers 2] [--seed 1]
+        [--save scenarios/calibrated/<province>.yaml]     # install it there, if a calibration
 
 A province's own numbers (issue 11: its demand ``investors.prospects_per_month``, its outside
 options, and where an output record is fitted its existing industry's growth) are history-
 matched (:mod:`izsim.experiments.calibration`) to the fitted patterns of that province which a
 scenario can read (:data:`PROVINCES`): the shipped scenario where the record lies after 2021,
 a back-cast where it lies before. Each parameter set takes the shared behaviour from one set
-of ``scenarios/calibrated/shared.yaml`` (``experiments/calibrate_shared.py``), so the saved
-ensemble holds the shared and the province's numbers jointly; every other ranged number is
-drawn from its prior for each set.
+of ``--shared`` (the installed ``scenarios/calibrated/shared.yaml`` by default; while none is
+installed, ``results/calibration/shared/ensemble.yaml``, what ``experiments/calibrate_shared.py``
+left), so the saved ensemble holds the shared and the province's numbers jointly; every other
+ranged number is drawn from its prior for each set. The shared file's path, hash and status
+are recorded in the province's provenance, and a province's ensemble built on a provisional
+shared one is provisional too, whatever it reads (never installed). As with the shared
+calibration, only ``--save`` installs (a calibration) or removes (a provisional one) a file.
 
 Provinces with no fitted pattern of their own that a scenario can read (Hà Nam and Hải
 Dương's 2020 records need back-casts of 2019–2020 that do not exist yet; Hưng Yên and Nghệ An
@@ -26,17 +31,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import report, save, wave_options
+from calibrate_shared import check_save, report, save, save_option, wave_options
 
-from izsim.errors import run_script
+from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
-from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
+from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, stale
+from izsim.experiments.packages import folder_or_absent
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / "scenarios" / "calibrated" / "shared.yaml"
+PROVISIONAL_SHARED = ROOT / "results" / "calibration" / "shared" / "ensemble.yaml"
+"""Where experiments/calibrate_shared.py leaves its ensemble, installed or not."""
 
 
 @dataclass(frozen=True)
@@ -61,18 +69,52 @@ PROVINCES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--province", choices=sorted(PROVINCES), required=True)
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=folder_or_absent, default=None)
     wave_options(parser, sets=96)
-    parser.add_argument("--shared", type=Path, default=SHARED)
-    parser.add_argument("--save", type=Path, default=None)
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=SHARED,
+        help="the shared ensemble (default: the installed one); while none is installed,"
+        f" give {PROVISIONAL_SHARED.relative_to(ROOT)} (the province's is then provisional)",
+    )
+    parser.add_argument(
+        "--save",
+        type=save_option,
+        default=None,
+        help="install the ensemble here if it is a calibration, remove the file here if not;"
+        " without it nothing is installed or removed",
+    )
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province
-    install = args.save or ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml"
+    check_save(parser, args.save, out)
     began = time.perf_counter()
     scenario = load_scenario(province.scenario)
     policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
+    if not args.shared.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(args.shared),
+                    "--shared",
+                    "no such file: experiments/calibrate_shared.py leaves its ensemble in"
+                    f" {PROVISIONAL_SHARED.relative_to(ROOT)} and installs it (at"
+                    f" {SHARED.relative_to(ROOT)}) only with --save and only if it is a"
+                    f" calibration; give --shared {PROVISIONAL_SHARED.relative_to(ROOT)} (if it"
+                    " is provisional, this province's ensemble will be too)",
+                )
+            ]
+        )
     shared = load_ensemble(args.shared, parameters(scenario, policy))
+    old = stale(shared, ROOT)
+    if old is not None:
+        print(f"warning: {old}")
+    if shared.provenance.status != "calibrated":
+        print(
+            f"note: the shared ensemble {args.shared} is provisional: this province's ensemble"
+            " will be provisional too, and not installed"
+        )
     match = history_match(
         province.scenario,
         calibrated=list(province.calibrated),
@@ -88,14 +130,14 @@ def main() -> None:
         given=shared,
     )
     minutes = (time.perf_counter() - began) / 60
-    table = report(match, out, minutes, province.scenario)
+    report(match, out, minutes, province.scenario)
     names = [*province.calibrated, *shared.parameters]
     save(
         match,
-        table,
         names,
         out=out,
-        install=install,
+        install=args.save,
+        home=ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml",
         scenario_file=province.scenario,
         minutes=minutes,
         seed=args.seed,

@@ -2,7 +2,7 @@
 
     .venv/bin/python experiments/calibrate_shared.py [--out results/calibration/shared]
         [--trajectories 20] [--waves 3] [--sets 160] [--replicates 4] [--workers 2] [--seed 1]
-        [--save scenarios/calibrated/shared.yaml]
+        [--save scenarios/calibrated/shared.yaml]     # install it there, if a calibration
 
 On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
 
@@ -19,11 +19,16 @@ On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 201
    ``--sets`` parameter sets, each ``--replicates`` seeds, every other ranged number drawn
    from its prior for each set; Gaussian-process emulators; implausibility cut-off 3.
 3. **The ensemble**: the shared numbers of every set are written with their provenance to
-   ``OUT/ensemble.yaml``, and installed at ``--save`` (``scenarios/calibrated/shared.yaml``,
-   which ``izsim compare --uncertainty`` uses for every province) only if it is a calibration
-   (:func:`save`: its mean reads every pattern it was cut on inside the tolerance); the
-   typical province's own numbers (its demand, its outside options) are fitted alongside but
-   not saved, being no province's.
+   ``OUT/ensemble.yaml``. It is a calibration (``status: calibrated``) only if it was cut on
+   at least one pattern, its mean reads every pattern it was cut on inside the tolerance,
+   **and** some wave ruled something out (else its sets are the prior's draws); otherwise it
+   is provisional (:func:`izsim.experiments.calibration.verdict`, the one rule). Only with
+   ``--save`` is anything installed or removed: a calibration is installed there
+   (``scenarios/calibrated/shared.yaml`` is where ``izsim compare --uncertainty`` finds it for
+   every province), and a provisional one removes the file there, so that no command takes a
+   prior's draw, or a fit that misses, for a calibration; without ``--save`` nothing outside
+   ``OUT`` changes. The typical province's own numbers (its demand, its outside options) are
+   fitted alongside but not saved, being no province's.
 4. **Readings** (``OUT/patterns.csv`` and ``OUT/patterns.png``): each fitted pattern's band
    over the first wave (the prior) and over the accepted sets, against its tolerance.
 
@@ -41,11 +46,19 @@ import numpy as np
 import pandas as pd
 from sensitivity_study import noise_floor
 
-from izsim.errors import run_script
-from izsim.experiments.calibration import HistoryMatch, history_match
+from izsim.errors import InputError, Problem, run_script
+from izsim.experiments.calibration import (
+    HistoryMatch,
+    Verdict,
+    history_match,
+    mean_reading,
+    verdict,
+)
 from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
-from izsim.experiments.packages import at_least
+from izsim.experiments.packages import at_least, folder_or_absent
+from izsim.experiments.space import pattern_outputs, write_space
 from izsim.experiments.sweep import sweep
+from izsim.outputs import atomic_write
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import parameters
@@ -113,18 +126,8 @@ def screen(
     out: Path, names: list[str], trajectories: int, replicates: int, seed: int, workers: int | None
 ) -> pd.DataFrame:
     """The Morris screening: μ* of each number for each pattern, with the noise floor."""
-    space = out.with_name(f"{out.name}.space.yaml")  # beside the sweep's folder, not in it
-    lines = [
-        "space:",
-        "  parameters:",
-        *[f"    - {n}" for n in names],
-        "  outputs:",
-        *[f"    - {{id: {t}, pattern: {t}}}" for t in TARGETS],
-    ]
-    text = "\n".join(lines) + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not space.exists() or space.read_text(encoding="utf-8") != text:
-        space.write_text(text, encoding="utf-8")
+    # beside the sweep's folder, not in it
+    space = write_space(out.with_name(f"{out.name}.space.yaml"), names, pattern_outputs(TARGETS))
     result = sweep(
         BACKCAST,
         space_file=space,
@@ -186,9 +189,7 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
                 else np.nan
             )
         for name, wave in (("prior", first), ("calibrated", match.ensemble)):
-            runs = wave.runs if wave is not None else None
-            ok = runs[runs["status"] == "ok"][target.id] if runs is not None else pd.Series()
-            row[f"{name}_mean"] = float(ok.mean()) if ok.notna().any() else np.nan
+            row[f"{name}_mean"] = mean_reading(wave, target.id)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -232,45 +233,73 @@ def report(
     return table
 
 
-def missed(table: pd.DataFrame) -> list[str]:
-    """Fitted patterns cut on whose ensemble mean lies outside the tolerance."""
-    cut = table[table["cut_on"]]
-    outside = (cut["calibrated_mean"] < cut["tolerance_low"]) | (
-        cut["calibrated_mean"] > cut["tolerance_high"]
-    )
-    return cut.loc[outside | cut["calibrated_mean"].isna(), "pattern"].tolist()
-
-
 def save(
     match: HistoryMatch,
-    table: pd.DataFrame,
     names: list[str],
     *,
     out: Path,
-    install: Path,
+    install: Path | None,
+    home: Path,
     scenario_file: Path,
     minutes: float,
     seed: int,
-) -> None:
-    """Write the ensemble to ``out/ensemble.yaml``, and install it at ``install`` (where
-    ``izsim compare --uncertainty`` finds it) only if it is a calibration: some wave ruled
-    something out and the ensemble's mean reads every pattern it was cut on inside its
-    tolerance. Otherwise it stays provisional, in ``out`` only, and an ensemble installed
-    earlier is removed, so that no command takes a prior's draw for a calibration."""
+) -> Verdict:
+    """Write the ensemble to ``out/ensemble.yaml`` with the status :func:`verdict` gives it,
+    and, only when ``install`` (``--save``) is given, install it there if it is a calibration,
+    or remove the file there if it is provisional (so that no command takes a prior's draw, or
+    a fit that misses, for a calibration); ``home`` is where ``izsim compare`` would find it,
+    for the hint. Returns the verdict."""
+    judged = verdict(match)
+    written = out / "ensemble.yaml"
     if not len(match.accepted):
         print("no ensemble: nothing to write")
-        return
-    misses = missed(table)
-    options = {"scenario_file": scenario_file, "minutes": minutes, "seed": seed, "root": ROOT}
-    write_ensemble(out / "ensemble.yaml", match, names, missed=misses, **options)
-    constrained = any(w.kept_share < 1 for w in [*match.waves[1:], match.ensemble] if w)
-    if misses or not constrained:
-        why = f"misses {', '.join(misses)}" if misses else "no wave ruled anything out"
-        print(f"wrote {out / 'ensemble.yaml'} (provisional: {why}); not installed at {install}")
-        install.unlink(missing_ok=True)
-        return
-    write_ensemble(install, match, names, missed=[], **options)
-    print(f"wrote {install} ({len(names)} numbers × {len(match.accepted)} sets)")
+    else:
+        options = {"scenario_file": scenario_file, "minutes": minutes, "seed": seed}
+        write_ensemble(written, match, names, verdict=judged, root=ROOT, **options)
+        size = f"{len(names)} numbers × {len(match.accepted)} sets"
+        why = f"provisional: {'; '.join(judged.reasons)}" if judged.reasons else "calibrated"
+        print(f"wrote {written} ({size}; {why})")
+    if install is None:
+        if judged.status == "calibrated":
+            print(f"not installed: give --save {_shown(home)} to install it")
+        return judged
+    if judged.status != "calibrated":
+        if install.exists():
+            install.unlink()
+            print(f"removed {install} (this calibration is provisional: nothing is installed)")
+        else:
+            print(f"not installed at {install} (provisional)")
+        return judged
+    install.parent.mkdir(parents=True, exist_ok=True)
+    text = written.read_text(encoding="utf-8")
+    atomic_write(install, lambda p: p.write_text(text, encoding="utf-8"))
+    print(f"installed {install}")
+    return judged
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository where it lies inside it."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def save_option(text: str) -> Path:
+    """An argparse type for ``--save``: a file's path (an existing folder is refused)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is a folder; give the ensemble's file, e.g. scenarios/calibrated/x.yaml"
+        )
+    return path
+
+
+def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path) -> None:
+    """Refuse (argparse, exit 2) a ``--save`` that is the calibration's own
+    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote."""
+    if install is not None and install.resolve() == (out / "ensemble.yaml").resolve():
+        parser.error(
+            f"argument --save: '{install}' is where the calibration writes its ensemble"
+            " (OUT/ensemble.yaml); give another file, e.g. in scenarios/calibrated/"
+        )
 
 
 def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
@@ -281,20 +310,28 @@ def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
     parser.add_argument("--sets", type=at_least(1), default=sets)
     parser.add_argument("--replicates", type=at_least(1), default=4)
     parser.add_argument("--candidates", type=at_least(1), default=20_000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration" / "shared")
+    parser.add_argument(
+        "--out", type=folder_or_absent, default=ROOT / "results" / "calibration" / "shared"
+    )
     parser.add_argument("--trajectories", type=at_least(1), default=20)
     parser.add_argument("--replicates-screen", type=at_least(1), default=2)
     wave_options(parser, sets=160)
     parser.add_argument(
-        "--save", type=Path, default=ROOT / "scenarios" / "calibrated" / "shared.yaml"
+        "--save",
+        type=save_option,
+        default=None,
+        help="install the ensemble here if it is a calibration, remove the file here if not"
+        " (scenarios/calibrated/shared.yaml is where compare --uncertainty finds it); without"
+        " it nothing is installed or removed",
     )
     args = parser.parse_args()
+    check_save(parser, args.save, args.out)
     began = time.perf_counter()
     names = behaviour(BACKCAST)
     print(f"screening {len(names)} behavioural numbers on {len(TARGETS)} patterns …", flush=True)
@@ -310,6 +347,19 @@ def main() -> None:
     )
     scores.to_csv(args.out / "screening.csv", index=False)
     calibrated = scores[scores["chosen"]]["parameter"].tolist()
+    if not calibrated:
+        raise InputError(
+            [
+                Problem(
+                    str(args.out / "screening.csv"),
+                    "",
+                    "the screening chose no number (none moved a pattern by"
+                    f" {LEAST_SHARE_OF_BAND:g} of its tolerance band or more, above the noise"
+                    " floor): nothing to calibrate; more --trajectories or --replicates-screen"
+                    " may tell them apart",
+                )
+            ]
+        )
     print("calibrated: " + ", ".join(calibrated), flush=True)
     match = history_match(
         BACKCAST,
@@ -325,14 +375,14 @@ def main() -> None:
         workers=args.workers,
     )
     minutes = (time.perf_counter() - began) / 60
-    table = report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")
+    report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")
     shared = [n for n in calibrated if n not in PROVINCE_OWN]
     save(
         match,
-        table,
         shared,
         out=args.out,
         install=args.save,
+        home=ROOT / "scenarios" / "calibrated" / "shared.yaml",
         scenario_file=BACKCAST,
         minutes=minutes,
         seed=args.seed,

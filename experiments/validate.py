@@ -4,13 +4,17 @@
         [--out results/validation]
 
 Run once, after calibration (``experiments/calibrate_shared.py``, ``calibrate_province.py``);
-docs/validation.md is written from what it prints and leaves in ``--out``.
+docs/validation.md is written from what it prints and leaves in ``--out``. What it reads is
+checked before anything runs: the shared calibration's ``accepted.csv`` and ``ensemble.yaml``,
+and an ensemble for every province (none is a clear error, not a silent fall-back to priors);
+an ensemble calibrated on a scenario that has changed since is run all the same, with a warning.
 
 1. **National held-out patterns** on the typical back-cast: ``--draws`` parameter sets drawn
    as ``izsim compare --uncertainty`` draws them, from the priors and again with the shared
    calibration's accepted sets (``results/calibration/shared/accepted.csv``, which also holds
    the typical province's own fitted numbers), each run once; a pattern's band is 5–95 % of
-   the runs' readings.
+   the runs' readings. The accepted sets are taken as an ensemble (:func:`backcast_ensemble`)
+   and drawn from as every ensemble is (:func:`izsim.experiments.uncertainty.draw`).
 2. **Each province** (the five shipped scenarios, 2021–2030): the same draws from priors and
    with the province's calibrated ensemble (``scenarios/calibrated/``, as ``compare
    --uncertainty`` finds it, else the provisional one the calibration left in
@@ -23,7 +27,9 @@ back-cast (the mean of many provinces' draws); on a province, a national pattern
 one province's, a noisy look.
 
 Each set of runs is a sweep on given points (``OUT/<scenario>-<prior|calibrated>/``), so an
-interrupted validation resumes. Held-out patterns are read here and nowhere before.
+interrupted validation resumes; runs that failed are counted per study (printed, and in
+``OUT/runs.csv``), the bands being over the others. Held-out patterns are read here and nowhere
+before.
 """
 
 from __future__ import annotations
@@ -34,19 +40,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from izsim.errors import run_script
-from izsim.experiments.ensemble import find_ensemble, load_ensemble
-from izsim.experiments.packages import at_least
-from izsim.experiments.space import uncertain
+from izsim.errors import InputError, Problem, run_script
+from izsim.experiments.ensemble import Ensemble, find_ensemble, load_ensemble, stale
+from izsim.experiments.packages import at_least, folder_or_absent
+from izsim.experiments.space import ALL_RANGED, pattern_outputs, uncertain, write_space
 from izsim.experiments.sweep import sweep
 from izsim.experiments.uncertainty import draw
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
-from izsim.scenario.parameters import parameters
+from izsim.scenario.parameters import Parameter, parameters
+from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
-ACCEPTED = ROOT / "results" / "calibration" / "shared" / "accepted.csv"
+CALIBRATIONS = ROOT / "results" / "calibration"
+"""Where the calibration scripts leave their ensembles (``<name>/ensemble.yaml``), installed
+or not, and the shared one its accepted sets (``shared/accepted.csv``)."""
 PROVINCES = ("tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong")
 OUTLOOK = (
     "industrial_output_bn_vnd",
@@ -60,69 +69,141 @@ OUTLOOK = (
 YEARS = ("2025-12", "2030-12")
 
 
-def held_out(scenario_id: str) -> list[str]:
-    """Held-out patterns a run of ``scenario_id`` may read (of any province, or its own)."""
+def held_out(scenario: Scenario) -> list[str]:
+    """Held-out patterns a run of ``scenario`` may read: national ones, and its province's
+    (``province_id``: a back-cast's patterns are read on its province, as a space reads them)."""
+    province = scenario.scenario.province_id
     return [
         p.id
         for p in shipped_patterns().patterns
-        if p.split == "test" and (not p.provinces() or scenario_id in p.provinces())
+        if p.split == "test" and (not p.provinces() or province in p.provinces())
     ]
 
 
 def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: bool) -> Path:
     """A space of every ranged number (the draws set them all) with the outputs to read."""
     scenario = load_scenario(scenario_file)
-    lines = ["space:", "  parameters: all_ranged", "  outputs:"]
-    lines += [f"    - {{id: {p}, pattern: {p}}}" for p in patterns]
+    outputs = pattern_outputs(patterns)
     if targets:
-        lines += [
-            f"    - {{id: {name}.{month[:4]}, indicator: {name}, at: '{month}'}}"
+        outputs += [
+            {"id": f"{name}.{month[:4]}", "indicator": name, "at": month}
             for name in OUTLOOK
             for month in YEARS
         ]
         for t in scenario.targets:
             if t.not_modelled is None:
-                lines.append(f"    - {{id: {t.id}, target: {t.id}}}")
-                lines.append(f"    - {{id: {t.id}.met, target: {t.id}, measure: met}}")
-    path = out / f"{scenario.scenario.id}.space.yaml"
-    text = "\n".join(lines) + "\n"
-    out.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+                outputs.append({"id": t.id, "target": t.id})
+                outputs.append({"id": f"{t.id}.met", "target": t.id, "measure": "met"})
+    return write_space(out / f"{scenario.scenario.id}.space.yaml", ALL_RANGED, outputs)
 
 
-def points(scenario_file: Path, draws: int, seed: int, calibrated: bool) -> np.ndarray:
-    """``draws`` sets over every ranged number, as ``compare --uncertainty`` draws them; for
-    the back-cast, calibrated sets come from the shared calibration's accepted sets."""
+def params_of(scenario_file: Path) -> list[Parameter]:
     scenario = load_scenario(scenario_file)
-    policy = load_policy(scenario_file.parent / "policies" / "baseline.yaml")
-    params = parameters(scenario, policy)
-    ensemble = None
-    if calibrated and scenario_file != BACKCAST:
-        found = find_ensemble(scenario_file, scenario.scenario.id) or provisional(
-            scenario.scenario.id
-        )
-        ensemble = load_ensemble(found, params) if found is not None else None
-    sets = draw(scenario, draws, seed, ensemble)
+    return parameters(scenario, load_policy(scenario_file.parent / "policies" / "baseline.yaml"))
+
+
+def points(scenario_file: Path, draws: int, seed: int, ensemble: Ensemble | None) -> np.ndarray:
+    """``draws`` sets over every ranged number, as ``compare --uncertainty`` draws them
+    (:func:`draw`: from the priors, with ``ensemble``'s sets for the numbers it holds)."""
+    sets = draw(load_scenario(scenario_file), draws, seed, ensemble)
     frame = pd.DataFrame(sets.values, columns=sets.names)
-    if calibrated and scenario_file == BACKCAST:
-        accepted = pd.read_csv(ACCEPTED)
-        names = [c for c in accepted.columns if c in frame.columns]
-        rows = np.random.default_rng([seed, 12]).integers(len(accepted), size=draws)
-        frame[names] = accepted[names].to_numpy()[rows]
-    return frame[[p.name for p in uncertain(params)]].to_numpy()
+    return frame[[p.name for p in uncertain(params_of(scenario_file))]].to_numpy()
 
 
-def provisional(scenario_id: str) -> Path | None:
-    """An ensemble the calibration left provisional (not installed in scenarios/calibrated/):
-    the province's own, else the shared one. Validation reads it all the same: how a
-    provisional ensemble fares is what says why it is not installed."""
-    for name in (scenario_id, "shared"):
-        path = ROOT / "results" / "calibration" / name / "ensemble.yaml"
-        if path.is_file():
-            return path
-    return None
+def province_ensemble(scenario_file: Path) -> Ensemble:
+    """The ensemble a province's calibrated runs draw from: the installed one (as ``compare
+    --uncertainty`` finds it), else the one a calibration left, provisional, in
+    :data:`CALIBRATIONS` (the province's own, else the shared one). Validation reads a
+    provisional one all the same: how it fares is what says why it is not installed.
+
+    Raises:
+        InputError: there is none (run the shared calibration first).
+    """
+    scenario_id = load_scenario(scenario_file).scenario.id
+    left = [CALIBRATIONS / name / "ensemble.yaml" for name in (scenario_id, "shared")]
+    found = find_ensemble(scenario_file, scenario_id) or next(
+        (path for path in left if path.is_file()), None
+    )
+    if found is None:
+        installed = scenario_file.parent / "calibrated"
+        raise InputError(
+            [
+                Problem(
+                    str(scenario_file),
+                    "",
+                    f"no ensemble for {scenario_id}: none installed in {installed}/ and none"
+                    f" left by a calibration ({left[0]}, {left[1]}); run"
+                    " experiments/calibrate_shared.py first (its ensemble serves every"
+                    " province), then this again",
+                )
+            ]
+        )
+    return load_ensemble(found, params_of(scenario_file))
+
+
+def backcast_ensemble() -> Ensemble:
+    """The shared calibration's accepted sets (``CALIBRATIONS/shared/accepted.csv``) as an
+    ensemble of the typical back-cast: its shared numbers and the typical province's own (its
+    demand and outside options, fitted alongside but not saved in ``ensemble.yaml``), with
+    that ``ensemble.yaml``'s provenance.
+
+    Raises:
+        InputError: either file is missing, or the table is not the ensemble's.
+    """
+    folder = CALIBRATIONS / "shared"
+    accepted, saved = folder / "accepted.csv", folder / "ensemble.yaml"
+    run = "run experiments/calibrate_shared.py first (validation reads its accepted sets)"
+    missing = [
+        Problem(str(path), "", f"no such file: {run}")
+        for path in (accepted, saved)
+        if not path.is_file()
+    ]
+    if missing:
+        raise InputError(missing)
+    params = params_of(BACKCAST)
+    shared = load_ensemble(saved, params)
+    try:
+        table = pd.read_csv(accepted)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise InputError([Problem(str(accepted), "", f"is not a CSV table: {error}")]) from None
+    ranged = {p.name for p in params if p.range is not None}
+    names = [c for c in table.columns if c in ranged]
+    absent = [n for n in shared.parameters if n not in names]
+    if absent or table.empty:
+        what = f"lacks the columns {', '.join(absent)}" if absent else "has no accepted set"
+        raise InputError([Problem(str(accepted), "", f"{what}, which {saved} holds: {run}")])
+    return Ensemble(accepted, names, table[names].to_numpy(dtype=float), shared.provenance)
+
+
+def inputs(provinces: list[str]) -> dict[Path, Ensemble]:
+    """Every scenario validated, with the ensemble its calibrated runs draw from; every
+    problem at once, before anything runs. An ensemble calibrated on a scenario that has
+    changed since is used, with a warning."""
+    found: dict[Path, Ensemble] = {}
+    problems: list[Problem] = []
+    for scenario_file in [BACKCAST, *[ROOT / "scenarios" / f"{p}.yaml" for p in provinces]]:
+        try:
+            found[scenario_file] = (
+                backcast_ensemble()
+                if scenario_file == BACKCAST
+                else province_ensemble(scenario_file)
+            )
+        except InputError as error:
+            problems += [p for p in error.problems if p not in problems]
+    if problems:
+        raise InputError(problems)
+    warned = set()
+    for ensemble in found.values():
+        old = stale(ensemble, ROOT)
+        if old is not None and old not in warned:
+            warned.add(old)
+            print(f"warning: {old}")
+    return found
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the repository where it lies inside it (as the tables name it)."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def band(values: pd.Series) -> str:
@@ -133,23 +214,39 @@ def band(values: pd.Series) -> str:
     return f"{mid:.3g} [{low:.3g}–{high:.3g}]"
 
 
-def study(scenario_file: Path, args: argparse.Namespace, *, targets: bool) -> pd.DataFrame:
-    """Prior and calibrated runs of a scenario: one row per output and kind."""
-    scenario_id = load_scenario(scenario_file).scenario.id
-    patterns = held_out(scenario_id)
+def study(
+    scenario_file: Path, ensemble: Ensemble, args: argparse.Namespace, *, targets: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Prior and calibrated (from ``ensemble``) runs of a scenario: one row per output and
+    kind; and one row per kind counting the runs and those that failed (with the first
+    error), which the bands leave out."""
+    scenario = load_scenario(scenario_file)
+    scenario_id = scenario.scenario.id
+    patterns = held_out(scenario)
     space = space_file(args.out, scenario_file, patterns, targets)
     tolerance = {p.id: p.tolerance for p in shipped_patterns().patterns}
     informed = shipped_patterns().meta.informed
-    rows = []
-    for kind in ("prior", "calibrated"):
+    rows, counts = [], []
+    for kind, drawn_from in (("prior", None), ("calibrated", ensemble)):
         result = sweep(
             scenario_file,
             space_file=space,
-            points=points(scenario_file, args.draws, args.seed, kind == "calibrated"),
+            points=points(scenario_file, args.draws, args.seed, drawn_from),
             seed=args.seed,
             workers=args.workers,
             out=args.out / f"{scenario_id}-{kind}",
             quiet=True,
+        )
+        failed = result.outputs[result.outputs["status"] != "ok"]
+        counts.append(
+            {
+                "scenario": scenario_id,
+                "kind": kind,
+                "runs": len(result.outputs),
+                "failed": len(failed),
+                "first_error": failed["error"].iloc[0] if len(failed) else "",
+                "ensemble": shown(drawn_from.path) if drawn_from is not None else "",
+            }
         )
         table = result.outputs[result.outputs["status"] == "ok"]
         for pattern in patterns:
@@ -198,25 +295,33 @@ def study(scenario_file: Path, args: argparse.Namespace, *, targets: bool) -> pd
                     "runs": int(table[column].notna().sum()),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(counts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=at_least(1), default=200)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "validation")
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
+    parser.add_argument("--out", type=folder_or_absent, default=ROOT / "results" / "validation")
     parser.add_argument("--province", choices=PROVINCES, action="append")
     args = parser.parse_args()
-    frames = [study(BACKCAST, args, targets=False)]
-    for province in args.province or PROVINCES:
-        frames.append(study(ROOT / "scenarios" / f"{province}.yaml", args, targets=True))
+    ensembles = inputs(list(dict.fromkeys(args.province or PROVINCES)))  # before any run
+    frames, counts = [], []
+    for scenario_file, ensemble in ensembles.items():
+        rows, runs = study(scenario_file, ensemble, args, targets=scenario_file != BACKCAST)
+        frames.append(rows)
+        counts.append(runs)
     table = pd.concat(frames, ignore_index=True)
     table.to_csv(args.out / "validation.csv", index=False)
+    runs = pd.concat(counts, ignore_index=True)
+    runs.to_csv(args.out / "runs.csv", index=False)
     pd.set_option("display.width", 200)
     for scenario_id, group in table.groupby("scenario", sort=False):
         print(f"\n{scenario_id}")
+        for count in runs[runs["scenario"] == scenario_id].itertuples():
+            error = f" (first: {count.first_error[:200]})" if count.failed else ""
+            print(f"{count.kind}: {count.runs} runs, {count.failed} failed{error}")
         index = ["what", "output"]
         wide = group.pivot_table(index=index, columns="kind", values="band", aggfunc="first")
         wide = wide[["prior", "calibrated"]]
@@ -226,7 +331,8 @@ def main() -> None:
                 for kind in ("prior", "calibrated"):
                     wide[f"{column} {kind}"] = values[kind].round(1)
         wide["tolerance"] = group.groupby(index)["tolerance"].first()
-        print(wide.fillna("").to_string())
+        # blanks without fillna(""): text in float columns, which pandas warns of (to raise)
+        print(wide.to_string(na_rep=""))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from izsim.experiments.calibration import CUTOFF
 from izsim.experiments.ensemble import PROVINCE_OWN, find_ensemble, load_ensemble
 from izsim.scenario import load_policy, load_scenario
+from izsim.scenario.load import file_sha256
 from izsim.scenario.parameters import parameters
 from tests.conftest import ROOT, load_script
 
@@ -141,6 +142,14 @@ def test_a_province_calibration_holds_its_own_numbers_with_the_shared_ones(
     assert provenance.patterns + provenance.left_out == ["hd_kcn_occupancy_2023"]
     if not provenance.patterns:
         assert provenance.status == "provisional"
+    # the shared ensemble it took its numbers from, as it was; provisional makes it provisional
+    shared_status = load_ensemble(saved, params_of(ROOT / "scenarios" / "hai_duong.yaml"))
+    assert provenance.shared is not None
+    assert provenance.shared.sha256 == file_sha256(saved)
+    assert provenance.shared.status == shared_status.provenance.status
+    if provenance.shared.status == "provisional":
+        assert provenance.status == "provisional"
+    assert (tmp_path / "hai_duong.yaml").exists() == (provenance.status == "calibrated")
 
 
 @pytest.mark.parametrize("province", ["tuyen_quang", "ha_nam", "hung_yen", "nghe_an", "hai_duong"])

@@ -3,6 +3,8 @@ the typical back-cast at a small budget."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,10 +14,14 @@ from izsim.experiments.calibration import (
     Target,
     distance,
     fit_emulator,
+    history_match,
     ruled_out,
     targets,
 )
 from izsim.patterns import shipped_patterns
+from tests.conftest import ROOT
+
+BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
 
 
 def test_distance_is_zero_inside_the_band_and_grows_outside() -> None:
@@ -52,3 +58,29 @@ def test_an_emulator_of_a_known_function_rules_out_where_it_misses_the_band() ->
     out = ruled_out([emulator], grid).reshape(7, 2)
     assert out[:, 0].tolist() == out[:, 1].tolist()
     assert out[:, 0].tolist() == [True, True, False, False, False, True, True]
+
+
+def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
+    tmp_path: Path,
+) -> None:
+    """kcn_occupancy_2016 lies within a year of the back-cast's start: no run has a value, so
+    no emulator can be fitted to it (scikit-learn refused 0 samples); it is left out, named."""
+    match = history_match(
+        BACKCAST,
+        calibrated=["investors.prospects_per_month"],
+        target_ids=["kcn_occupancy_2016", "ccn_wwtp_2018"],
+        patterns=shipped_patterns(),
+        out=tmp_path,
+        waves=1,
+        sets=8,
+        replicates=1,
+        candidates=100,
+        workers=1,
+    )
+    assert "kcn_occupancy_2016" in match.unreachable
+    assert match.accepted["kcn_occupancy_2016"].isna().all()
+    assert any(
+        n.startswith("kcn_occupancy_2016: no run of the first wave has a value")
+        for n in match.notes
+    )
+    assert "kcn_occupancy_2016" not in {e.target.id for e in match.waves[0].emulators}

@@ -16,7 +16,7 @@ from izsim.errors import InputError
 from izsim.experiments import compare
 from izsim.experiments.ensemble import find_ensemble, load_ensemble
 from izsim.experiments.uncertainty import draw
-from izsim.scenario.load import load_scenario
+from izsim.scenario.load import file_sha256, load_scenario
 from izsim.scenario.parameters import parameters
 from tests.conftest import ROOT
 
@@ -36,6 +36,7 @@ def ensemble_text(
             "runs": 10,
             "minutes": 0.1,
             "seed": 1,
+            "status": "calibrated",
             **provenance,
         },
         "parameters": names,
@@ -113,7 +114,27 @@ def test_a_folder_made_with_an_ensemble_is_not_resumed_without_it(
             "calibration",
             "a calibrated ensemble names the patterns it was cut on",
         ),
+        (
+            ensemble_text(status="calibrated", missed=["kcn_occupancy_2018_2020"]),
+            "calibration",
+            "a calibrated ensemble misses no pattern it was cut on",
+        ),
+        (
+            ensemble_text(
+                status="calibrated",
+                shared={"path": "results/x.yaml", "sha256": "0" * 64, "status": "provisional"},
+            ),
+            "calibration",
+            "a calibrated ensemble takes no numbers from a provisional one (results/x.yaml)",
+        ),
         ("calibration: {}\n", "calibration", ""),
+        (
+            ensemble_text(names=[NAMES[0], NAMES[0]], sets=[[-0.45, -0.2]]),
+            "parameters",
+            f"{NAMES[0]} listed twice",
+        ),
+        (ensemble_text(sets=[[-0.45, True]]), "sets[0][1]", "valid number"),
+        (ensemble_text(sets=[[-0.45, "12"]]), "sets[0][1]", "valid number"),
     ],
 )
 def test_a_bad_ensemble_is_a_clear_error_with_exit_2(
@@ -148,3 +169,39 @@ def test_a_province_s_own_ensemble_comes_before_the_shared_one(folder: Path) -> 
     own.write_text(ensemble_text(), encoding="utf-8")
     assert find_ensemble(folder / "tuyen_quang.yaml", "tuyen_quang") == own
     assert find_ensemble(folder / "ha_nam.yaml", "ha_nam").name == "shared.yaml"
+
+
+def test_compare_warns_when_the_ensemble_s_scenario_has_changed_since(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Not refused (a scenario changes between calibrations), but said, naming both."""
+    options = {"replicates": 2, "seed": 3, "workers": 1, "quiet": True, "uncertainty": True}
+    path = folder / "calibrated" / "shared.yaml"
+    backcast = folder / "backcast" / "typical_2016.yaml"
+    result = compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "a", **options)
+    warned = [w for w in result.warnings if "has changed since" in w]
+    assert len(warned) == 1
+    assert str(path) in warned[0] and str(backcast.resolve()) in warned[0]
+    assert "000000000000" in warned[0] and file_sha256(backcast)[:12] in warned[0]
+    path.write_text(ensemble_text(scenario_sha256=file_sha256(backcast)), encoding="utf-8")
+    result = compare(folder / "tuyen_quang.yaml", ["baseline"], out=tmp_path / "b", **options)
+    assert not [w for w in result.warnings if str(path) in w]
+
+
+def test_compare_refuses_a_provisional_ensemble_where_a_calibrated_one_belongs(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Only a hand copy puts a provisional ensemble in calibrated/: it is no calibration, and
+    compare says so (exit 2) instead of using it as one; --prior-only does not read it."""
+    path = folder / "calibrated" / "shared.yaml"
+    path.write_text(ensemble_text(status="provisional"), encoding="utf-8")
+    argv = ["compare", str(folder / "tuyen_quang.yaml"), "--policies", "baseline"]
+    argv += ["--uncertainty", "--replicates", "2", "--workers", "1", "--quiet"]
+    result = CliRunner().invoke(app, [*argv, "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert str(path) in result.output and "calibration.status" in result.output
+    assert "'provisional'" in result.output and "--prior-only" in result.output
+    assert not (tmp_path / "x").exists()
+    result = CliRunner().invoke(app, [*argv, "--prior-only", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output

@@ -112,3 +112,23 @@ def test_a_bad_pattern_output_is_a_clear_error(tmp_path: Path, output: str, mess
     with pytest.raises(InputError) as caught:
         sweep(BACKCAST, space_file=path, design="lhs", samples=2, quiet=True, out=tmp_path / "w")
     assert message in str(caught.value)
+
+
+def test_given_points_refuse_a_space_with_dummies_before_running(tmp_path: Path) -> None:
+    """A dummy is a design's column: given points have none, so their runs' table could not be
+    written; refused before anything runs or is written."""
+    path = tmp_path / "space.yaml"
+    path.write_text(SPACE.replace("  outputs:", "  dummies: 2\n  outputs:"), encoding="utf-8")
+    ran = []
+    with pytest.raises(InputError, match="takes no dummies") as error:
+        sweep(
+            BACKCAST,
+            space_file=path,
+            points=np.array([[1.0, 9.0]]),
+            workers=1,
+            quiet=True,
+            out=tmp_path / "wave",
+            on_batch=ran.append,
+        )
+    assert str(path) in str(error.value) and "space.dummies" in str(error.value)
+    assert not ran and not (tmp_path / "wave").exists()

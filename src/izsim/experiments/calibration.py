@@ -26,9 +26,11 @@ the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
    a sample of the parameter sets the patterns do not rule out: not a Bayesian posterior (no
    likelihood is claimed), but the region a posterior would sit in.
 
-A pattern that no set of the first wave comes near (every set implausible for it) cannot be
-reproduced anywhere in the priors: it is named, and left out of the cut, rather than let it
-rule out everything (a model discrepancy to report, not to fit).
+A pattern for which no set of the first wave has its mean reading (over the set's runs) inside
+the tolerance is taken as out of the priors' reach: it is named, and left out of the cut, rather
+than let it rule out everything (a model discrepancy to report, not to fit). So is a pattern the
+scenario never reads (no run has a value, e.g. one that lies before the scenario can show it):
+no emulator is fitted to it. Both are decided on the first wave, before any emulator is fitted.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from izsim.errors import InputError, Problem
 from izsim.experiments.ensemble import Ensemble
 from izsim.patterns import PatternSet
 
@@ -201,30 +204,27 @@ class HistoryMatch:
     targets: list[Target]
     waves: list[Wave]
     unreachable: list[str]
-    """Targets no set of the first wave came near: named, and left out of the cut."""
+    """Targets no set of the first wave has its mean inside the tolerance (or any value):
+    named, and left out of the cut."""
     accepted: pd.DataFrame
     """The ensemble's sets: wave, set, each calibrated (and given) parameter, each target's
     mean reading, the set's largest implausibility."""
     notes: list[str] = field(default_factory=list)
     ensemble: Wave | None = None
     """The runs of the ensemble: sets drawn from the space no wave ruled out."""
+    given: Ensemble | None = None
+    """The ensemble the sets took their shared numbers from (``history_match(given=)``)."""
+
+    @property
+    def cut_on(self) -> list[str]:
+        """The targets the waves cut on: every target but those left out."""
+        return [t.id for t in self.targets if t.id not in self.unreachable]
 
     @property
     def runs(self) -> int:
         """Model runs made, every wave and the ensemble's."""
         extra = len(self.ensemble.runs) if self.ensemble is not None else 0
         return sum(len(w.runs) for w in self.waves) + extra
-
-
-def space_text(calibrated: Sequence[str], target_ids: Sequence[str]) -> str:
-    """The space file of a calibration's waves: the calibrated parameters (then those taken
-    from an ensemble), every other ranged number varying as ``rest``, each target pattern an
-    output."""
-    lines = ["space:", "  parameters:"]
-    lines += [f"    - {name}" for name in calibrated]
-    lines += ["  rest: true", "  outputs:"]
-    lines += [f"    - {{id: {t}, pattern: {t}}}" for t in target_ids]
-    return "\n".join(lines) + "\n"
 
 
 def history_match(
@@ -270,19 +270,27 @@ def history_match(
     from scipy.stats import qmc
 
     from izsim.experiments.sensitivity import to_values
-    from izsim.experiments.space import load_space
+    from izsim.experiments.space import load_space, pattern_outputs, write_space
     from izsim.experiments.sweep import sweep
     from izsim.scenario.load import find_policy, load_policy, load_scenario
     from izsim.scenario.parameters import parameters
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    problems = []
+    if not calibrated:
+        problems.append(Problem("calibrated", "", "no parameter to calibrate: give at least one"))
+    if out.exists() and not out.is_dir():
+        problems.append(Problem(str(out), "--out", "exists and is not a folder; give a folder"))
+    if problems:
+        raise InputError(problems)
     goals = targets(patterns, target_ids)
-    space_file = out / "space.yaml"
+    out.mkdir(parents=True, exist_ok=True)
     held = list(given.parameters) if given is not None else []
-    text = space_text([*calibrated, *held], target_ids)
-    if not space_file.exists() or space_file.read_text(encoding="utf-8") != text:
-        space_file.write_text(text, encoding="utf-8")
+    # the calibrated parameters (then those taken from an ensemble), every other ranged number
+    # varying as `rest`, each target an output
+    space_file = write_space(
+        out / "space.yaml", [*calibrated, *held], pattern_outputs(target_ids), rest=True
+    )
     scenario = load_scenario(scenario_file)
     params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
     space = load_space(space_file, scenario, params)
@@ -333,21 +341,82 @@ def history_match(
                 done[-1].skill = skill(done[-1].emulators, wave)
             ensemble = wave
             break
-        fitted = {t.id: _emulate(t, wave, seed) for t in active}
+        if index == 1:
+            # before any emulator is fitted: a target without a single reading has nothing
+            # to fit one to
+            active, unreachable = _reachable(goals, wave)
+            for name in unreachable:
+                unread = not np.isfinite(wave.set_means(name)).any()
+                notes.append(
+                    f"{name}: no run of the first wave has a value (the scenario does not read"
+                    " it); left out of the cut"
+                    if unread
+                    else f"{name}: no set of the first wave has its mean inside the tolerance;"
+                    " left out of the cut (the model does not reach it within the priors)"
+                )
         if done:
             done[-1].skill = skill(done[-1].emulators, wave)
-        if index == 1:
-            active, unreachable = _reachable(goals, wave)
-            fitted = {t.id: fitted[t.id] for t in active}
-            for name in unreachable:
-                notes.append(
-                    f"{name}: no set of the first wave reads inside its tolerance; left out of"
-                    " the cut (the model does not reach it within the priors)"
-                )
-        wave.emulators = [fitted[t.id] for t in active]
+        wave.emulators = [_emulate(t, wave, seed) for t in active]
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
-    return HistoryMatch(list(calibrated), goals, done, unreachable, accepted, notes, ensemble)
+    return HistoryMatch(
+        list(calibrated), goals, done, unreachable, accepted, notes, ensemble, given
+    )
+
+
+def mean_reading(wave: Wave | None, target: str) -> float:
+    """A target's mean over a wave's successful runs (NaN if none has a value): over the
+    ensemble, what a mean of many provinces' draws would read, the quantity a national figure
+    is."""
+    if wave is None:
+        return math.nan
+    ok = wave.runs.loc[wave.runs["status"] == "ok", target]
+    return float(ok.mean()) if ok.notna().any() else math.nan
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a history match's ensemble is (:func:`verdict`)."""
+
+    status: Literal["calibrated", "provisional"]
+    missed: list[str]
+    """Targets cut on whose ensemble mean lies outside the tolerance (or has no value)."""
+    reasons: list[str]
+    """Why it is provisional; empty when calibrated."""
+
+
+def verdict(match: HistoryMatch) -> Verdict:
+    """Whether ``match``'s ensemble is a calibration: the one rule, which the ensemble's
+    file records and its installation follows. It is ``calibrated`` only if
+
+    - it has accepted sets, and was cut on at least one target (the first wave reached one);
+    - its mean over every run reads every target it was cut on inside the tolerance;
+    - some wave ruled something out (else its sets are the prior's draws);
+    - the ensemble it took shared numbers from (``given``), if any, is calibrated itself.
+
+    Otherwise it is ``provisional``, with the reasons."""
+    reasons = []
+    if match.ensemble is None or not len(match.accepted):
+        reasons.append("no accepted set (every candidate was ruled out)")
+    cut = match.cut_on
+    if not cut:
+        reasons.append("cut on no pattern (the first wave reached none)")
+    missed = []
+    for target in match.targets:
+        if target.id in cut:
+            mean = mean_reading(match.ensemble, target.id)
+            if not target.low <= mean <= target.high:  # NaN too
+                missed.append(target.id)
+    if missed:
+        reasons.append(f"its mean misses {', '.join(missed)}")
+    waves = [*match.waves[1:], *([match.ensemble] if match.ensemble is not None else [])]
+    if not any(w.kept_share < 1 for w in waves):
+        reasons.append("no wave ruled anything out")
+    if match.given is not None and match.given.provenance.status != "calibrated":
+        reasons.append(
+            f"the ensemble it takes shared numbers from, {match.given.path}, is provisional"
+        )
+    return Verdict("provisional" if reasons else "calibrated", missed, reasons)
 
 
 def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:
@@ -363,7 +432,8 @@ def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
 
 def _reachable(goals: list[Target], wave: Wave) -> tuple[list[Target], list[str]]:
     """Targets some set of the first wave reads inside the tolerance (its mean over its
-    runs), and those none does: a pattern the prior box never reaches is named, not cut on."""
+    runs), and those none does (none has a value, or every set's mean lies outside): a
+    pattern the prior box never reaches is named, not cut on."""
     active, unreachable = [], []
     for target in goals:
         means = wave.set_means(target.id)

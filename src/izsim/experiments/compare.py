@@ -23,7 +23,7 @@ from izsim.errors import InputError, Problem
 from izsim.experiments import analysis
 from izsim.experiments.budget import MAX_FACTOR, BudgetFit, fit_to_budget
 from izsim.experiments.design import RunTask, design, replicate_seeds
-from izsim.experiments.ensemble import find_ensemble, load_ensemble
+from izsim.experiments.ensemble import find_ensemble, load_ensemble, stale
 from izsim.experiments.runner import execute
 from izsim.experiments.store import ResultStore
 from izsim.experiments.uncertainty import DESIGN as UNCERTAINTY_DESIGN
@@ -190,6 +190,22 @@ def compare(
         found = find_ensemble(scenario_file, scenario.scenario.id)
         if found is not None:
             ensemble = load_ensemble(found, parameters(scenario))
+            if ensemble.provenance.status != "calibrated":
+                # the calibration scripts never install one: a hand copy put it there
+                raise InputError(
+                    [
+                        Problem(
+                            str(found),
+                            "calibration.status",
+                            f"'{ensemble.provenance.status}': only a calibrated ensemble is used"
+                            " as one; the calibration scripts install no provisional ensemble"
+                            " here (it was copied by hand): remove it, or give --prior-only",
+                        )
+                    ]
+                )
+            old = stale(ensemble)
+            if old is not None:
+                short.append(old)
     uncertainty_config: dict[str, object] = {"design": UNCERTAINTY_DESIGN}
     if ensemble is not None:
         # only with an ensemble, so that folders of prior-only comparisons keep their identity

@@ -12,6 +12,9 @@ calibration:
   scenario_sha256: …
   patterns: [kcn_occupancy_2018_2020, …]   # the fitted patterns it was cut on
   left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
+  status: provisional                       # or calibrated (calibration.verdict)
+  missed: [ccn_pace_2018_2021]              # cut on, and the ensemble's mean reads outside
+  shared: {path: …, sha256: …, status: …}   # a province's: the ensemble it took numbers from
   runs: 2560
   minutes: 3.1
   seed: 1
@@ -22,7 +25,8 @@ sets:                                       # one row per accepted set, in param
 ```
 
 A scenario uses ``calibrated/<scenario id>.yaml`` beside it if there is one (a province
-calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour).
+calibrated on its own records), else ``calibrated/shared.yaml`` (the shared behaviour). Files
+written before ``status``, ``missed`` or ``shared`` existed still load (provisional, then).
 """
 
 from __future__ import annotations
@@ -34,7 +38,15 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from izsim.errors import InputError, Problem
 from izsim.scenario.load import file_sha256, problems_of, read_yaml
@@ -52,6 +64,16 @@ FOLDER = "calibrated"
 SHARED = "shared"
 
 
+class Source(BaseModel):
+    """The ensemble a calibration took shared numbers from, as it was then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    sha256: str
+    status: Literal["calibrated", "provisional"]
+
+
 class Provenance(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,8 +88,10 @@ class Provenance(BaseModel):
     left_out: list[str] = Field(default_factory=list)
     status: Literal["calibrated", "provisional"] = Field(
         default="provisional",
-        description="calibrated: the ensemble's mean reads every fitted pattern it was cut on"
-        " inside its tolerance; provisional: it does not (see `missed`).",
+        description="calibrated: cut on some fitted pattern, its mean reads every one it was"
+        " cut on inside its tolerance, some wave ruled something out, and the `shared`"
+        " ensemble it took numbers from (if any) is calibrated"
+        " (izsim.experiments.calibration.verdict); provisional otherwise.",
     )
     missed: list[str] = Field(
         default_factory=list, description="Fitted patterns the ensemble's mean reads outside."
@@ -76,6 +100,11 @@ class Provenance(BaseModel):
         default_factory=dict,
         description="R² of the last wave's emulators on the ensemble's set means, per pattern.",
     )
+    shared: Source | None = Field(
+        default=None,
+        description="The ensemble whose sets gave the shared numbers (a province's"
+        " calibration): its path, sha256 and status when it was read.",
+    )
     runs: int = Field(ge=1)
     minutes: float = Field(ge=0)
     seed: int
@@ -83,8 +112,16 @@ class Provenance(BaseModel):
 
     @model_validator(mode="after")
     def _calibrated_on_something(self) -> Provenance:
-        if self.status == "calibrated" and not self.patterns:
-            raise ValueError("a calibrated ensemble names the patterns it was cut on")
+        if self.status == "calibrated":
+            if not self.patterns:
+                raise ValueError("a calibrated ensemble names the patterns it was cut on")
+            if self.missed:
+                raise ValueError("a calibrated ensemble misses no pattern it was cut on")
+            if self.shared is not None and self.shared.status != "calibrated":
+                raise ValueError(
+                    f"a calibrated ensemble takes no numbers from a provisional one"
+                    f" ({self.shared.path})"
+                )
         return self
 
 
@@ -93,7 +130,17 @@ class EnsembleFile(BaseModel):
 
     calibration: Provenance
     parameters: list[str] = Field(min_length=1)
-    sets: list[list[float]] = Field(min_length=1)
+    # strict: YAML's `true` or "0.5" is no number a calibration writes (lax floats took them)
+    sets: list[list[StrictFloat]] = Field(min_length=1)
+
+    @field_validator("parameters")
+    @classmethod
+    def _names_once(cls, names: list[str]) -> list[str]:
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            # a later column would silently overwrite the earlier one's values in a draw
+            raise ValueError(f"{', '.join(twice)} listed twice; list each number once")
+        return names
 
 
 @dataclass(frozen=True)
@@ -166,25 +213,64 @@ def load_ensemble(path: str | Path, params: list[Parameter]) -> Ensemble:
     return Ensemble(path, list(spec.parameters), values, spec.calibration)
 
 
+def stale(ensemble: Ensemble, root: Path | None = None) -> str | None:
+    """A warning when the scenario the ensemble was calibrated on has changed since (its
+    sha256 is not the one in the provenance), naming both; None when it has not.
+
+    The scenario is the provenance's path (relative to the repository) under ``root``, the
+    repository; without it, looked for from the ensemble's folder up (``scenarios/calibrated/``
+    and ``results/calibration/<name>/`` both lie in the repository). A changed scenario is not
+    refused (scenarios change between calibrations), but an ensemble fitted to another one
+    may no longer fit."""
+    provenance = ensemble.provenance
+    folders = [root] if root is not None else list(ensemble.path.resolve().parents)
+    for folder in folders:
+        current = folder / provenance.scenario
+        if current.is_file():
+            now = file_sha256(current)
+            if now == provenance.scenario_sha256:
+                return None
+            return (
+                f"{ensemble.path} was calibrated on {current} with sha256"
+                f" {provenance.scenario_sha256[:12]}…, which has changed since (now"
+                f" {now[:12]}…): the ensemble may no longer fit it; calibrate again"
+            )
+    where = f"in {root}" if root is not None else "above it"
+    return (
+        f"{ensemble.path} was calibrated on {provenance.scenario}, which is not found {where}:"
+        " whether that scenario has changed since cannot be told"
+    )
+
+
 def write_ensemble(
     path: str | Path,
     match: Any,
     names: list[str],
     *,
+    verdict: Any,
     scenario_file: Path,
     minutes: float,
     seed: int,
     root: Path,
-    missed: list[str] | None = None,
 ) -> None:
     """Write ``match``'s accepted sets (a :class:`~izsim.experiments.calibration.HistoryMatch`)
-    for the numbers ``names``, with the calibration's provenance; ``missed``: the fitted
-    patterns its mean reads outside their tolerance (the ensemble is then provisional)."""
+    for the numbers ``names``, with the calibration's provenance: its status and the patterns
+    it misses are ``verdict``'s (:func:`~izsim.experiments.calibration.verdict`, the one rule),
+    and the ensemble it took shared numbers from (``match.given``) is named with its hash and
+    status. Written whole (a temporary file, then renamed)."""
     from izsim.experiments.calibration import CUTOFF
     from izsim.fingerprint import code_fingerprint
+    from izsim.outputs import atomic_write
 
     path = Path(path)
-    cut = [t.id for t in match.targets if t.id not in match.unreachable]
+    given = match.given
+    shared = None
+    if given is not None:
+        shared = {
+            "path": _relative(given.path, root),
+            "sha256": given.sha256,
+            "status": given.provenance.status,
+        }
     body = {
         "calibration": {
             "method": (
@@ -194,15 +280,15 @@ def write_ensemble(
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
             "scenario_sha256": file_sha256(scenario_file),
-            "patterns": cut,
+            "patterns": list(match.cut_on),
             "left_out": list(match.unreachable),
-            # nothing cut on: the prior's draws, whatever they read
-            "status": "provisional" if missed or not cut else "calibrated",
-            "missed": list(missed or []),
+            "status": verdict.status,
+            "missed": list(verdict.missed),
             "skill": {
                 k: round(float(v), 3)
                 for k, v in (match.waves[-1].skill if match.waves else {}).items()
             },
+            **({"shared": shared} if shared is not None else {}),
             "runs": int(match.runs),
             "minutes": round(float(minutes), 1),
             "seed": int(seed),
@@ -211,10 +297,19 @@ def write_ensemble(
         "parameters": list(names),
         "sets": [[float(f"{v:.6g}") for v in row] for row in match.accepted[names].to_numpy()],
     }
+    Provenance.model_validate(body["calibration"])  # what the loader will ask of it
     path.parent.mkdir(parents=True, exist_ok=True)
     header = (
         "# A calibrated ensemble (izsim.experiments.ensemble), written by a calibration script;"
         " do not edit by hand.\n"
     )
     text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(text, encoding="utf-8")
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` where it lies inside it (as provenance names files)."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()

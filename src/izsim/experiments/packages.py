@@ -72,6 +72,15 @@ def at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
+def folder_or_absent(text: str) -> Path:
+    """An argparse type for a results folder (``--out``): a folder, or a path not yet taken
+    (argparse exits 2 on a file there, which no folder can be made at)."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is a file; give a folder (or a new path)")
+    return path
+
+
 def main(province: str, argv: list[str] | None = None) -> int:
     """Command line of an ``experiments/compare_<province>.py`` script."""
     parser = argparse.ArgumentParser(

@@ -33,11 +33,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import yaml
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from izsim.calendar import month_index, parse_month
@@ -346,6 +349,51 @@ def load_space(path: str | Path, scenario: Scenario, params: list[Parameter]) ->
     if problems:
         raise InputError(problems)
     return Space(tuple(varied), tuple(outputs), body.dummies)
+
+
+def pattern_outputs(pattern_ids: Sequence[str]) -> list[dict[str, str]]:
+    """Each pattern as an output of its own id (``{id: p, pattern: p}``)."""
+    return [{"id": p, "pattern": p} for p in pattern_ids]
+
+
+def write_space(
+    path: str | Path,
+    parameters: Sequence[str] | Literal["all_ranged"],
+    outputs: Sequence[Mapping[str, str]],
+    *,
+    rest: bool = False,
+) -> Path:
+    """Write the space file a script's sweep reads: ``parameters`` (names, or
+    :data:`ALL_RANGED`), ``rest`` and ``outputs`` (each a mapping of :class:`OutputSpec`'s
+    fields, written as one flow mapping a line). The file is replaced (whole) only when its text
+    changes, so that a sweep's folder made from it resumes. Returns ``path``."""
+    path = Path(path)
+    lines = ["space:"]
+    if isinstance(parameters, str):
+        lines.append(f"  parameters: {parameters}")
+    else:
+        lines += ["  parameters:", *[f"    - {_scalar(name)}" for name in parameters]]
+    if rest:
+        lines.append("  rest: true")
+    lines.append("  outputs:")
+    for output in outputs:
+        fields = ", ".join(f"{key}: {_scalar(value)}" for key, value in output.items())
+        lines.append(f"    - {{{fields}}}")
+    text = "\n".join(lines) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        from izsim.outputs import atomic_write
+
+        atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain where YAML reads it back as this string (an id, a
+    dotted name), else single-quoted (a month ``'2025-12'``)."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", text) and yaml.safe_load(text) == text:
+        return text
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _outputs(

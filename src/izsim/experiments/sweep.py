@@ -205,6 +205,19 @@ def sweep(
                 )
             ]
         )
+    if points is not None and space.dummies:
+        # given points hold the varied parameters only: a dummy is a design's column (for its
+        # analysis, which given points do not get), and the runs' table would have none
+        raise InputError(
+            [
+                Problem(
+                    str(space_file),
+                    "space.dummies",
+                    f"{space.dummies}: a sweep on given points takes no dummies (they are for"
+                    " a design's sensitivity analysis); remove `dummies` from the space",
+                )
+            ]
+        )
     factors = space.factors() + [Factor(name, 0.0, 1.0) for name in space.dummy_names]
     if points is not None:
         values = _given(points, space)
