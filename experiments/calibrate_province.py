@@ -21,7 +21,9 @@ calibration, only ``--save`` installs (a calibration) or removes (a provisional 
 Provinces with no fitted pattern of their own that a scenario can read (Hà Nam and Hải
 Dương's 2020 records need back-casts of 2019–2020 that do not exist yet; Hưng Yên and Nghệ An
 have none) are not calibrated here: ``izsim compare --uncertainty`` gives them the shared
-ensemble and their own priors.
+ensemble and their own priors. Tuyên Quang is calibrated on its back-cast from 2015
+(``--province tuyen_quang_2015``); that ensemble belongs to the back-cast, not to the shipped
+2021–2030 scenario.
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ PROVINCES = {
         ROOT / "scenarios" / "hai_duong.yaml",
         ("hd_kcn_occupancy_2023",),
         PROVINCE_OWN,
+    ),
+    # Tuyên Quang's records of 2015–2020, on its back-cast: its demand, outside options and the
+    # existing industry's growth of those years. The ensemble is the back-cast's (its
+    # scenario id, tuyen_quang_2015), so nothing of it reaches the 2021–2030 scenario unless
+    # someone decides that 2015–2020 numbers hold after 2021.
+    "tuyen_quang_2015": Province(
+        ROOT / "scenarios" / "backcast" / "tuyen_quang_2015.yaml",
+        ("tq_projects_2015_2020", "tq_output_growth_2015_2020"),
+        (*PROVINCE_OWN, "economy.existing_output_growth_pct"),
     ),
 }
 """The provinces this script can calibrate: their scenario, fitted patterns and own numbers."""

@@ -11,6 +11,7 @@ import pytest
 
 from izsim.experiments.calibration import CUTOFF
 from izsim.experiments.ensemble import PROVINCE_OWN, find_ensemble, load_ensemble
+from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.load import file_sha256
 from izsim.scenario.parameters import parameters
@@ -163,3 +164,25 @@ def test_the_saved_shared_ensemble_lies_inside_every_province_s_priors(province:
     assert len(ensemble.values) >= 10
     installed = find_ensemble(scenario_file, province)
     assert (installed is not None) == (ensemble.provenance.status == "calibrated")
+
+
+def test_every_province_the_script_knows_reads_its_patterns_and_ranges_its_numbers() -> None:
+    """Each entry of calibrate_province.PROVINCES: its targets are fitted patterns of that
+    province which its scenario can read, and every number it fits is ranged there."""
+    from izsim.patterns import measure
+    from izsim.run import run
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(ROOT / "experiments"))
+        script = load_script("calibrate_province")
+    patterns = shipped_patterns().by_id()
+    for name, province in script.PROVINCES.items():
+        scenario = load_scenario(province.scenario)
+        policy = load_policy(province.scenario.parent / "policies" / "baseline.yaml")
+        ranged = {p.name for p in parameters(scenario, policy) if p.range is not None}
+        assert set(province.calibrated) <= ranged, name
+        result = run(scenario, policy, 1)
+        for target in province.targets:
+            assert patterns[target].split == "fit", (name, target)
+            reading = measure(patterns[target], result)
+            assert reading.value is not None, (name, target, reading.reason)
