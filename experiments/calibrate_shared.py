@@ -1,7 +1,8 @@
 """Calibrate the behaviour every province shares on the national patterns of 2016–2020.
 
     .venv/bin/python experiments/calibrate_shared.py [--out results/calibration/shared]
-        [--trajectories 20] [--waves 3] [--sets 160] [--replicates 4] [--workers 2] [--seed 1]
+        [--trajectories 20] [--waves 3] [--sets 160] [--draws 4] [--replicates 1] [--workers 2]
+        [--seed 1]
         [--save scenarios/calibrated/shared.yaml]     # install it there, if a calibration
 
 On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
@@ -16,8 +17,9 @@ On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 201
    (:func:`chosen`); at most :data:`MOST` of them, by that score. (Dummies would not do: with
    common random numbers a dummy's step changes nothing, so its μ* is 0.)
 2. **History matching** (``OUT/wave<k>/``, :mod:`izsim.experiments.calibration`): waves of
-   ``--sets`` parameter sets, each ``--replicates`` seeds, every other ranged number drawn
-   from its prior for each set; Gaussian-process emulators; implausibility cut-off 3.
+   ``--sets`` parameter sets, each run with ``--draws`` draws of every other ranged number
+   (from its prior) and ``--replicates`` seeds a draw; Gaussian-process emulators on the
+   sets' means; implausibility cut-off 3.
 3. **The ensemble**: the shared numbers of every set are written with their provenance to
    ``OUT/ensemble.yaml``. It is a calibration (``status: calibrated``) only if it was cut on
    at least one pattern, its mean reads every pattern it was cut on inside the tolerance,
@@ -303,12 +305,16 @@ def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path)
 
 
 def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
-    """The options of a history match, shared by the calibration scripts. Defaults: 3 waves
-    and 4 seeds a set (what 2 cores run in minutes); ``sets`` a wave; 20,000 candidate points
-    for the emulators to judge (at 1 % not ruled out, still 200, more than a wave needs)."""
+    """The options of a history match, shared by the calibration scripts. Defaults: 3 waves;
+    ``sets`` a wave, each run with 4 draws of the other numbers and 1 seed a draw (4 runs a
+    set, what 2 cores run in minutes: four draws of the other numbers teach an emulator more
+    than four seeds of one draw, the other numbers moving a reading far more than chance);
+    20,000 candidate points for the emulators to judge (at 1 % not ruled out, still 200,
+    more than a wave needs)."""
     parser.add_argument("--waves", type=at_least(1), default=3)
     parser.add_argument("--sets", type=at_least(1), default=sets)
-    parser.add_argument("--replicates", type=at_least(1), default=4)
+    parser.add_argument("--draws", type=at_least(1), default=4)
+    parser.add_argument("--replicates", type=at_least(1), default=1)
     parser.add_argument("--candidates", type=at_least(1), default=20_000)
     parser.add_argument("--workers", type=at_least(1), default=None)
     parser.add_argument("--seed", type=at_least(0), default=1)
@@ -370,6 +376,7 @@ def main() -> None:
         waves=args.waves,
         sets=args.sets,
         replicates=args.replicates,
+        draws=args.draws,
         candidates=args.candidates,
         seed=args.seed,
         workers=args.workers,

@@ -84,3 +84,69 @@ def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
         for n in match.notes
     )
     assert "kcn_occupancy_2016" not in {e.target.id for e in match.waves[0].emulators}
+
+
+def test_each_set_is_run_with_its_own_draws_of_the_other_numbers(tmp_path: Path) -> None:
+    """draws=3: a set's three points share the calibrated numbers and differ in the others;
+    its reading is the mean over them; the accepted table has one row per set."""
+    calibrated = ["investors.prospects_per_month"]
+    match = history_match(
+        BACKCAST,
+        calibrated=calibrated,
+        target_ids=["ccn_wwtp_2018"],
+        patterns=shipped_patterns(),
+        out=tmp_path,
+        waves=1,
+        sets=4,
+        replicates=1,
+        draws=3,
+        candidates=100,
+        workers=1,
+    )
+    wave = match.waves[0]
+    assert wave.draws == 3 and wave.values.shape[0] == 4 * 3
+    for s in range(4):
+        rows = wave.values[3 * s : 3 * s + 3]
+        assert np.all(rows[:, 0] == rows[0, 0])  # the calibrated number, the set's own
+        assert len({tuple(r[1:]) for r in rows}) == 3  # three draws of the others
+    runs = wave.runs[wave.runs["status"] == "ok"]
+    assert sorted(runs["set"].unique()) == [0, 1, 2, 3]
+    assert (runs.groupby("set")["point"].nunique() == 3).all()
+    first = runs[runs["set"] == 0]["ccn_wwtp_2018"].mean()
+    assert wave.set_means("ccn_wwtp_2018")[0] == pytest.approx(first)
+    assert len(match.accepted) == len(match.ensemble.unit)
+    assert np.allclose(
+        match.accepted["investors.prospects_per_month"].to_numpy(),
+        match.ensemble.values[::3, 0],
+    )
+
+
+def test_one_draw_a_set_gives_the_points_it_gave_before_draws_existed(tmp_path: Path) -> None:
+    """draws=1 draws the same numbers in the same order as before the option (saved wave
+    folders resume): the other numbers come right after the design from the wave's stream."""
+    from scipy.stats import qmc
+
+    from izsim.experiments.sensitivity import to_values
+    from izsim.experiments.space import load_space
+    from izsim.scenario import load_policy, load_scenario
+    from izsim.scenario.parameters import parameters
+
+    match = history_match(
+        BACKCAST,
+        calibrated=["investors.prospects_per_month"],
+        target_ids=["ccn_wwtp_2018"],
+        patterns=shipped_patterns(),
+        out=tmp_path,
+        waves=1,
+        sets=5,
+        replicates=1,
+        candidates=50,
+        workers=1,
+    )
+    scenario = load_scenario(BACKCAST)
+    params = parameters(scenario, load_policy(BACKCAST.parent / "policies" / "baseline.yaml"))
+    factors = load_space(tmp_path / "space.yaml", scenario, params).factors()
+    rng = np.random.default_rng([1, 1])
+    pool = qmc.LatinHypercube(d=1, seed=rng).random(5)
+    expected = to_values(factors, np.hstack([pool, rng.random((5, len(factors) - 1))]))
+    assert np.array_equal(match.waves[0].values, expected)

@@ -4,10 +4,11 @@ The method is history matching with emulators (Craig et al. 1997; Vernon, Goldst
 2010), as used for agent-based models by Andrianakis et al. (2015), run wave by wave through
 the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
 
-1. **A wave** runs ``sets`` parameter sets, ``replicates`` seeds each. The calibrated
+1. **A wave** runs ``sets`` parameter sets, each with ``draws`` draws of every other ranged
+   number of the scenario (from its own prior) and ``replicates`` seeds a draw. The calibrated
    parameters come from the space not yet ruled out (the whole prior box in wave 1, a Latin
-   hypercube); every other ranged number of the scenario is drawn from its own prior for each
-   set, so what is learnt holds whatever those others are.
+   hypercube); a set's reading is its mean over its draws and seeds, so what is learnt holds
+   whatever those others are, and the spread within a set is theirs and the seeds'.
 2. **Emulators.** For each fitted pattern a Gaussian process (scikit-learn) maps the calibrated
    parameters, on the unit cube, to the mean reading of a set; a white-noise term takes up the
    seeds and the other numbers. Its predictive variance says where the emulator is unsure.
@@ -180,12 +181,15 @@ class Wave:
     unit: np.ndarray
     """The sets' calibrated parameters on the unit cube."""
     values: np.ndarray
-    """Every varied number of each set (calibrated first, then the others), as run."""
+    """Every varied number of each point run (calibrated first, then the others): ``draws``
+    points a set, in order (set ``i`` is rows ``i·draws`` to ``i·draws + draws − 1``)."""
     runs: pd.DataFrame
-    """One row per run: set, replicate, status and each target's reading."""
+    """One row per run: set, point, replicate, status and each target's reading."""
     emulators: list[Emulator] = field(default_factory=list)
     kept_share: float = 1.0
     """Share of the candidate points no earlier wave ruled out when this wave was drawn."""
+    draws: int = 1
+    """Draws of the other numbers a set."""
     skill: dict[str, float] = field(default_factory=dict)
     """R² of this wave's emulators on the next wave's (or the ensemble's) set means."""
 
@@ -238,6 +242,7 @@ def history_match(
     waves: int = 3,
     sets: int = 128,
     replicates: int = 4,
+    draws: int = 1,
     candidates: int = 20_000,
     seed: int = 1,
     workers: int | None = None,
@@ -257,7 +262,10 @@ def history_match(
         policy: policy id or file (default: baseline beside the scenario).
         waves: how many waves.
         sets: parameter sets a wave.
-        replicates: seeds a set.
+        replicates: seeds a run of each draw of the other numbers.
+        draws: draws of the other numbers a set (each run ``replicates`` times): a set's mean
+            averages over them, so that an emulator learns the calibrated numbers' effect
+            rather than one draw's, and the spread within a set includes theirs.
         candidates: points an emulator judges when the next wave is drawn.
         seed: the calibration's seed (designs, the other numbers' draws, seeds of runs).
         workers: local processes.
@@ -317,11 +325,15 @@ def history_match(
                 break
             if len(pool) < sets:
                 notes.append(f"wave {index}: only {len(pool)} of {candidates} candidates left")
-        others = rng.random((len(pool), len(factors) - k))
-        values = to_values(factors, np.hstack([pool, others]))
+        # each set is run with `draws` draws of the other numbers (rows set·draws … +draws−1),
+        # so that its mean reading averages over them and the spread within a set is theirs
+        # and the seeds' (with draws = 1 the same numbers, in the same order, as before)
+        of_set = np.repeat(np.arange(len(pool)), draws)
+        others = rng.random((len(of_set), len(factors) - k))
+        values = to_values(factors, np.hstack([pool[of_set], others]))
         if given is not None:
             rows = rng.integers(len(given.values), size=len(pool))
-            values[:, k : k + len(held)] = given.values[rows]
+            values[:, k : k + len(held)] = given.values[rows][of_set]
         last = index == waves + 1
         result = sweep(
             scenario_file,
@@ -334,8 +346,9 @@ def history_match(
             out=out / ("ensemble" if last else f"wave{index}"),
             quiet=quiet,
         )
-        runs = result.outputs.rename(columns={"sample": "set"})
-        wave = Wave(index, pool, values, runs, kept_share=kept_share)
+        runs = result.outputs.rename(columns={"sample": "point"})
+        runs.insert(0, "set", runs["point"] // draws)
+        wave = Wave(index, pool, values, runs, kept_share=kept_share, draws=draws)
         if last:
             if done:
                 done[-1].skill = skill(done[-1].emulators, wave)
@@ -468,7 +481,7 @@ def _accepted(
     columns = ["wave", "set", *named, *[t.id for t in goals], "implausibility"]
     if ensemble is None:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(ensemble.values[:, : len(named)], columns=list(named))
+    frame = pd.DataFrame(ensemble.values[:: ensemble.draws, : len(named)], columns=list(named))
     frame.insert(0, "set", range(len(frame)))
     frame.insert(0, "wave", ensemble.index)
     for target in goals:

@@ -275,7 +275,8 @@ def write_ensemble(
         "calibration": {
             "method": (
                 f"history matching with Gaussian-process emulators, {len(match.waves)} waves,"
-                f" implausibility cut-off {CUTOFF:g} (izsim.experiments.calibration);"
+                f" {match.waves[0].draws if match.waves else 1} draws of the other numbers a"
+                f" set, implausibility cut-off {CUTOFF:g} (izsim.experiments.calibration);"
                 f" {len(match.calibrated)} numbers fitted: {', '.join(match.calibrated)}"
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
