@@ -2,7 +2,7 @@
 
     .venv/bin/python experiments/calibrate_province.py --province hai_duong
         [--shared scenarios/calibrated/shared.yaml] [--out results/calibration/<province>]
-        [--waves 3] [--sets 96] [--draws 4] [--replicates 1] [--workers 2] [--seed 1]
+        [--waves 3] [--sets 96] [--draws 4] [--replicates 4] [--workers 2] [--seed 1]
         [--save scenarios/calibrated/<province>.yaml]     # install it there, if a calibration
 
 A province's own numbers (issue 11: its demand ``investors.prospects_per_month``, its outside
