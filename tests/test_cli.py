@@ -123,6 +123,7 @@ def test_a_second_command_in_one_process_unfreezes_the_first_start_up() -> None:
     class Node:
         pass
 
+    gc.unfreeze()  # as in a new process (earlier tests here ran commands)
     with _start_up():
         node = Node()
         node.self = node  # a cycle, garbage once the name is gone

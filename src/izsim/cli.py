@@ -88,16 +88,20 @@ def _start_up() -> Iterator[None]:
     frozen (garbage cycles made in the block, and any the frozen objects form later). A
     process running one command ends soon after; a caller running commands in one process (a
     test with typer's CliRunner, a notebook) would keep every command's, so a start-up that
-    finds objects frozen unfreezes them and collects once (the garbage of the commands
-    before; a full collection, tens of milliseconds, which a first command never pays). When
-    garbage is collected does not change what a run computes.
+    finds objects frozen (an earlier command's, in this process) unfreezes them, into the
+    oldest generation, which the collector goes through in due course, and neither pauses
+    nor freezes: the saving is for the process that runs one command, and a forced full
+    collection at every command would cost a process with a large heap (the test suite's
+    fuzzing, thousands of commands) far more than it saves. When garbage is collected does
+    not change what a run computes.
     """
     if not gc.isenabled():  # the caller manages the collector: leave it as it is
         yield
         return
-    if gc.get_freeze_count():  # an earlier command's start-up in this process
+    if gc.get_freeze_count():
         gc.unfreeze()
-        gc.collect()
+        yield
+        return
     gc.disable()
     try:
         yield
