@@ -113,30 +113,6 @@ def test_run_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None
         gc.enable()
 
 
-def test_a_second_command_in_one_process_unfreezes_the_first_start_up() -> None:
-    """A cycle dropped during one command's start-up is frozen with it (never collected while
-    frozen); the next command's start-up unfreezes it, so the collector can free it."""
-    import weakref
-
-    from izsim.cli import _start_up
-
-    class Node:
-        pass
-
-    gc.unfreeze()  # as in a new process (earlier tests here ran commands)
-    with _start_up():
-        node = Node()
-        node.self = node  # a cycle, garbage once the name is gone
-        ref = weakref.ref(node)
-        del node
-    gc.collect()
-    assert ref() is not None  # frozen: out of the collector's reach
-    with _start_up():
-        pass
-    gc.collect()
-    assert ref() is None
-
-
 def test_default_policy_is_the_baseline_beside_the_scenario(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
