@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calibrate_shared import check_save, report, save, save_option, wave_options
+from calibrate_shared import check_save, report, save, save_argument, wave_options
 
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
@@ -89,13 +89,7 @@ def main() -> None:
         help="the shared ensemble (default: the installed one); while none is installed,"
         f" give {PROVISIONAL_SHARED.relative_to(ROOT)} (the province's is then provisional)",
     )
-    parser.add_argument(
-        "--save",
-        type=save_option,
-        default=None,
-        help="install the ensemble here if it is a calibration, remove the file here if not;"
-        " without it nothing is installed or removed",
-    )
+    save_argument(parser, home="scenarios/calibrated/<province>.yaml")
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province

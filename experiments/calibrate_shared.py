@@ -294,6 +294,20 @@ def save_option(text: str) -> Path:
     return path
 
 
+def save_argument(parser: argparse.ArgumentParser, *, home: str) -> None:
+    """The calibration scripts' ``--save``: where to install the ensemble if it is a
+    calibration (``home``, where ``compare --uncertainty`` finds it), or remove the file if
+    not; without it nothing is installed or removed."""
+    parser.add_argument(
+        "--save",
+        type=save_option,
+        default=None,
+        help="install the ensemble here if it is a calibration, remove the file here if not"
+        f" ({home} is where compare --uncertainty finds it); without it nothing is installed"
+        " or removed",
+    )
+
+
 def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path) -> None:
     """Refuse (argparse, exit 2) a ``--save`` that is the calibration's own
     ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote."""
@@ -330,14 +344,7 @@ def main() -> None:
     parser.add_argument("--trajectories", type=at_least(1), default=20)
     parser.add_argument("--replicates-screen", type=at_least(1), default=2)
     wave_options(parser, sets=160)
-    parser.add_argument(
-        "--save",
-        type=save_option,
-        default=None,
-        help="install the ensemble here if it is a calibration, remove the file here if not"
-        " (scenarios/calibrated/shared.yaml is where compare --uncertainty finds it); without"
-        " it nothing is installed or removed",
-    )
+    save_argument(parser, home="scenarios/calibrated/shared.yaml")
     args = parser.parse_args()
     check_save(parser, args.save, args.out)
     began = time.perf_counter()
