@@ -37,7 +37,7 @@ from calibrate_shared import check_save, report, save, save_argument, wave_optio
 
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.calibration import history_match
-from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble, stale
+from izsim.experiments.ensemble import PROVINCE_OWN, ensemble_home, load_ensemble, stale
 from izsim.experiments.packages import folder_or_absent
 from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
@@ -89,7 +89,7 @@ def main() -> None:
         help="the shared ensemble (default: the installed one); while none is installed,"
         f" give {PROVISIONAL_SHARED.relative_to(ROOT)} (the province's is then provisional)",
     )
-    save_argument(parser, home="scenarios/calibrated/<province>.yaml")
+    save_argument(parser, home="calibrated/<scenario id>.yaml beside the scenario")
     args = parser.parse_args()
     province = PROVINCES[args.province]
     out = args.out or ROOT / "results" / "calibration" / args.province
@@ -143,7 +143,8 @@ def main() -> None:
         names,
         out=out,
         install=args.save,
-        home=ROOT / "scenarios" / "calibrated" / f"{args.province}.yaml",
+        # where find_ensemble looks for this scenario's own (a back-cast's: beside it)
+        home=ensemble_home(province.scenario, scenario.scenario.id),
         scenario_file=province.scenario,
         minutes=minutes,
         seed=args.seed,

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from izsim.errors import run_script
+from izsim.experiments.packages import at_least
 from izsim.experiments.sweep import sweep
 from izsim.present.sensitivity import write_study_figures
 
@@ -176,16 +178,16 @@ def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", nargs="+", default=list(PROVINCES))
+    parser.add_argument("--provinces", nargs="+", choices=PROVINCES, default=list(PROVINCES))
     # 20: 8,520–10,040 runs a province, enough to separate the economy's trends and bases from
     # chance (docs/sensitivity.md, "Resolution"; naming zone behaviour would need about 30)
-    parser.add_argument("--trajectories", type=int, default=20)
+    parser.add_argument("--trajectories", type=at_least(1), default=20)
     # 2 seeds a point: the noise floor falls from 1.69 σ to 1.69 σ/√2 (noise_floor), for twice
     # the runs; 3–5 would be needed to resolve the zone behaviour inside `rest`
-    parser.add_argument("--replicates", type=int, default=2)
-    parser.add_argument("--sobol-samples", type=int, default=512)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replicates", type=at_least(1), default=2)
+    parser.add_argument("--sobol-samples", type=at_least(1), default=512)
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
     args = parser.parse_args()
     frames = [study(province, args) for province in args.provinces]
     summary = pd.concat(frames, ignore_index=True)
@@ -198,4 +200,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

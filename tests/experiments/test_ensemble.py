@@ -205,3 +205,17 @@ def test_compare_refuses_a_provisional_ensemble_where_a_calibrated_one_belongs(
     assert not (tmp_path / "x").exists()
     result = CliRunner().invoke(app, [*argv, "--prior-only", "--out", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_calibration_installs_where_find_ensemble_looks(tmp_path: Path) -> None:
+    """A back-cast's own ensemble lives beside the back-cast, not beside the shipped scenarios
+    (calibrate_province's --save hint named a file nothing read)."""
+    from izsim.experiments.ensemble import ensemble_home
+
+    backcast = tmp_path / "backcast" / "tuyen_quang_2015.yaml"
+    home = ensemble_home(backcast, "tuyen_quang_2015")
+    assert home == tmp_path / "backcast" / "calibrated" / "tuyen_quang_2015.yaml"
+    home.parent.mkdir(parents=True)
+    home.write_text(ensemble_text(), encoding="utf-8")
+    assert find_ensemble(backcast, "tuyen_quang_2015") == home
+    assert find_ensemble(tmp_path / "tuyen_quang.yaml", "tuyen_quang") is None

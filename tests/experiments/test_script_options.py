@@ -98,3 +98,24 @@ def test_a_screening_that_chooses_nothing_says_so(
     err = capsys.readouterr().err
     assert f"{out / 'screening.csv'}: the screening chose no number" in err
     assert "--trajectories" in err and not (out / "space.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--provinces", "bogus"], "invalid choice: 'bogus'"),
+        (["--trajectories", "0"], "0 is below 1"),
+        (["--seed", "-1"], "-1 is below 0"),
+    ],
+)
+def test_the_sensitivity_study_refuses_bad_options(
+    argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    script = load_script("sensitivity_study")
+    monkeypatch.setattr(sys, "argv", ["sensitivity_study.py", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        script.run_script(script.main)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -157,11 +157,16 @@ class Ensemble:
         return file_sha256(self.path)
 
 
+def ensemble_home(scenario_file: str | Path, name: str) -> Path:
+    """Where ``find_ensemble`` looks for ensemble ``name`` (a scenario id, or ``shared``) of
+    the scenarios beside ``scenario_file``: ``calibrated/<name>.yaml`` in their folder."""
+    return Path(scenario_file).parent / FOLDER / f"{name}.yaml"
+
+
 def find_ensemble(scenario_file: str | Path, scenario_id: str) -> Path | None:
     """The ensemble a scenario uses: its own beside it, else the shared one, else None."""
-    folder = Path(scenario_file).parent / FOLDER
     for name in (scenario_id, SHARED):
-        path = folder / f"{name}.yaml"
+        path = ensemble_home(scenario_file, name)
         if path.is_file():
             return path
     return None
