@@ -291,6 +291,10 @@ def save_option(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             f"'{text}' is a folder; give the ensemble's file, e.g. scenarios/calibrated/x.yaml"
         )
+    # checked now, not when the calibration is done and its folder cannot be made
+    blocked = next((a for a in path.parents if a.exists() and not a.is_dir()), None)
+    if blocked is not None:
+        raise argparse.ArgumentTypeError(f"'{text}': '{blocked}' is a file, not a folder")
     return path
 
 

@@ -99,7 +99,7 @@ def main() -> int:
         print(f"\n{province} ({scenario.scenario.start} to {scenario.scenario.horizon})")
         for i, pattern in enumerate(patterns.patterns):
             # a back-cast is read on its province's patterns (scenario.province)
-            if pattern.provinces() and scenario.scenario.province_id not in pattern.provinces():
+            if not pattern.read_on(scenario.scenario.province_id):
                 continue
             low, high = pattern.tolerance
             hidden = pattern.split == "test" and not args.show_held_out

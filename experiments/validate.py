@@ -73,11 +73,7 @@ def held_out(scenario: Scenario) -> list[str]:
     """Held-out patterns a run of ``scenario`` may read: national ones, and its province's
     (``province_id``: a back-cast's patterns are read on its province, as a space reads them)."""
     province = scenario.scenario.province_id
-    return [
-        p.id
-        for p in shipped_patterns().patterns
-        if p.split == "test" and (not p.provinces() or province in p.provinces())
-    ]
+    return [p.id for p in shipped_patterns().patterns if p.split == "test" and p.read_on(province)]
 
 
 def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: bool) -> Path:

@@ -219,6 +219,10 @@ class Pattern(BaseModel):
         """The scenario ids the pattern is read on; empty for any province."""
         return () if self.applies_to == "any" else tuple(self.applies_to)
 
+    def read_on(self, province: str) -> bool:
+        """Whether a run of ``province`` (``Meta.province_id``) reads the pattern."""
+        return not self.provinces() or province in self.provinces()
+
     def sources(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every source string of the pattern with its place in the pattern, e.g.
         ``("plan_clauses", 0)`` or ``("measure", "source")``."""
@@ -549,7 +553,7 @@ def measure_values(pattern: Pattern, values: np.ndarray, start: str, province: s
     def none(reason: str) -> Measurement:
         return Measurement(pattern.id, None, {}, None, reason)
 
-    if pattern.provinces() and province not in pattern.provinces():
+    if not pattern.read_on(province):
         return none(f"a pattern of {', '.join(pattern.provinces())}; this run is of {province}")
     m = pattern.measure
     n = len(values)

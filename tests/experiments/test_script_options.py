@@ -119,3 +119,15 @@ def test_the_sensitivity_study_refuses_bad_options(
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_a_save_path_under_a_file_is_refused_before_anything_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "some_file"
+    blocker.write_text("x")
+    argv = ["--out", str(tmp_path / "out"), "--save", str(blocker / "x.yaml")]
+    assert run("calibrate_shared", argv, monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

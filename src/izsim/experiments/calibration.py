@@ -149,8 +149,9 @@ def fit_emulator(
         kernel=kernel, normalize_y=False, n_restarts_optimizer=2, random_state=seed
     )
     # the bounds keep a GP from interpolating noise (a white noise of 1 % of the readings'
-    # variance at least, no length scale under a tenth of a range): with one draw of the
-    # other numbers a set, two sets' readings differ by much more than their parameters do
+    # variance at least, no length scale under a tenth of a range): a set's mean over a few
+    # draws of the other numbers and a few seeds still carries their noise (with one draw a
+    # set, two sets' readings differed by much more than their parameters did)
     with warnings.catch_warnings():
         # a length scale at its upper bound is a parameter the pattern does not depend on
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -349,9 +350,9 @@ def history_match(
         runs = result.outputs.rename(columns={"sample": "point"})
         runs.insert(0, "set", runs["point"] // draws)
         wave = Wave(index, pool, values, runs, kept_share=kept_share, draws=draws)
+        if done:  # the last wave's emulators scored on this one's sets
+            done[-1].skill = skill(done[-1].emulators, wave)
         if last:
-            if done:
-                done[-1].skill = skill(done[-1].emulators, wave)
             ensemble = wave
             break
         if index == 1:
@@ -367,8 +368,6 @@ def history_match(
                     else f"{name}: no set of the first wave has its mean inside the tolerance;"
                     " left out of the cut (the model does not reach it within the priors)"
                 )
-        if done:
-            done[-1].skill = skill(done[-1].emulators, wave)
         wave.emulators = [_emulate(t, wave, seed) for t in active]
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
@@ -451,7 +450,10 @@ def _reachable(goals: list[Target], wave: Wave) -> tuple[list[Target], list[str]
     for target in goals:
         means = wave.set_means(target.id)
         inside = (means >= target.low) & (means <= target.high)
-        (active.append(target) if inside.any() else unreachable.append(target.id))
+        if inside.any():
+            active.append(target)
+        else:
+            unreachable.append(target.id)
     return active, unreachable
 
 

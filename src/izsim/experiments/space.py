@@ -425,7 +425,7 @@ def _outputs(
                 problems.append(
                     Problem(name, where, f"pattern '{spec.pattern}' is not a pattern{hint}")
                 )
-            elif found.provinces() and scenario.scenario.province_id not in found.provinces():
+            elif not found.read_on(scenario.scenario.province_id):
                 problems.append(
                     Problem(
                         name,
