@@ -127,7 +127,7 @@ def run(scenario: Scenario, policy: Policy, seed: int) -> RunResult:
         )
     zones = Table(tuple(ZONE_COLUMNS), [tuple(row[c] for c in ZONE_COLUMNS) for row in rows])
     return RunResult(
-        scenario=scenario,
+        scenario=model.scenario,  # the zones the run's province held (model.presence)
         policy=policy,
         seed=seed,
         values=model.values,

@@ -34,6 +34,7 @@ from izsim.model.establishment import (
 from izsim.model.investor import Investor
 from izsim.model.labour import LabourPool
 from izsim.model.mesa_core import Model
+from izsim.model.presence import province_of_run
 from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
@@ -61,7 +62,8 @@ class IZModel(Model):
     def __init__(self, scenario: Scenario, policy: Policy, seed: int) -> None:
         self.streams = Streams(seed)
         super().__init__(rng=self.streams["mesa"])
-        self.scenario = scenario
+        # The zones this run's province holds (most scenarios: all of them, the same object).
+        self.scenario = scenario = province_of_run(scenario, self.streams["presence"])
         self.policy = policy
         self.levers = policy.levers
         self.investors = scenario.investors

@@ -23,6 +23,7 @@ PURPOSES = (
     "quota",  # the years in which national KCN approvals fall (appended: others unchanged)
     "start",  # how far works under way at the start have come (appended: others unchanged)
     "agreements",  # when land users accept a KCN's compensation (appended: others unchanged)
+    "presence",  # which zones held in only some runs a run holds (appended: others unchanged)
 )
 
 

@@ -963,6 +963,16 @@ class Zone(Sourced):
         " for this zone (cheap hill land, costly delta land).",
     )
     anchor: bool = Field(default=False, description="Has an anchor (driver) tenant at start.")
+    presence_pct: float = Field(
+        default=100,
+        gt=0,
+        le=100,
+        description="Chance that a run's province holds this zone, % (100: always). For a"
+        " scenario that stands for many provinces, such as a national-average one whose zones"
+        " are the national stock divided among them: a count of 3.46 KCN a province is three"
+        " zones held always and a fourth held with 46 %, so that the mean over runs is the"
+        " national average and each run is a province with whole zones (docs/model.md §1).",
+    )
 
     @property
     def clusters_with_wwtp_at_start(self) -> int:
@@ -1443,7 +1453,29 @@ def _expansions(spec: Scenario) -> Problems:
             close = difflib.get_close_matches(zone.expands, ids, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append((("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}"))
-    return problems + _expansion_cycles(spec.zones)
+    return problems + _expansion_cycles(spec.zones) + _named_in_some_runs(spec)
+
+
+def _named_in_some_runs(spec: Scenario) -> Problems:
+    """No expansion and no outside-the-fence project names a zone held in only some runs
+    (``presence_pct`` below 100): in the runs without it, it would name nothing."""
+    problems: Problems = []
+    partial = {z.id for z in spec.zones if z.presence_pct < 100}
+    if not partial:
+        return problems
+    if len(partial) == len(spec.zones):
+        problems.append(
+            (("zones",), "every zone has presence_pct below 100: a run could hold no zone at all")
+        )
+    why = "is held in only some runs (presence_pct below 100), so it cannot be named here"
+    for i, zone in enumerate(spec.zones):
+        if zone.expands in partial:
+            problems.append((("zones", i, "expands"), f"'{zone.expands}' {why}"))
+    for i, project in enumerate(spec.outside_fence_projects):
+        for j, name in enumerate(project.serves):
+            if name in partial:
+                problems.append((("outside_fence_projects", i, "serves", j), f"'{name}' {why}"))
+    return problems
 
 
 def _site_ids(spec: Scenario) -> Problems:
