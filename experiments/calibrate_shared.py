@@ -41,6 +41,7 @@ Interrupted? Run it again with the same arguments: finished batches are kept.
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from pathlib import Path
 
@@ -221,16 +222,24 @@ def report(
     print(table.round(2).to_string(index=False))
     skill = pd.DataFrame(
         [
-            {"wave": w.index, "pattern": k, "r2_on_next": v}
+            {
+                "wave": w.index,
+                "pattern": e.target.id,
+                "r2_on_next": w.skill.get(e.target.id, math.nan),
+                "loo_failed": e.loo_failed,
+                "cuts": e.cuts,
+            }
             for w in match.waves
-            for k, v in w.skill.items()
+            for e in w.emulators
         ],
-        columns=["wave", "pattern", "r2_on_next"],
+        columns=["wave", "pattern", "r2_on_next", "loo_failed", "cuts"],
     )
     skill.to_csv(out / "skill.csv", index=False)
     if len(skill):
         print("emulators' R² on the next wave's set means (1 perfect, 0 none):")
         print(skill.pivot(index="pattern", columns="wave", values="r2_on_next").round(2))
+        print("share of sets beyond 3 sd left out one at a time (an emulator cuts at ≤ 0.05):")
+        print(skill.pivot(index="pattern", columns="wave", values="loo_failed").round(2))
     pattern_bands_figure(table, out / "patterns", scenario=scenario_file.stem, runs=match.runs)
     return table
 

@@ -60,6 +60,83 @@ def test_an_emulator_of_a_known_function_rules_out_where_it_misses_the_band() ->
     assert out[:, 0].tolist() == [True, True, False, False, False, True, True]
 
 
+def _draws_and_seeds(rng: np.random.Generator, unit: np.ndarray) -> pd.DataFrame:
+    """y = 100 x0 + a draw's effect (sd 5, shared by its seeds) + a seed's (sd 2): 3 draws a
+    set, 4 seeds a draw."""
+    draws, seeds = 3, 4
+    sets = len(unit)
+    point = np.repeat(np.arange(sets * draws), seeds)
+    effect = rng.normal(0, 5, sets * draws)[point]
+    value = 100 * unit[point // draws, 0] + effect + rng.normal(0, 2, len(point))
+    return pd.DataFrame({"set": point // draws, "point": point, "value": value})
+
+
+def test_the_seeds_spread_is_told_from_the_draws() -> None:
+    """A national figure averages 63 provinces' seeds but one draw of the other numbers
+    (taken as common to the nation): the draws' variance (25) stays whole, the seeds' (4) is
+    divided by 63."""
+    rng = np.random.default_rng(1)
+    unit = rng.random((80, 2))
+    runs = _draws_and_seeds(rng, unit)
+    means = runs.groupby("set")["value"].mean().to_numpy()
+    national = fit_emulator(Target("y", 40.0, 60.0, PROVINCES_IN_NATION), unit, means, runs, seed=0)
+    assert 3.0 < national.seed_variance < 5.2
+    assert 15.0 < national.draw_variance < 40.0
+    at = np.array([[0.7, 0.5]])
+    mean, latent = national.predict(at)
+    spread = latent + national.draw_variance + national.seed_variance / PROVINCES_IN_NATION
+    expected = (mean - 60.0) / np.sqrt(spread)
+    assert national.implausibility(at) == pytest.approx(expected)
+    # dividing the whole run variance by 63, as before, would have ruled out much more
+    assert national.implausibility(at)[0] < (mean[0] - 60.0) / np.sqrt(
+        latent[0] + national.run_variance / PROVINCES_IN_NATION
+    )
+    # without several seeds a draw, the seeds' part is unknown and nothing is divided
+    unknown = fit_emulator(
+        Target("y", 40.0, 60.0, PROVINCES_IN_NATION),
+        unit,
+        means,
+        runs.drop(columns="point"),
+        seed=0,
+    )
+    assert np.isnan(unknown.seed_variance)
+    assert unknown.draw_variance == unknown.run_variance
+
+
+def test_leave_one_out_errors_match_refitting_without_each_set() -> None:
+    """The closed form (Rasmussen & Williams eq. 5.12) against predicting each set from the
+    others with the same kernel."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+
+    rng = np.random.default_rng(2)
+    unit = rng.random((25, 2))
+    runs = _draws_and_seeds(rng, unit)
+    means = runs.groupby("set")["value"].mean().to_numpy()
+    emulator = fit_emulator(Target("y", 40.0, 60.0, 1), unit, means, runs, seed=0)
+    y = (means - emulator.centre) / emulator.scale
+    for i in (0, 7, 24):
+        others = np.arange(25) != i
+        again = GaussianProcessRegressor(kernel=emulator.model.kernel_, optimizer=None)
+        again.fit(unit[others], y[others])
+        mean, sd = again.predict(unit[i : i + 1], return_std=True)
+        assert emulator.loo_errors[i] == pytest.approx((y[i] - mean[0]) / sd[0], rel=1e-3)
+    assert emulator.cuts  # a smooth function with honest noise passes
+
+
+def test_an_emulator_that_fails_its_leave_one_out_check_rules_nothing_out() -> None:
+    rng = np.random.default_rng(0)
+    unit = rng.random((60, 2))
+    runs = pd.DataFrame({"set": np.arange(60), "value": 100 * unit[:, 0] + rng.normal(0, 2, 60)})
+    emulator = fit_emulator(
+        Target("y", 40.0, 60.0, 1), unit, runs["value"].to_numpy(), runs, seed=0
+    )
+    far = np.array([[0.05, 0.5], [0.95, 0.5]])
+    assert ruled_out([emulator], far).all()
+    emulator.loo_errors = np.where(np.arange(60) < 6, 5.0, 0.5)  # 10 % of sets beyond 3 sd
+    assert emulator.loo_failed == pytest.approx(0.1) and not emulator.cuts
+    assert not ruled_out([emulator], far).any()
+
+
 def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
     tmp_path: Path,
 ) -> None:

@@ -56,8 +56,19 @@ CUTOFF = 3.0
 usual cut-off of history matching (Vernon et al. 2010)."""
 
 PROVINCES_IN_NATION = 63
-"""Provinces whose mean a national pattern is (63 in 2016–2023): the observed figure's spread
-around the typical province's expectation is one run's spread over √63."""
+"""Provinces whose mean a national pattern is (63 in 2016–2023): the part of the observed
+figure's spread that differs province by province (a run's seeds: its zones, prospects and
+draws) is one run's over √63."""
+
+LOO_BEYOND = 3.0
+"""A leave-one-out standardised error beyond this many standard deviations is a set the
+emulator failed to predict (the cut-off's three-sigma rule, applied to the emulator itself)."""
+
+LOO_ALLOWED = 0.05
+"""Share of a wave's sets an emulator may fail so (:data:`LOO_BEYOND`) and still cut: an
+honest Gaussian emulator fails about 0.3 % of them, and Pukelsheim's rule allows 5 % of any
+unimodal one (Bastos & O'Hagan 2009 on such diagnostics; Vernon et al. 2010 validate each
+wave's emulators before using them)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,31 @@ class Emulator:
     """Variance of one run's reading around the emulated mean (seeds and the other numbers)."""
     centre: float
     scale: float
+    seed_variance: float = math.nan
+    """The part of :attr:`run_variance` within a draw of the other numbers (its seeds: a
+    province's zones, prospects and chance); NaN when a draw has one seed."""
+    loo_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Leave-one-out standardised errors of the sets it was fitted on."""
+
+    @property
+    def draw_variance(self) -> float:
+        """The part of :attr:`run_variance` between draws of the other numbers (all of it when
+        the seeds' part is not known)."""
+        if not math.isfinite(self.seed_variance):
+            return self.run_variance
+        return max(self.run_variance - self.seed_variance, 0.0)
+
+    @property
+    def loo_failed(self) -> float:
+        """Share of the sets whose leave-one-out error lies beyond :data:`LOO_BEYOND`."""
+        if len(self.loo_errors) == 0:
+            return 0.0
+        return float(np.mean(np.abs(self.loo_errors) > LOO_BEYOND))
+
+    @property
+    def cuts(self) -> bool:
+        """Whether it passes its leave-one-out check and may rule points out."""
+        return self.loo_failed <= LOO_ALLOWED
 
     def predict(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Emulated mean and its variance (without the runs' own spread) at ``unit`` points."""
@@ -117,9 +153,21 @@ class Emulator:
         return mean * self.scale + self.centre, latent * self.scale**2
 
     def implausibility(self, unit: np.ndarray) -> np.ndarray:
-        """Each point's implausibility for this target."""
+        """Each point's implausibility for this target.
+
+        The spread of the observed figure around the emulated mean: the emulator's own
+        uncertainty, the other numbers' spread whole, and the seeds' spread over the provinces
+        the figure averages (:attr:`Target.draws`). The other numbers are taken as common to
+        the nation (one draw for all provinces, not averaged away): which of them differ
+        province by province is not decided number by number, and taking them all as common
+        widens the spread, so it rules out less, never more. For a province's own pattern
+        (one draw) this is the whole run variance, as before.
+        """
         mean, variance = self.predict(unit)
-        spread = variance + self.run_variance / self.target.draws
+        if math.isfinite(self.seed_variance):
+            spread = variance + self.draw_variance + self.seed_variance / self.target.draws
+        else:
+            spread = variance + self.run_variance
         return distance(mean, self.target.low, self.target.high) / np.sqrt(spread)
 
 
@@ -132,7 +180,9 @@ def fit_emulator(
         target: the target.
         unit: the sets' calibrated parameters on the unit cube, one row per set.
         set_means: each set's mean reading.
-        runs: one row per run: ``set`` (the row of ``unit``) and ``value``.
+        runs: one row per run: ``set`` (the row of ``unit``), ``value`` and, where a set has
+            several draws of the other numbers, ``point`` (the draw): then the seeds' part
+            of the spread is told from the draws'.
         seed: for the optimiser's restarts.
     """
     from sklearn.exceptions import ConvergenceWarning
@@ -160,7 +210,42 @@ def fit_emulator(
     fitted = fitted * scale + centre
     residual = runs["value"].to_numpy() - fitted[runs["set"].to_numpy()]
     run_variance = float(np.nanmean(residual**2))
-    return Emulator(target, model, run_variance, centre, scale)
+    return Emulator(
+        target,
+        model,
+        run_variance,
+        centre,
+        scale,
+        seed_variance=_within_points(runs),
+        loo_errors=_leave_one_out(model, x, (y - centre) / scale),
+    )
+
+
+def _within_points(runs: pd.DataFrame) -> float:
+    """Pooled variance of runs around their point's mean (a draw's seeds), or NaN when no
+    point has two runs."""
+    if "point" not in runs:
+        return math.nan
+    values = runs["value"].astype(float)
+    groups = values.groupby(runs["point"].to_numpy())
+    shared = groups.transform("size").to_numpy() > 1  # runs whose point has another run
+    if not shared.any():
+        return math.nan
+    deviation = (values - groups.transform("mean")).to_numpy()[shared]
+    points = runs["point"].to_numpy()[shared]
+    # each point's mean uses up one degree of freedom of its runs
+    return float(np.sum(deviation**2) / (shared.sum() - len(np.unique(points))))
+
+
+def _leave_one_out(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Standardised leave-one-out errors of a fitted GP, in closed form (Rasmussen & Williams
+    2006, eq. 5.12): with ``K`` the kernel matrix of the fitted sets (their noise included),
+    the error of set ``i`` predicted from the others is ``[K⁻¹y]ᵢ / √[K⁻¹]ᵢᵢ`` standard
+    deviations (the kernel's parameters kept as fitted on all sets)."""
+    matrix = model.kernel_(x)
+    matrix[np.diag_indices_from(matrix)] += model.alpha
+    inverse = np.linalg.inv(matrix)
+    return (inverse @ y) / np.sqrt(np.diag(inverse))
 
 
 def ruled_out(
@@ -170,7 +255,8 @@ def ruled_out(
     unit = np.atleast_2d(unit)
     out = np.zeros(len(unit), dtype=bool)
     for emulator in emulators:
-        out |= emulator.implausibility(unit) > cutoff
+        if emulator.cuts:
+            out |= emulator.implausibility(unit) > cutoff
     return out
 
 
@@ -369,6 +455,14 @@ def history_match(
                     " left out of the cut (the model does not reach it within the priors)"
                 )
         wave.emulators = [_emulate(t, wave, seed) for t in active]
+        for emulator in wave.emulators:
+            if not emulator.cuts:
+                notes.append(
+                    f"wave {index}: the emulator of {emulator.target.id} fails its leave-one-out"
+                    f" check ({100 * emulator.loo_failed:.0f} % of sets beyond"
+                    f" {LOO_BEYOND:g} sd; at most {100 * LOO_ALLOWED:.0f} % allowed): it rules"
+                    " nothing out"
+                )
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
     return HistoryMatch(
@@ -433,7 +527,13 @@ def verdict(match: HistoryMatch) -> Verdict:
 
 def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:
     ok = wave.runs[(wave.runs["status"] == "ok") & wave.runs[target.id].notna()]
-    return pd.DataFrame({"set": ok["set"].to_numpy(), "value": ok[target.id].to_numpy()})
+    return pd.DataFrame(
+        {
+            "set": ok["set"].to_numpy(),
+            "point": ok["point"].to_numpy(),
+            "value": ok[target.id].to_numpy(),
+        }
+    )
 
 
 def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
@@ -491,6 +591,7 @@ def _accepted(
     worst = np.zeros(len(frame))
     for wave in waves:
         for emulator in wave.emulators:
-            worst = np.maximum(worst, emulator.implausibility(ensemble.unit))
+            if emulator.cuts:
+                worst = np.maximum(worst, emulator.implausibility(ensemble.unit))
     frame["implausibility"] = worst
     return frame[columns]
