@@ -15,7 +15,8 @@ On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 201
    noise floor (what chance alone gives, from 20 runs at the written
    values: ``sensitivity_study.noise_floor``) and half the pattern's tolerance band
    (:func:`chosen`); at most :data:`MOST` of them, by that score. (Dummies would not do: with
-   common random numbers a dummy's step changes nothing, so its μ* is 0.)
+   common random numbers a dummy's step changes nothing, so its μ* is 0.) The numbers of
+   :data:`BY_ARGUMENT` are calibrated too, each for the reason it gives.
 2. **History matching** (``OUT/wave<k>/``, :mod:`izsim.experiments.calibration`): waves of
    ``--sets`` parameter sets, each run with ``--draws`` draws of every other ranged number
    (from its prior) and ``--replicates`` seeds a draw; Gaussian-process emulators on the
@@ -96,6 +97,15 @@ first wave, Loeppky et al. 2009)."""
 LEAST_SHARE_OF_BAND = 0.5
 """A number is screened in only if one step of it moves some pattern by half its tolerance
 band or more: a smaller move cannot take a reading across the band."""
+BY_ARGUMENT = {
+    "establishment.min_kcn_occupancy_for_new_kcn_pct": (
+        "a national rule, the same for every province, whose 2016–2020 form shared/data does"
+        " not record: the national KCN pace is its only evidence, and the screening cannot see"
+        " it there (over the prior the pace is 0 in 97 % of runs, 2026-11-29's first wave, so"
+        " no number's μ* on it clears the noise the provinces' whole zones set)"
+    ),
+}
+"""Numbers calibrated whatever the screening says, each with the modelling argument why."""
 
 
 def behaviour(scenario_file: Path) -> list[str]:
@@ -164,6 +174,18 @@ def chosen(mu_star: pd.DataFrame) -> pd.DataFrame:
     return best
 
 
+def with_argued(scores: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The screening's table with the numbers of :data:`BY_ARGUMENT` chosen too (column
+    ``why``: ``screening`` or the argument), after the screened ones; a number the back-cast
+    does not let the calibration fit (not in ``names``) is left out."""
+    scores = scores.assign(why=np.where(scores["chosen"], "screening", ""))
+    for name, argument in BY_ARGUMENT.items():
+        if name in names and not scores.loc[scores["parameter"] == name, "chosen"].any():
+            scores.loc[scores["parameter"] == name, ["chosen", "why"]] = [True, argument]
+    order = scores["why"].map(lambda w: 0 if w == "screening" else 1 if w else 2)
+    return scores.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 def readings(match: HistoryMatch) -> pd.DataFrame:
     """Each fitted pattern: 5–50–95 % of the first wave's set means (the prior) and of the
     ensemble's, the share of sets within the tolerance, and each side's mean over all its runs
@@ -179,7 +201,8 @@ def readings(match: HistoryMatch) -> pd.DataFrame:
             "tolerance_low": target.low,
             "tolerance_high": target.high,
             "unit": units[target.id],
-            "cut_on": target.id not in match.unreachable,
+            "cut_on": target.id in match.cut_on,
+            "uncut": target.id in match.uncut,
         }
         for name, values in (("prior", prior), ("calibrated", after)):
             values = np.asarray(values, dtype=float)
@@ -373,6 +396,7 @@ def main() -> None:
             args.workers,
         )
     )
+    scores = with_argued(scores, names)
     scores.to_csv(args.out / "screening.csv", index=False)
     calibrated = scores[scores["chosen"]]["parameter"].tolist()
     if not calibrated:

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from izsim.experiments.calibration import HistoryMatch, Target, Wave, verdict
+from izsim.experiments.calibration import Emulator, HistoryMatch, Target, Wave, verdict
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.load import file_sha256
@@ -61,7 +61,16 @@ def made_up(
     return HistoryMatch(
         names[: fitted or len(names)],
         [target],
-        [Wave(1, unit, values, runs)],
+        # a wave whose emulator (here a stand-in that passed its checks) cut on the target
+        [
+            Wave(
+                1,
+                unit,
+                values,
+                runs,
+                emulators=[Emulator(target, None, 0.0, 0.0, 1.0)] if cut else [],
+            )
+        ],
         [] if cut else [target.id],
         accepted,
         [],
@@ -141,6 +150,7 @@ def shared_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     backcast = root / "scenarios" / "backcast" / "typical_2016.yaml"
     monkeypatch.setattr(script, "ROOT", root)
     monkeypatch.setattr(script, "BACKCAST", backcast)
+    monkeypatch.setattr(script, "BY_ARGUMENT", {})  # the two screened numbers only
     script.READS = 80.0  # outside the tolerance: provisional
 
     def screen(out: Path, names: list[str], *args: object) -> pd.DataFrame:
@@ -280,3 +290,15 @@ def test_a_province_without_a_shared_ensemble_is_told_where_one_is(
     err = capsys.readouterr().err
     assert str(missing) in err and "--shared results/calibration/shared/ensemble.yaml" in err
     assert not (tmp_path / "hd").exists()
+
+
+def test_a_target_whose_emulators_all_failed_their_check_makes_it_provisional() -> None:
+    """Read inside the tolerance, but never cut on (every emulator of it failed its
+    leave-one-out check): nothing the patterns said ruled a point out, so no calibration."""
+    match = made_up(SHARED_NAMES, BACKCAST, NATIONAL, 74.0)
+    assert verdict(match).status == "calibrated"
+    match.waves[0].emulators[0].loo_errors = np.full(20, 10.0)
+    assert match.cut_on == [] and match.uncut == [NATIONAL.id]
+    found = verdict(match)
+    assert found.status == "provisional"
+    assert any("passed its leave-one-out check" in r for r in found.reasons)

@@ -308,8 +308,18 @@ class HistoryMatch:
 
     @property
     def cut_on(self) -> list[str]:
-        """The targets the waves cut on: every target but those left out."""
-        return [t.id for t in self.targets if t.id not in self.unreachable]
+        """The targets the waves cut on: those of some wave's emulators that passed their
+        leave-one-out check (:attr:`Emulator.cuts`); not those left out (:attr:`unreachable`)
+        or whose every emulator failed it (:attr:`uncut`)."""
+        cutting = {e.target.id for w in self.waves for e in w.emulators if e.cuts}
+        return [t.id for t in self.targets if t.id in cutting]
+
+    @property
+    def uncut(self) -> list[str]:
+        """Targets fitted an emulator in every wave but never cut on: each emulator failed its
+        leave-one-out check, so nothing was learnt from them that could rule a point out."""
+        cut = set(self.cut_on)
+        return [t.id for t in self.targets if t.id not in cut and t.id not in self.unreachable]
 
     @property
     def runs(self) -> int:
@@ -432,6 +442,10 @@ def history_match(
             workers=workers,
             out=out / ("ensemble" if last else f"wave{index}"),
             quiet=quiet,
+            # each run its own seed: with seeds shared by every set, each set saw the same
+            # few provinces (their zones, presence_pct) and the same chance, an offset common
+            # to the whole wave that no emulator can tell from the parameters
+            seeds_per_set=True,
         )
         runs = result.outputs.rename(columns={"sample": "point"})
         runs.insert(0, "set", runs["point"] // draws)
@@ -497,6 +511,8 @@ def verdict(match: HistoryMatch) -> Verdict:
 
     - it has accepted sets, and was cut on at least one target (the first wave reached one);
     - its mean over every run reads every target it was cut on inside the tolerance;
+    - every target it could read was cut on (some wave's emulator passed its leave-one-out
+      check);
     - some wave ruled something out (else its sets are the prior's draws);
     - the ensemble it took shared numbers from (``given``), if any, is calibrated itself.
 
@@ -515,6 +531,10 @@ def verdict(match: HistoryMatch) -> Verdict:
                 missed.append(target.id)
     if missed:
         reasons.append(f"its mean misses {', '.join(missed)}")
+    if match.uncut:
+        reasons.append(
+            f"no emulator of {', '.join(match.uncut)} passed its leave-one-out check: never cut on"
+        )
     waves = [*match.waves[1:], *([match.ensemble] if match.ensemble is not None else [])]
     if not any(w.kept_share < 1 for w in waves):
         reasons.append("no wave ruled anything out")

@@ -112,7 +112,9 @@ def _context_work(context: dict[str, Any], batch: Batch) -> list[dict[str, Any]]
             # the dummies are the row's last columns, and nothing reads them
             values = dict(zip(names, map(float, row[: len(names)]), strict=True))
             varied, chosen = with_values(scenario, policy, values, params=params)
-            result = run(varied, chosen, batch.seed)
+            seed = set_seed(batch.seed, sample) if context.get("seeds_per_set") else batch.seed
+            record["seed"] = seed
+            result = run(varied, chosen, seed)
             record["status"] = "ok"
             record["outputs"] = space.measure(result)
             if context["series"]:
@@ -123,6 +125,13 @@ def _context_work(context: dict[str, Any], batch: Batch) -> list[dict[str, Any]]
             record["outputs"] = {spec.id: math.nan for spec in space.outputs}
         records.append(record)
     return records
+
+
+def set_seed(replicate_seed: int, sample: int) -> int:
+    """The seed of set ``sample`` at the replicate whose shared seed is ``replicate_seed``,
+    when each set has its own (``sweep(seeds_per_set=True)``)."""
+    state = np.random.SeedSequence([replicate_seed, sample]).generate_state(1, dtype=np.uint32)
+    return int(state[0])
 
 
 def sweep(
@@ -144,6 +153,7 @@ def sweep(
     console: Console | None = None,
     on_batch: Callable[[Batch], None] | None = None,
     points: np.ndarray | None = None,
+    seeds_per_set: bool = False,
 ) -> SweepResult:
     """Sweep a scenario's parameters: design, run, analyse; see the module docstring.
 
@@ -169,6 +179,12 @@ def sweep(
             parameter of the space, each inside its range), run instead of a design: a
             calibration's wave. ``design`` and ``samples`` are then ignored, the folder
             records the points' hash, and no sensitivity or discovery is computed.
+        seeds_per_set: give each set its own seeds (:func:`set_seed`) instead of the seeds
+            every set shares. Shared seeds (common random numbers) make two sets' difference
+            the parameters' alone, which a design's analysis wants; they also give every set
+            the same chance, which an emulator of set means cannot tell from the parameters'
+            effect, and the same provinces where a seed draws the province
+            (``presence_pct``): a calibration's waves want their own.
     """
     from izsim.experiments.sensitivity import Factor
     from izsim.experiments.sensitivity import design as make_design
@@ -230,6 +246,8 @@ def sweep(
         Path(out) if out is not None else Path("results") / f"{scenario.scenario.id}-sweep-{design}"
     )
     config = _config(scenario_file, policy_file, Path(space_file), design, seed, levels, series)
+    if seeds_per_set:
+        config["seeds"] = "per_set"  # absent (shared) in folders written before the option
     if points is not None:
         config["points_sha256"] = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
     size = {"samples": samples, "replicates": replicates, "runs": len(values) * replicates}
@@ -248,6 +266,7 @@ def sweep(
             "params": params,
             "space": space,
             "values": values,
+            "seeds_per_set": seeds_per_set,
             "series": series,
         }
         runs_todo = sum(b.end - b.start for b in todo)
@@ -526,7 +545,7 @@ def _outputs_table(
                 {
                     "sample": record["sample"],
                     "replicate": record["replicate"],
-                    "seed": batch.seed,
+                    "seed": record.get("seed", batch.seed),
                     "status": record["status"],
                     "error": record.get("error", ""),
                     **dict(

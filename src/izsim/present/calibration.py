@@ -62,7 +62,8 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
         ax.set_yticks([])
         title = f"{row.pattern} ({unit_label(row.unit, lang)})"
         if not row.cut_on:
-            title += f": {word('left_out', lang, GROUP)}"
+            why = "not_cut" if getattr(row, "uncut", False) else "left_out"
+            title += f": {word(why, lang, GROUP)}"
         ax.set_title(title, loc="left", fontsize="small")
     handles, labels = [], []
     for ax in axes:  # the first row may lack a bar (no accepted set)
