@@ -29,6 +29,11 @@ from izsim.scenario.schema import Scenario, Target
 _COLUMN = {name: i for i, name in enumerate(INDICATOR_IDS)}
 
 
+NOT_HELD = -1
+"""Zone code of a run whose province did not hold the zone (``presence_pct`` below 100): it
+has no row in that run's zone states."""
+
+
 @dataclass
 class Results:
     """What a results folder holds, ready to draw.
@@ -43,8 +48,10 @@ class Results:
         months: ``YYYY-MM`` of every simulated month.
         values: policy -> runs × months × indicators (catalogue order).
         seeds: policy -> the seed of each run, aligned with ``values``.
-        zone_stages: policy -> runs × months × zones, indexes into ``STAGES``.
-        zone_plants: policy -> runs × months × zones, indexes into ``PLANT_STATES``.
+        zone_stages: policy -> runs × months × zones, indexes into ``STAGES``, or
+            :data:`NOT_HELD` where a run's province did not hold the zone (``presence_pct``).
+        zone_plants: policy -> runs × months × zones, indexes into ``PLANT_STATES``, or
+            :data:`NOT_HELD`.
         scorecard: the folder's ``scorecard.csv``.
         comparison: a comparison's ``comparison.csv`` (empty for a run).
         cost_effectiveness: a comparison's ``cost_effectiveness.csv`` (empty for a run).
@@ -282,8 +289,8 @@ def _zone_codes(
     """A tidy (month, zone, stage, plant) table as months × zones code arrays."""
     shape = (len(months), len(zones))
     at = (_codes(table.column("month"), months), _codes(table.column("zone"), zones))
-    stages = np.zeros(shape, dtype=np.int8)
-    plants = np.zeros(shape, dtype=np.int8)
+    stages = np.full(shape, NOT_HELD, dtype=np.int8)
+    plants = np.full(shape, NOT_HELD, dtype=np.int8)
     stages[at] = _codes(table.column("stage"), list(STAGES))
     plants[at] = _codes(table.column("plant"), list(PLANT_STATES))
     return stages, plants
@@ -329,8 +336,8 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> Results:
         values[policy] = cube
         seeds[policy] = [int(s) for s in run_seed[mine][first]]
         theirs = zone_policy == p
-        stage_cube = np.zeros((len(replicates), len(months), len(zone_ids)), dtype=np.int8)
-        plant_cube = np.zeros_like(stage_cube)
+        stage_cube = np.full((len(replicates), len(months), len(zone_ids)), NOT_HELD, np.int8)
+        plant_cube = np.full_like(stage_cube, NOT_HELD)
         at = (
             np.searchsorted(replicates, zone_replicate[theirs]),
             zone_at[0][theirs],

@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from izsim.model.zone import PLANT_STATES, STAGES
 from izsim.present.language import Lang, percent, policy_label, word
 from izsim.present.marks import finish
-from izsim.present.results import Results
+from izsim.present.results import NOT_HELD, Results
 from izsim.present.style import figure_function, new_figure, year_axis
 
 # Stages are ordered, so a light-to-dark ramp (readable in grey) shows progress at a glance.
@@ -90,7 +90,7 @@ def zone_timeline(
         modal = True
     # Candidate sites no developer took up in any run add rows of one colour and no news;
     # they are counted in a note instead of drawn.
-    never = (stages == STAGES.index("planned")).all(axis=(0, 1))
+    never = np.isin(stages, (STAGES.index("planned"), NOT_HELD)).all(axis=(0, 1))
     zones = sorted(
         (i for i in range(len(results.scenario.all_zones)) if not never[i]),
         key=lambda i: (KIND_ORDER[results.scenario.all_zones[i].kind], i),
@@ -104,6 +104,8 @@ def zone_timeline(
     for row, z in enumerate(zones):
         y = len(zones) - 1 - row
         for first, length, code in _segments(stage_rows[:, z]):
+            if code == NOT_HELD:  # the run (or most runs) had no such zone: nothing to draw
+                continue
             bars = ax.broken_barh(
                 [(start + first * month_width, length * month_width)],
                 (y - 0.4, 0.8),
@@ -117,9 +119,9 @@ def zone_timeline(
                 STAGES[code],
             )
         for first, length, code in _segments(plant_rows[:, z]):
-            state = PLANT_STATES[code]
-            if state == "none":
+            if code == NOT_HELD or PLANT_STATES[code] == "none":
                 continue
+            state = PLANT_STATES[code]
             bars = ax.broken_barh(
                 [(start + first * month_width, length * month_width)],
                 (y - 0.38, 0.26),
