@@ -133,6 +133,7 @@ def main() -> None:
         candidates=args.candidates,
         seed=args.seed,
         workers=args.workers,
+        others=args.others,
         given=shared,
     )
     minutes = (time.perf_counter() - began) / 60

@@ -2,7 +2,7 @@
 
     .venv/bin/python experiments/calibrate_shared.py [--out results/calibration/shared]
         [--trajectories 20] [--waves 3] [--sets 160] [--draws 4] [--replicates 4] [--workers 2]
-        [--seed 1]
+        [--seed 1] [--others common|provincial]
         [--save scenarios/calibrated/shared.yaml]     # install it there, if a calibration
 
 On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 2016–2023):
@@ -19,8 +19,10 @@ On the typical-province back-cast (``scenarios/backcast/typical_2016.yaml``, 201
    :data:`BY_ARGUMENT` are calibrated too, each for the reason it gives.
 2. **History matching** (``OUT/wave<k>/``, :mod:`izsim.experiments.calibration`): waves of
    ``--sets`` parameter sets, each run with ``--draws`` draws of every other ranged number
-   (from its prior) and ``--replicates`` seeds a draw; Gaussian-process emulators on the
-   sets' means; implausibility cut-off 3.
+   (from its prior) and ``--replicates`` seeds a draw, each run its own seed; Gaussian-process
+   emulators on the sets' means, each cutting only if it passes its leave-one-out check;
+   implausibility cut-off 3, a national pattern's spread counting the other numbers' whole
+   (``--others common``) or over √63 (``provincial``).
 3. **The ensemble**: the shared numbers of every set are written with their provenance to
    ``OUT/ensemble.yaml``. It is a calibration (``status: calibrated``) only if it was cut on
    at least one pattern, its mean reads every pattern it was cut on inside the tolerance,
@@ -370,6 +372,14 @@ def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
     parser.add_argument("--candidates", type=at_least(1), default=20_000)
     parser.add_argument("--workers", type=at_least(1), default=None)
     parser.add_argument("--seed", type=at_least(0), default=1)
+    parser.add_argument(
+        "--others",
+        choices=("common", "provincial"),
+        default="common",
+        help="a national pattern's spread: the other numbers' whole (common to the nation,"
+        " rules out least; the default) or over √63 like the seeds (each province's own,"
+        " rules out most)",
+    )
 
 
 def main() -> None:
@@ -426,6 +436,7 @@ def main() -> None:
         candidates=args.candidates,
         seed=args.seed,
         workers=args.workers,
+        others=args.others,
     )
     minutes = (time.perf_counter() - began) / 60
     report(match, args.out, minutes, BACKCAST, extra=" (+ screening)")

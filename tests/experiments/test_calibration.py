@@ -87,10 +87,12 @@ def test_the_seeds_spread_is_told_from_the_draws() -> None:
     spread = latent + national.draw_variance + national.seed_variance / PROVINCES_IN_NATION
     expected = (mean - 60.0) / np.sqrt(spread)
     assert national.implausibility(at) == pytest.approx(expected)
-    # dividing the whole run variance by 63, as before, would have ruled out much more
-    assert national.implausibility(at)[0] < (mean[0] - 60.0) / np.sqrt(
-        latent[0] + national.run_variance / PROVINCES_IN_NATION
-    )
+    # dividing the whole run variance by 63 (each province drawing its own other numbers)
+    # rules out much more: the other bound
+    provincial = (mean[0] - 60.0) / np.sqrt(latent[0] + national.run_variance / PROVINCES_IN_NATION)
+    assert national.implausibility(at)[0] < provincial
+    national.others = "provincial"
+    assert national.implausibility(at)[0] == pytest.approx(provincial)
     # without several seeds a draw, the seeds' part is unknown and nothing is divided
     unknown = fit_emulator(
         Target("y", 40.0, 60.0, PROVINCES_IN_NATION),

@@ -55,6 +55,9 @@ CUTOFF = 3.0
 95 % of any unimodal distribution lies within three standard deviations of its mean), the
 usual cut-off of history matching (Vernon et al. 2010)."""
 
+Others = Literal["common", "provincial"]
+"""How a national pattern's spread counts the other numbers' (:meth:`Emulator.implausibility`)."""
+
 PROVINCES_IN_NATION = 63
 """Provinces whose mean a national pattern is (63 in 2016–2023): the part of the observed
 figure's spread that differs province by province (a run's seeds: its zones, prospects and
@@ -124,6 +127,8 @@ class Emulator:
     province's zones, prospects and chance); NaN when a draw has one seed."""
     loo_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Leave-one-out standardised errors of the sets it was fitted on."""
+    others: Others = "common"
+    """Whether the other numbers' spread is the nation's (``common``) or each province's."""
 
     @property
     def draw_variance(self) -> float:
@@ -160,11 +165,15 @@ class Emulator:
         the figure averages (:attr:`Target.draws`). The other numbers are taken as common to
         the nation (one draw for all provinces, not averaged away): which of them differ
         province by province is not decided number by number, and taking them all as common
-        widens the spread, so it rules out less, never more. For a province's own pattern
-        (one draw) this is the whole run variance, as before.
+        widens the spread, so it rules out less, never more. With :attr:`others`
+        ``provincial`` the whole run variance is divided instead, the other bound (each
+        province drawing every other number for itself). For a province's own pattern (one
+        draw) either is the whole run variance.
         """
         mean, variance = self.predict(unit)
-        if math.isfinite(self.seed_variance):
+        if self.others == "provincial":
+            spread = variance + self.run_variance / self.target.draws
+        elif math.isfinite(self.seed_variance):
             spread = variance + self.draw_variance + self.seed_variance / self.target.draws
         else:
             spread = variance + self.run_variance
@@ -305,6 +314,8 @@ class HistoryMatch:
     """The runs of the ensemble: sets drawn from the space no wave ruled out."""
     given: Ensemble | None = None
     """The ensemble the sets took their shared numbers from (``history_match(given=)``)."""
+    others: Others = "common"
+    """How national patterns counted the other numbers' spread (``history_match(others=)``)."""
 
     @property
     def cut_on(self) -> list[str]:
@@ -345,6 +356,7 @@ def history_match(
     workers: int | None = None,
     quiet: bool = True,
     given: Ensemble | None = None,
+    others: Others = "common",
 ) -> HistoryMatch:
     """History-match a scenario's ``calibrated`` parameters to the fitted patterns
     ``target_ids``; see the module docstring. Each wave is a sweep in ``out/wave<k>``, so an
@@ -371,6 +383,10 @@ def history_match(
             values of one of its sets, drawn with replacement, for the numbers it holds. They
             vary like the other numbers (the emulators do not see them) and are kept with the
             accepted sets, so that a province's ensemble holds them jointly with its own.
+        others: how a national pattern's spread counts the other numbers' (their draws):
+            ``common`` to the nation, whole (the bound that rules out least), or
+            ``provincial``, each province drawing its own, over √63 like the seeds (the bound
+            that rules out most); see :meth:`Emulator.implausibility`.
     """
     from scipy.stats import qmc
 
@@ -426,8 +442,8 @@ def history_match(
         # so that its mean reading averages over them and the spread within a set is theirs
         # and the seeds' (with draws = 1 the same numbers, in the same order, as before)
         of_set = np.repeat(np.arange(len(pool)), draws)
-        others = rng.random((len(of_set), len(factors) - k))
-        values = to_values(factors, np.hstack([pool[of_set], others]))
+        rest = rng.random((len(of_set), len(factors) - k))
+        values = to_values(factors, np.hstack([pool[of_set], rest]))
         if given is not None:
             rows = rng.integers(len(given.values), size=len(pool))
             values[:, k : k + len(held)] = given.values[rows][of_set]
@@ -468,7 +484,7 @@ def history_match(
                     else f"{name}: no set of the first wave has its mean inside the tolerance;"
                     " left out of the cut (the model does not reach it within the priors)"
                 )
-        wave.emulators = [_emulate(t, wave, seed) for t in active]
+        wave.emulators = [_emulate(t, wave, seed, others) for t in active]
         for emulator in wave.emulators:
             if not emulator.cuts:
                 notes.append(
@@ -480,7 +496,7 @@ def history_match(
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
     return HistoryMatch(
-        list(calibrated), goals, done, unreachable, accepted, notes, ensemble, given
+        list(calibrated), goals, done, unreachable, accepted, notes, ensemble, given, others
     )
 
 
@@ -556,10 +572,12 @@ def _runs_of(wave: Wave, target: Target) -> pd.DataFrame:
     )
 
 
-def _emulate(target: Target, wave: Wave, seed: int) -> Emulator:
-    return fit_emulator(
+def _emulate(target: Target, wave: Wave, seed: int, others: Others) -> Emulator:
+    emulator = fit_emulator(
         target, wave.unit, wave.set_means(target.id), _runs_of(wave, target), seed=seed
     )
+    emulator.others = others
+    return emulator
 
 
 def _reachable(goals: list[Target], wave: Wave) -> tuple[list[Target], list[str]]:

@@ -282,7 +282,8 @@ def write_ensemble(
                 f"history matching with Gaussian-process emulators, {len(match.waves)} waves,"
                 f" {match.waves[0].draws if match.waves else 1} draws of the other numbers a"
                 f" set, implausibility cut-off {CUTOFF:g} (izsim.experiments.calibration);"
-                f" {len(match.calibrated)} numbers fitted: {', '.join(match.calibrated)}"
+                f" {len(match.calibrated)} numbers fitted: {', '.join(match.calibrated)};"
+                f" the other numbers' spread taken as {match.others} to the provinces"
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
             "scenario_sha256": file_sha256(scenario_file),
