@@ -25,8 +25,17 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
         runs: the calibration's model runs.
     """
     rows = len(table)
-    fig = new_figure(height=1.0 + 0.9 * rows)
-    axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
+    # the title, the legend and the source line take about 2 in whatever the rows (with one
+    # pattern, a province's, they overlapped its axis)
+    fig = new_figure(height=2.0 + 0.9 * rows)
+    # a last row, without axes, holds the legend: placed by the layout like the patterns, it
+    # cannot run into the title or the source line (a legend outside the axes did, one or
+    # the other)
+    grid = fig.subplots(
+        rows + 1, 1, squeeze=False, gridspec_kw={"height_ratios": [1.0] * rows + [0.6]}
+    )[:, 0]
+    axes, key = grid[:-1], grid[-1]
+    key.axis("off")
     for ax, row in zip(axes, table.itertuples(), strict=True):
         ax.axvspan(
             row.tolerance_low,
@@ -71,9 +80,7 @@ def pattern_bands(table: pd.DataFrame, lang: Lang, *, scenario: str, runs: int) 
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    axes[-1].legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2, fontsize="small"
-    )
+    key.legend(handles, labels, loc="center", ncol=2, fontsize="small", frameon=False)
     fig.suptitle(word("title", lang, GROUP))
     made = word("source", lang, GROUP, scenario=scenario, runs=number(runs, lang, 0))
     add_source(fig, f"{word('band', lang, GROUP)}. {made}")
