@@ -12,9 +12,10 @@ an ensemble calibrated on a scenario that has changed since is run all the same,
 1. **National held-out patterns** on the typical back-cast: ``--draws`` parameter sets drawn
    as ``izsim compare --uncertainty`` draws them, from the priors and again with the shared
    calibration's accepted sets (``results/calibration/shared/accepted.csv``, which also holds
-   the typical province's own fitted numbers), each run once; a pattern's band is 5–95 % of
-   the runs' readings. The accepted sets are taken as an ensemble (:func:`backcast_ensemble`)
-   and drawn from as every ensemble is (:func:`izsim.experiments.uncertainty.draw`).
+   the typical province's own fitted numbers), each run once with its own seed; a pattern's
+   band is 5–95 % of the runs' readings. The accepted sets are taken as an ensemble
+   (:func:`backcast_ensemble`) and drawn from as every ensemble is
+   (:func:`izsim.experiments.uncertainty.draw`).
 2. **Each province** (the five shipped scenarios, 2021–2030): the same draws from priors and
    with the province's calibrated ensemble (``scenarios/calibrated/``, as ``compare
    --uncertainty`` finds it, else the provisional one the calibration left in
@@ -232,6 +233,10 @@ def study(
             workers=args.workers,
             out=args.out / f"{scenario_id}-{kind}",
             quiet=True,
+            # each draw its own seed, as each replicate of `compare --uncertainty` has: with
+            # the sweep's shared seed, all the draws had one run's chance (and, on the typical
+            # back-cast, one province's zones: presence_pct)
+            seeds_per_set=True,
         )
         failed = result.outputs[result.outputs["status"] != "ok"]
         counts.append(
