@@ -10,7 +10,7 @@ import pytest
 
 from izsim.errors import InputError
 from izsim.experiments.design import replicate_seeds
-from izsim.experiments.sweep import sweep
+from izsim.experiments.sweep import SweepResult, sweep
 from izsim.patterns import measure, shipped_patterns
 from izsim.run import run
 from izsim.scenario import load_policy, load_scenario
@@ -36,9 +36,9 @@ def space_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_given_points_run_as_given_and_read_each_pattern(space_file: Path, tmp_path: Path) -> None:
-    points = np.array([[1.0, 9.0], [4.2, 12.0], [7.0, 24.0]])
-    result = sweep(
+def _wave(points: np.ndarray, space_file: Path, tmp_path: Path, **options: object) -> SweepResult:
+    """A sweep of ``points`` on the back-cast, 2 replicates a point."""
+    return sweep(
         BACKCAST,
         space_file=space_file,
         points=points,
@@ -46,7 +46,13 @@ def test_given_points_run_as_given_and_read_each_pattern(space_file: Path, tmp_p
         workers=1,
         quiet=True,
         out=tmp_path / "wave",
+        **options,  # type: ignore[arg-type]
     )
+
+
+def test_given_points_run_as_given_and_read_each_pattern(space_file: Path, tmp_path: Path) -> None:
+    points = np.array([[1.0, 9.0], [4.2, 12.0], [7.0, 24.0]])
+    result = _wave(points, space_file, tmp_path)
     table = result.outputs
     assert len(table) == 6 and set(table["status"]) == {"ok"}
     scenario = load_scenario(BACKCAST)
@@ -141,17 +147,7 @@ def test_each_set_can_have_its_own_seeds(space_file: Path, tmp_path: Path) -> No
     from izsim.experiments.sweep import set_seed
 
     points = np.array([[4.2, 12.0], [4.2, 12.0], [4.2, 12.0]])
-    result = sweep(
-        BACKCAST,
-        space_file=space_file,
-        points=points,
-        replicates=2,
-        workers=1,
-        quiet=True,
-        out=tmp_path / "wave",
-        seeds_per_set=True,
-    )
-    table = result.outputs
+    table = _wave(points, space_file, tmp_path, seeds_per_set=True).outputs
     shared = replicate_seeds(1, 2)
     pairs = zip(table["sample"], table["replicate"], strict=True)
     expected = [set_seed(shared[r], s) for s, r in pairs]
