@@ -62,3 +62,17 @@ def test_set_up_levers_are_refused(inputs, lever: str) -> None:
     with pytest.raises(ValueError, match=lever):
         model.change_levers(levers)
     assert model.lever_changes == []
+
+
+def test_advancing_in_steps_is_the_run(inputs) -> None:
+    scenario, policy = inputs
+    whole = IZModel(scenario, policy, 5)
+    whole.run()
+    stepped = IZModel(scenario, policy, 5)
+    assert stepped.advance(1) == 1
+    assert stepped.advance(12) == 12
+    while stepped.advance(12):
+        pass
+    assert not stepped.running
+    assert stepped.months_collected == scenario.months
+    np.testing.assert_array_equal(whole.values, stepped.values)

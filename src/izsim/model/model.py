@@ -297,6 +297,17 @@ class IZModel(Model):
         self.env.run(until=self.months + 0.5)
         self.running = False
 
+    def advance(self, months: int = 1) -> int:
+        """Simulate ``months`` more months (fewer at the horizon) without Mesa's data
+        collector, as :meth:`step` does otherwise; returns how many were simulated. Advancing in
+        any steps gives the same results as :meth:`run`."""
+        before = self.months_collected
+        if before >= self.months or months <= 0:
+            return 0
+        self.env.run(until=min(before + months, self.months) + 0.5)
+        self.running = self.months_collected < self.months
+        return self.months_collected - before
+
     def step(self) -> None:
         """Advance one month, as Mesa's ``step``: the clock runs until this month's indicators
         are collected (the next month's decisions, made at the same instant, are taken too),
