@@ -42,7 +42,13 @@ def serve(scenario: Path, port: int, lang: str, on_ready: object = None) -> None
         on_ready: called with the address once the server listens.
     """
     configure(scenario, lang)
+    import warnings
+
     import uvicorn
+
+    # Solara warns on every page load that a cookie for an embedded page needs https; the
+    # dashboard is never embedded, and the warning would fill the presenter's terminal.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     config = uvicorn.Config(
         "solara.server.starlette:app", host=HOST, port=port, log_level="warning", lifespan="on"
