@@ -150,7 +150,7 @@ def test_workshop_in_a_browser(server: str, comparison: Path, tmp_path: Path) ->
             # a lever: the wastewater plant before any tenant
             page.get_by_text("Xử lý nước thải trước khi thu hút nhà đầu tư", exact=True).click()
             log = page.locator(".izs-log")
-            expect(log).to_contain_text("wwtp_before_tenants: False → True")
+            expect(log).to_contain_text("Xử lý nước thải trước khi thu hút nhà đầu tư: tắt → bật")
 
             card = page.locator(".izs-scorecard-box")
             card_before = card.inner_text()
@@ -166,11 +166,16 @@ def test_workshop_in_a_browser(server: str, comparison: Path, tmp_path: Path) ->
 
             # a lever mid-run: recorded from the next month
             page.get_by_text("Thu hồi dự án chậm triển khai", exact=True).click()
-            expect(log).to_contain_text("revoke_stalled: False → True")
+            expect(log).to_contain_text(
+                "2022-02: đổi đòn bẩy – Thu hồi dự án chậm triển khai: tắt → bật"
+            )
 
             page.locator(".izs-lang").click()
             expect(title).to_contain_text("industrial zones of Tuyên Quang")
             expect(month).to_contain_text("Simulated to 2021-12")
+            expect(log).to_contain_text("Revoke stalled projects: off → on")
+            # a set-up lever is locked once the run has started
+            expect(page.get_by_text("(reset to change)")).to_have_count(4)
             expect(card).to_contain_text("Target")
             expect(page.get_by_text("Scorecard against the plan at 2021-12")).to_be_visible()
             page.screenshot(path=str(shots / "dashboard.en.png"), full_page=True)

@@ -45,7 +45,9 @@ def test_a_lever_mid_run_applies_from_the_next_month_and_is_logged(session: Sess
     assert (entry.action, entry.month) == ("lever", "2022-02")
     assert "promotion_bn_vnd_per_year: 10 → 300" in entry.text
     assert session.levers_changed == ["promotion_bn_vnd_per_year"]
-    assert "2022-02" in session.log_lines("vi")[-1]
+    assert session.log_lines("vi")[-1] == "2022-02: đổi đòn bẩy – Xúc tiến đầu tư: 10 → 300"
+    session.set_lever("wwtp_before_tenants", True)
+    assert session.log_lines("en")[-1].endswith("Wastewater plant before tenants: off → on")
 
 
 def test_refused_changes_leave_the_run_as_it_was(session: Session) -> None:

@@ -234,10 +234,16 @@ def Page() -> None:
                         on_click=lambda: act(lambda: session.reset()),
                         classes=["izs-reset"],
                     )
-                Levers(session, lang, act)
+                Levers(session, lang, act, session.started, version)
             with solara.Column():
                 Seen(session, lang, version)
-                Saved(session, lang, folder, saved, open_folder)
+                # the saved evidence beside the live scorecard, so a presenter can point from
+                # one run to the probabilities it is one of
+                with solara.Columns([1, 1]):
+                    with solara.Column():
+                        Score(session, lang, version)
+                    with solara.Column():
+                        Saved(session, lang, folder, saved, open_folder)
 
 
 @solara.component
@@ -280,8 +286,16 @@ def _province_name(path: Path) -> str:
 
 
 @solara.component
-def Levers(session: Session, lang: Lang, act: Callable[[Callable[[], object]], None]) -> None:
-    """Every lever of the schema as a control, grouped by measure."""
+def Levers(
+    session: Session,
+    lang: Lang,
+    act: Callable[[Callable[[], object]], None],
+    started: bool,
+    version: int,
+) -> None:
+    """Every lever of the schema as a control, in the schema's order. ``started`` and
+    ``version`` are passed so that the controls are drawn again when the run starts (the
+    set-up levers lock) or a lever changes: the session itself is the same object."""
     controls = solara.use_memo(session.controls, [str(session.scenario_file)])
 
     def on_set(name: str, value: object) -> None:
@@ -294,7 +308,7 @@ def Levers(session: Session, lang: Lang, act: Callable[[Callable[[], object]], N
                 control,
                 getattr(session.levers, control.name),
                 lang,
-                session.started,
+                started,
                 on_set,
             )
 
@@ -317,6 +331,11 @@ def Seen(session: Session, lang: Lang, version: int) -> None:
         Note(f"{_w('error', lang)}: {image}", "izs-error", "#FDECEA", "#B71C1C")
     else:
         solara.Image(image, width="100%", classes=["izs-charts"])  # type: ignore[arg-type]
+
+
+@solara.component
+def Score(session: Session, lang: Lang, version: int) -> None:
+    """The running scorecard and the log of what the room changed."""
     solara.HTML(tag="h3", unsafe_innerHTML=_w("scorecard_title", lang, month=session.month_label()))
     solara.HTML(
         tag="div",
@@ -325,7 +344,12 @@ def Seen(session: Session, lang: Lang, version: int) -> None:
     )
     solara.HTML(tag="h3", unsafe_innerHTML=_w("log_title", lang))
     lines = "\n".join(html.escape(line) for line in session.log_lines(lang))
-    solara.HTML(tag="pre", unsafe_innerHTML=lines, classes=["izs-log"])
+    solara.HTML(
+        tag="pre",
+        unsafe_innerHTML=lines,
+        classes=["izs-log"],
+        style={"white-space": "pre-wrap"},  # long lever names wrap in a half-width column
+    )
 
 
 @solara.component

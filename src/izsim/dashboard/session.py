@@ -46,11 +46,15 @@ class LogEntry:
         month: the month (``YYYY-MM``) the action takes effect from.
         action: ``start``, ``lever`` or ``reset``.
         text: what happened, in the model's words (lever names and values).
+        lever: the lever changed (``lever`` entries), with its ``old`` and ``new`` values.
     """
 
     month: str
     action: str
     text: str
+    lever: str = ""
+    old: object = None
+    new: object = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ class Session:
         old = getattr(self.levers, name)
         if not self.started:
             self._rebuild(new)
-            self._note("lever", f"{name}: {_show(old)} → {_show(getattr(new, name))}", 0)
+            self._note_lever(name, old, getattr(new, name), 0)
             return
         if name in SET_UP_LEVERS:
             raise InputError(
@@ -217,9 +221,7 @@ class Session:
                 ]
             )
         for change in self.model.change_levers(new):
-            self._note(
-                "lever", f"{change.lever}: {_show(change.old)} → {_show(change.new)}", change.month
-            )
+            self._note_lever(change.lever, change.old, change.new, change.month)
         self.levers = new
 
     def reset(self, seed: int | None = None, package: str | None = None) -> None:
@@ -249,6 +251,10 @@ class Session:
     def _note(self, action: str, text: str, month: int | None = None) -> None:
         index = self.months_done if month is None else month
         self.log.append(LogEntry(self.month_label(index), action, text))
+
+    def _note_lever(self, name: str, old: object, new: object, month: int) -> None:
+        text = f"{name}: {_show(old)} → {_show(new)}"
+        self.log.append(LogEntry(self.month_label(month), "lever", text, name, old, new))
 
     @property
     def levers_changed(self) -> list[str]:
@@ -350,11 +356,17 @@ class Session:
         return grouped
 
     def log_lines(self, lang: Lang = "en") -> list[str]:
-        """The log as lines for the page, newest last."""
-        return [
-            f"{entry.month}: {word('log_' + entry.action, lang, LABELS)} – {entry.text}"
-            for entry in self.log
-        ]
+        """The log as lines for the page, newest last; a lever by its name in ``lang``
+        (the room reads "Wastewater plant before tenants: off → on", not a field name)."""
+        lines = []
+        for entry in self.log:
+            action = word("log_" + entry.action, lang, LABELS)
+            text = entry.text
+            if entry.lever:
+                name = word(entry.lever, lang, "lever_fields")
+                text = f"{name}: {_shown(entry.old, lang)} → {_shown(entry.new, lang)}"
+            lines.append(f"{entry.month}: {action} – {text}")
+        return lines
 
 
 def read_scenario_name(path: Path) -> str:
@@ -382,6 +394,15 @@ def _show(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _shown(value: object, lang: Lang) -> str:
+    """A lever's value for the room: on/off for a switch, a number in ``lang``'s style."""
+    if isinstance(value, bool):
+        return word("on" if value else "off", lang, LABELS)
+    if isinstance(value, int | float):
+        return number(float(value), lang)
+    return "–" if value is None else str(value)
 
 
 def _value(value: float, target: object, lang: Lang) -> str:
