@@ -40,7 +40,7 @@ def _lever_label(control: Control, value: object, lang: Lang) -> str:
     name = word(control.name, lang, "lever_fields")
     if control.kind in ("switch", "choice"):
         return name
-    unit = word(control.unit, lang, "lever_units")
+    unit = word(control.unit, lang, "lever_units") if control.unit else ""
     shown = "–" if value is None else number(float(value), lang)  # type: ignore[arg-type]
     return f"{name}: {shown} {unit}".rstrip()
 

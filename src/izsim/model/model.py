@@ -316,9 +316,8 @@ class IZModel(Model):
         results as :meth:`run` (the simpy clock is the one clock)."""
         if not self.running:
             return
-        self.env.run(until=min(self.months_collected + 1, self.months) + 0.5)
+        self.advance(1)
         self.datacollector.collect(self)
-        self.running = self.months_collected < self.months
 
     def change_levers(self, levers: Levers) -> list[LeverChange]:
         """Run on under other lever values, from the next month; every change is recorded in
