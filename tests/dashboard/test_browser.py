@@ -38,8 +38,6 @@ CHROMIUM_FLAGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 60_000
 
-pytestmark = pytest.mark.slow
-
 
 def _need_browser() -> None:
     if CHROMIUM.exists():
@@ -57,14 +55,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_browser()
     port = _free_port()
     izsim = Path(sys.executable).with_name("izsim")
     command = [str(izsim), "dashboard", "scenarios/tuyen_quang.yaml", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # the server's output goes to a file: a pipe nobody reads would block it once full
+    log = tmp_path_factory.mktemp("server") / "dashboard.log"
+    output = log.open("w", encoding="utf-8")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -75,8 +74,8 @@ def server() -> Iterator[str]:
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read() if process.stdout else ""
-                    pytest.fail(f"izsim dashboard did not start:\n{output}")
+                    output.flush()
+                    pytest.fail(f"izsim dashboard did not start:\n{log.read_text()}")
                 time.sleep(0.3)
         yield address
     finally:
@@ -86,6 +85,7 @@ def server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.close()
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,7 @@ def _shots(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_workshop_in_a_browser(server: str, comparison: Path, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -192,6 +193,17 @@ def test_workshop_in_a_browser(server: str, comparison: Path, tmp_path: Path) ->
             # the page scrolls inside Solara's layout: bring the saved evidence into view
             page.locator(".izs-among").scroll_into_view_if_needed()
             page.screenshot(path=str(shots / "dashboard.compare.en.png"))
+
+            # run plays month after month until paused
+            run_button = page.locator(".izs-run")
+            run_button.click()
+            expect(month).not_to_contain_text("(12 of 120 months)")
+            expect(run_button).to_contain_text("Pause")
+            run_button.click()
+            expect(run_button).to_contain_text("Run")
+            paused = month.inner_text()
+            page.wait_for_timeout(1500)  # over three months' worth of play
+            expect(month).to_have_text(paused)
         except Exception:
             page.screenshot(path=str(shots / "failed.png"), full_page=True)
             raise
@@ -208,3 +220,15 @@ def test_workshop_in_a_browser(server: str, comparison: Path, tmp_path: Path) ->
     )
     assert requests, "the page made no request at all"
     assert outside == [], f"the page asked beyond this machine: {outside}"
+
+
+def test_without_chromium_ci_fails_and_a_developer_skips(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(f"{__name__}.CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser test"):
+        _need_browser()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        _need_browser()
