@@ -408,7 +408,18 @@ def test_compare_refuses_prior_only_without_uncertainty(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and not out.exists()
 
 
-HEAVY = ("pandas", "numpy", "mesa", "pydantic", "scipy", "matplotlib", "pyarrow", "statsmodels")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "mesa",
+    "pydantic",
+    "scipy",
+    "matplotlib",
+    "pyarrow",
+    "statsmodels",
+    "solara",
+    "uvicorn",
+)
 """Packages that cost tenths of a second to import and that ``izsim --help`` does not need."""
 CHECKING = ("pandas", "mesa", "scipy", "matplotlib", "pyarrow", "statsmodels")
 """Of those, the ones that checking a scenario does not need (it needs pydantic and numpy)."""

@@ -974,6 +974,47 @@ def new(
     )
 
 
+@app.command()
+def dashboard(
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenario YAML file the page opens with (others beside it can be"
+            " chosen in the page)."
+        ),
+    ] = Path("scenarios/tuyen_quang.yaml"),
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: a free one).")] = 8765,
+    lang: Annotated[str, typer.Option(help="The page's first language: vi or en.")] = "vi",
+) -> None:
+    """A workshop dashboard in the browser: pull the levers and watch the province run.
+
+    Serves a local web page (offline: no request leaves this machine) at the address printed;
+    Ctrl-C stops it. docs/dashboard.md explains each control.
+    """
+    if lang not in ("vi", "en"):
+        raise _fail(InputError([Problem("--lang", "", f"must be vi or en (got {lang!r})")]))
+    with _start_up():
+        from izsim.scenario.load import find_policy, load_policy, load_scenario
+
+        try:
+            check_path(scenario, "scenario")
+            load_scenario(scenario)
+            load_policy(find_policy(None, scenario))
+        except InputError as error:
+            raise _fail(error) from None
+    from izsim.dashboard.server import serve
+
+    def ready(address: str) -> None:
+        out_console.print(
+            f"izsim dashboard of {_text(scenario)} at {address} (Ctrl-C stops it)",
+            highlight=False,
+        )
+
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C; a second lands here
+        serve(scenario, port, lang, on_ready=ready)
+    out_console.print("izsim dashboard stopped", highlight=False)
+
+
 def _lever_table(effects: "pd.DataFrame") -> Table:
     """Measures as rows: extra public spending and the targets whose probability moves by
     0.1 or more, alone and in the package."""

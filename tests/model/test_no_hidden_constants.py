@@ -38,8 +38,8 @@ ALLOWED: dict[tuple[str, float], tuple[int, str]] = {
     ("model", 1e9): (1, "unit: VND per bn VND"),
     ("model", 0.5): (
         2,
-        "simpy runs to the middle of the last month (run) or of the month stepped to (step) so"
-        " its events finish (§4)",
+        "simpy runs to the middle of the last month (run) or of the month advanced to (advance,"
+        " which step uses) so its events finish (§4)",
     ),
     ("model", 10): (1, "unit of beta_rent_per_10_usd_m2"),
     ("reinvestment", 5.5): (1, "TREND_LEAD_MONTHS: calendar arithmetic (§8a)"),

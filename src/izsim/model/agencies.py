@@ -84,6 +84,20 @@ class Agencies:
         self.public_works_allowance = 0.0  # what district boards may still spend (bn VND)
         self.public_works_committed = 0.0  # first phases boards took up and have not paid yet
 
+    def apply_levers(self) -> None:
+        """Take up the model's levers again after a change mid-run (:meth:`IZModel.change_levers`):
+        the inspection probability, the approval time, and the budget heads' appropriations
+        (which fund from the next January, when the budget year opens). Levers read where they
+        act (shares, rules, monthly amounts) need nothing here; the desks', districts' and
+        fence works' sizes and the rent rebates' term stay as set up (SET_UP_LEVERS)."""
+        spec, levers = self.model.scenario.agencies, self.model.levers
+        self.inspection_probability = min(
+            1.0, spec.inspection_pct_per_month / 100 * levers.inspection_multiplier
+        )
+        self.approval_time_factor = levers.approval_time_multiplier
+        self.budget.appropriations = dict(self.model.policy.appropriations())
+        self.rent_support.appropriation = levers.rent_support_bn_vnd_per_year
+
     def approval_desk(self, zone: Zone | None) -> simpy.Resource:
         """The queue a project's dossier waits in."""
         return self.iz_board_desk if zone is not None and zone.is_kcn else self.dpi_desk

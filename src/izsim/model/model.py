@@ -38,11 +38,33 @@ from izsim.model.presence import province_of_run
 from izsim.model.reinvestment import Reinvestment
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
-from izsim.scenario.policy import Policy
+from izsim.scenario.policy import Levers, Policy
 from izsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from mesa.datacollection import DataCollector
+
+SET_UP_LEVERS = frozenset(
+    {
+        "rent_support_years",
+        "approval_capacity_multiplier",
+        "clearance_capacity_multiplier",
+        "outside_fence_bn_vnd_per_year",
+    }
+)
+"""Levers that size what the model builds at the start (the approval desks, the districts'
+clearance throughput, the fence works' instalments, the rent rebates' term): a change of one of
+them needs a new run, so :meth:`IZModel.change_levers` refuses it mid-run."""
+
+
+class LeverChange(NamedTuple):
+    """A lever changed during a run: from ``month`` (an index) on, ``lever`` is ``new``."""
+
+    month: int
+    lever: str
+    old: object
+    new: object
+
 
 OUTSIDE_ZONE, OUTSIDE_PROVINCE = 0, 1  # offsets of the two outside options after the zones
 # Codes of zone stages and plant states in the monthly arrays (their index in the tuples).
@@ -138,6 +160,7 @@ class IZModel(Model):
         self.tenants_located = 0
         self.prospects_this_month = 0
         self.events: list[tuple[int, str, str]] = []
+        self.lever_changes: list[LeverChange] = []  # made mid-run (change_levers), in order
         if self.audience is not None and self.audience_share <= 0:
             # The package targets investors this province's prospects never include (no
             # supported sector, say): the targeted money is spent and reaches no one. Recorded,
@@ -276,6 +299,17 @@ class IZModel(Model):
         self.env.run(until=self.months + 0.5)
         self.running = False
 
+    def advance(self, months: int = 1) -> int:
+        """Simulate ``months`` more months (fewer at the horizon) without Mesa's data
+        collector, as :meth:`step` does otherwise; returns how many were simulated. Advancing in
+        any steps gives the same results as :meth:`run`."""
+        before = self.months_collected
+        if before >= self.months or months <= 0:
+            return 0
+        self.env.run(until=min(before + months, self.months) + 0.5)
+        self.running = self.months_collected < self.months
+        return self.months_collected - before
+
     def step(self) -> None:
         """Advance one month, as Mesa's ``step``: the clock runs until this month's indicators
         are collected (the next month's decisions, made at the same instant, are taken too),
@@ -284,9 +318,53 @@ class IZModel(Model):
         results as :meth:`run` (the simpy clock is the one clock)."""
         if not self.running:
             return
-        self.env.run(until=min(self.months_collected + 1, self.months) + 0.5)
+        self.advance(1)
         self.datacollector.collect(self)
-        self.running = self.months_collected < self.months
+
+    def change_levers(self, levers: Levers) -> list[LeverChange]:
+        """Run on under other lever values, from the next month; every change is recorded in
+        :attr:`lever_changes` (and returned).
+
+        The current month's decisions were taken at its start under the old values, so a
+        change applies from the next month's (``month + 1``; before the first step, from month
+        0). Levers are read where they act, so the new values hold from then on; the few that
+        size what was built with the model (:data:`SET_UP_LEVERS`) cannot change: make a new
+        model for them.
+        Nothing changes a run that is never given new levers: the same seed gives the same
+        run.
+
+        Args:
+            levers: the new values of every lever (validated, e.g. ``Levers.model_validate``).
+
+        Returns:
+            The changes, one per lever whose value differs.
+
+        Raises:
+            ValueError: a set-up lever changes.
+        """
+        before = self.levers
+        changed = [
+            name
+            for name in type(levers).model_fields
+            if name not in ("ranges", "sources") and getattr(levers, name) != getattr(before, name)
+        ]
+        fixed = sorted(n for n in changed if n in SET_UP_LEVERS)
+        if fixed:  # (what they size was built with the model)
+            raise ValueError(
+                f"{', '.join(fixed)} can only be set when a run is made (reset to change it)"
+            )
+        started = self.env.now > 0  # month 0's decisions are taken when the clock first runs
+        first = self.month + 1 if started else 0
+        changes = [LeverChange(first, n, getattr(before, n), getattr(levers, n)) for n in changed]
+        if not changes:
+            return []
+        self.policy = self.policy.model_copy(update={"levers": levers})
+        self.levers = levers
+        self.audience = Audience.of(levers)
+        self.audience_share = 1.0 if self.audience is None else self.audience.share(self.scenario)
+        self.agencies.apply_levers()
+        self.lever_changes.extend(changes)
+        return changes
 
     def indicator(self, name: str) -> float:
         """Indicator ``name`` (an id of ``izsim indicators``) of the last month collected."""

@@ -1,0 +1,59 @@
+"""Saved results beside the live run: read, drawn, and whether the live run is among them."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from izsim.cli import app
+from izsim.dashboard.evidence import figures, live_among, open_saved
+from izsim.errors import InputError
+from tests.conftest import ROOT, SCENARIO_FILE
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("cmp") / "tq"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(SCENARIO_FILE),
+            "--policies",
+            "baseline,infrastructure_first",
+            "--replicates",
+            "2",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_comparison_is_read_and_drawn(comparison) -> None:
+    evidence = open_saved(comparison)
+    assert evidence.kind == "compare"
+    drawn = figures(evidence, "vi")
+    assert len(drawn) == 3
+    seeds = evidence.results.seeds["baseline"]
+    assert live_among(evidence, "baseline", seeds[0], []) == "among"
+    assert live_among(evidence, "baseline", max(seeds) + 1, []) == "other_seed"
+    assert live_among(evidence, "baseline", seeds[0], ["revoke_stalled"]) == "changed"
+    assert live_among(evidence, "balanced", seeds[0], []) == "other_policy"
+
+
+def test_a_sweep_is_read_and_drawn() -> None:
+    evidence = open_saved(ROOT / "results" / "sensitivity" / "tuyen_quang" / "morris")
+    assert evidence.kind == "sweep"
+    assert len(figures(evidence, "en")) == 1
+    assert live_among(evidence, "baseline", 1, []) == "none"
+
+
+@pytest.mark.parametrize("folder", ["", "/no/such/folder", str(SCENARIO_FILE.parent)])
+def test_what_is_not_results_is_an_input_error(folder: str) -> None:
+    with pytest.raises(InputError):
+        open_saved(folder)
