@@ -409,7 +409,9 @@ def main() -> None:
     scores = with_argued(scores, names)
     scores.to_csv(args.out / "screening.csv", index=False)
     calibrated = scores[scores["chosen"]]["parameter"].tolist()
-    if not calibrated:
+    # the numbers argued in (BY_ARGUMENT) are not enough: a screening that saw nothing says the
+    # screening, or the patterns, need looking at before a calibration is run
+    if not (scores["why"] == "screening").any():
         raise InputError(
             [
                 Problem(
