@@ -57,3 +57,30 @@ def test_a_sweep_is_read_and_drawn() -> None:
 def test_what_is_not_results_is_an_input_error(folder: str) -> None:
     with pytest.raises(InputError):
         open_saved(folder)
+
+
+def test_a_lever_study_is_read_and_drawn_with_its_lever_chart(tmp_path) -> None:
+    """`izsim levers --out`: the scorecard, the measure-by-measure chart and the fans."""
+    out = tmp_path / "levers"
+    result = CliRunner().invoke(
+        app,
+        [
+            "levers",
+            str(SCENARIO_FILE),
+            "--policy",
+            "infrastructure_first",
+            "--replicates",
+            "2",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    evidence = open_saved(out)
+    assert evidence.kind == "levers"
+    drawn = figures(evidence, "vi")
+    assert len(drawn) == 4  # scorecard, the levers' chart, two fans
+    assert drawn[1][1].axes  # the lever chart drew something
