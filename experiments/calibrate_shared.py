@@ -60,7 +60,7 @@ from izsim.experiments.calibration import (
     mean_reading,
     verdict,
 )
-from izsim.experiments.ensemble import PROVINCE_OWN, write_ensemble
+from izsim.experiments.ensemble import PROVINCE_OWN, shown_path, write_ensemble
 from izsim.experiments.packages import at_least, folder_or_absent
 from izsim.experiments.space import pattern_outputs, write_space
 from izsim.experiments.sweep import sweep
@@ -297,7 +297,7 @@ def save(
         print(f"wrote {written} ({size}; {why})")
     if install is None:
         if judged.status == "calibrated":
-            print(f"not installed: give --save {_shown(home)} to install it")
+            print(f"not installed: give --save {shown_path(home, ROOT)} to install it")
         return judged
     if judged.status != "calibrated":
         if install.exists():
@@ -311,11 +311,6 @@ def save(
     atomic_write(install, lambda p: p.write_text(text, encoding="utf-8"))
     print(f"installed {install}")
     return judged
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the repository where it lies inside it."""
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def save_option(text: str) -> Path:
@@ -348,12 +343,16 @@ def save_argument(parser: argparse.ArgumentParser, *, home: str) -> None:
 
 def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path) -> None:
     """Refuse (argparse, exit 2) a ``--save`` that is the calibration's own
-    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote."""
+    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote. Then remove
+    an ``OUT/ensemble.yaml`` an earlier run left: a calibration that stops before writing its
+    own (a screening that chose nothing, an interruption) must not leave the folder pairing
+    its new tables with an old ensemble."""
     if install is not None and install.resolve() == (out / "ensemble.yaml").resolve():
         parser.error(
             f"argument --save: '{install}' is where the calibration writes its ensemble"
             " (OUT/ensemble.yaml); give another file, e.g. in scenarios/calibrated/"
         )
+    (out / "ensemble.yaml").unlink(missing_ok=True)
 
 
 def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from izsim.errors import InputError, Problem, run_script
-from izsim.experiments.ensemble import Ensemble, find_ensemble, load_ensemble, stale
+from izsim.experiments.ensemble import Ensemble, find_ensemble, load_ensemble, shown_path, stale
 from izsim.experiments.packages import at_least, folder_or_absent
 from izsim.experiments.space import ALL_RANGED, pattern_outputs, uncertain, write_space
 from izsim.experiments.sweep import sweep
@@ -200,7 +200,7 @@ def inputs(provinces: list[str]) -> dict[Path, Ensemble]:
 
 def shown(path: Path) -> str:
     """``path`` relative to the repository where it lies inside it (as the tables name it)."""
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    return shown_path(path, ROOT)
 
 
 def band(values: pd.Series) -> str:

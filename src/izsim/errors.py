@@ -95,6 +95,12 @@ def run_script(main: Callable[[], object]) -> None:
     try:
         main()
     except InputError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        print_problems(error)
         sys.exit(2)
+
+
+def print_problems(error: InputError) -> None:
+    """Print an :class:`InputError`'s problems to stderr, one per line, as scripts report
+    bad input (:func:`run_script`)."""
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)

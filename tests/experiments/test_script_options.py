@@ -91,6 +91,8 @@ def test_a_screening_that_chooses_nothing_says_so(
 
     monkeypatch.setattr(script, "screen", screen)
     out = tmp_path / "shared"
+    out.mkdir()
+    (out / "ensemble.yaml").write_text("an earlier run's ensemble\n", encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["calibrate_shared.py", "--out", str(out)])
     with pytest.raises(SystemExit) as exit_:
         script.run_script(script.main)
@@ -98,6 +100,8 @@ def test_a_screening_that_chooses_nothing_says_so(
     err = capsys.readouterr().err
     assert f"{out / 'screening.csv'}: the screening chose no number" in err
     assert "--trajectories" in err and not (out / "space.yaml").exists()
+    # the earlier run's ensemble is gone: the folder does not pair it with this screening
+    assert not (out / "ensemble.yaml").exists()
 
 
 @pytest.mark.parametrize(

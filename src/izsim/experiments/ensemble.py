@@ -272,7 +272,7 @@ def write_ensemble(
     shared = None
     if given is not None:
         shared = {
-            "path": _relative(given.path, root),
+            "path": shown_path(given.path, root),
             "sha256": given.sha256,
             "status": given.provenance.status,
         }
@@ -314,8 +314,9 @@ def write_ensemble(
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def _relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` where it lies inside it (as provenance names files)."""
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` where it lies inside it, else absolute: how provenance,
+    tables and messages name a file of the repository ``root``."""
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

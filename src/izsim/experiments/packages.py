@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from izsim.errors import InputError
+from izsim.errors import InputError, print_problems
 from izsim.experiments.compare import CompareResult, compare
 from izsim.scenario.load import load_scenario
 
@@ -101,8 +101,7 @@ def main(province: str, argv: list[str] | None = None) -> int:
             quiet=args.quiet,
         )
     except InputError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        print_problems(error)
         return 2
     except KeyboardInterrupt:
         print("interrupted: finished runs are saved; run the same command again", file=sys.stderr)
