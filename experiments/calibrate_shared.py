@@ -343,16 +343,12 @@ def save_argument(parser: argparse.ArgumentParser, *, home: str) -> None:
 
 def check_save(parser: argparse.ArgumentParser, install: Path | None, out: Path) -> None:
     """Refuse (argparse, exit 2) a ``--save`` that is the calibration's own
-    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote. Then remove
-    an ``OUT/ensemble.yaml`` an earlier run left: a calibration that stops before writing its
-    own (a screening that chose nothing, an interruption) must not leave the folder pairing
-    its new tables with an old ensemble."""
+    ``OUT/ensemble.yaml``: a provisional result would remove what it just wrote."""
     if install is not None and install.resolve() == (out / "ensemble.yaml").resolve():
         parser.error(
             f"argument --save: '{install}' is where the calibration writes its ensemble"
             " (OUT/ensemble.yaml); give another file, e.g. in scenarios/calibrated/"
         )
-    (out / "ensemble.yaml").unlink(missing_ok=True)
 
 
 def wave_options(parser: argparse.ArgumentParser, *, sets: int) -> None:
@@ -411,6 +407,9 @@ def main() -> None:
     # the numbers argued in (BY_ARGUMENT) are not enough: a screening that saw nothing says the
     # screening, or the patterns, need looking at before a calibration is run
     if not (scores["why"] == "screening").any():
+        # the folder now holds this screening: an ensemble an earlier run left beside it would
+        # read as its outcome
+        (args.out / "ensemble.yaml").unlink(missing_ok=True)
         raise InputError(
             [
                 Problem(
