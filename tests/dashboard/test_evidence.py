@@ -11,27 +11,18 @@ from izsim.errors import InputError
 from tests.conftest import ROOT, SCENARIO_FILE
 
 
+def saved(command: str, out, *options: str):
+    """Run ``izsim COMMAND`` on Tuyên Quang, 2 replicates on one worker, into ``out``."""
+    small = ["--replicates", "2", "--workers", "1", "--out", str(out), "--quiet"]
+    result = CliRunner().invoke(app, [command, str(SCENARIO_FILE), *options, *small])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("cmp") / "tq"
-    result = CliRunner().invoke(
-        app,
-        [
-            "compare",
-            str(SCENARIO_FILE),
-            "--policies",
-            "baseline,infrastructure_first",
-            "--replicates",
-            "2",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return saved("compare", out, "--policies", "baseline,infrastructure_first")
 
 
 def test_a_comparison_is_read_and_drawn(comparison) -> None:
@@ -61,24 +52,7 @@ def test_what_is_not_results_is_an_input_error(folder: str) -> None:
 
 def test_a_lever_study_is_read_and_drawn_with_its_lever_chart(tmp_path) -> None:
     """`izsim levers --out`: the scorecard, the measure-by-measure chart and the fans."""
-    out = tmp_path / "levers"
-    result = CliRunner().invoke(
-        app,
-        [
-            "levers",
-            str(SCENARIO_FILE),
-            "--policy",
-            "infrastructure_first",
-            "--replicates",
-            "2",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    out = saved("levers", tmp_path / "levers", "--policy", "infrastructure_first")
     evidence = open_saved(out)
     assert evidence.kind == "levers"
     drawn = figures(evidence, "vi")
