@@ -3,6 +3,7 @@
 
     python3 dev.py run    # create .venv if needed, install, run the Tuyên Quang baseline
     python3 dev.py test   # create .venv if needed, install with dev extras, run every test
+                          # (first installing Debian's chromium for the browser test, as root)
     python3 dev.py lock   # bring requirements.lock in line with pyproject.toml (needs PyPI)
     python3 dev.py lock --upgrade   # the same, taking the newest releases pyproject.toml allows
 
@@ -23,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -214,6 +216,37 @@ def _lock(args: list[str]) -> int:
     return 0
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+"""The browser the dashboard's browser test drives (Debian's package; Playwright's own browser
+downloads do not work offline or behind this project's registries)."""
+
+
+def _ensure_browser() -> None:
+    """Install Debian's Chromium for the dashboard's browser test when it is missing and this
+    machine can (root, apt-get); otherwise say so: the test then skips (and fails under CI,
+    where the environment variable ``CI`` is set)."""
+    if CHROMIUM.exists() or os.name == "nt":
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        print(
+            f"note: {CHROMIUM} is missing and cannot be installed here (needs root and"
+            " apt-get): the dashboard's browser test will be skipped (install Debian's"
+            " `chromium` package to run it)",
+            file=sys.stderr,
+        )
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print("installing Debian's chromium for the dashboard's browser test …", file=sys.stderr)
+    for step in (
+        [apt, "update"],
+        [apt, "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        if subprocess.call(step, env=env) != 0:
+            print(f"note: `{' '.join(step)}` failed: the browser test cannot run", file=sys.stderr)
+            return
+
+
 def main(argv: list[str]) -> int:
     """Run the command in ``argv``; return its exit code."""
     if not argv or argv[0] not in {"run", "test", "lock"}:
@@ -227,6 +260,7 @@ def main(argv: list[str]) -> int:
         izsim = _bin(VENV) / ("izsim.exe" if os.name == "nt" else "izsim")
         args = extra or ["scenarios/tuyen_quang.yaml", "--seed", "1", "--out", "results/tq"]
         return subprocess.call([str(izsim), "run", *args], cwd=ROOT)
+    _ensure_browser()
     # Every test, the slow end-to-end ones included; `-m "not slow"` is the quick default of
     # a bare `pytest`, which developers use while editing.
     return subprocess.call(

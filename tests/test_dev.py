@@ -171,3 +171,24 @@ def test_the_environment_dev_py_made_holds_exactly_the_lock() -> None:
     assert {n: installed.get(n) for n in locked} == locked
     # besides the lock: izsim itself, and the pip the environment was created with
     assert set(installed) - set(locked) <= {"izsim", "pip"}
+
+
+def test_the_browser_is_installed_for_the_test_command_where_it_can_be(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Missing Chromium: as root with apt-get, `dev.py test` installs Debian's package; without
+    either, it says why the browser test will be skipped and installs nothing."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dev, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(dev.subprocess, "call", lambda step, **_: calls.append(step) or 0)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/usr/bin/apt-get")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    dev._ensure_browser()
+    assert calls == [
+        ["/usr/bin/apt-get", "update"],
+        ["/usr/bin/apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+    ]
+    calls.clear()
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    dev._ensure_browser()
+    assert calls == [] and "browser test will be skipped" in capsys.readouterr().err
