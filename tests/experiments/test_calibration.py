@@ -11,6 +11,7 @@ import pytest
 
 from izsim.experiments.calibration import (
     PROVINCES_IN_NATION,
+    HistoryMatch,
     Target,
     distance,
     fit_emulator,
@@ -139,23 +140,27 @@ def test_an_emulator_that_fails_its_leave_one_out_check_rules_nothing_out() -> N
     assert not ruled_out([emulator], far).any()
 
 
+def tiny_match(tmp_path: Path, target_ids: list[str], **budget: int) -> HistoryMatch:
+    """A one-wave history match of the back-cast's demand, one replicate a run, one worker."""
+    return history_match(
+        BACKCAST,
+        calibrated=["investors.prospects_per_month"],
+        target_ids=target_ids,
+        patterns=shipped_patterns(),
+        out=tmp_path,
+        waves=1,
+        replicates=1,
+        workers=1,
+        **budget,
+    )
+
+
 def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
     tmp_path: Path,
 ) -> None:
     """kcn_occupancy_2016 lies within a year of the back-cast's start: no run has a value, so
     no emulator can be fitted to it (scikit-learn refused 0 samples); it is left out, named."""
-    match = history_match(
-        BACKCAST,
-        calibrated=["investors.prospects_per_month"],
-        target_ids=["kcn_occupancy_2016", "ccn_wwtp_2018"],
-        patterns=shipped_patterns(),
-        out=tmp_path,
-        waves=1,
-        sets=8,
-        replicates=1,
-        candidates=100,
-        workers=1,
-    )
+    match = tiny_match(tmp_path, ["kcn_occupancy_2016", "ccn_wwtp_2018"], sets=8, candidates=100)
     assert "kcn_occupancy_2016" in match.unreachable
     assert match.accepted["kcn_occupancy_2016"].isna().all()
     assert any(
@@ -168,20 +173,7 @@ def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
 def test_each_set_is_run_with_its_own_draws_of_the_other_numbers(tmp_path: Path) -> None:
     """draws=3: a set's three points share the calibrated numbers and differ in the others;
     its reading is the mean over them; the accepted table has one row per set."""
-    calibrated = ["investors.prospects_per_month"]
-    match = history_match(
-        BACKCAST,
-        calibrated=calibrated,
-        target_ids=["ccn_wwtp_2018"],
-        patterns=shipped_patterns(),
-        out=tmp_path,
-        waves=1,
-        sets=4,
-        replicates=1,
-        draws=3,
-        candidates=100,
-        workers=1,
-    )
+    match = tiny_match(tmp_path, ["ccn_wwtp_2018"], sets=4, draws=3, candidates=100)
     wave = match.waves[0]
     assert wave.draws == 3 and wave.values.shape[0] == 4 * 3
     for s in range(4):
@@ -210,18 +202,7 @@ def test_one_draw_a_set_gives_the_points_it_gave_before_draws_existed(tmp_path: 
     from izsim.scenario import load_policy, load_scenario
     from izsim.scenario.parameters import parameters
 
-    match = history_match(
-        BACKCAST,
-        calibrated=["investors.prospects_per_month"],
-        target_ids=["ccn_wwtp_2018"],
-        patterns=shipped_patterns(),
-        out=tmp_path,
-        waves=1,
-        sets=5,
-        replicates=1,
-        candidates=50,
-        workers=1,
-    )
+    match = tiny_match(tmp_path, ["ccn_wwtp_2018"], sets=5, candidates=50)
     scenario = load_scenario(BACKCAST)
     params = parameters(scenario, load_policy(BACKCAST.parent / "policies" / "baseline.yaml"))
     factors = load_space(tmp_path / "space.yaml", scenario, params).factors()
