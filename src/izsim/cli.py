@@ -1000,6 +1000,7 @@ def dashboard(
             check_path(scenario, "scenario")
             load_scenario(scenario)
             load_policy(find_policy(None, scenario))
+            _check_port_free(port)
         except InputError as error:
             raise _fail(error) from None
     from izsim.dashboard.server import serve
@@ -1013,6 +1014,24 @@ def dashboard(
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C; a second lands here
         serve(scenario, port, lang, on_ready=ready)
     out_console.print("izsim dashboard stopped", highlight=False)
+
+
+def _check_port_free(port: int) -> None:
+    """Refuse a ``--port`` another program listens on (the server would stop with its own
+    error, exit code 3); 0 asks for a free one."""
+    import socket
+
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # as the server binds: a port left in TIME_WAIT by a dashboard just stopped is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise InputError(
+                [Problem("--port", "", f"{port} is in use on this machine: give another, or 0")]
+            ) from None
 
 
 def _lever_table(effects: "pd.DataFrame") -> Table:

@@ -38,3 +38,16 @@ def test_a_missing_scenario_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["dashboard", str(tmp_path / "nothere.yaml")])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_a_port_in_use_is_named() -> None:
+    """Another program on the port: the command says so (exit 2), not the server's own error."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = runner.invoke(app, ["dashboard", str(SCENARIO_FILE), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"{port} is in use" in result.output and "Traceback" not in result.output
