@@ -42,7 +42,7 @@ TIMEOUT_MS = 60_000
 def _need_browser() -> None:
     if CHROMIUM.exists():
         return
-    reason = f"{CHROMIUM} is missing (`python3 dev.py test` installs it as root, with apt-get)"
+    reason = f"{CHROMIUM} is missing (apt-get install chromium; `dev.py test` does, as root)"
     if os.environ.get("CI"):
         pytest.fail(f"CI must run the browser test: {reason}")
     pytest.skip(reason)
