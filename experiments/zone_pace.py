@@ -42,10 +42,7 @@ output and never written anywhere:
 
 - ``occupancy_operating``: the national occupancy condition read over the province's operating
   KCN (leased over leasable land of established KCN with serviced land), not every established
-  KCN including those still clearing;
-- ``demand_by_kind``: a developer expects the demand of its kind of zone (KCN or CCN: last
-  year's unconstrained demand split by the prospects' logit shares), shared with the room of
-  zones of that kind only, instead of all demand shared with all zones' room.
+  KCN including those still clearing.
 
 Dated records are patterns, not targets: the national pace of new KCN and CCN (shared/data)
 times the province's share of the national stock at the start, and the province's own dated
@@ -57,7 +54,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +68,6 @@ from izsim.experiments.trials import with_trial_values
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import establishment
 from izsim.model import model as model_module
-from izsim.model.choice import logit_shares
 from izsim.model.model import IZModel
 from izsim.model.zone import Zone
 from izsim.scenario import load_policy, load_scenario
@@ -101,7 +97,7 @@ BOARD_GATES = (
     ("public", "taken up by a district board"),
 )
 BOARD = {gate for gate, _ in BOARD_GATES}
-WHAT_IFS = ("occupancy_operating", "occupancy_serviced", "demand_by_kind")
+WHAT_IFS = ("occupancy_operating", "occupancy_serviced")
 TAKE_UP_EVENTS = ("developer_private", "developer_public")
 # What district boards pay from their allowance (Agencies.public_works), by purpose; clearance
 # also holds the province's share of private clearance (levers.public_clearance_pct)
@@ -160,11 +156,23 @@ STAGE_KEYS = ("ratio", "margin", "years", "p_hurdle", "p_finance")
 
 
 def _market_view(model: IZModel) -> tuple:
-    return (model._market_month, model._market_demand, model._market_room, model._market_total_room)
+    return (
+        model._market_month,
+        model._market_demand,
+        model._market_room,
+        model._market_total_room,
+        model._market_by_kind,
+    )
 
 
 def _put_back(model: IZModel, view: tuple) -> None:
-    (model._market_month, model._market_demand, model._market_room, model._market_total_room) = view
+    (
+        model._market_month,
+        model._market_demand,
+        model._market_room,
+        model._market_total_room,
+        model._market_by_kind,
+    ) = view
 
 
 def observe(model: IZModel, watch: Watch) -> dict[str, str]:
@@ -351,47 +359,6 @@ def occupancy_read_as(reading: str | None) -> Iterator[None]:
         yield
 
 
-def demand_by_kind(model: IZModel) -> None:
-    """What-if ``demand_by_kind`` on ``model``: a developer expects the demand of its kind of
-    zone, shared with the room of zones of that kind.
-
-    Each month's unconstrained demand is split by kind with the same logit shares the model's
-    ``_record_demand`` sums; the market demand (``max(prior, D12)``) is scaled by the kind's
-    share of the last twelve months (the whole of it before there is any), and shared in
-    proportion to room with the zones of the same kind only.
-    """
-    record = model._record_demand
-    by_kind: deque[tuple[int, float, float]] = deque()  # (month, KCN ha, CCN ha)
-    is_ccn = np.array([z.kind == "ccn" for z in model.zones])
-
-    def recorded(utility: np.ndarray, land_ha: np.ndarray, n_zones: int) -> None:
-        record(utility, land_ha, n_zones)
-        dropped = [z.index for z in model.zones if z.dropped]
-        shares = logit_shares(utility, closed=dropped)[:, :n_zones]
-        ccn = float(land_ha @ shares[:, is_ccn].sum(axis=1))
-        kcn = float(land_ha @ shares[:, ~is_ccn].sum(axis=1))
-        by_kind.append((model.month, kcn, ccn))
-        while by_kind and by_kind[0][0] <= model.month - 12:
-            by_kind.popleft()
-
-    def expected(zone: Zone) -> float:
-        model._take_market_view()
-        ccn = zone.kind == "ccn"
-        window = [(k, c) for month, k, c in by_kind if month >= model.month - 12]
-        total = sum(k + c for k, c in window)
-        mine = sum(c if ccn else k for k, c in window)
-        demand = model._market_demand * (mine / total if total > 0 else 1.0)
-        room = model._market_room
-        own = room.get(zone.index, zone.leasable_ha - zone.leased_ha - zone.reserved_ha)
-        others = sum(
-            v for i, v in room.items() if i != zone.index and (model.zones[i].kind == "ccn") == ccn
-        )
-        return demand * own / (own + others) if own > 0 else 0.0
-
-    model._record_demand = recorded  # type: ignore[method-assign]
-    model.expected_absorption_ha = expected  # type: ignore[method-assign]
-
-
 # ------------------------------------------------------------------ one run
 @dataclass
 class Run:
@@ -420,8 +387,6 @@ def simulate(scenario: Scenario, policy: Policy, seed: int, what_ifs: tuple[str,
         raise ValueError(f"--what-if: one reading of the occupancy condition at a time: {readings}")
     with occupancy_read_as(readings[0] if readings else None):
         model = IZModel(scenario, policy, seed)
-        if "demand_by_kind" in what_ifs:
-            demand_by_kind(model)
         watch = watched(model)
         while model.running:
             model.step()

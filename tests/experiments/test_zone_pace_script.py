@@ -4,7 +4,6 @@ in the comments)."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -145,22 +144,6 @@ def test_one_occupancy_reading_at_a_time() -> None:
     scenario = load_scenario(ROOT / "scenarios" / "tuyen_quang.yaml")
     with pytest.raises(ValueError, match="one reading"):
         pace.simulate(scenario, _policy(), SEED, ("occupancy_operating", "occupancy_serviced"))
-
-
-def test_demand_by_kind_shares_demand_with_zones_of_the_same_kind() -> None:
-    scenario = load_scenario(ROOT / "scenarios" / "hai_duong.yaml")
-    model = IZModel(scenario, _policy(), SEED)
-    pace.demand_by_kind(model)
-    for _ in range(14):  # a year of demand recorded
-        model.step()
-    site = model.zone_by_id["ccn_tu_cuong"]
-    model._take_market_view()
-    room = model._market_room
-    own = site.leasable_ha - site.leased_ha - site.reserved_ha
-    clusters = sum(v for i, v in room.items() if model.zones[i].kind == "ccn")
-    expected = model.expected_absorption_ha(site)
-    assert 0 < expected < model._market_demand * own / (own + clusters)
-    assert math.isfinite(expected)
 
 
 @pytest.mark.slow

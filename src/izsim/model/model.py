@@ -121,10 +121,16 @@ class IZModel(Model):
         self._supported = np.array([s.supported for s in scenario.sectors])
         self.recent_leases: deque[tuple[int, float]] = deque()  # (month, ha) of the last year
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
+        # the part of it that would have gone to KCN (with high-tech zones), month by month
+        self.recent_demand_kcn: deque[tuple[int, float]] = deque()
+        self._is_kcn = np.array([zone.is_kcn for zone in self.zones])
         self._market_month = -1  # month of the cached market view of developers
-        self._market_demand = 0.0
+        # demand (ha a year) and room of each kind of zone (KCN: True, CCN: False) and of all
+        # (None), and the key a zone reads them by (None before any enquiry: one market)
+        self._market_demand: dict[bool | None, float] = {True: 0.0, False: 0.0, None: 0.0}
         self._market_room: dict[int, float] = {}  # land left per zone in the market
-        self._market_total_room = 0.0
+        self._market_total_room: dict[bool | None, float] = {True: 0.0, False: 0.0, None: 0.0}
+        self._market_by_kind = False
         # Last January's change of the rents of each kind (KCN: True), read by developers'
         # expected rent growth (land_market.expected_rent_growth).
         self.rent_change = {True: 0.0, False: 0.0}
@@ -405,25 +411,28 @@ class IZModel(Model):
 
         The province's demand is what prospects of the last year would have leased had land
         been ready everywhere (developers read enquiries, not only signed leases), or the
-        prior when that is larger. It is shared with the zones that have or will have room, in
-        proportion to the land each has left, so many small clusters do not each count as a
-        full rival of a large zone. The market view is taken once a month, so the cost does
-        not grow with zones².
+        prior when that is larger. A developer expects the part of it that went to its kind of
+        zone (KCN with high-tech zones, or CCN: their tenants differ, docs/model.md §2.3),
+        shared with the zones of that kind that have or will have room, in proportion to the
+        land each has left, so many small clusters do not each count as a full rival of a
+        large zone. The market view is taken once a month, so the cost does not grow with
+        zones².
         """
         self._take_market_view()
         own = self._market_room.get(
             zone.index, zone.leasable_ha - zone.leased_ha - zone.reserved_ha
         )
-        others = self._market_total_room - self._market_room.get(zone.index, 0.0)
-        return self._market_demand * own / (own + others) if own > 0 else 0.0
+        kind = zone.is_kcn if self._market_by_kind else None
+        others = self._market_total_room[kind] - self._market_room.get(zone.index, 0.0)
+        return self._market_demand[kind] * own / (own + others) if own > 0 else 0.0
 
     def _take_market_view(self) -> None:
-        """The province's demand and the land zones have left, as developers see them this
-        month (taken at the first look of the month, then kept)."""
+        """The demand of each kind of zone and the land zones have left, as developers see
+        them this month (taken at the first look of the month, then kept)."""
         if self._market_month == self.month:
             return
         prior = self.scenario.developers.absorption_prior_ha_per_year
-        self._market_demand = max(prior, sum(ha for _, ha in self.recent_demand))
+        demand = sum(ha for _, ha in self.recent_demand)
         self._market_room = {
             z.index: z.leasable_ha - z.leased_ha - z.reserved_ha
             for z in self.zones
@@ -431,7 +440,19 @@ class IZModel(Model):
             and not z.dropped
             and (z.vacant_ha > 0 or z.unserviced_ha > 0)
         }
-        self._market_total_room = sum(self._market_room.values())
+        totals: dict[bool | None, float] = {None: sum(self._market_room.values())}
+        for kind in (True, False):
+            totals[kind] = sum(
+                room for i, room in self._market_room.items() if self.zones[i].is_kcn == kind
+            )
+        self._market_total_room = totals
+        whole = max(prior, demand)
+        kcn = sum(ha for _, ha in self.recent_demand_kcn)
+        # before any enquiry is recorded there is nothing to split: one market (every zone
+        # the province's demand over all the room, the rule before demand had kinds)
+        self._market_by_kind = bool(self.recent_demand_kcn) and demand > 0
+        share = kcn / demand if self._market_by_kind else 0.0
+        self._market_demand = {True: whole * share, False: whole * (1 - share), None: whole}
         self._market_month = self.month
 
     def works_cost_per_ha(self, zone: Zone) -> float:
@@ -598,6 +619,8 @@ class IZModel(Model):
             self.recent_leases.popleft()
         while self.recent_demand and self.recent_demand[0][0] <= self.month - 12:
             self.recent_demand.popleft()
+        while self.recent_demand_kcn and self.recent_demand_kcn[0][0] <= self.month - 12:
+            self.recent_demand_kcn.popleft()
         leases = len(self.recent_leases) / inv.track_record_leases_per_year
         track = (1 + inv.track_record_weight * min(leases, inv.track_record_cap)) / (
             1 + inv.track_record_weight
@@ -786,10 +809,13 @@ class IZModel(Model):
             self.env.process(investor.life())
 
     def _record_demand(self, utility: np.ndarray, land_ha: np.ndarray, n_zones: int) -> None:
-        """Hectares this month's prospects would lease if every zone not given up had room."""
+        """Hectares this month's prospects would lease if every zone not given up had room,
+        and the part of them that would go to KCN."""
         dropped = [z.index for z in self.zones if z.dropped]
-        shares = logit_shares(utility, closed=dropped)[:, :n_zones].sum(axis=1)
-        self.recent_demand.append((self.month, float(land_ha @ shares)))
+        shares = logit_shares(utility, closed=dropped)[:, :n_zones]
+        self.recent_demand.append((self.month, float(land_ha @ shares.sum(axis=1))))
+        kcn = shares[:, self._is_kcn[:n_zones]].sum(axis=1)
+        self.recent_demand_kcn.append((self.month, float(land_ha @ kcn)))
 
     # ------------------------------------------------------------------ indicators
     def _collect(self, month: int) -> None:
