@@ -36,6 +36,7 @@ before.
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,9 @@ from izsim.patterns import shipped_patterns
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.parameters import Parameter, parameters
 from izsim.scenario.schema import Scenario
+
+_scenario = functools.cache(load_scenario)
+"""A scenario file read once a run of the script (a study asks for it several times)."""
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
@@ -79,7 +83,7 @@ def held_out(scenario: Scenario) -> list[str]:
 
 def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: bool) -> Path:
     """A space of every ranged number (the draws set them all) with the outputs to read."""
-    scenario = load_scenario(scenario_file)
+    scenario = _scenario(scenario_file)
     outputs = pattern_outputs(patterns)
     if targets:
         outputs += [
@@ -95,14 +99,14 @@ def space_file(out: Path, scenario_file: Path, patterns: list[str], targets: boo
 
 
 def params_of(scenario_file: Path) -> list[Parameter]:
-    scenario = load_scenario(scenario_file)
+    scenario = _scenario(scenario_file)
     return parameters(scenario, load_policy(scenario_file.parent / "policies" / "baseline.yaml"))
 
 
 def points(scenario_file: Path, draws: int, seed: int, ensemble: Ensemble | None) -> np.ndarray:
     """``draws`` sets over every ranged number, as ``compare --uncertainty`` draws them
     (:func:`draw`: from the priors, with ``ensemble``'s sets for the numbers it holds)."""
-    sets = draw(load_scenario(scenario_file), draws, seed, ensemble)
+    sets = draw(_scenario(scenario_file), draws, seed, ensemble)
     frame = pd.DataFrame(sets.values, columns=sets.names)
     return frame[[p.name for p in uncertain(params_of(scenario_file))]].to_numpy()
 
@@ -116,7 +120,7 @@ def province_ensemble(scenario_file: Path) -> Ensemble:
     Raises:
         InputError: there is none (run the shared calibration first).
     """
-    scenario_id = load_scenario(scenario_file).scenario.id
+    scenario_id = _scenario(scenario_file).scenario.id
     left = [CALIBRATIONS / name / "ensemble.yaml" for name in (scenario_id, "shared")]
     found = find_ensemble(scenario_file, scenario_id) or next(
         (path for path in left if path.is_file()), None
@@ -217,7 +221,7 @@ def study(
     """Prior and calibrated (from ``ensemble``) runs of a scenario: one row per output and
     kind; and one row per kind counting the runs and those that failed (with the first
     error), which the bands leave out."""
-    scenario = load_scenario(scenario_file)
+    scenario = _scenario(scenario_file)
     scenario_id = scenario.scenario.id
     patterns = held_out(scenario)
     space = space_file(args.out, scenario_file, patterns, targets)
