@@ -448,8 +448,9 @@ class IZModel(Model):
         self._market_total_room = totals
         whole = max(prior, demand)
         kcn = sum(ha for _, ha in self.recent_demand_kcn)
-        # before any enquiry is recorded there is nothing to split: one market (every zone
-        # the province's demand over all the room, the rule before demand had kinds)
+        # with no enquiry in the last twelve months (the first month, or a year without
+        # prospects) there is nothing to split: one market (every zone the province's demand
+        # over all the room, the rule before demand had kinds)
         self._market_by_kind = bool(self.recent_demand_kcn) and demand > 0
         share = kcn / demand if self._market_by_kind else 0.0
         self._market_demand = {True: whole * share, False: whole * (1 - share), None: whole}
