@@ -28,6 +28,8 @@ SCENARIO_VARIABLE = "IZSIM_DASHBOARD_SCENARIO"
 LANG_VARIABLE = "IZSIM_DASHBOARD_LANG"
 RUN_PAUSE = 0.4
 """Seconds between months while the run plays: slow enough for the room to follow."""
+IDLE_PAUSE = 0.1
+"""Seconds the run's thread waits between looks at the button while the run is paused."""
 
 
 def _w(key: str, lang: Lang, **fields: object) -> str:
@@ -140,7 +142,7 @@ def Page() -> None:
     folder, set_folder = solara.use_state("")
     saved, set_saved = solara.use_state(None)  # type: ignore[var-annotated]
     lock = solara.use_memo(threading.Lock, [])
-    holder = solara.use_memo(lambda: {"session": Session.open(start_file)}, [])
+    holder = solara.use_memo(lambda: {"session": Session.open(start_file), "playing": False}, [])
     session: Session = holder["session"]
 
     def changed() -> None:
@@ -157,18 +159,32 @@ def Page() -> None:
         changed()
 
     def play(cancel: threading.Event) -> None:
-        # Runs in its own thread while the run plays: a month, then a pause for the room.
-        # (Not cancelled intrusively: that traces every line of the model, far slower.)
-        while playing and not cancel.is_set():
+        # One thread for the page's life: while the button says play, a month, then a pause
+        # for the room; otherwise it idles. Play and Pause only flip a flag under the model's
+        # lock: restarting a thread on every click changed the thread's state while the
+        # click's own render ran, and now and then the renders never settled (reacton's "too
+        # many renders", seen in CI). (Not cancelled intrusively: that traces every line of
+        # the model, far slower.)
+        while not cancel.is_set():
             with lock:
-                moved = session.step(1)
+                moved = holder["session"].step(1) if holder["playing"] else None
+            if moved is None:
+                time.sleep(IDLE_PAUSE)
+                continue
             changed()
             if not moved:
+                with lock:
+                    holder["playing"] = False
                 set_playing(False)
-                return
+                continue
             time.sleep(RUN_PAUSE)
 
-    solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+    solara.use_thread(play, dependencies=[], intrusive_cancel=False)
+
+    def toggle_play() -> None:
+        with lock:  # no month is being stepped once this returns
+            holder["playing"] = not playing
+        set_playing(not playing)
 
     def choose_province(path: str) -> None:
         def do() -> None:
@@ -214,7 +230,7 @@ def Page() -> None:
                 Controls(session, lang, act, choose_province, choose_seed, seed_text)
                 solara.Button(
                     _w("pause" if playing else "run", lang),
-                    on_click=lambda: set_playing(not playing),
+                    on_click=toggle_play,
                     color="primary",
                     classes=["izs-run"],
                 )
