@@ -123,7 +123,6 @@ class IZModel(Model):
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
         # the part of it that would have gone to KCN (with high-tech zones), month by month
         self.recent_demand_kcn: deque[tuple[int, float]] = deque()
-        self._is_kcn = np.array([zone.is_kcn for zone in self.zones])
         self._market_month = -1  # month of the cached market view of developers
         # demand (ha a year) and room of each kind of zone (KCN: True, CCN: False) and of all
         # (None), and the key a zone reads them by (None before any enquiry: one market)
@@ -815,7 +814,7 @@ class IZModel(Model):
         dropped = [z.index for z in self.zones if z.dropped]
         shares = logit_shares(utility, closed=dropped)[:, :n_zones]
         self.recent_demand.append((self.month, float(land_ha @ shares.sum(axis=1))))
-        kcn = shares[:, self._is_kcn[:n_zones]].sum(axis=1)
+        kcn = shares[:, ~self._is_ccn[:n_zones]].sum(axis=1)  # KCN with high-tech zones
         self.recent_demand_kcn.append((self.month, float(land_ha @ kcn)))
 
     # ------------------------------------------------------------------ indicators
