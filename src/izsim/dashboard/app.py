@@ -28,8 +28,8 @@ SCENARIO_VARIABLE = "IZSIM_DASHBOARD_SCENARIO"
 LANG_VARIABLE = "IZSIM_DASHBOARD_LANG"
 RUN_PAUSE = 0.4
 """Seconds between months while the run plays: slow enough for the room to follow."""
-IDLE_PAUSE = 0.1
-"""Seconds the run's thread waits between looks at the button while the run is paused."""
+IDLE_PAUSE = 0.5
+"""Seconds the paused run's thread waits for Play before it looks whether the page closed."""
 
 
 def _w(key: str, lang: Lang, **fields: object) -> str:
@@ -142,7 +142,9 @@ def Page() -> None:
     folder, set_folder = solara.use_state("")
     saved, set_saved = solara.use_state(None)  # type: ignore[var-annotated]
     lock = solara.use_memo(threading.Lock, [])
-    holder = solara.use_memo(lambda: {"session": Session.open(start_file), "playing": False}, [])
+    holder = solara.use_memo(
+        lambda: {"session": Session.open(start_file), "playing": threading.Event()}, []
+    )
     session: Session = holder["session"]
 
     def changed() -> None:
@@ -166,15 +168,22 @@ def Page() -> None:
         # many renders", seen in CI). (Not cancelled intrusively: that traces every line of
         # the model, far slower.)
         while not cancel.is_set():
-            with lock:
-                moved = holder["session"].step(1) if holder["playing"] else None
+            # wait for Play (an event, not a poll); wake now and then to see the page closed
+            if not holder["playing"].wait(IDLE_PAUSE):
+                continue
+            try:
+                with lock:
+                    moved = holder["session"].step(1) if holder["playing"].is_set() else None
+            except Exception as exc:  # the thread must outlive a failed month: say it, stop
+                holder["playing"].clear()
+                set_playing(False)
+                set_error(_message(exc))
+                continue
             if moved is None:
-                time.sleep(IDLE_PAUSE)
                 continue
             changed()
             if not moved:
-                with lock:
-                    holder["playing"] = False
+                holder["playing"].clear()
                 set_playing(False)
                 continue
             time.sleep(RUN_PAUSE)
@@ -183,7 +192,10 @@ def Page() -> None:
 
     def toggle_play() -> None:
         with lock:  # no month is being stepped once this returns
-            holder["playing"] = not playing
+            if playing:
+                holder["playing"].clear()
+            else:
+                holder["playing"].set()
         set_playing(not playing)
 
     def choose_province(path: str) -> None:
