@@ -78,7 +78,10 @@ def test_the_shared_calibration_screens_fits_and_saves_what_it_accepted(
     accepted = pd.read_csv(folder / "accepted.csv")
     assert len(accepted) > 0 and (accepted["implausibility"] <= CUTOFF).all()
     ensemble = load_ensemble(saved, params_of(script.BACKCAST))  # inside every prior range
-    assert set(ensemble.parameters) == set(chosen["parameter"]) - set(PROVINCE_OWN)
+    # the typical province's own numbers and its period's (the 2016–2020 allowance) are not saved
+    assert set(ensemble.parameters) == set(chosen["parameter"]) - set(PROVINCE_OWN) - set(
+        script.PERIOD_OWN
+    )
     assert len(ensemble.values) == len(accepted)
     pd.testing.assert_frame_equal(
         pd.DataFrame(ensemble.values, columns=ensemble.parameters),
@@ -212,3 +215,24 @@ def test_numbers_calibrated_by_argument_join_the_screened_ones() -> None:
     assert both["why"].tolist()[:2] == ["screening", script.BY_ARGUMENT[argued]]
     unfit = script.with_argued(scores, ["investors.prospects_per_month", "other.number"])
     assert unfit["chosen"].sum() == 1
+
+
+def test_split_takes_what_the_provinces_write_differently_as_provincial_not_national_rules() -> (
+    None
+):
+    """--others split: a province's own numbers (its costs, its demand, its zones) are drawn
+    run by run; behaviour the five write alike, and the national rules whatever the shipped
+    provinces write, once a draw; the 2016–2020 rules are fitted and never saved."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(ROOT / "experiments"))
+        script = load_script("calibrate_shared")
+    provincial = set(script.provincial(script.BACKCAST))
+    behaviour = set(script.behaviour(script.BACKCAST))
+    assert "developers.clearance_cost_bn_vnd_per_ha" in provincial  # written differently
+    assert "candidate_sites[ccn_site].rent_usd_m2" in provincial  # the province's site
+    assert set(PROVINCE_OWN) <= provincial
+    assert "developers.discount_rate_pct" not in provincial  # written alike: the nation's
+    assert not {n for n in provincial if n.startswith("establishment.national_")}
+    assert "establishment.national_approval_months_kcn" not in behaviour | provincial
+    assert not (provincial & (behaviour - set(PROVINCE_OWN)))
+    assert set(script.PERIOD_OWN) <= behaviour and set(script.PERIOD_OWN) <= set(script.BY_ARGUMENT)

@@ -210,3 +210,66 @@ def test_one_draw_a_set_gives_the_points_it_gave_before_draws_existed(tmp_path: 
     pool = qmc.LatinHypercube(d=1, seed=rng).random(5)
     expected = to_values(factors, np.hstack([pool, rng.random((5, len(factors) - 1))]))
     assert np.array_equal(match.waves[0].values, expected)
+
+
+def test_split_draws_the_provincial_numbers_run_by_run_and_the_rest_once_a_draw(
+    tmp_path: Path,
+) -> None:
+    """others="split": each of a draw's runs is a point of its own whose provincial numbers are
+    fresh and whose national ones are the draw's; the runs of a draw share its point label, so
+    that the seeds' part of the spread (within a draw) holds the provincial numbers' too."""
+    from izsim.experiments.space import load_space
+    from izsim.scenario import load_policy, load_scenario
+    from izsim.scenario.parameters import parameters
+
+    provincial = ["developers.clearance_cost_bn_vnd_per_ha", "candidate_sites[ccn_site].count"]
+    match = history_match(
+        BACKCAST,
+        calibrated=["investors.prospects_per_month"],
+        target_ids=["ccn_wwtp_2018"],
+        patterns=shipped_patterns(),
+        out=tmp_path,
+        waves=1,
+        sets=3,
+        draws=2,
+        replicates=3,
+        candidates=50,
+        workers=1,
+        others="split",
+        provincial=provincial,
+    )
+    wave = match.waves[0]
+    assert wave.points == 2 * 3 and wave.values.shape[0] == 3 * 2 * 3
+    scenario = load_scenario(BACKCAST)
+    params = parameters(scenario, load_policy(BACKCAST.parent / "policies" / "baseline.yaml"))
+    names = [f.name for f in load_space(tmp_path / "space.yaml", scenario, params).factors()]
+    fresh = [names.index(n) for n in provincial]
+    national = [j for j in range(1, len(names)) if j not in fresh]
+    for draw in range(3 * 2):
+        rows = wave.values[3 * draw : 3 * draw + 3]
+        assert np.all(rows[:, 0] == wave.values[(draw // 2) * 6, 0])  # the set's own
+        assert np.all(rows[:, national] == rows[0, national])  # the draw's, shared
+        assert len({tuple(r[fresh]) for r in rows}) == 3  # afresh for every run
+    runs = wave.runs
+    assert len(runs) == 3 * 2 * 3 and (runs.groupby("point").size() == 3).all()
+    assert (runs.groupby("set")["point"].nunique() == 2).all()
+    assert (runs["set"] == runs["point"] // 2).all()
+    assert len(match.accepted) == len(match.ensemble.unit)
+    assert np.allclose(
+        match.accepted["investors.prospects_per_month"].to_numpy(), match.ensemble.values[::6, 0]
+    )
+
+
+def test_split_refuses_a_provincial_number_the_scenario_does_not_range(tmp_path: Path) -> None:
+    from izsim.errors import InputError
+
+    with pytest.raises(InputError, match=r"developers\.no_such_number"):
+        history_match(
+            BACKCAST,
+            calibrated=["investors.prospects_per_month"],
+            target_ids=["ccn_wwtp_2018"],
+            patterns=shipped_patterns(),
+            out=tmp_path,
+            others="split",
+            provincial=["developers.no_such_number"],
+        )

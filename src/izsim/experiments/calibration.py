@@ -55,8 +55,11 @@ CUTOFF = 3.0
 95 % of any unimodal distribution lies within three standard deviations of its mean), the
 usual cut-off of history matching (Vernon et al. 2010)."""
 
-Others = Literal["common", "provincial"]
-"""How a national pattern's spread counts the other numbers' (:meth:`Emulator.implausibility`)."""
+Others = Literal["common", "provincial", "split"]
+"""How a national pattern's spread counts the other numbers' (:meth:`Emulator.implausibility`):
+all the nation's (``common``), all each province's (``provincial``), or number by number
+(``split``: those :func:`history_match` is told are provincial are drawn run by run, like the
+seeds, and the rest once a draw)."""
 
 PROVINCES_IN_NATION = 63
 """Provinces whose mean a national pattern is (63 in 2016–2023): the part of the observed
@@ -174,6 +177,8 @@ class Emulator:
         if self.others == "provincial":
             spread = variance + self.run_variance / self.target.draws
         elif math.isfinite(self.seed_variance):
+            # with ``split`` the provincial numbers vary within a draw: their spread is in the
+            # seeds' part, averaged over the provinces with it
             spread = variance + self.draw_variance + self.seed_variance / self.target.draws
         else:
             spread = variance + self.run_variance
@@ -277,8 +282,9 @@ class Wave:
     unit: np.ndarray
     """The sets' calibrated parameters on the unit cube."""
     values: np.ndarray
-    """Every varied number of each point run (calibrated first, then the others): ``draws``
-    points a set, in order (set ``i`` is rows ``i·draws`` to ``i·draws + draws − 1``)."""
+    """Every varied number of each point run (calibrated first, then the others):
+    :attr:`points` rows a set, in order (set ``i`` is rows ``i·points`` to
+    ``i·points + points − 1``)."""
     runs: pd.DataFrame
     """One row per run: set, point, replicate, status and each target's reading."""
     emulators: list[Emulator] = field(default_factory=list)
@@ -286,6 +292,8 @@ class Wave:
     """Share of the candidate points no earlier wave ruled out when this wave was drawn."""
     draws: int = 1
     """Draws of the other numbers a set."""
+    points: int = 1
+    """Rows of :attr:`values` a set: its draws, or (``split``) a row a run."""
     skill: dict[str, float] = field(default_factory=dict)
     """R² of this wave's emulators on the next wave's (or the ensemble's) set means."""
 
@@ -357,6 +365,7 @@ def history_match(
     quiet: bool = True,
     given: Ensemble | None = None,
     others: Others = "common",
+    provincial: Sequence[str] = (),
 ) -> HistoryMatch:
     """History-match a scenario's ``calibrated`` parameters to the fitted patterns
     ``target_ids``; see the module docstring. Each wave is a sweep in ``out/wave<k>``, so an
@@ -386,7 +395,13 @@ def history_match(
         others: how a national pattern's spread counts the other numbers' (their draws):
             ``common`` to the nation, whole (the bound that rules out least), or
             ``provincial``, each province drawing its own, over √63 like the seeds (the bound
-            that rules out most); see :meth:`Emulator.implausibility`.
+            that rules out most); or ``split``, number by number: the ``provincial`` numbers
+            are drawn afresh for every run (each of a draw's ``replicates`` runs is a point of
+            its own), so that their spread joins the seeds' within a draw and is averaged
+            over the provinces, and the rest once a draw, counted whole; see
+            :meth:`Emulator.implausibility`.
+        provincial: with ``others="split"``, the other numbers that differ province by
+            province (names as `izsim params` lists them); ignored otherwise.
     """
     from scipy.stats import qmc
 
@@ -398,8 +413,17 @@ def history_match(
 
     out = Path(out)
     problems = []
+    scenario = load_scenario(scenario_file)
+    params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
+    parameter_names = {p.name for p in params if p.range is not None}
     if not calibrated:
         problems.append(Problem("calibrated", "", "no parameter to calibrate: give at least one"))
+    split = others == "split"
+    unknown = sorted(set(provincial) - set(parameter_names)) if split else []
+    if unknown:
+        problems.append(
+            Problem("provincial", ", ".join(unknown), "not ranged numbers of the scenario")
+        )
     if out.exists() and not out.is_dir():
         problems.append(Problem(str(out), "--out", "exists and is not a folder; give a folder"))
     if problems:
@@ -412,11 +436,12 @@ def history_match(
     space_file = write_space(
         out / "space.yaml", [*calibrated, *held], pattern_outputs(target_ids), rest=True
     )
-    scenario = load_scenario(scenario_file)
-    params = parameters(scenario, load_policy(find_policy(policy, Path(scenario_file))))
     space = load_space(space_file, scenario, params)
     factors = space.factors()
     k = len(calibrated)
+    # the other numbers drawn run by run (split): their columns among the others'
+    fresh_columns = [j for j, f in enumerate(factors[k:]) if split and f.name in set(provincial)]
+    per_set = draws * replicates if split else draws
     notes: list[str] = []
     done: list[Wave] = []
     active = list(goals)
@@ -441,8 +466,12 @@ def history_match(
         # each set is run with `draws` draws of the other numbers (rows set·draws … +draws−1),
         # so that its mean reading averages over them and the spread within a set is theirs
         # and the seeds' (with draws = 1 the same numbers, in the same order, as before)
-        of_set = np.repeat(np.arange(len(pool)), draws)
-        rest = rng.random((len(of_set), len(factors) - k))
+        of_set = np.repeat(np.arange(len(pool)), per_set)
+        rest = rng.random((len(pool) * draws, len(factors) - k))
+        if split:
+            # a point a run: the draw's numbers repeated, the provincial ones afresh
+            rest = np.repeat(rest, replicates, axis=0)
+            rest[:, fresh_columns] = rng.random((len(rest), len(fresh_columns)))
         values = to_values(factors, np.hstack([pool[of_set], rest]))
         if given is not None:
             rows = rng.integers(len(given.values), size=len(pool))
@@ -452,7 +481,7 @@ def history_match(
             scenario_file,
             space_file=space_file,
             points=values,
-            replicates=replicates,
+            replicates=1 if split else replicates,
             policy=policy,
             seed=seed,
             workers=workers,
@@ -464,8 +493,10 @@ def history_match(
             seeds_per_set=True,
         )
         runs = result.outputs.rename(columns={"sample": "point"})
-        runs.insert(0, "set", runs["point"] // draws)
-        wave = Wave(index, pool, values, runs, kept_share=kept_share, draws=draws)
+        runs.insert(0, "set", runs["point"] // per_set)
+        if split:  # a run's point is its draw of the national numbers
+            runs["point"] = runs["point"] // replicates
+        wave = Wave(index, pool, values, runs, kept_share=kept_share, draws=draws, points=per_set)
         if done:  # the last wave's emulators scored on this one's sets
             done[-1].skill = skill(done[-1].emulators, wave)
         if last:
@@ -621,7 +652,7 @@ def _accepted(
     columns = ["wave", "set", *named, *[t.id for t in goals], "implausibility"]
     if ensemble is None:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(ensemble.values[:: ensemble.draws, : len(named)], columns=list(named))
+    frame = pd.DataFrame(ensemble.values[:: ensemble.points, : len(named)], columns=list(named))
     frame.insert(0, "set", range(len(frame)))
     frame.insert(0, "wave", ensemble.index)
     for target in goals:
