@@ -131,9 +131,38 @@ fitted alongside the shared numbers (:func:`behaviour`) and never saved, since a
 period has its own (Decree 35/2022/NĐ-CP's condition, the 2021–2030 plans' allowance): a
 value the 2016–2020 pace asks for is no evidence about the rules of 2021–2030 (a review)."""
 
-NATIONAL_RULES = "establishment.national_"
-"""Numbers of the national rules: the nation's under ``--others split`` whatever the shipped
-provinces write (they derive theirs from one national record, with a regional share)."""
+NATIONAL = (
+    "establishment.national_",
+    "economy.vnd_per_usd",
+    *(
+        f"sectors[{{}}].{field}"
+        for field in (
+            "capital_bn_vnd_per_ha",
+            "jobs_per_ha",
+            "output_bn_vnd_per_ha",
+            "land_need_ha",
+            "land_need_cv",
+            "polluting_pct",
+            "outdated_technology_pct",
+        )
+    ),
+)
+"""The nation's numbers under ``--others split`` whatever the shipped provinces write: the
+national rules (they derive theirs from one national record, with a regional share), the
+exchange rate, and a sector's technology (land, capital, jobs and output per ha, its
+pollution), which a sector brings wherever it locates — its share of the prospects, of FDI and
+of exports is the province's mix. ``{}`` stands for any sector."""
+
+
+def _national(name: str) -> bool:
+    for pattern in NATIONAL:
+        if "{}" in pattern:
+            head, tail = pattern.split("{}")
+            if name.startswith(head) and name.endswith(tail):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
 
 
 def behaviour(scenario_file: Path) -> list[str]:
@@ -162,15 +191,10 @@ def provincial(scenario_file: Path) -> list[str]:
     calibration already takes as a province's own — the typical province's zones, sites,
     economy, sectors and policy, the behavioural numbers the five provinces write differently
     (land and building costs, rents, desks, budgets, entry rates) and its own demand and
-    outside options (:data:`PROVINCE_OWN`) — except the national rules
-    (:data:`NATIONAL_RULES`). Every other number (behaviour the five write alike) is taken as
-    the nation's."""
+    outside options (:data:`PROVINCE_OWN`) — except the nation's (:data:`NATIONAL`). Every
+    other number (behaviour the five write alike) is taken as the nation's too."""
     shared = set(behaviour(scenario_file)) - set(PROVINCE_OWN)
-    return [
-        name
-        for name in _ranged(scenario_file)
-        if name not in shared and not name.startswith(NATIONAL_RULES)
-    ]
+    return [name for name in _ranged(scenario_file) if name not in shared and not _national(name)]
 
 
 def _ranged(scenario_file: Path) -> dict[str, tuple]:
@@ -459,8 +483,11 @@ def main() -> None:
     scores.to_csv(args.out / "screening.csv", index=False)
     calibrated = scores[scores["chosen"]]["parameter"].tolist()
     # the numbers argued in (BY_ARGUMENT) are not enough: a screening that saw nothing says the
-    # screening, or the patterns, need looking at before a calibration is run
-    if not (scores["why"] == "screening").any():
+    # screening, or the patterns, need looking at before a calibration is run; nor is a
+    # screening that chose only numbers never saved (the typical province's, the period's),
+    # which would leave an ensemble of no shared number
+    screened = scores[scores["why"] == "screening"]["parameter"]
+    if screened.isin([*PROVINCE_OWN, *PERIOD_OWN]).all():
         # the folder now holds this screening: an ensemble an earlier run left beside it would
         # read as its outcome
         (args.out / "ensemble.yaml").unlink(missing_ok=True)
@@ -469,10 +496,11 @@ def main() -> None:
                 Problem(
                     str(args.out / "screening.csv"),
                     "",
-                    "the screening chose no number (none moved a pattern by"
+                    "the screening chose no number to save (none moved a pattern by"
                     f" {LEAST_SHARE_OF_BAND:g} of its tolerance band or more, above the noise"
-                    " floor): nothing to calibrate; more --trajectories or --replicates-screen"
-                    " may tell them apart",
+                    " floor, beside the typical province's own and the period's rules):"
+                    " nothing to calibrate; more --trajectories or --replicates-screen may"
+                    " tell them apart",
                 )
             ]
         )

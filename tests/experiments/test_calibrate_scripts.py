@@ -234,5 +234,8 @@ def test_split_takes_what_the_provinces_write_differently_as_provincial_not_nati
     assert "developers.discount_rate_pct" not in provincial  # written alike: the nation's
     assert not {n for n in provincial if n.startswith("establishment.national_")}
     assert "establishment.national_approval_months_kcn" not in behaviour | provincial
-    assert not (provincial & (behaviour - set(PROVINCE_OWN)))
+    assert "economy.vnd_per_usd" not in provincial  # the nation's exchange rate
+    assert "sectors[electronics_hightech].jobs_per_ha" not in provincial  # a sector's technology
+    assert "sectors[electronics_hightech].prospect_share_pct" in provincial  # the province's mix
+    assert "economy.industrial_output_base_bn_vnd" in provincial
     assert set(script.PERIOD_OWN) <= behaviour and set(script.PERIOD_OWN) <= set(script.BY_ARGUMENT)

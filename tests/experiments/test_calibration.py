@@ -94,6 +94,10 @@ def test_the_seeds_spread_is_told_from_the_draws() -> None:
     assert national.implausibility(at)[0] < provincial
     national.others = "provincial"
     assert national.implausibility(at)[0] == pytest.approx(provincial)
+    # split: the provinces' own numbers are in the seeds' part (drawn run by run), so the
+    # formula is common's, the seeds' part over 63 and the draws' whole
+    national.others = "split"
+    assert national.implausibility(at) == pytest.approx(expected)
     # without several seeds a draw, the seeds' part is unknown and nothing is divided
     unknown = fit_emulator(
         Target("y", 40.0, 60.0, PROVINCES_IN_NATION),
@@ -252,6 +256,13 @@ def test_split_draws_the_provincial_numbers_run_by_run_and_the_rest_once_a_draw(
         assert len({tuple(r[fresh]) for r in rows}) == 3  # afresh for every run
     runs = wave.runs
     assert len(runs) == 3 * 2 * 3 and (runs.groupby("point").size() == 3).all()
+    # the runs of a draw share its national numbers and differ in the provincial ones (the
+    # parameter columns the sweep writes beside each run), each with a seed of its own
+    by_draw = runs.groupby("point")
+    assert (by_draw["developers.discount_rate_pct"].nunique() == 1).all()
+    assert (by_draw["developers.clearance_cost_bn_vnd_per_ha"].nunique() == 3).all()
+    assert runs["seed"].is_unique
+    assert sorted(runs["replicate"].unique()) == [0, 1, 2]
     assert (runs.groupby("set")["point"].nunique() == 2).all()
     assert (runs["set"] == runs["point"] // 2).all()
     assert len(match.accepted) == len(match.ensemble.unit)

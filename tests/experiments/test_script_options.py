@@ -104,6 +104,34 @@ def test_a_screening_that_chooses_nothing_says_so(
     assert not (out / "ensemble.yaml").exists()
 
 
+def test_a_screening_that_chooses_only_numbers_never_saved_stops_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    """The typical province's demand moved a pattern, nothing else did: its ensemble would hold
+    no shared number (a file no command can load), so the script stops before any wave."""
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    script = load_script("calibrate_shared")
+
+    def screen(out: Path, names: list[str], *args: object) -> pd.DataFrame:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        value = [5.0 if n == "investors.prospects_per_month" else 0.0 for n in names]
+        frame = {"output": "ccn_wwtp_2018", "factor": names, "value": value, "conf": 0.0}
+        return pd.DataFrame(frame | {"noise_floor": 0.1})
+
+    monkeypatch.setattr(script, "screen", screen)
+    out = tmp_path / "shared"
+    monkeypatch.setattr(sys, "argv", ["calibrate_shared.py", "--out", str(out)])
+    with pytest.raises(SystemExit) as exit_:
+        script.run_script(script.main)
+    assert exit_.value.code == 2
+    assert "the screening chose no number to save" in capsys.readouterr().err
+    chosen = pd.read_csv(out / "screening.csv")
+    assert chosen[chosen["why"] == "screening"]["parameter"].tolist() == [
+        "investors.prospects_per_month"
+    ]
+    assert not (out / "space.yaml").exists() and not (out / "ensemble.yaml").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

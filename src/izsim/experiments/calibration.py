@@ -8,7 +8,9 @@ the sweep engine (:func:`izsim.experiments.sweep.sweep` with ``points``):
    number of the scenario (from its own prior) and ``replicates`` seeds a draw. The calibrated
    parameters come from the space not yet ruled out (the whole prior box in wave 1, a Latin
    hypercube); a set's reading is its mean over its draws and seeds, so what is learnt holds
-   whatever those others are, and the spread within a set is theirs and the seeds'.
+   whatever those others are, and the spread within a set is theirs and the seeds'. With
+   ``others="split"`` the numbers named provincial are drawn afresh for every run of a draw
+   (a point a run), the rest once a draw.
 2. **Emulators.** For each fitted pattern a Gaussian process (scikit-learn) maps the calibrated
    parameters, on the unit cube, to the mean reading of a set; a white-noise term takes up the
    seeds and the other numbers. Its predictive variance says where the emulator is unsure.
@@ -131,7 +133,9 @@ class Emulator:
     loo_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Leave-one-out standardised errors of the sets it was fitted on."""
     others: Others = "common"
-    """Whether the other numbers' spread is the nation's (``common``) or each province's."""
+    """Whether the other numbers' spread is the nation's (``common``), each province's
+    (``provincial``), or told number by number (``split``: the provincial ones are then in
+    :attr:`seed_variance`)."""
 
     @property
     def draw_variance(self) -> float:
@@ -165,13 +169,14 @@ class Emulator:
 
         The spread of the observed figure around the emulated mean: the emulator's own
         uncertainty, the other numbers' spread whole, and the seeds' spread over the provinces
-        the figure averages (:attr:`Target.draws`). The other numbers are taken as common to
-        the nation (one draw for all provinces, not averaged away): which of them differ
-        province by province is not decided number by number, and taking them all as common
-        widens the spread, so it rules out less, never more. With :attr:`others`
-        ``provincial`` the whole run variance is divided instead, the other bound (each
-        province drawing every other number for itself). For a province's own pattern (one
-        draw) either is the whole run variance.
+        the figure averages (:attr:`Target.draws`). With :attr:`others` ``common`` every
+        other number is taken as the nation's (one draw for all provinces, not averaged away),
+        which widens the spread, so it rules out least; with ``split`` the same formula holds,
+        but the runs of a draw differ in the numbers that differ province by province, so
+        their spread is in the seeds' part and is averaged with it; with ``provincial`` the
+        whole run variance is divided instead, the other bound (each province drawing every
+        other number for itself). For a province's own pattern (one draw) each is the whole
+        run variance.
         """
         mean, variance = self.predict(unit)
         if self.others == "provincial":
@@ -324,6 +329,8 @@ class HistoryMatch:
     """The ensemble the sets took their shared numbers from (``history_match(given=)``)."""
     others: Others = "common"
     """How national patterns counted the other numbers' spread (``history_match(others=)``)."""
+    provincial: list[str] = field(default_factory=list)
+    """With ``split``: the other numbers drawn run by run, as each province's own."""
 
     @property
     def cut_on(self) -> list[str]:
@@ -463,9 +470,10 @@ def history_match(
                 break
             if len(pool) < sets:
                 notes.append(f"wave {index}: only {len(pool)} of {candidates} candidates left")
-        # each set is run with `draws` draws of the other numbers (rows set·draws … +draws−1),
-        # so that its mean reading averages over them and the spread within a set is theirs
-        # and the seeds' (with draws = 1 the same numbers, in the same order, as before)
+        # each set is run with `draws` draws of the other numbers (rows set·draws … +draws−1;
+        # with split, a row a run: rows set·per_set …), so that its mean reading averages over
+        # them and the spread within a set is theirs and the seeds' (with draws = 1 the same
+        # numbers, in the same order, as before)
         of_set = np.repeat(np.arange(len(pool)), per_set)
         rest = rng.random((len(pool) * draws, len(factors) - k))
         if split:
@@ -495,6 +503,7 @@ def history_match(
         runs = result.outputs.rename(columns={"sample": "point"})
         runs.insert(0, "set", runs["point"] // per_set)
         if split:  # a run's point is its draw of the national numbers
+            runs["replicate"] = runs["point"] % replicates
             runs["point"] = runs["point"] // replicates
         wave = Wave(index, pool, values, runs, kept_share=kept_share, draws=draws, points=per_set)
         if done:  # the last wave's emulators scored on this one's sets
@@ -527,7 +536,16 @@ def history_match(
         done.append(wave)
     accepted = _accepted(ensemble, done, goals, [*calibrated, *held])
     return HistoryMatch(
-        list(calibrated), goals, done, unreachable, accepted, notes, ensemble, given, others
+        list(calibrated),
+        goals,
+        done,
+        unreachable,
+        accepted,
+        notes,
+        ensemble,
+        given,
+        others,
+        [f.name for j, f in enumerate(factors[k:]) if j in set(fresh_columns)],
     )
 
 

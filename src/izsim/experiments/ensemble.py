@@ -284,6 +284,11 @@ def write_ensemble(
                 f" set, implausibility cut-off {CUTOFF:g} (izsim.experiments.calibration);"
                 f" {len(match.calibrated)} numbers fitted: {', '.join(match.calibrated)};"
                 f" the other numbers' spread taken as {match.others} to the provinces"
+                + (
+                    f" ({len(match.provincial)} of them each province's own, drawn run by run)"
+                    if match.others == "split"
+                    else ""
+                )
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
             "scenario_sha256": file_sha256(scenario_file),
