@@ -48,6 +48,7 @@ Interrupted? Run it again with the same arguments: finished batches are kept.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import time
 from pathlib import Path
@@ -131,38 +132,29 @@ fitted alongside the shared numbers (:func:`behaviour`) and never saved, since a
 period has its own (Decree 35/2022/NĐ-CP's condition, the 2021–2030 plans' allowance): a
 value the 2016–2020 pace asks for is no evidence about the rules of 2021–2030 (a review)."""
 
-NATIONAL = (
-    "establishment.national_",
-    "economy.vnd_per_usd",
-    *(
-        f"sectors[{{}}].{field}"
-        for field in (
-            "capital_bn_vnd_per_ha",
-            "jobs_per_ha",
-            "output_bn_vnd_per_ha",
-            "land_need_ha",
-            "land_need_cv",
-            "polluting_pct",
-            "outdated_technology_pct",
-        )
-    ),
+NATIONAL = ("establishment.national_", "economy.vnd_per_usd")
+"""The nation's numbers under ``--others split`` whatever the shipped provinces write (name
+prefixes): the national rules (they derive theirs from one national record, with a regional
+share) and the exchange rate."""
+
+SECTOR_TECHNOLOGY = (
+    ".capital_bn_vnd_per_ha",
+    ".jobs_per_ha",
+    ".output_bn_vnd_per_ha",
+    ".land_need_ha",
+    ".land_need_cv",
+    ".polluting_pct",
+    ".outdated_technology_pct",
 )
-"""The nation's numbers under ``--others split`` whatever the shipped provinces write: the
-national rules (they derive theirs from one national record, with a regional share), the
-exchange rate, and a sector's technology (land, capital, jobs and output per ha, its
-pollution), which a sector brings wherever it locates — its share of the prospects, of FDI and
-of exports is the province's mix. ``{}`` stands for any sector."""
+"""A sector's technology (land, capital, jobs and output per ha, its pollution), the nation's
+under ``--others split``: a sector brings it wherever it locates, while its share of the
+prospects, of FDI and of exports is the province's mix."""
 
 
 def _national(name: str) -> bool:
-    for pattern in NATIONAL:
-        if "{}" in pattern:
-            head, tail = pattern.split("{}")
-            if name.startswith(head) and name.endswith(tail):
-                return True
-        elif name.startswith(pattern):
-            return True
-    return False
+    return name.startswith(NATIONAL) or (
+        name.startswith("sectors[") and name.endswith(SECTOR_TECHNOLOGY)
+    )
 
 
 def behaviour(scenario_file: Path) -> list[str]:
@@ -197,6 +189,7 @@ def provincial(scenario_file: Path) -> list[str]:
     return [name for name in _ranged(scenario_file) if name not in shared and not _national(name)]
 
 
+@functools.cache  # behaviour() and provincial() read the same six files in one run
 def _ranged(scenario_file: Path) -> dict[str, tuple]:
     scenario = load_scenario(scenario_file)
     policy = load_policy(scenario_file.parent / "policies" / "baseline.yaml")
@@ -438,20 +431,20 @@ def wave_options(parser: argparse.ArgumentParser, *, sets: int, split: bool = Fa
     parser.add_argument("--candidates", type=at_least(1), default=20_000)
     parser.add_argument("--workers", type=at_least(1), default=None)
     parser.add_argument("--seed", type=at_least(0), default=1)
+    bounds = (
+        "common: the other numbers' spread whole (the nation's, rules out least); provincial:"
+        " over √63 like the seeds (each province's own, rules out most)"
+    )
+    if split:
+        choices, default = ("split", "common", "provincial"), "split"
+        meaning = "split: number by number, a province's own over √63, the nation's whole; "
+    else:
+        choices, default, meaning = ("common", "provincial"), "common", ""
     parser.add_argument(
         "--others",
-        choices=("split", "common", "provincial") if split else ("common", "provincial"),
-        default="split" if split else "common",
-        help="a national pattern's spread: "
-        + (
-            "each other number's counted as a province's own (over √63) or the nation's"
-            " (whole), number by number (split, the default); or "
-            if split
-            else ""
-        )
-        + "the other numbers' whole (common to the nation, rules out least)"
-        + ("" if split else "; the default")
-        + " or over √63 like the seeds (each province's own, rules out most)",
+        choices=choices,
+        default=default,
+        help=f"a national pattern's spread (default {default}): {meaning}{bounds}",
     )
 
 

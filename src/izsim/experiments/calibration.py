@@ -446,8 +446,10 @@ def history_match(
     space = load_space(space_file, scenario, params)
     factors = space.factors()
     k = len(calibrated)
-    # the other numbers drawn run by run (split): their columns among the others'
-    fresh_columns = [j for j, f in enumerate(factors[k:]) if split and f.name in set(provincial)]
+    # the other numbers drawn run by run (split), and their columns among the others'
+    wanted = set(provincial) if split else set()
+    by_run = [f.name for f in factors[k:] if f.name in wanted]
+    fresh_columns = [j for j, f in enumerate(factors[k:]) if f.name in wanted]
     per_set = draws * replicates if split else draws
     notes: list[str] = []
     done: list[Wave] = []
@@ -545,7 +547,7 @@ def history_match(
         ensemble,
         given,
         others,
-        [f.name for j, f in enumerate(factors[k:]) if j in set(fresh_columns)],
+        by_run,
     )
 
 
