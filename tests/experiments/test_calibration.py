@@ -3,6 +3,7 @@ the typical back-cast at a small budget."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from izsim.experiments.calibration import (
     PROVINCES_IN_NATION,
     HistoryMatch,
     Target,
+    Wave,
     distance,
     fit_emulator,
     history_match,
@@ -172,6 +174,24 @@ def test_a_target_the_scenario_never_reads_is_named_as_left_out_not_fitted(
         for n in match.notes
     )
     assert "kcn_occupancy_2016" not in {e.target.id for e in match.waves[0].emulators}
+
+
+def test_a_set_mean_reads_the_runs_with_a_value_and_none_where_a_run_failed() -> None:
+    """A run without a value (a province holding no operating KCN, for an occupancy) holds
+    none of the nation's denominator and is left out; a failed run leaves the set unread."""
+    runs = pd.DataFrame(
+        {
+            "set": [0, 0, 0, 1, 1, 2, 2],
+            "status": ["ok", "ok", "ok", "ok", "failed", "ok", "ok"],
+            "x": [70.0, 74.0, math.nan, 60.0, math.nan, math.nan, math.nan],
+        }
+    )
+    wave = Wave(index=1, unit=np.zeros((4, 1)), values=np.zeros((4, 1)), runs=runs)
+    means = wave.set_means("x")
+    assert means[0] == pytest.approx(72.0)
+    assert math.isnan(means[1])  # one run failed
+    assert math.isnan(means[2])  # no run reads a value
+    assert math.isnan(means[3])  # no run at all
 
 
 def test_each_set_is_run_with_its_own_draws_of_the_other_numbers(tmp_path: Path) -> None:

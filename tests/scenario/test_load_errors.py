@@ -353,6 +353,20 @@ SCENARIO_CASES = [
              for zone in data["zones"]
          ] and None,
          "zones", ("every zone", "presence_pct below 100", "no zone at all"), "zones:"),
+    Case("presence_group_of_one",
+         both(put(("zones", 0, "presence_pct"), 50),
+              put(("zones", 0, "sources", "presence_pct"), "assumption: a test of presence"),
+              put(("zones", 0, "presence_group"), "one_place")),
+         "zones[0].presence_group", ("'one_place'", "one zone only", "two or more"),
+         "presence_group:"),
+    Case("presence_group_above_100",
+         lambda data: [
+             zone.update(presence_pct=60, presence_group="one_place",
+                         sources={**zone.get("sources", {}), "presence_pct": "assumption: a test"})
+             for zone in data["zones"][2:4]
+         ] and None,
+         "zones[3].presence_pct", ("'one_place'", "60 + 60 = 120", "at most 100"),
+         "presence_pct: 60"),
     Case("zone_expands_itself", put(("zones", _PLANNED, "expands"), _PLANNED_ID),
          f"zones[{_PLANNED}]", ("cannot expand itself",), _PLANNED_ID),
     Case("occupancy_above_serviced",

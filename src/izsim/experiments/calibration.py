@@ -303,9 +303,15 @@ class Wave:
     """R² of this wave's emulators on the next wave's (or the ensemble's) set means."""
 
     def set_means(self, target: str) -> np.ndarray:
-        """Each set's mean reading of ``target`` (NaN where a run has none or failed)."""
-        ok = self.runs.assign(value=self.runs[target].where(self.runs["status"] == "ok"))
-        means = ok.groupby("set")["value"].agg(lambda v: v.mean(skipna=False))
+        """Each set's mean reading of ``target`` over its runs that read one: NaN where a run
+        failed, or no run reads a value.
+
+        A run without a value is a province the pattern's ratio has no denominator in (a
+        typical province holding no operating KCN, for an occupancy): it holds none of the
+        nation's, so the national ratio is read on the others.
+        """
+        failed = (self.runs["status"] != "ok").groupby(self.runs["set"]).any()
+        means = self.runs.groupby("set")[target].mean().where(~failed)
         return means.reindex(range(len(self.unit))).to_numpy()
 
 

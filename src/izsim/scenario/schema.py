@@ -973,6 +973,14 @@ class Zone(Sourced):
         " zones held always and a fourth held with 46 %, so that the mean over runs is the"
         " national average and each run is a province with whole zones (docs/model.md §1).",
     )
+    presence_group: Slug | None = Field(
+        default=None,
+        description="Zones of one group are alternatives for one place in the province: one"
+        " draw a run picks at most one of them, each in its presence_pct share of runs (the"
+        " group's shares add up to at most 100). E.g. an established KCN that is operating in"
+        " 69.6 % of runs and still waiting for its land in the rest. None: the zone is drawn"
+        " on its own.",
+    )
 
     @property
     def clusters_with_wwtp_at_start(self) -> int:
@@ -1453,7 +1461,43 @@ def _expansions(spec: Scenario) -> Problems:
             close = difflib.get_close_matches(zone.expands, ids, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append((("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}"))
-    return problems + _expansion_cycles(spec.zones) + _named_in_some_runs(spec)
+    return (
+        problems
+        + _expansion_cycles(spec.zones)
+        + _named_in_some_runs(spec)
+        + _presence_groups(spec)
+    )
+
+
+def _presence_groups(spec: Scenario) -> Problems:
+    """The zones of a presence group are alternatives: their shares of runs add up to at most
+    100, and a group of one is no group."""
+    problems: Problems = []
+    members: dict[str, list[int]] = {}
+    for i, zone in enumerate(spec.zones):
+        if zone.presence_group is not None:
+            members.setdefault(zone.presence_group, []).append(i)
+    for group, rows in members.items():
+        total = sum(spec.zones[i].presence_pct for i in rows)
+        if len(rows) == 1:
+            problems.append(
+                (
+                    ("zones", rows[0], "presence_group"),
+                    f"presence_group '{group}' has one zone only: a group's zones are"
+                    " alternatives for one place, so it needs two or more (or no group)",
+                )
+            )
+        elif total > 100 + 1e-9:
+            shares = " + ".join(f"{spec.zones[i].presence_pct:g}" for i in rows)
+            problems.append(
+                (
+                    ("zones", rows[-1], "presence_pct"),
+                    f"presence_group '{group}': its zones' presence_pct add up to {shares} ="
+                    f" {total:g}; alternatives for one place are held in at most 100 % of runs"
+                    " together",
+                )
+            )
+    return problems
 
 
 def _named_in_some_runs(spec: Scenario) -> Problems:
