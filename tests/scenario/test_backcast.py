@@ -61,8 +61,8 @@ def test_it_is_a_backcast_without_a_plan() -> None:
 def test_it_starts_from_the_national_stock_over_63(result: RunResult) -> None:
     """5 KCN established (313 / 63 = 4.97), each operating at 70 % occupancy in 218 / 313 of
     runs and waiting for its land in the rest, each run a province with whole zones
-    (presence_group); 13 CCN (807 / 63), 11 operating (680 / 63), 2 of them with a plant
-    (117 / 63)."""
+    (presence_group); 11 CCN, 9 operating, 2 of them with a plant: the 2018 counts (807, 680,
+    117) taken back to January 2016 at the national pace of 2018–2021, over 63."""
     spec = load_scenario(SCENARIO)
     operating = [z for z in spec.zones if z.kind == "kcn" and z.stage == "operating"]
     assert all(z.occupancy_pct == 70 for z in operating)
@@ -84,11 +84,14 @@ def test_it_starts_from_the_national_stock_over_63(result: RunResult) -> None:
     assert result.value("zones_established_kcn", first) == sum(
         1 for z in held if z.kind == "kcn" and z.stage != "planned"
     )
-    assert result.value("zones_established_ccn", first) == 13
+    taken_back = 807 - (905 - 807) / (29 / 12) * (33 / 12)
+    assert round(taken_back / 63) == 11
+    assert result.value("zones_established_ccn", first) == 11
     clusters = [z for z in spec.zones if z.kind == "ccn" and z.stage == "operating"]
-    assert sum(z.cluster_count for z in clusters) == 11
+    assert sum(z.cluster_count for z in clusters) == round(680 * taken_back / 807 / 63) == 9
     with_plant = [z for z in spec.zones if z.kind == "ccn" and z.wwtp == "operating"]
     assert sum(z.clusters_with_wwtp or z.cluster_count for z in with_plant) == 2
+    assert round(117 * taken_back / 807 / 63) == 2
 
 
 @pytest.mark.parametrize("pattern_id", MEASURABLE)

@@ -969,9 +969,10 @@ class Zone(Sourced):
         le=100,
         description="Chance that a run's province holds this zone, % (100: always). For a"
         " scenario that stands for many provinces, such as a national-average one whose zones"
-        " are the national stock divided among them: a count of 3.46 KCN a province is three"
-        " zones held always and a fourth held with 46 %, so that the mean over runs is the"
-        " national average and each run is a province with whole zones (docs/model.md §1).",
+        " are the national stock divided among them: a count of 3.46 KCN a province can be three"
+        " zones held always and a fourth held with 46 % (or, with presence_group, places held"
+        " as one zone or another), so that the mean over runs is the national average and each"
+        " run is a province with whole zones (docs/model.md §1).",
     )
     presence_group: Slug | None = Field(
         default=None,
