@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from izsim.model.model import IZModel
 from izsim.model.presence import province_of_run
@@ -128,3 +129,22 @@ def test_the_model_and_its_result_know_only_the_zones_held() -> None:
 def test_the_same_seed_gives_the_same_province() -> None:
     assert all(held(TYPICAL, seed) == held(TYPICAL, seed) for seed in range(20))
     assert len({frozenset(held(TYPICAL, seed)) for seed in range(200)}) > 16
+
+
+def test_a_scenario_whose_places_are_always_held_is_not_refused_for_holding_none(
+    scenario: Scenario,
+) -> None:
+    """Every zone below 100 % but each in a group whose shares add up to 100: every run holds
+    one zone of each place, so the province is never empty; at 90 % it could be."""
+    data, _ = free_zones(scenario)
+    data["zones"] = [z for z in data["zones"] if not z.get("expands")][:2]
+    for zone, pct in zip(data["zones"], (60, 40), strict=True):
+        zone.update(presence_pct=pct, presence_group="one_place")
+        zone.setdefault("sources", {})["presence_pct"] = "assumption: a test of groups"
+    data["candidate_sites"] = []
+    data["targets"] = []
+    always = scenario.revalidated(data)
+    assert all(len(held(always, seed)) == 1 for seed in range(20))
+    data["zones"][1]["presence_pct"] = 30
+    with pytest.raises(ValueError, match="a run could hold no zone at all"):
+        scenario.revalidated(data)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from izsim.scenario.schema import Scenario
+from izsim.scenario.schema import Scenario, presence_places
 
 DERIVED = ("all_zones", "_available_months")
 """The scenario's cached properties worked out from its zones: a copy must work them out anew."""
@@ -36,19 +36,15 @@ def province_of_run(scenario: Scenario, rng: np.random.Generator) -> Scenario:
     """
     if all(zone.presence_pct >= 100 for zone in scenario.zones):
         return scenario
-    places: dict[tuple[str, str], list[str]] = {}
-    for zone in scenario.zones:
-        key = ("group", zone.presence_group) if zone.presence_group else ("zone", zone.id)
-        places.setdefault(key, []).append(zone.id)
-    share = {zone.id: zone.presence_pct for zone in scenario.zones}
     held: set[str] = set()
-    for u, members in zip(rng.random(len(places)), places.values(), strict=True):
+    places = presence_places(scenario.zones)
+    for u, place in zip(rng.random(len(places)), places, strict=True):
         edge = 0.0
-        for zone_id in members:
-            if edge <= u * 100 < edge + share[zone_id]:
-                held.add(zone_id)
+        for zone in place:
+            if edge <= u * 100 < edge + zone.presence_pct:
+                held.add(zone.id)
                 break
-            edge += share[zone_id]
+            edge += zone.presence_pct
     province = scenario.model_copy(
         update={"zones": [zone for zone in scenario.zones if zone.id in held]}
     )

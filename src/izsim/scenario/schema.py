@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -1462,37 +1462,43 @@ def _expansions(spec: Scenario) -> Problems:
             close = difflib.get_close_matches(zone.expands, ids, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append((("zones", i, "expands"), f"'{zone.expands}' is not a zone id{hint}"))
-    return (
-        problems
-        + _expansion_cycles(spec.zones)
-        + _named_in_some_runs(spec)
-        + _presence_groups(spec)
-    )
+    return problems + _expansion_cycles(spec.zones) + _named_in_some_runs(spec)
+
+
+def presence_places(zones: Sequence[Zone]) -> list[list[Zone]]:
+    """The places a run's province draws whether it holds (``presence_pct``), in the zones'
+    order: a zone on its own, or the zones of one ``presence_group``, alternatives for one
+    place, at its first zone's position (izsim.model.presence)."""
+    places: dict[tuple[str, str], list[Zone]] = {}
+    for zone in zones:
+        key = ("group", zone.presence_group) if zone.presence_group else ("zone", zone.id)
+        places.setdefault(key, []).append(zone)
+    return list(places.values())
 
 
 def _presence_groups(spec: Scenario) -> Problems:
     """The zones of a presence group are alternatives: their shares of runs add up to at most
     100, and a group of one is no group."""
     problems: Problems = []
-    members: dict[str, list[int]] = {}
-    for i, zone in enumerate(spec.zones):
-        if zone.presence_group is not None:
-            members.setdefault(zone.presence_group, []).append(i)
-    for group, rows in members.items():
-        total = sum(spec.zones[i].presence_pct for i in rows)
-        if len(rows) == 1:
+    row = {zone.id: i for i, zone in enumerate(spec.zones)}
+    for place in presence_places(spec.zones):
+        group = place[0].presence_group
+        if group is None:
+            continue
+        total = sum(zone.presence_pct for zone in place)
+        if len(place) == 1:
             problems.append(
                 (
-                    ("zones", rows[0], "presence_group"),
+                    ("zones", row[place[0].id], "presence_group"),
                     f"presence_group '{group}' has one zone only: a group's zones are"
                     " alternatives for one place, so it needs two or more (or no group)",
                 )
             )
         elif total > 100 + 1e-9:
-            shares = " + ".join(f"{spec.zones[i].presence_pct:g}" for i in rows)
+            shares = " + ".join(f"{zone.presence_pct:g}" for zone in place)
             problems.append(
                 (
-                    ("zones", rows[-1], "presence_pct"),
+                    ("zones", row[place[-1].id], "presence_pct"),
                     f"presence_group '{group}': its zones' presence_pct add up to {shares} ="
                     f" {total:g}; alternatives for one place are held in at most 100 % of runs"
                     " together",
@@ -1508,7 +1514,8 @@ def _named_in_some_runs(spec: Scenario) -> Problems:
     partial = {z.id for z in spec.zones if z.presence_pct < 100}
     if not partial:
         return problems
-    if len(partial) == len(spec.zones):
+    # a place is always held when its zones' shares add up to 100 (a group's alternatives)
+    if all(sum(z.presence_pct for z in place) < 100 for place in presence_places(spec.zones)):
         problems.append(
             (("zones",), "every zone has presence_pct below 100: a run could hold no zone at all")
         )
@@ -1707,6 +1714,7 @@ def _documents(spec: Scenario) -> Problems:
 SCENARIO_CHECKS = (
     _unique_ids,
     _expansions,
+    _presence_groups,
     _site_ids,
     _site_months,
     _fence_serves,
