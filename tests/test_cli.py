@@ -408,6 +408,20 @@ def test_compare_refuses_prior_only_without_uncertainty(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and not out.exists()
 
 
+def test_compare_of_a_scenario_without_targets_says_so(tmp_path: Path) -> None:
+    """A back-cast has no plan: compare printed a traceback (KeyError 'status') after its
+    runs; it says there is nothing to score and writes a scorecard with its columns only."""
+    out = tmp_path / "cmp"
+    backcast = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
+    result = runner.invoke(
+        app, ["compare", str(backcast), "--replicates", "2", "--out", str(out), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no targets" in result.output and "Traceback" not in result.output
+    card = pd.read_csv(out / "scorecard.csv", encoding="utf-8-sig")
+    assert card.empty and {"target", "policy", "status", "probability"} <= set(card.columns)
+
+
 HEAVY = (
     "pandas",
     "numpy",

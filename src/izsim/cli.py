@@ -497,7 +497,10 @@ def compare(
             uncertainty=uncertainty,
             calibrated=not prior_only,
         )
-    out_console.print(_probability_table(result.scorecard))
+    if result.scorecard.empty:
+        out_console.print("no targets: the scenario has no plan to score (a back-cast)")
+    else:
+        out_console.print(_probability_table(result.scorecard))
     if result.drivers is not None:
         out_console.print(_drivers_table(result.scorecard, result.drivers))
     for line in result.warnings:

@@ -157,6 +157,29 @@ def met_by_replicate(scenario: Scenario, outcomes: Outcomes) -> dict[str, dict[s
     return out
 
 
+SCORECARD_COLUMNS = (
+    "target",
+    "indicator",
+    "comparator",
+    "target_value",
+    "deadline",
+    "policy",
+    "status",
+    "runs",
+    "met",
+    "probability",
+    "probability_low",
+    "probability_high",
+    "median",
+    "p05",
+    "p95",
+    "median_year_first_met",
+    "runs_ever_met",
+    "source",
+)
+"""The scorecard's columns, in the order a modelled target's row has them."""
+
+
 def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd.DataFrame:
     """Per target × policy: probability of meeting it (Wilson 95 %), spread, year first met."""
     start_year = int(scenario.scenario.start[:4])
@@ -199,7 +222,8 @@ def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd
                     "source": source_text(target),
                 }
             )
-    frame = pd.DataFrame(rows)
+    # a scenario without targets (a back-cast) still gets the scorecard's columns
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(SCORECARD_COLUMNS))
     for column in ("runs", "met", "runs_ever_met"):
         if column in frame:
             frame[column] = frame[column].astype("Int64")  # counts, empty for not_modelled rows
