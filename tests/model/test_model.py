@@ -106,13 +106,14 @@ def test_an_aggregate_row_counts_as_the_clusters_it_stands_for(
 def test_plants_operating_at_the_start_are_sized_on_the_shared_market_view(
     province: str, baseline: Policy
 ) -> None:
-    """A plant operating at the start is sized like a new one on the absorption developers
-    expect, which shares the province's demand among every zone held: sized before the other
-    holders were in place, each zone expected the whole demand alone."""
+    """A plant operating at the start is sized on the absorption developers expect, which
+    shares the province's demand among every zone held: sized before the other holders were
+    in place, each zone expected the whole demand alone. (Since 2026-11-29 it is sized by
+    ``start_plant``, in modules, not at the flow expected alone.)"""
     model = IZModel(load_scenario(ROOT / "scenarios" / f"{province}.yaml"), baseline, 1)
     operating = [z for z in model.zones if z.wwtp == "operating" and z.wwtp_host is None]
     assert operating
     model._market_month = -1  # a fresh view of the market as it stands after the set-up
     for zone in operating:
-        expected = wastewater.design_capacity_m3_day(model, zone) * zone.wwtp_clusters
+        expected, _ = wastewater.start_plant(model, zone)
         assert zone.wwtp_capacity_m3_day == pytest.approx(expected), zone.spec.id

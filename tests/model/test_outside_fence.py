@@ -154,7 +154,10 @@ def test_a_road_to_a_zone_raises_its_share_of_tenants_and_no_other_zones_access(
     with_road = with_works(scenario, road)
     without = with_works(scenario)
     policy = fenced(baseline, 400)
-    seeds = range(3)
+    # The road's effect on the share is a point or so, within the noise of a few runs: over
+    # seeds 0–2 it read +0.5 points on the model before 2026-11-29 and −0.5 after the start's
+    # plants were given room (over 30 seeds +0.8 and +1.3).
+    seeds = range(30)
     share_with = _share_of_tenants(with_road, policy, "long_binh_an", seeds)
     share_without = _share_of_tenants(without, policy, "long_binh_an", seeds)
     assert share_with > share_without

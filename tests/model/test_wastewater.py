@@ -4,6 +4,7 @@ and developers' finance capacity."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Generator
 
 import numpy as np
@@ -15,9 +16,9 @@ from izsim.indicators import INDICATOR_IDS
 from izsim.model import wastewater
 from izsim.model.developer import Developer, capital_recovery_factor
 from izsim.model.model import IZModel
-from izsim.scenario import Policy, Scenario
+from izsim.scenario import Policy, Scenario, load_scenario
 from izsim.scenario.schema import Wastewater
-from tests.conftest import with_levers
+from tests.conftest import ROOT, with_levers
 
 KCN, CCN = "long_binh_an", "ccn_existing"  # KCN with a compliant plant; CCN with none
 RICH = 1e6  # a developer that never waits for money
@@ -133,15 +134,56 @@ def test_the_operating_gap_is_fixed_cost_less_the_fee_margin(
     zone = model.zone_by_id[KCN]
     flow = wastewater.discharge_m3_day(model, zone)
     assert 0 < flow <= zone.wwtp_capacity_m3_day
-    devs = scenario.developers  # the plant's capital: fixed part + part per m³/day of capacity
-    capital = (
-        devs.wwtp_cost_fixed_bn_vnd
-        + devs.wwtp_cost_bn_vnd_per_1000_m3_day * zone.wwtp_capacity_m3_day / 1000
-    )
-    assert zone.wwtp_capital_bn_vnd == pytest.approx(capital)
+    # The plant's capital (a first plant and its modules: test_a_start_plant_...).
+    capital = zone.wwtp_capital_bn_vnd
+    assert capital > 0
     fixed = capital * 0.03 / 12  # operating_cost_fixed_pct_per_year
     margin = (10_000 - 5_000) * flow * 365 / 12 / 1e9
     assert wastewater.operating_gap_per_month(model, zone) == pytest.approx(fixed - margin)
+
+
+def test_a_start_plant_is_a_first_plant_and_the_modules_its_flow_called_for(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """A plant operating at the start was built at the design share of the full flow and
+    grown module by module, as the running rule grows one, until it covers the flow expected
+    one build time ahead (capped at the full flow); its capital is the first plant's cost and
+    each module's. Sized at that flow alone, it had no room left: a filling zone overloaded it
+    within months, every start plant at once (2026-11-29)."""
+    devs, ww = scenario.developers, scenario.wastewater
+    for design, expected_modules in ((20.0, None), (50.0, None), (100.0, 1)):
+        model = model_of(
+            variant(quiet(scenario), "wastewater", plant_design_share_pct=design), baseline
+        )
+        zone = model.zone_by_id[KCN]
+        model._market_month = -1  # the view of the market the set-up took
+        full = wastewater.full_flow_m3_day(model, zone)
+        module = design / 100 * full
+        expected = wastewater.expected_collected_m3_day(model, zone, devs.wwtp_build_months)
+        modules = max(1, math.ceil(expected / module - 1e-9))
+        if expected_modules is not None:
+            assert modules == expected_modules
+        capacity = min(full, modules * module)
+        assert zone.wwtp_capacity_m3_day == pytest.approx(capacity), design
+        assert zone.wwtp_capacity_m3_day >= min(full, expected) - 1e-9
+        added = [min(module, capacity - k * module) for k in range(1, modules)]
+        capital = devs.wwtp_cost(module) + sum(
+            ww.expansion_cost_pct / 100 * devs.wwtp_cost(a) for a in added
+        )
+        assert zone.wwtp_capital_bn_vnd == pytest.approx(capital), design
+
+
+def test_start_plants_do_not_all_fall_out_of_compliance_a_year_in(baseline: Policy) -> None:
+    """Hà Nam's KCN plants a year into the run: sized at the flow expected alone, 88 % of
+    them were compliant at the start and 12 % after a year (20 seeds); with room for the
+    modules the running rule would have added, as many as at the start are."""
+    scenario = load_scenario(ROOT / "scenarios" / "ha_nam.yaml")
+    shares = []
+    for seed in range(4):
+        model = IZModel(scenario, baseline, seed)
+        model.advance(12)
+        shares.append(model.values[11, INDICATOR_IDS.index("wwtp_compliance_kcn")])
+    assert np.mean(shares) > 60
 
 
 def test_the_fee_is_raised_toward_cost_recovery_within_the_cap(
@@ -411,6 +453,8 @@ def test_a_larger_plant_costs_more(scenario: Scenario, baseline: Policy) -> None
 def test_a_module_costs_less_than_a_plant_of_its_size(scenario: Scenario, baseline: Policy) -> None:
     model = model_of(quiet(scenario), baseline)
     zone = model.zone_by_id[KCN]
+    # A plant with room for a module (the start's plant may already be at the full flow).
+    zone.wwtp_capacity_m3_day = 0.3 * wastewater.full_flow_m3_day(model, zone)
     module = wastewater.module_m3_day(model, zone)
     assert module > 0
     new = scenario.developers.wwtp_cost(module)
@@ -502,9 +546,15 @@ def test_a_cluster_plant_at_the_start_comes_from_the_scenario(
     model = model_of(Scenario.model_validate(data), baseline)
     ccn = model.zone_by_id[CCN]
     assert ccn.wwtp_clusters == 2 and ccn.plant_share == pytest.approx(2 / 6)
-    assert ccn.wwtp_capacity_m3_day == pytest.approx(
-        2 * wastewater.design_capacity_m3_day(model, ccn)
+    # Its two plants are sized as one cluster's plant each would be (start_plant, in modules
+    # of the design share of the two clusters' full flow, covering their expected flow).
+    full = wastewater.full_flow_m3_day(model, ccn) * 2 / 6
+    expected = wastewater.expected_collected_m3_day(
+        model, ccn, scenario.developers.wwtp_build_months
     )
+    module = scenario.wastewater.plant_design_share_pct / 100 * full
+    modules = max(1, -(-expected * 2 / 6 // module))
+    assert ccn.wwtp_capacity_m3_day == pytest.approx(min(full, modules * module))
     assert wastewater.clusters_without_plant(ccn) == 4
     # A prospect sees the logit's best of its clusters, between none and all with a plant.
     beta = 1.0

@@ -223,12 +223,8 @@ class IZModel(Model):
             developer.take_up(zone)
         for zone in self.zones:
             if zone.wwtp == "operating":
-                # (an aggregate row: as many cluster plants as its clusters with one)
-                plants = zone.wwtp_clusters
-                zone.wwtp_capacity_m3_day = wastewater.design_capacity_m3_day(self, zone) * plants
-                zone.wwtp_capital_bn_vnd = wastewater.plant_cost(
-                    self, zone.wwtp_capacity_m3_day, plants=plants
-                )
+                capacity, capital = wastewater.start_plant(self, zone)
+                zone.wwtp_capacity_m3_day, zone.wwtp_capital_bn_vnd = capacity, capital
             elif zone.wwtp == "building" and zone.developer is not None:
                 zone.developer.start_wwtp(zone, already_paid=True)
         self._market_month = -1  # month 0 takes its own view, after the pipeline is placed
