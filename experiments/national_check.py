@@ -1,0 +1,279 @@
+"""The national figures themselves: each fitted pattern read on a synthetic nation of provinces,
+before and after the shared calibration, against the record.
+
+    PYTHONPATH=src:experiments .venv/bin/python experiments/national_check.py
+        [--shared results/calibration/shared] [--sets 30] [--draws 3] [--provinces 63]
+        [--workers 2] [--seed 1] [--out results/calibration/national]
+
+A check of the calibration, not part of it (issue 11; docs/calibration.md, "The national
+figures"): nothing is fitted or installed. The calibration compares a record with the mean of a
+parameter set's 16 runs and lets the nation's chance in through a variance model (the spread of
+a run over √63, the nation's numbers' whole). This script reads the nation directly: for each of
+``--sets`` parameter sets, ``--draws`` draws of the nation's other numbers (from their priors,
+once a draw), and under each draw ``--provinces`` runs of ``scenarios/backcast/typical_2016.yaml``
+(baseline policy), each a province with its own seed and its own draw of the numbers the
+calibration counts as a province's (``calibrate_shared.provincial``). A national figure is the
+mean of a nation's provinces that read a value, as the calibration reads a set
+(``Wave.set_means``); one whose run failed is not read.
+
+Two ensembles, the same design and seeds: ``prior`` (the calibrated numbers from a Latin
+hypercube over their ranges, as the first wave) and ``calibrated`` (sets drawn without
+replacement from the shared calibration's accepted sets, ``SHARED/accepted.csv``).
+
+For each ensemble and pattern it writes (``OUT/national.csv``, and prints):
+
+- the national figures' 5, 50 and 95 % points and mean, and the share inside the tolerance;
+- whether the record (or the range of records, for a level read over several dates) lies
+  inside the 5–95 % band (``record_inside``): the predictive check;
+- its power: the pooled standard deviation of a nation's figure about its set's mean
+  (``chance_sd``: the spread a single nation has at given numbers) and the means the check
+  would accept, the record ∓ 1.645 × ``chance_sd`` (``accepts_from``, ``accepts_to``). A pattern
+  whose accepted range is wide cannot tell parameter sets apart, whatever its record.
+
+The status rule is not changed by this check (``calibration.verdict``: the ensemble's mean
+inside the tolerance of every pattern it was cut on): it is reported beside it, for all the
+fitted patterns alike. Each ensemble's runs are a sweep folder in ``OUT/<ensemble>/``
+(interrupted? run it again with the same arguments: finished batches are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from calibrate_shared import BACKCAST, TARGETS, provincial
+
+from izsim.errors import InputError, Problem, run_script
+from izsim.experiments.packages import at_least
+from izsim.experiments.sensitivity import Factor, to_values
+from izsim.experiments.space import load_space
+from izsim.experiments.sweep import sweep
+from izsim.outputs import write_csv
+from izsim.patterns import shipped_patterns
+from izsim.scenario import load_policy, load_scenario
+from izsim.scenario.parameters import parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+BAND = (5, 95)
+"""The predictive band's percentiles."""
+Z_BAND = 1.645
+"""Half-width of a 90 % normal band in standard deviations (the power figure)."""
+
+
+def space_factors(shared: Path) -> tuple[Path, list[Factor], list[str]]:
+    """The shared calibration's space (``SHARED/space.yaml``), its factors in the sweep's
+    column order, and the calibrated numbers (its first columns, as ``accepted.csv`` holds
+    them)."""
+    space_file = shared / "space.yaml"
+    accepted = shared / "accepted.csv"
+    missing = [str(p) for p in (space_file, accepted) if not p.exists()]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    m,
+                    "",
+                    "not found: run experiments/calibrate_shared.py first (or give --shared)",
+                )
+                for m in missing
+            ]
+        )
+    scenario = load_scenario(BACKCAST)
+    params = parameters(scenario, load_policy(BACKCAST.parent / "policies" / "baseline.yaml"))
+    factors = load_space(space_file, scenario, params).factors()
+    names = {f.name for f in factors}
+    calibrated = [c for c in pd.read_csv(accepted, nrows=0).columns if c in names]
+    if [f.name for f in factors[: len(calibrated)]] != calibrated:
+        raise InputError(
+            [
+                Problem(
+                    str(accepted),
+                    "columns",
+                    "the accepted sets' numbers are not the first columns of"
+                    f" {space_file}: the two files are from different calibrations",
+                )
+            ]
+        )
+    return space_file, factors, calibrated
+
+
+def design(
+    factors: list[Factor],
+    calibrated: np.ndarray | None,
+    *,
+    k: int,
+    fresh: list[int],
+    sets: int,
+    draws: int,
+    provinces: int,
+    seed: int,
+) -> np.ndarray:
+    """The runs' points: ``sets`` × ``draws`` × ``provinces`` rows, in that order.
+
+    Each set's first ``k`` columns are its calibrated numbers: ``calibrated`` (one row a set),
+    or a Latin hypercube over their ranges when None. The other columns are drawn once a draw,
+    except the ``fresh`` ones (indexes among the other columns), drawn for every run. The
+    other numbers are drawn alike for both ensembles (the same ``seed``)."""
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng([seed, 7])
+    pool = qmc.LatinHypercube(d=k, seed=np.random.default_rng([seed, 8])).random(sets)
+    of_set = np.repeat(np.arange(sets), draws * provinces)
+    rest = np.repeat(rng.random((sets * draws, len(factors) - k)), provinces, axis=0)
+    rest[:, fresh] = rng.random((len(rest), len(fresh)))
+    values = to_values(factors, np.hstack([pool[of_set], rest]))
+    if calibrated is not None:
+        values[:, :k] = calibrated[of_set]
+    return values
+
+
+def national_figures(
+    outputs: pd.DataFrame, targets: list[str], *, draws: int, provinces: int
+) -> pd.DataFrame:
+    """One row a nation (set, draw): each target's mean over the provinces that read it;
+    NaN where a province's run failed."""
+    runs = outputs.copy()
+    runs["nation"] = runs["sample"] // provinces
+    failed = (runs["status"] != "ok").groupby(runs["nation"]).any()
+    figures = runs.groupby("nation")[targets].mean()
+    figures[failed.reindex(figures.index, fill_value=False).to_numpy()] = np.nan
+    figures.insert(0, "set", figures.index // draws)
+    return figures.reset_index()
+
+
+def summary(figures: pd.DataFrame, ensemble: str, targets: list[str]) -> list[dict[str, object]]:
+    """Each target's predictive band over the nations, against its record and tolerance."""
+    patterns = {p.id: p for p in shipped_patterns().patterns}
+    rows = []
+    for target in targets:
+        pattern = patterns[target]
+        low, high = pattern.tolerance
+        # a record given as a range (levels over several dates) is met by a band touching it
+        first, last = (
+            pattern.value if isinstance(pattern.value, tuple) else (pattern.value, pattern.value)
+        )
+        values = figures[target].dropna()
+        # a nation's spread about its own set's mean, pooled over the sets (chance alone)
+        deviations = figures[target] - figures.groupby("set")[target].transform("mean")
+        per_set = figures.groupby("set")[target].count()
+        freedom = int((per_set[per_set > 0] - 1).sum())
+        chance_sd = (
+            float(np.sqrt(np.nansum(deviations**2) / freedom)) if freedom > 0 else float("nan")
+        )
+        band = np.percentile(values, BAND) if len(values) else [np.nan, np.nan]
+        median = float(np.median(values)) if len(values) else float("nan")
+        rows.append(
+            {
+                "ensemble": ensemble,
+                "pattern": target,
+                "record_low": first,
+                "record_high": last,
+                "tolerance_low": low,
+                "tolerance_high": high,
+                "nations": len(values),
+                "mean": float(values.mean()) if len(values) else float("nan"),
+                "p5": float(band[0]),
+                "p50": median,
+                "p95": float(band[1]),
+                "inside_tolerance_share": float(values.between(low, high).mean())
+                if len(values)
+                else float("nan"),
+                "record_inside": bool(band[0] <= last and first <= band[1]),
+                "chance_sd": chance_sd,
+                "accepts_from": first - Z_BAND * chance_sd,
+                "accepts_to": last + Z_BAND * chance_sd,
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT / "results/calibration/shared")
+    parser.add_argument("--out", type=Path, default=ROOT / "results/calibration/national")
+    parser.add_argument("--sets", type=at_least(1), default=30)
+    parser.add_argument("--draws", type=at_least(2), default=3)
+    parser.add_argument("--provinces", type=at_least(1), default=63)
+    parser.add_argument("--workers", type=at_least(1), default=None)
+    parser.add_argument("--seed", type=at_least(0), default=1)
+    args = parser.parse_args()
+    began = time.perf_counter()
+    space_file, factors, calibrated = space_factors(args.shared)
+    accepted = pd.read_csv(args.shared / "accepted.csv")
+    if len(accepted) < args.sets:
+        raise InputError(
+            [
+                Problem(
+                    str(args.shared / "accepted.csv"),
+                    "--sets",
+                    f"{args.sets}: more than the {len(accepted)} accepted sets; give at most"
+                    f" {len(accepted)}",
+                )
+            ]
+        )
+    k = len(calibrated)
+    wanted = set(provincial(BACKCAST))
+    fresh = [j for j, f in enumerate(factors[k:]) if f.name in wanted]
+    rows = np.random.default_rng([args.seed, 9]).choice(len(accepted), args.sets, replace=False)
+    picked = accepted[calibrated].to_numpy()[np.sort(rows)]
+    targets = list(TARGETS)
+    found: list[dict[str, object]] = []
+    for ensemble, values in (("prior", None), ("calibrated", picked)):
+        points = design(
+            factors,
+            values,
+            k=k,
+            fresh=fresh,
+            sets=args.sets,
+            draws=args.draws,
+            provinces=args.provinces,
+            seed=args.seed,
+        )
+        print(f"{ensemble}: {len(points)} runs …", flush=True)
+        result = sweep(
+            BACKCAST,
+            space_file=space_file,
+            points=points,
+            replicates=1,
+            seed=args.seed,
+            workers=args.workers,
+            out=args.out / ensemble,
+            quiet=True,
+            seeds_per_set=True,
+        )
+        figures = national_figures(
+            result.outputs, targets, draws=args.draws, provinces=args.provinces
+        )
+        found += summary(figures, ensemble, targets)
+    table = pd.DataFrame(found)
+    write_csv(args.out / "national.csv", table)
+    minutes = (time.perf_counter() - began) / 60
+    runs = 2 * args.sets * args.draws * args.provinces
+    print(f"\n{runs} runs in {minutes:.1f} minutes; a nation is {args.provinces} provinces")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(
+            table[
+                [
+                    "ensemble",
+                    "pattern",
+                    "record_low",
+                    "record_high",
+                    "tolerance_low",
+                    "tolerance_high",
+                    "p5",
+                    "p50",
+                    "p95",
+                    "record_inside",
+                    "chance_sd",
+                    "accepts_from",
+                    "accepts_to",
+                ]
+            ].round(2)
+        )
+
+
+if __name__ == "__main__":
+    run_script(main)
