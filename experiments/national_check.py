@@ -26,7 +26,9 @@ For each ensemble and pattern it writes (``OUT/national.csv``, and prints):
 - whether the record (or the range of records, for a level read over several dates) lies
   inside the 5–95 % band (``record_inside``): the predictive check;
 - its power: the pooled standard deviation of a nation's figure about its set's mean
-  (``chance_sd``: the spread a single nation has at given numbers) and the means the check
+  (``chance_sd``: the spread a single nation has at given calibrated numbers, from its
+  provinces' chance and own numbers and from the draw of the nation's other numbers) and the
+  means the check
   would accept, the record ∓ 1.645 × ``chance_sd`` (``accepts_from``, ``accepts_to``). A pattern
   whose accepted range is wide cannot tell parameter sets apart, whatever its record.
 
