@@ -3,6 +3,8 @@ mesa.batch_run — with the simpy clock as the one clock."""
 
 from __future__ import annotations
 
+import math
+
 import mesa
 import numpy as np
 import pytest
@@ -109,11 +111,22 @@ def test_plants_operating_at_the_start_are_sized_on_the_shared_market_view(
     """A plant operating at the start is sized on the absorption developers expect, which
     shares the province's demand among every zone held: sized before the other holders were
     in place, each zone expected the whole demand alone. (Since 2026-11-29 it is sized by
-    ``start_plant``, in modules, not at the flow expected alone.)"""
-    model = IZModel(load_scenario(ROOT / "scenarios" / f"{province}.yaml"), baseline, 1)
+    ``start_plant``, in modules of the design share; a design share of 5 % here, so that the
+    capacity follows the expected flow closely and a different market view would show.)"""
+    written = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
+    data = written.model_dump(exclude_unset=True)
+    data["wastewater"]["plant_design_share_pct"] = 5
+    model = IZModel(written.revalidated(data), baseline, 1)
     operating = [z for z in model.zones if z.wwtp == "operating" and z.wwtp_host is None]
     assert operating
     model._market_month = -1  # a fresh view of the market as it stands after the set-up
     for zone in operating:
-        expected, _ = wastewater.start_plant(model, zone)
-        assert zone.wwtp_capacity_m3_day == pytest.approx(expected), zone.spec.id
+        ahead = model.scenario.developers.wwtp_build_months
+        flow = wastewater.expected_collected_m3_day(model, zone, ahead) * zone.plant_share
+        full = wastewater.full_flow_m3_day(model, zone) * zone.plant_share
+        module = 0.05 * full
+        # the fewest modules that cover the flow expected on the shared view
+        assert zone.wwtp_capacity_m3_day == pytest.approx(
+            min(full, module * max(1, math.ceil(flow / module - 1e-9)))
+        ), zone.spec.id
+        assert zone.wwtp_capacity_m3_day < flow + module + 1e-6, zone.spec.id

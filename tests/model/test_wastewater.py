@@ -151,7 +151,8 @@ def test_a_start_plant_is_a_first_plant_and_the_modules_its_flow_called_for(
     each module's. Sized at that flow alone, it had no room left: a filling zone overloaded it
     within months, every start plant at once (2026-11-29)."""
     devs, ww = scenario.developers, scenario.wastewater
-    for design, expected_modules in ((20.0, None), (50.0, None), (100.0, 1)):
+    # (design shares whose modules do not fall exactly on the expected flow, 0.6 of the full)
+    for design, expected_modules in ((25.0, 3), (35.0, 2), (100.0, 1)):
         model = model_of(
             variant(quiet(scenario), "wastewater", plant_design_share_pct=design), baseline
         )
@@ -160,9 +161,8 @@ def test_a_start_plant_is_a_first_plant_and_the_modules_its_flow_called_for(
         full = wastewater.full_flow_m3_day(model, zone)
         module = design / 100 * full
         expected = wastewater.expected_collected_m3_day(model, zone, devs.wwtp_build_months)
-        modules = max(1, math.ceil(expected / module - 1e-9))
-        if expected_modules is not None:
-            assert modules == expected_modules
+        modules = max(1, math.ceil(expected / module))
+        assert modules == expected_modules
         capacity = min(full, modules * module)
         assert zone.wwtp_capacity_m3_day == pytest.approx(capacity), design
         assert zone.wwtp_capacity_m3_day >= min(full, expected) - 1e-9
@@ -555,6 +555,13 @@ def test_a_cluster_plant_at_the_start_comes_from_the_scenario(
     module = scenario.wastewater.plant_design_share_pct / 100 * full
     modules = max(1, -(-expected * 2 / 6 // module))
     assert ccn.wwtp_capacity_m3_day == pytest.approx(min(full, modules * module))
+    # its capital: two first plants (a fixed part each) at the design share, and each module
+    devs, ww = scenario.developers, scenario.wastewater
+    added = [min(module, ccn.wwtp_capacity_m3_day - k * module) for k in range(1, int(modules))]
+    assert ccn.wwtp_capital_bn_vnd == pytest.approx(
+        devs.wwtp_cost(module, plants=2)
+        + sum(ww.expansion_cost_pct / 100 * devs.wwtp_cost(a) for a in added)
+    )
     assert wastewater.clusters_without_plant(ccn) == 4
     # A prospect sees the logit's best of its clusters, between none and all with a plant.
     beta = 1.0

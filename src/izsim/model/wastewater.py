@@ -102,11 +102,10 @@ def start_plant(model: IZModel, zone: Zone) -> tuple[float, float]:
     running rule grows a plant (:func:`module_m3_day`, :func:`expansion_cost`), until it
     covers the flow expected one build time ahead (docs/model.md §2.5).
 
-    The start is taken at a moment of the plant's history the rule could have left, not at the
-    edge of overload: sized at that flow alone, every start plant of a filling province was
-    overloaded within months and out of compliance until a module was built, all at once.
-    That the first plant was built at the design share, the zone's load below it then, is an
-    assumption (the plants' histories are not recorded)."""
+    Sized at that flow alone (as if every start plant had just been built), every start plant
+    of a filling province was overloaded within months and out of compliance until a module was
+    built, all at once. That the first plant was built at the design share, the zone's load
+    below it then, is an assumption (the plants' histories are not recorded)."""
     devs, ww = model.scenario.developers, model.scenario.wastewater
     plants = zone.wwtp_clusters
     share = zone.plant_share
