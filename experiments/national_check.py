@@ -23,14 +23,24 @@ replacement from the shared calibration's accepted sets, ``SHARED/accepted.csv``
 For each ensemble and pattern it writes (``OUT/national.csv``, and prints):
 
 - the national figures' 5, 50 and 95 % points and mean, and the share inside the tolerance;
-- whether the record (or the range of records, for a level read over several dates) lies
-  inside the 5–95 % band (``record_inside``): the predictive check;
-- its power: the pooled standard deviation of a nation's figure about its set's mean
-  (``chance_sd``: the spread a single nation has at given calibrated numbers, from its
-  provinces' chance and own numbers and from the draw of the nation's other numbers) and the
-  means the check
-  would accept, the record ∓ 1.645 × ``chance_sd`` (``accepts_from``, ``accepts_to``). A pattern
-  whose accepted range is wide cannot tell parameter sets apart, whatever its record.
+- whether the record lies inside the 5–95 % band (``record_inside``) and where
+  (``record_percentile``, the share of nations below it): the predictive check. A record
+  given as a range (a level read over several dates) is read at its middle. The calibrated
+  sets were chosen on these same records, so their check is biased towards passing;
+- its power: the spread of a nation's figure about its set's mean (``chance_sd``, pooled),
+  split into its provinces' part (``provinces_sd``: their spread over how many read a value)
+  and the draw of the nation's other numbers (``draws_sd``); that spread as a function of the
+  set's mean (a variance ``a + b·mean`` fitted over the sets, since a count's spread grows
+  with its level), read at the record (``sd_at_record``); the expected values the check
+  accepts, those within 1.645 such standard deviations of the record (``accepts_from``,
+  ``accepts_to``), and the share of sets whose mean is one of them
+  (``sets_consistent_share``). A pattern whose accepted range is wide cannot tell parameter
+  sets apart, whatever its record.
+
+A national figure is the mean of the provinces' readings, as the calibration reads a set, not
+a ratio of national sums (the same for the pace, each province holding five KCN at the start;
+not for occupancy). A synthetic nation is 63 draws of the typical province, and understates how
+unevenly zones are spread among real provinces.
 
 The status rule is not changed by this check (``calibration.verdict``: the ensemble's mean
 inside the tolerance of every pattern it was cut on): it is reported beside it, for all the
@@ -135,36 +145,68 @@ def design(
 def national_figures(
     outputs: pd.DataFrame, targets: list[str], *, draws: int, provinces: int
 ) -> pd.DataFrame:
-    """One row a nation (set, draw): each target's mean over the provinces that read it;
-    NaN where a province's run failed."""
+    """One row a nation (set, draw): each target's mean over the provinces that read it, and
+    (``<target>:spread``) the variance of that mean from its provinces' own spread, their
+    variance over how many read it; NaN where a province's run failed."""
     runs = outputs.copy()
     runs["nation"] = runs["sample"] // provinces
     failed = (runs["status"] != "ok").groupby(runs["nation"]).any()
-    figures = runs.groupby("nation")[targets].mean()
+    grouped = runs.groupby("nation")[targets]
+    figures = grouped.mean()
+    spread = (grouped.var(ddof=1) / grouped.count()).add_suffix(":spread")
+    figures = pd.concat([figures, spread], axis=1)
     figures[failed.reindex(figures.index, fill_value=False).to_numpy()] = np.nan
     figures.insert(0, "set", figures.index // draws)
     return figures.reset_index()
 
 
+def variance_at(means: np.ndarray, variances: np.ndarray) -> tuple[float, float]:
+    """``(a, b)`` of a nation's variance about its set's mean as ``a + b·mean``, fitted over
+    the sets by least squares: a count's spread grows with its level (the KCN pace's nations
+    are a few new KCN each), so one pooled figure would be too wide at low levels and too
+    narrow at high ones. A constant when the means do not vary."""
+    ok = np.isfinite(means) & np.isfinite(variances)
+    if ok.sum() < 3 or np.ptp(means[ok]) == 0:
+        return float(np.nanmean(variances)), 0.0
+    b, a = np.polyfit(means[ok], variances[ok], 1)
+    return float(a), float(b)
+
+
 def summary(figures: pd.DataFrame, ensemble: str, targets: list[str]) -> list[dict[str, object]]:
-    """Each target's predictive band over the nations, against its record and tolerance."""
+    """Each target's predictive band over the nations, against its record and tolerance, and
+    the check's power (module docstring)."""
     patterns = {p.id: p for p in shipped_patterns().patterns}
     rows = []
     for target in targets:
         pattern = patterns[target]
         low, high = pattern.tolerance
-        # a record given as a range (levels over several dates) is met by a band touching it
+        # a record given as a range (a level over several dates) is read at its middle, as a
+        # run's reading is the mean over the months
         first, last = (
             pattern.value if isinstance(pattern.value, tuple) else (pattern.value, pattern.value)
         )
+        record = (first + last) / 2
         values = figures[target].dropna()
-        # a nation's spread about its own set's mean, pooled over the sets (chance alone)
-        deviations = figures[target] - figures.groupby("set")[target].transform("mean")
-        per_set = figures.groupby("set")[target].count()
+        by_set = figures.groupby("set")[target]
+        set_means = by_set.mean()
+        # a nation's spread about its own set's mean, pooled over the sets: its provinces'
+        # chance and own numbers, and the draw of the nation's other numbers
+        deviations = figures[target] - by_set.transform("mean")
+        per_set = by_set.count()
         freedom = int((per_set[per_set > 0] - 1).sum())
-        chance_sd = (
-            float(np.sqrt(np.nansum(deviations**2) / freedom)) if freedom > 0 else float("nan")
+        chance_var = float(np.nansum(deviations**2) / freedom) if freedom > 0 else float("nan")
+        provinces_var = float(figures[f"{target}:spread"].mean())
+        a, b = variance_at(set_means.to_numpy(), by_set.var(ddof=1).to_numpy())
+
+        def sd(mean: np.ndarray, a: float = a, b: float = b) -> np.ndarray:
+            # (a variance fitted below 0 at some level is read as none there)
+            return np.sqrt(np.clip(a + b * mean, 0, None))
+
+        consistent = np.abs(record - set_means.to_numpy()) <= Z_BAND * sd(set_means.to_numpy())
+        grid = np.linspace(
+            record - 10 * np.sqrt(chance_var), record + 10 * np.sqrt(chance_var), 2001
         )
+        accepted = grid[np.abs(record - grid) <= Z_BAND * sd(grid)]
         band = np.percentile(values, BAND) if len(values) else [np.nan, np.nan]
         median = float(np.median(values)) if len(values) else float("nan")
         rows.append(
@@ -173,6 +215,7 @@ def summary(figures: pd.DataFrame, ensemble: str, targets: list[str]) -> list[di
                 "pattern": target,
                 "record_low": first,
                 "record_high": last,
+                "record": record,
                 "tolerance_low": low,
                 "tolerance_high": high,
                 "nations": len(values),
@@ -183,10 +226,17 @@ def summary(figures: pd.DataFrame, ensemble: str, targets: list[str]) -> list[di
                 "inside_tolerance_share": float(values.between(low, high).mean())
                 if len(values)
                 else float("nan"),
-                "record_inside": bool(band[0] <= last and first <= band[1]),
-                "chance_sd": chance_sd,
-                "accepts_from": first - Z_BAND * chance_sd,
-                "accepts_to": last + Z_BAND * chance_sd,
+                "record_inside": bool(band[0] <= record <= band[1]),
+                "record_percentile": float(100 * (values < record).mean())
+                if len(values)
+                else float("nan"),
+                "chance_sd": float(np.sqrt(chance_var)),
+                "provinces_sd": float(np.sqrt(provinces_var)),
+                "draws_sd": float(np.sqrt(max(0.0, chance_var - provinces_var))),
+                "sd_at_record": float(sd(np.array(record))),
+                "accepts_from": float(accepted.min()) if len(accepted) else float("nan"),
+                "accepts_to": float(accepted.max()) if len(accepted) else float("nan"),
+                "sets_consistent_share": float(consistent[np.isfinite(set_means)].mean()),
             }
         )
     return rows
@@ -261,17 +311,20 @@ def main() -> None:
                 [
                     "ensemble",
                     "pattern",
-                    "record_low",
-                    "record_high",
+                    "record",
                     "tolerance_low",
                     "tolerance_high",
                     "p5",
                     "p50",
                     "p95",
                     "record_inside",
+                    "record_percentile",
                     "chance_sd",
+                    "provinces_sd",
+                    "draws_sd",
                     "accepts_from",
                     "accepts_to",
+                    "sets_consistent_share",
                 ]
             ].round(2)
         )

@@ -67,18 +67,37 @@ def test_a_nation_with_a_failed_run_is_not_read(script) -> None:  # type: ignore
     assert figures["a"].iloc[1] == 4.0
     assert np.isnan(figures["a"].iloc[2])
     assert list(figures["set"]) == [0, 1, 2]
+    # the mean's variance from its provinces: their variance over how many read a value
+    assert figures["a:spread"].iloc[1] == pytest.approx(2.0 / 2)
+    assert np.isnan(figures["a:spread"].iloc[0]) and np.isnan(figures["a:spread"].iloc[2])
+
+
+def test_a_count_s_spread_is_read_at_its_level(script) -> None:  # type: ignore[no-untyped-def]
+    a, b = script.variance_at(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0, 4.0]))
+    assert a == pytest.approx(0, abs=1e-9) and b == pytest.approx(1)
+    a, b = script.variance_at(np.array([2.0, 2.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+    assert (a, b) == (pytest.approx(2.0), 0.0)  # one level: a constant
 
 
 def test_the_check_says_whether_the_record_lies_in_the_nations_band(script) -> None:  # type: ignore[no-untyped-def]
     pattern = "kcn_pace_2016_2020"  # record 1.87 %/yr
-    inside = pd.DataFrame({"set": [0, 0, 1, 1], pattern: [1.0, 2.0, 1.5, 2.5]})
-    below = pd.DataFrame({"set": [0, 0, 1, 1], pattern: [0.0, 0.2, 0.1, 0.3]})
+    spread = {f"{pattern}:spread": [0.1, 0.1, 0.1, 0.1]}
+    inside = pd.DataFrame({"set": [0, 0, 1, 1], pattern: [1.0, 2.0, 1.5, 2.5], **spread})
+    below = pd.DataFrame({"set": [0, 0, 1, 1], pattern: [0.0, 0.2, 0.1, 0.3], **spread})
     (row,) = script.summary(inside, "x", [pattern])
     assert row["record_inside"] and row["nations"] == 4
+    assert row["record_percentile"] == 50  # 1.0 and 1.5 below 1.87
     assert row["chance_sd"] == pytest.approx(np.sqrt(4 * 0.5**2 / 2))
-    assert row["accepts_from"] == pytest.approx(1.87 - 1.645 * row["chance_sd"])
+    assert row["provinces_sd"] == pytest.approx(np.sqrt(0.1))
+    assert row["draws_sd"] == pytest.approx(np.sqrt(0.5 - 0.1))
+    # two sets: the spread is the sets' mean variance (0.5) at every level
+    assert row["sd_at_record"] == pytest.approx(np.sqrt(0.5))
+    assert row["accepts_from"] == pytest.approx(1.87 - 1.645 * np.sqrt(0.5), abs=0.02)
+    assert row["accepts_to"] == pytest.approx(1.87 + 1.645 * np.sqrt(0.5), abs=0.02)
+    assert row["sets_consistent_share"] == 1.0
     (row,) = script.summary(below, "x", [pattern])
     assert not row["record_inside"] and row["inside_tolerance_share"] == 0
+    assert row["record_percentile"] == 100 and row["sets_consistent_share"] == 0
 
 
 @pytest.mark.slow
