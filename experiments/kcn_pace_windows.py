@@ -147,8 +147,11 @@ def main() -> None:
     seeds = replicate_seeds(args.seed, args.runs)
     names: list[str | None] = [None, *args.settings]
     jobs = [(name, seed) for name in names for seed in seeds]
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        results = list(pool.map(one_run, jobs, chunksize=8))
+    if args.workers == 1:  # (in this process: nothing to pickle, nothing to re-import)
+        results = [one_run(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            results = list(pool.map(one_run, jobs, chunksize=8))
     readings = {
         name or "written": results[i * len(seeds) : (i + 1) * len(seeds)]
         for i, name in enumerate(names)
