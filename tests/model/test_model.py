@@ -111,7 +111,7 @@ def test_plants_operating_at_the_start_are_sized_on_the_shared_market_view(
     """A plant operating at the start is sized on the absorption developers expect, which
     shares the province's demand among every zone held: sized before the other holders were
     in place, each zone expected the whole demand alone. (Since 2026-11-29 it is sized by
-    ``start_plant``, in modules of the design share; a design share of 5 % here, so that the
+    ``size_start_plant``, in modules of the design share; a design share of 5 % here, so that the
     capacity follows the expected flow closely and a different market view would show.)"""
     written = load_scenario(ROOT / "scenarios" / f"{province}.yaml")
     data = written.model_dump(exclude_unset=True)

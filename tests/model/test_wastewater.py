@@ -546,7 +546,7 @@ def test_a_cluster_plant_at_the_start_comes_from_the_scenario(
     model = model_of(Scenario.model_validate(data), baseline)
     ccn = model.zone_by_id[CCN]
     assert ccn.wwtp_clusters == 2 and ccn.plant_share == pytest.approx(2 / 6)
-    # Its two plants are sized as one cluster's plant each would be (start_plant, in modules
+    # Its two plants are sized as one cluster's plant each would be (size_start_plant, in modules
     # of the design share of the two clusters' full flow, covering their expected flow).
     full = wastewater.full_flow_m3_day(model, ccn) * 2 / 6
     expected = wastewater.expected_collected_m3_day(

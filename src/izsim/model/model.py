@@ -223,8 +223,7 @@ class IZModel(Model):
             developer.take_up(zone)
         for zone in self.zones:
             if zone.wwtp == "operating":
-                capacity, capital = wastewater.start_plant(self, zone)
-                zone.wwtp_capacity_m3_day, zone.wwtp_capital_bn_vnd = capacity, capital
+                wastewater.size_start_plant(self, zone)
             elif zone.wwtp == "building" and zone.developer is not None:
                 zone.developer.start_wwtp(zone, already_paid=True)
         self._market_month = -1  # month 0 takes its own view, after the pipeline is placed

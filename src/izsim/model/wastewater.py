@@ -85,7 +85,7 @@ def full_flow_m3_day(model: IZModel, zone: Zone) -> float:
 def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     """Capacity of a new plant: the design share of the zone's full flow, or the flow expected
     when it would open if that is more (nobody builds a plant already too small). A plant
-    operating at the start: :func:`start_plant`. Of an aggregate row of N clusters, one
+    operating at the start: :func:`size_start_plant`. Of an aggregate row of N clusters, one
     cluster's plant: an N-th of that."""
     ww = model.scenario.wastewater
     full = full_flow_m3_day(model, zone)
@@ -96,29 +96,27 @@ def design_capacity_m3_day(model: IZModel, zone: Zone) -> float:
     )
 
 
-def start_plant(model: IZModel, zone: Zone) -> tuple[float, float]:
-    """Capacity (m³/day) and capital (bn VND) of ``zone``'s plants operating at the start: each
-    built at the design share of its clusters' full flow and grown since by modules, as the
-    running rule grows a plant (:func:`module_m3_day`, :func:`expansion_cost`), until it
-    covers the flow expected one build time ahead (docs/model.md §2.5).
+def size_start_plant(model: IZModel, zone: Zone) -> None:
+    """Set the capacity (m³/day) and capital (bn VND) of ``zone``'s plants operating at the
+    start: each built at the design share of its clusters' full flow and grown since by the
+    running rule's modules (:func:`module_m3_day`, :func:`expansion_cost`, the pieces
+    :meth:`Developer._keep_up` adds), until it covers the flow expected one build time ahead
+    (docs/model.md §2.5).
 
     Sized at that flow alone (as if every start plant had just been built), every start plant
     of a filling province was overloaded within months and out of compliance until a module was
     built, all at once. That the first plant was built at the design share, the zone's load
     below it then, is an assumption (the plants' histories are not recorded)."""
     devs, ww = model.scenario.developers, model.scenario.wastewater
-    plants = zone.wwtp_clusters
-    share = zone.plant_share
-    full = full_flow_m3_day(model, zone) * share
-    module = ww.plant_design_share_pct / 100 * full
-    expected = expected_collected_m3_day(model, zone, devs.wwtp_build_months) * share
-    capacity = module
-    capital = plant_cost(model, capacity, plants=plants)
-    while capacity < expected and capacity < full:
-        added = min(full, capacity + module) - capacity
-        capital += ww.expansion_cost_pct / 100 * devs.wwtp_cost(added)
-        capacity += added
-    return capacity, capital
+    full = full_flow_m3_day(model, zone) * zone.plant_share
+    expected = expected_collected_m3_day(model, zone, devs.wwtp_build_months) * zone.plant_share
+    zone.wwtp_capacity_m3_day = ww.plant_design_share_pct / 100 * full
+    zone.wwtp_capital_bn_vnd = plant_cost(
+        model, zone.wwtp_capacity_m3_day, plants=zone.wwtp_clusters
+    )
+    while zone.wwtp_capacity_m3_day < expected and (added := module_m3_day(model, zone)) > 0:
+        zone.wwtp_capital_bn_vnd += expansion_cost(model, zone)
+        zone.wwtp_capacity_m3_day += added
 
 
 def plant_cost(model: IZModel, capacity_m3_day: float, *, plants: int = 1) -> float:
