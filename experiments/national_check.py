@@ -59,8 +59,9 @@ import pandas as pd
 from calibrate_shared import BACKCAST, TARGETS, provincial
 
 from izsim.errors import InputError, Problem, run_script
+from izsim.experiments.calibration import run_points
 from izsim.experiments.packages import at_least
-from izsim.experiments.sensitivity import Factor, to_values
+from izsim.experiments.sensitivity import Factor
 from izsim.experiments.space import load_space
 from izsim.experiments.sweep import sweep
 from izsim.outputs import write_csv
@@ -131,14 +132,11 @@ def design(
     other numbers are drawn alike for both ensembles (the same ``seed``)."""
     from scipy.stats import qmc
 
-    rng = np.random.default_rng([seed, 7])
     pool = qmc.LatinHypercube(d=k, seed=np.random.default_rng([seed, 8])).random(sets)
-    of_set = np.repeat(np.arange(sets), draws * provinces)
-    rest = np.repeat(rng.random((sets * draws, len(factors) - k)), provinces, axis=0)
-    rest[:, fresh] = rng.random((len(rest), len(fresh)))
-    values = to_values(factors, np.hstack([pool[of_set], rest]))
+    rng = np.random.default_rng([seed, 7])
+    values = run_points(factors, pool, rng, draws=draws, runs=provinces, fresh=fresh)
     if calibrated is not None:
-        values[:, :k] = calibrated[of_set]
+        values[:, :k] = calibrated[np.repeat(np.arange(sets), draws * provinces)]
     return values
 
 
@@ -175,7 +173,7 @@ def variance_at(means: np.ndarray, variances: np.ndarray) -> tuple[float, float]
 def summary(figures: pd.DataFrame, ensemble: str, targets: list[str]) -> list[dict[str, object]]:
     """Each target's predictive band over the nations, against its record and tolerance, and
     the check's power (module docstring)."""
-    patterns = {p.id: p for p in shipped_patterns().patterns}
+    patterns = shipped_patterns().by_id()
     rows = []
     for target in targets:
         pattern = patterns[target]

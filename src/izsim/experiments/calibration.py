@@ -43,7 +43,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,9 @@ import pandas as pd
 from izsim.errors import InputError, Problem
 from izsim.experiments.ensemble import Ensemble
 from izsim.patterns import PatternSet
+
+if TYPE_CHECKING:
+    from izsim.experiments.sensitivity import Factor
 
 CUTOFF = 3.0
 """Implausibility beyond which a point is ruled out: Pukelsheim's three-sigma rule (at least
@@ -418,7 +421,6 @@ def history_match(
     """
     from scipy.stats import qmc
 
-    from izsim.experiments.sensitivity import to_values
     from izsim.experiments.space import load_space, pattern_outputs, write_space
     from izsim.experiments.sweep import sweep
     from izsim.scenario.load import find_policy, load_policy, load_scenario
@@ -483,12 +485,14 @@ def history_match(
         # them and the spread within a set is theirs and the seeds' (with draws = 1 the same
         # numbers, in the same order, as before)
         of_set = np.repeat(np.arange(len(pool)), per_set)
-        rest = rng.random((len(pool) * draws, len(factors) - k))
-        if split:
-            # a point a run: the draw's numbers repeated, the provincial ones afresh
-            rest = np.repeat(rest, replicates, axis=0)
-            rest[:, fresh_columns] = rng.random((len(rest), len(fresh_columns)))
-        values = to_values(factors, np.hstack([pool[of_set], rest]))
+        values = run_points(
+            factors,
+            pool,
+            rng,
+            draws=draws,
+            runs=replicates,
+            fresh=fresh_columns if split else None,
+        )
         if given is not None:
             rows = rng.integers(len(given.values), size=len(pool))
             values[:, k : k + len(held)] = given.values[rows][of_set]
@@ -555,6 +559,31 @@ def history_match(
         others,
         by_run,
     )
+
+
+def run_points(
+    factors: Sequence[Factor],
+    pool: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    draws: int,
+    runs: int = 1,
+    fresh: Sequence[int] | None = None,
+) -> np.ndarray:
+    """The points of the runs of parameter sets ``pool`` (the unit cube of the first
+    ``pool.shape[1]`` factors), set by set: each set with ``draws`` draws of every other
+    number from its prior. Without ``fresh`` a draw is one point (its runs are seeds of it);
+    with ``fresh`` (indexes among the other numbers: a province's own), each draw is ``runs``
+    points, one a run, repeating the draw's numbers and drawing the ``fresh`` ones afresh."""
+    from izsim.experiments.sensitivity import to_values
+
+    k = pool.shape[1]
+    of_set = np.repeat(np.arange(len(pool)), draws if fresh is None else draws * runs)
+    rest = rng.random((len(pool) * draws, len(factors) - k))
+    if fresh is not None:
+        rest = np.repeat(rest, runs, axis=0)
+        rest[:, fresh] = rng.random((len(rest), len(fresh)))
+    return to_values(factors, np.hstack([pool[of_set], rest]))
 
 
 def mean_reading(wave: Wave | None, target: str) -> float:
