@@ -20,11 +20,13 @@ pace over the fitted window), and prints them.
 from __future__ import annotations
 
 import argparse
+import math
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydantic
 
 from izsim.calendar import month_index
 from izsim.errors import InputError, Problem, run_script
@@ -35,10 +37,13 @@ from izsim.outputs import write_csv
 from izsim.patterns import PACE_STOCKS, Pattern, measure_values, shipped_patterns
 from izsim.run import run
 from izsim.scenario.load import load_policy, load_scenario
+from izsim.scenario.parameters import parameters, with_values
+from izsim.scenario.policy import Policy
 from izsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCAST = ROOT / "scenarios" / "backcast" / "typical_2016.yaml"
+POLICY = BACKCAST.parent / "policies" / "baseline.yaml"
 PATTERN = "kcn_pace_2016_2020"
 WINDOWS = (
     ("2016-06", "2018-12", 1.66),  # the records' first sub-period (its tolerance's low end)
@@ -55,31 +60,39 @@ WAITING = "kcn_waiting_"
 
 def window_pattern(since: str, until: str) -> Pattern:
     """The fitted KCN pace pattern read over ``since`` → ``until`` instead."""
-    pattern = next(p for p in shipped_patterns().patterns if p.id == PATTERN)
+    pattern = shipped_patterns().by_id()[PATTERN]
     measure = pattern.measure.model_copy(update={"since": since, "until": until})
     return pattern.model_copy(update={"measure": measure})
 
 
-def variant(scenario: Scenario, setting: str | None) -> Scenario:
-    """``scenario`` with one ``block.field=value`` changed (None: as written)."""
+def variant(scenario: Scenario, policy: Policy, setting: str | None) -> Scenario:
+    """``scenario`` with one ``name=value`` changed (``name`` as `izsim params` lists it;
+    None: as written)."""
     if setting is None:
         return scenario
     name, _, text = setting.partition("=")
-    block, _, field = name.partition(".")
-    data = scenario.model_dump(exclude_unset=True)
-    if block not in data or field not in data[block] or not text:
-        raise InputError(
-            [Problem("--set", setting, "give block.field=value, a number the scenario writes")]
-        )
-    data[block][field] = float(text)
-    return scenario.revalidated(data)
+    params = parameters(scenario, policy)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    problem = None
+    if name not in {p.name for p in params} or not math.isfinite(value):
+        problem = "give name=value: a number `izsim params` lists for the back-cast, and a value"
+    else:
+        try:
+            return with_values(scenario, policy, {name: value}, params=params)[0]
+        except pydantic.ValidationError as error:
+            problem = f"the scenario refuses it: {error.errors()[0]['msg']}"
+    raise InputError([Problem("--set", setting, problem)])
 
 
 def one_run(job: tuple[str | None, int]) -> dict[str, object]:
     """One run's readings: each window's pace, new KCN by calendar year, KCN waiting."""
     setting, seed = job
-    scenario = variant(load_scenario(BACKCAST), setting)
-    result = run(scenario, load_policy(BACKCAST.parent / "policies" / "baseline.yaml"), seed)
+    policy = load_policy(POLICY)
+    scenario = variant(load_scenario(BACKCAST), policy, setting)
+    result = run(scenario, policy, seed)
     start = scenario.scenario.start
     paces = [
         measure_values(window_pattern(a, b), result.values, start, "typical").value
@@ -143,7 +156,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "results/calibration/kcn_pace")
     args = parser.parse_args()
     for setting in args.settings:  # refused before any run
-        variant(load_scenario(BACKCAST), setting)
+        variant(load_scenario(BACKCAST), load_policy(POLICY), setting)
     seeds = replicate_seeds(args.seed, args.runs)
     names: list[str | None] = [None, *args.settings]
     jobs = [(name, seed) for name in names for seed in seeds]

@@ -32,12 +32,20 @@ def test_a_window_is_the_fitted_pattern_over_other_dates(script) -> None:  # typ
 
 def test_a_setting_must_name_a_number_the_scenario_writes(script) -> None:  # type: ignore[no-untyped-def]
     scenario = script.load_scenario(script.BACKCAST)
-    changed = script.variant(scenario, "establishment.national_queue_years=0")
+    policy = script.load_policy(script.POLICY)
+    changed = script.variant(scenario, policy, "establishment.national_queue_years=0")
     assert changed.establishment.national_queue_years == 0
     assert scenario.establishment.national_queue_years == 1
-    for bad in ("establishment.no_such_field=1", "nowhere.national_queue_years=1", "x"):
+    bad_ones = (
+        "establishment.no_such_field=1",
+        "nowhere.national_queue_years=1",
+        "x",
+        "establishment.national_queue_years=two",
+        "establishment.min_kcn_occupancy_for_new_kcn_pct=150",  # the schema refuses it
+    )
+    for bad in bad_ones:
         with pytest.raises(InputError):
-            script.variant(scenario, bad)
+            script.variant(scenario, policy, bad)
 
 
 def test_the_tables_group_runs_by_the_kcn_waiting_at_the_start(script) -> None:  # type: ignore[no-untyped-def]
