@@ -177,7 +177,8 @@ SCORECARD_COLUMNS = (
     "runs_ever_met",
     "source",
 )
-"""The scorecard's columns, in the order a modelled target's row has them."""
+"""The scorecard's columns, in order (a not-modelled target's row leaves the counts and
+probabilities empty)."""
 
 
 def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd.DataFrame:
@@ -222,8 +223,9 @@ def scorecard(scenario: Scenario, policies: list[str], outcomes: Outcomes) -> pd
                     "source": source_text(target),
                 }
             )
-    # a scenario without targets (a back-cast) still gets the scorecard's columns
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(SCORECARD_COLUMNS))
+    # one order of columns whatever the first target is, and the same columns for a scenario
+    # without targets (a back-cast)
+    frame = pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
     for column in ("runs", "met", "runs_ever_met"):
         if column in frame:
             frame[column] = frame[column].astype("Int64")  # counts, empty for not_modelled rows
