@@ -56,7 +56,7 @@ class NationalQuota:
         """Whether this year's approvals are all given."""
         if self.per_year is None:
             return False
-        year = _year(now)
+        year = simulated_year(now)
         return self.granted.get(year, 0) >= self.allowed(year)
 
     def wait_for_approval(self, env: simpy.Environment) -> Generator[simpy.Event, object, None]:
@@ -66,9 +66,9 @@ class NationalQuota:
         if self.per_year <= 0:  # never: the process waits for ever (no new KCN)
             yield env.event()
         while self.full(env.now):
-            next_january = (_year(env.now) + 1) * MONTHS_PER_YEAR
+            next_january = (simulated_year(env.now) + 1) * MONTHS_PER_YEAR
             yield env.timeout(next_january - env.now)
-        year = _year(env.now)
+        year = simulated_year(env.now)
         self.granted[year] = self.granted.get(year, 0) + 1
 
 
@@ -130,7 +130,7 @@ def national_places_left(model: IZModel) -> float:
     national, quota = model.scenario.establishment, model.national_quota
     if national.national_queue_years is None or quota.per_year is None:
         return math.inf
-    ready = _year(model.env.now + national.national_approval_months_kcn)
+    ready = simulated_year(model.env.now + national.national_approval_months_kcn)
     places = sum(
         max(0, quota.allowed(year) - quota.granted.get(year, 0))
         for year in range(ready, ready + national.national_queue_years + 1)
@@ -147,7 +147,8 @@ def national_places_left(model: IZModel) -> float:
     return places - waiting
 
 
-def _year(now: float) -> int:
+def simulated_year(now: float) -> int:
+    """The calendar year of simulated month ``now`` (0 the start's year, before it negative)."""
     # A small tolerance: a wait of a fraction of a month added to whole months lands on the
     # January it aims at, not a rounding error before it.
     return math.floor(now / MONTHS_PER_YEAR + 1e-9)
@@ -167,12 +168,22 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, bool
     condition when its national dossier is ready is turned down (``False``, event
     ``national_refusal``) instead of waiting: it was proposed when the condition held
     (:func:`kcn_proposal_open`) and the province proposes it again when it holds again.
+
+    A proposal filed before the start (``zone.proposal_under_way``, :mod:`izsim.model.spin_up`)
+    waits only what is left of its national appraisal, or, approved nationally before the
+    start, what is left of the province's months.
     """
     env = model.env
     national = model.scenario.establishment
-    if zone.is_kcn:
-        if national.national_approval_months_kcn > 0:
-            yield env.timeout(national.national_approval_months_kcn)
+    # A proposal filed before the start (spin_up.py) goes on from where it is, once.
+    under_way, zone.proposal_under_way = zone.proposal_under_way, None
+    approved_before_start = under_way is not None and under_way.national_approval is not None
+    if zone.is_kcn and not approved_before_start:
+        wait = national.national_approval_months_kcn
+        if under_way is not None:
+            wait = max(0.0, under_way.filed + wait - env.now)
+        if wait > 0:
+            yield env.timeout(wait)
         if zone.spec.expands is None:
             condition = national.min_kcn_occupancy_for_new_kcn_pct
             if condition is not None and established_kcn_occupancy(model) < condition / 100:
@@ -188,6 +199,13 @@ def establish(model: IZModel, zone: Zone) -> Generator[simpy.Event, object, bool
         zone.national_approval_month = model.month
         model.events.append((model.month, "national_approval", zone.key))
     provincial = model.scenario.developers.zone_approval_months(kcn=zone.is_kcn)
+    if approved_before_start:
+        assert under_way is not None and under_way.national_approval is not None
+        # (a decision at t is stamped, as in the run, in the month that ends then)
+        zone.national_approval_month = math.ceil(under_way.national_approval) - 1
+        # The province's part began before the start, when no reform of the run applied.
+        yield env.timeout(max(0.0, under_way.national_approval + provincial - env.now))
+        return True
     # The factor is read when the province's part starts: reform in force then applies.
     yield env.timeout(provincial * model.agencies.approval_time_factor)
     return True

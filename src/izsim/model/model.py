@@ -36,6 +36,7 @@ from izsim.model.labour import LabourPool
 from izsim.model.mesa_core import Model
 from izsim.model.presence import province_of_run
 from izsim.model.reinvestment import Reinvestment
+from izsim.model.spin_up import file_proposals_under_way, place_proposals_under_way
 from izsim.model.streams import Streams
 from izsim.model.zone import PLANT_STATES, STAGES, Zone
 from izsim.scenario.policy import Levers, Policy
@@ -180,6 +181,8 @@ class IZModel(Model):
         self._column = {name: i for i, name in enumerate(INDICATOR_IDS)}  # (read by tests)
         self._indicator_groups()
         self._start_existing_developers()
+        if scenario.establishment.start_proposals == "spin_up":
+            place_proposals_under_way(self, file_proposals_under_way(self))
         self._start_pipeline()
         self.reinvestment = Reinvestment(self)
         self.months_collected = 0  # months whose indicators are in ``values``

@@ -24,6 +24,7 @@ PURPOSES = (
     "start",  # how far works under way at the start have come (appended: others unchanged)
     "agreements",  # when land users accept a KCN's compensation (appended: others unchanged)
     "presence",  # which zones held in only some runs a run holds (appended: others unchanged)
+    "spin_up",  # new KCN proposals filed before the start (appended: others unchanged)
 )
 
 

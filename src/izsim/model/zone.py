@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import simpy
 
     from izsim.model.developer import Developer
+    from izsim.model.spin_up import ProposalUnderWay
     from izsim.scenario.schema import Zone as ZoneSpec
 
 STAGES = ("planned", "approved", "clearing", "building", "operating")
@@ -98,6 +99,8 @@ class Zone(Agent):
         # where a committed schedule for the next phase runs from.
         self.phase_finished_month: int | None = 0 if self.serviced_ha > 0 else None
         self.national_approval_month: int | None = None  # a new KCN's national decision
+        # A new KCN proposed before the start, until its establishment goes on (spin_up.py).
+        self.proposal_under_way: ProposalUnderWay | None = None
         self.wwtp_upgrading = False  # a repair under way
         self.wwtp_since: float | None = 0.0 if spec.wwtp == "operating" else None
         # An expansion connected to its parent's plant (the parent's plant treats its flow)

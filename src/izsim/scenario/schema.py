@@ -1085,6 +1085,25 @@ class Establishment(Sourced):
         " a candidate developer's hurdle, whose median is `developers.hurdle_ratio`"
         " (0: every developer has the median hurdle).",
     )
+    start_proposals: Literal["recorded", "spin_up"] = Field(
+        default="recorded",
+        description="New KCN proposals under way at the start: `recorded`, those the zones'"
+        " stages list (none: a zone is planned or established); `spin_up`, filed by the model"
+        " itself before the start, developer entry for the sites queued nationally run month by"
+        " month over the pipeline's length with the province held as at the start and no"
+        " policy lever, for a back-cast whose start records say nothing of proposals"
+        " (docs/model.md §2.3a). Needs `national_queue_years`, which bounds the pipeline.",
+    )
+
+    @model_validator(mode="after")
+    def _spin_up_bounded(self) -> Establishment:
+        if self.start_proposals == "spin_up" and self.national_queue_years is None:
+            raise ValueError(
+                "start_proposals: spin_up needs national_queue_years (a whole number of years,"
+                " 0–10): without it a proposal may wait for ever and the pipeline before the"
+                " start has no length"
+            )
+        return self
 
 
 class CandidateSites(Sourced):
