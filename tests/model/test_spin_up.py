@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from izsim.model.model import IZModel
-from izsim.model.spin_up import spin_up_months
+from izsim.model.spin_up import monthly_draws, spin_up_months
 from izsim.scenario import Policy, Scenario
 from tests.conftest import with_levers
 from tests.model.test_establishment import KCNS, national, variant
@@ -36,10 +37,10 @@ def under_way(model: IZModel) -> list[str]:
 
 
 def test_the_spin_up_is_as_long_as_the_longest_pipeline(scenario: Scenario) -> None:
-    """National appraisal, the year the dossier is ready and the queue's years after it, the
-    province's months: 12 + 12 × 2 + 6."""
-    assert spin_up_months(eager(scenario, national_queue_years=1)) == 42
-    assert spin_up_months(eager(scenario, national_queue_years=0)) == 30
+    """National appraisal, at most the queue's years to a January with a place, the province's
+    months: 12 + 12 × 1 + 6; with no year of queue the decision comes when the dossier is ready."""
+    assert spin_up_months(eager(scenario, national_queue_years=1)) == 30
+    assert spin_up_months(eager(scenario, national_queue_years=0)) == 18
 
 
 def test_spin_up_needs_a_queue(scenario: Scenario) -> None:
@@ -51,27 +52,27 @@ def test_without_a_quota_the_proposals_of_the_last_appraisal_are_under_way(
     scenario: Scenario, baseline: Policy
 ) -> None:
     """Every site is proposed the first month it can be: established before the start, it is
-    planned again and proposed again; those filed in the last six months before the start are
-    still before the Prime Minister then, and the run establishes them a national year and the
-    province's six months after they were filed (at −42: appraised −30, established −24; at
-    −24: −12, −6; at −6: the national decision at t = 6, established at t = 12, stamped in the
-    months that end then, 5 and 11)."""
+    planned again and proposed again; those filed in the last year before the start are still
+    before the Prime Minister then (at −30: appraised −18, established −12; at −12: the
+    dossier ready at the start, the national decision at t = 0, established at t = 6, stamped
+    in the months then running, 0 and 5)."""
     model = IZModel(eager(scenario, national_queue_years=1), baseline, 0)
     assert sorted(under_way(model)) == sorted(KCNS)
     model.run()
     for key in KCNS:
         zone = model.zone_by_id[key]
-        assert zone.national_approval_month == 5
-        assert zone.established_month == 11
+        assert zone.national_approval_month == 0
+        assert zone.established_month == 5
 
 
 def test_a_proposal_approved_nationally_before_the_start_waits_only_the_provinces_rest(
     scenario: Scenario, baseline: Policy
 ) -> None:
-    """Ten months of appraisal, 24 of the province's: filed at −46, approved −36, established
+    """Ten months of appraisal, a year of queue, 24 months of the province's (46 months of
+    spin-up): filed at −46, approved −36, established
     −12 (in the start's stock); filed again at −12, approved at t = −2, established at t = 22
     (the months that end then: −3 and 21), with no national decision in the run."""
-    scenario = variant(eager(scenario, national_queue_years=0, national_approval_months_kcn=10))
+    scenario = variant(eager(scenario, national_queue_years=1, national_approval_months_kcn=10))
     scenario = variant(scenario, developers={"zone_approval_months_kcn": 24})
     model = IZModel(scenario, baseline, 0)
     assert spin_up_months(scenario) == 46
@@ -140,6 +141,16 @@ def test_the_proposals_under_way_do_not_depend_on_the_policy(
         helped = IZModel(hurdle, generous, seed)
         assert under_way(plain) == under_way(helped) == []
         assert helped.pro_forma_ratio(helped.zone_by_id[KCNS[0]]) > written * 1.05
+    # Below it the same sites are proposed, in the same months, under either policy.
+    lower = variant(base, developers={"hurdle_ratio": written * 0.95})
+    for seed in range(4):
+        plain, helped = IZModel(lower, baseline, seed), IZModel(lower, generous, seed)
+        filed = [(z.key, z.proposal_under_way) for z in plain.zones if z.proposal_under_way]
+        assert filed, seed
+        assert under_way(plain) == under_way(helped)
+        assert [p.filed for _, p in filed] == [
+            z.proposal_under_way.filed for z in helped.zones if z.proposal_under_way
+        ]
 
 
 def test_a_scenario_that_records_its_proposals_files_none(
@@ -150,3 +161,15 @@ def test_a_scenario_that_records_its_proposals_files_none(
     model = IZModel(recorded, baseline, 0)
     assert under_way(model) == []
     assert all(zone.developer is None for zone in model.zones if zone.key in KCNS)
+
+
+def test_a_longer_spin_up_keeps_the_draws_of_the_months_it_shares() -> None:
+    """The months are drawn from the start backwards: a set whose spin-up is a year longer
+    (another year of queue) sees the same draws in the 30 months before the start as one of 30
+    months (common random numbers across a calibration's sets), and new ones before them."""
+    short = monthly_draws(np.random.default_rng(7), months=30, zones=5)
+    long = monthly_draws(np.random.default_rng(7), months=42, zones=5)
+    for month in range(30):
+        for a, b in zip(short[month], long[month], strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(long[30][0], long[29][0])

@@ -124,7 +124,8 @@ class IZModel(Model):
         self.recent_demand: deque[tuple[int, float]] = deque()  # (month, ha) prospects wanted
         # the part of it that would have gone to KCN (with high-tech zones), month by month
         self.recent_demand_kcn: deque[tuple[int, float]] = deque()
-        self._market_month = -1  # month of the cached market view of developers
+        # month of the cached market view of developers (None: none taken, or forgotten)
+        self._market_month: int | None = None
         # demand (ha a year) and room of each kind of zone (KCN: True, CCN: False) and of all
         # (None), and the key a zone reads them by (None before any enquiry: one market)
         self._market_demand: dict[bool | None, float] = {True: 0.0, False: 0.0, None: 0.0}
@@ -229,7 +230,7 @@ class IZModel(Model):
                 wastewater.size_start_plant(self, zone)
             elif zone.wwtp == "building" and zone.developer is not None:
                 zone.developer.start_wwtp(zone, already_paid=True)
-        self._market_month = -1  # month 0 takes its own view, after the pipeline is placed
+        self.forget_market_view()  # month 0 takes its own view, after the pipeline is placed
 
     def _start_pipeline(self) -> None:
         """Projects licensed before the start and still building: drawn like prospects (from
@@ -422,6 +423,10 @@ class IZModel(Model):
         kind = zone.is_kcn if self._market_by_kind else None
         others = self._market_total_room[kind] - self._market_room.get(zone.index, 0.0)
         return self._market_demand[kind] * own / (own + others) if own > 0 else 0.0
+
+    def forget_market_view(self) -> None:
+        """Have the next look at the market take a fresh view (the set-up changed it)."""
+        self._market_month = None
 
     def _take_market_view(self) -> None:
         """The demand of each kind of zone and the land zones have left, as developers see

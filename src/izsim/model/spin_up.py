@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from izsim.model.developer import Developer
 from izsim.model.establishment import (
     MONTHS_PER_YEAR,
@@ -63,16 +65,17 @@ def spin_up_months(scenario: Scenario) -> int:
     filed earlier is established before the start.
 
     A proposal is filed only while the national round has a place for it in the calendar year
-    its dossier is ready or the ``national_queue_years`` after it, first come first served, so
-    its national decision comes at most ``national_approval_months_kcn`` + 12 ×
-    (``national_queue_years`` + 1) months after it is filed; the province's
+    its dossier is ready or the ``national_queue_years`` (q) after it, first come first
+    served. Its national decision then comes when the dossier is ready or at a January of one
+    of those years, at most 12·q months after the dossier is ready, so at most
+    ``national_approval_months_kcn`` + 12·q months after it is filed; the province's
     ``zone_approval_months_kcn`` follow (no reform before the start).
     """
     national = scenario.establishment
     assert national.national_queue_years is not None  # (the schema requires it)
     longest = (
         national.national_approval_months_kcn
-        + MONTHS_PER_YEAR * (national.national_queue_years + 1)
+        + MONTHS_PER_YEAR * national.national_queue_years
         + scenario.developers.zone_approval_months_kcn
     )
     return math.ceil(longest)
@@ -84,7 +87,9 @@ def file_proposals_under_way(model: IZModel) -> dict[int, ProposalUnderWay]:
 
     Every month of the spin-up draws, from the ``spin_up`` stream, one entry chance, one hurdle
     and one finance capacity per zone, whatever the policy, so the proposals at the start are
-    the same under every policy of a seed.
+    the same under every policy of a seed. The months are drawn from the start backwards (the
+    month before the start first), so a set of numbers that lengthens the spin-up keeps the
+    draws of the months both have (common random numbers across a calibration's sets).
     """
     scenario, rng = model.scenario, model.streams["spin_up"]
     national, devs = scenario.establishment, scenario.developers
@@ -103,11 +108,12 @@ def file_proposals_under_way(model: IZModel) -> dict[int, ProposalUnderWay]:
     entry_chance = devs.private_entry_pct_per_month / 100
     policy_levers = model.levers
     model.levers = Levers()  # before the start no policy of the run is in force
+    model.forget_market_view()  # (a view of the set-up's, or none: each month takes its own)
     try:
-        for month in range(-spin_up_months(scenario), 0):
-            entry = rng.random(len(model.zones))
-            hurdles = rng.standard_normal(len(model.zones))
-            capacities = rng.standard_normal(len(model.zones))
+        months = spin_up_months(scenario)
+        draws = monthly_draws(rng, months=months, zones=len(model.zones))
+        for month in range(-months, 0):
+            entry, hurdles, capacities = draws[-month - 1]
             pipeline.advance_to(month)
             if not meets_condition:
                 continue
@@ -132,11 +138,23 @@ def file_proposals_under_way(model: IZModel) -> dict[int, ProposalUnderWay]:
     finally:
         model.levers = policy_levers
         model.month = 0
-        model._market_month = -1  # month 0 takes its own view
+        model.forget_market_view()  # month 0 takes its own view
     for zone_index in pipeline.proposals:
         model.zones[zone_index].developer = None  # given back by place_proposals_under_way
     pipeline.record_decisions()
     return pipeline.proposals
+
+
+def monthly_draws(
+    rng: np.random.Generator, *, months: int, zones: int
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each spin-up month's entry uniforms, hurdle normals and capacity normals (one per zone),
+    the month before the start first: a longer spin-up adds months at the far end and keeps
+    the draws of those it shares with a shorter one."""
+    return [
+        (rng.random(zones), rng.standard_normal(zones), rng.standard_normal(zones))
+        for _ in range(months)
+    ]
 
 
 class _Pipeline:
