@@ -4,17 +4,19 @@ at the start.
 
     PYTHONPATH=src .venv/bin/python experiments/kcn_pace_windows.py [--runs 400] [--workers 2]
         [--seed 1] [--set establishment.national_kcn_approvals_per_year=1.0 …]
-        [--out results/calibration/kcn_pace]
+        [--what-if occupancy_operating …] [--out results/calibration/kcn_pace]
 
 A diagnosis, not a calibration (issue 11; docs/calibration.md, "Where the KCN pace is lost"):
 ``--runs`` runs of ``scenarios/backcast/typical_2016.yaml`` (baseline policy) at its written
 numbers, each its own seed (``replicate_seeds``), and the same runs with each ``--set`` number
-changed alone (the same seeds). Each window is read as the fitted pattern ``kcn_pace_2016_2020``
-reads its own (``patterns.measure_values``, its dates replaced), and a window's pace is the mean
-of the runs' (as the calibration reads a set). Writes ``OUT/windows.csv`` (variant, window,
-runs, pace, its standard error, the record's pace), ``OUT/years.csv`` (variant, year, new KCN a
-province) and ``OUT/by_waiting.csv`` (variant, KCN waiting at the start: 0, 1, 2 or more, runs,
-pace over the fitted window), and prints them.
+changed alone, and under each ``--what-if`` alone (:mod:`izsim.experiments.what_ifs`: the
+occupancy condition read over operating KCN or serviced land, a year of enquiries in
+developers' view at the start), the same seeds. Each window is read as the fitted pattern
+``kcn_pace_2016_2020`` reads its own (``patterns.measure_values``, its dates replaced), and a
+window's pace is the mean of the runs' (as the calibration reads a set). Writes
+``OUT/windows.csv`` (variant, window, runs, pace, its standard error, the record's pace),
+``OUT/years.csv`` (variant, year, new KCN a province) and ``OUT/by_waiting.csv`` (variant, KCN
+waiting at the start: 0, 1, 2 or more, runs, pace over the fitted window), and prints them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from izsim.calendar import month_index
 from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.design import replicate_seeds
 from izsim.experiments.packages import at_least
+from izsim.experiments.what_ifs import WHAT_IFS, what_if
 from izsim.indicators import INDICATOR_IDS
 from izsim.outputs import write_csv
 from izsim.patterns import PACE_STOCKS, Pattern, measure_values, shipped_patterns
@@ -87,12 +90,14 @@ def variant(scenario: Scenario, policy: Policy, setting: str | None) -> Scenario
     raise InputError([Problem("--set", setting, problem)])
 
 
-def one_run(job: tuple[str | None, int]) -> dict[str, object]:
-    """One run's readings: each window's pace, new KCN by calendar year, KCN waiting."""
-    setting, seed = job
+def one_run(job: tuple[str | None, str | None, int]) -> dict[str, object]:
+    """One run's readings under one ``--set`` or one ``--what-if`` (or neither): each window's
+    pace, new KCN by calendar year, KCN waiting."""
+    setting, reading, seed = job
     policy = load_policy(POLICY)
     scenario = variant(load_scenario(BACKCAST), policy, setting)
-    result = run(scenario, policy, seed)
+    with what_if(reading):  # (in the worker: a patch made in the parent would not reach it)
+        result = run(scenario, policy, seed)
     start = scenario.scenario.start
     paces = [
         measure_values(window_pattern(a, b), result.values, start, "typical").value
@@ -154,21 +159,28 @@ def main() -> None:
     parser.add_argument("--workers", type=at_least(1), default=2)
     parser.add_argument("--seed", type=at_least(0), default=1)
     parser.add_argument("--set", action="append", default=[], dest="settings")
+    parser.add_argument("--what-if", action="append", default=[], choices=WHAT_IFS)
     parser.add_argument("--out", type=Path, default=ROOT / "results/calibration/kcn_pace")
     args = parser.parse_args()
     for setting in args.settings:  # refused before any run
         variant(load_scenario(BACKCAST), load_policy(POLICY), setting)
     seeds = replicate_seeds(args.seed, args.runs)
-    names: list[str | None] = [None, *args.settings]
-    jobs = [(name, seed) for name in names for seed in seeds]
+    variants: list[tuple[str | None, str | None]] = [
+        (None, None),
+        *((setting, None) for setting in args.settings),
+        *((None, name) for name in args.what_if),
+    ]
+    jobs = [(setting, reading, seed) for setting, reading in variants for seed in seeds]
     if args.workers == 1:  # (in this process: nothing to pickle, nothing to re-import)
         results = [one_run(job) for job in jobs]
     else:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
             results = list(pool.map(one_run, jobs, chunksize=8))
     readings = {
-        name or "written": results[i * len(seeds) : (i + 1) * len(seeds)]
-        for i, name in enumerate(names)
+        setting or (f"what-if {reading}" if reading else "written"): results[
+            i * len(seeds) : (i + 1) * len(seeds)
+        ]
+        for i, (setting, reading) in enumerate(variants)
     }
     windows, years, waiting = tables(readings)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -52,22 +52,22 @@ records of zones established. Plan targets are not printed. Nothing is written.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 from pydantic import ValidationError
 
 from izsim.experiments.design import replicate_seeds
 from izsim.experiments.trials import with_trial_values
+from izsim.experiments.what_ifs import (
+    OCCUPANCY_READINGS,
+    occupancy_read_as,
+)
 from izsim.indicators import INDICATOR_IDS
 from izsim.model import establishment
-from izsim.model import model as model_module
 from izsim.model.model import IZModel
 from izsim.model.zone import Zone
 from izsim.scenario import load_policy, load_scenario
@@ -97,7 +97,7 @@ BOARD_GATES = (
     ("public", "taken up by a district board"),
 )
 BOARD = {gate for gate, _ in BOARD_GATES}
-WHAT_IFS = ("occupancy_operating", "occupancy_serviced")
+WHAT_IFS = tuple(OCCUPANCY_READINGS)  # (warm_enquiries is for the back-cast's pace)
 TAKE_UP_EVENTS = ("developer_private", "developer_public")
 # What district boards pay from their allowance (Agencies.public_works), by purpose; clearance
 # also holds the province's share of private clearance (levers.public_clearance_pct)
@@ -313,50 +313,6 @@ def watched(model: IZModel) -> Watch:
 
     model._developer_entry = entry  # type: ignore[method-assign]
     return watch
-
-
-# ------------------------------------------------------------------ what-ifs
-def operating_kcn_occupancy(model: IZModel) -> float:
-    """What-if ``occupancy_operating``: leased over leasable land of the province's
-    established KCN that have serviced land (1 when there are none)."""
-    kcn = [
-        z
-        for z in model.zones
-        if z.is_kcn and z.established and z.leasable_ha > 0 and z.serviced_ha > 0
-    ]
-    leasable = sum(z.leasable_ha for z in kcn)
-    return sum(z.leased_ha for z in kcn) / leasable if leasable else 1.0
-
-
-def serviced_kcn_occupancy(model: IZModel) -> float:
-    """What-if ``occupancy_serviced``: leased over serviced land of the province's established
-    KCN (the land handed over to tenants' use, as Hải Dương's records count occupancy,
-    ref:hd_kcn_occ_definition), 1 when none has serviced land."""
-    kcn = [z for z in model.zones if z.is_kcn and z.established and z.serviced_ha > 0]
-    serviced = sum(z.serviced_ha for z in kcn)
-    return min(1.0, sum(z.leased_ha for z in kcn) / serviced) if serviced else 1.0
-
-
-OCCUPANCY_READINGS = {
-    "occupancy_operating": operating_kcn_occupancy,
-    "occupancy_serviced": serviced_kcn_occupancy,
-}
-
-
-@contextlib.contextmanager
-def occupancy_read_as(reading: str | None) -> Iterator[None]:
-    """Within the block every reader of the national occupancy condition reads the what-if
-    ``reading`` (the model's module imports the function by name, so both names are patched);
-    ``None`` leaves the model's own."""
-    if reading is None:
-        yield
-        return
-    function = OCCUPANCY_READINGS[reading]
-    with (
-        mock.patch.object(establishment, "established_kcn_occupancy", function),
-        mock.patch.object(model_module, "established_kcn_occupancy", function),
-    ):
-        yield
 
 
 # ------------------------------------------------------------------ one run

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from izsim.errors import InputError
+from izsim.experiments.design import replicate_seeds
 from tests.conftest import load_script
 
 
@@ -72,9 +73,40 @@ def test_a_tiny_run_writes_its_tables(script, tmp_path: Path, monkeypatch) -> No
     out = tmp_path / "kcn_pace"
     argv = ["kcn_pace_windows.py", "--runs", "2", "--workers", "1"]
     extra = ["--set", "establishment.national_queue_years=0", "--out", str(out)]
+    extra += ["--what-if", "occupancy_operating"]
     monkeypatch.setattr(sys, "argv", [*argv, *extra])
     script.main()
     windows = pd.read_csv(out / "windows.csv", encoding="utf-8-sig")
-    assert set(windows["variant"]) == {"written", "establishment.national_queue_years=0"}
-    assert len(windows) == 2 * len(script.WINDOWS)
-    assert (pd.read_csv(out / "by_waiting.csv", encoding="utf-8-sig")["runs"].sum()) == 2 * 2
+    assert set(windows["variant"]) == {
+        "written",
+        "establishment.national_queue_years=0",
+        "what-if occupancy_operating",
+    }
+    assert len(windows) == 3 * len(script.WINDOWS)
+    assert (pd.read_csv(out / "by_waiting.csv", encoding="utf-8-sig")["runs"].sum()) == 3 * 2
+
+
+def test_a_what_if_is_read_in_the_run_and_undone(script) -> None:  # type: ignore[no-untyped-def]
+    """Provinces with two KCN or more waiting for their land found none in the fitted window
+    while the condition counts that land (the model's reading), and some do when it reads
+    operating KCN only; the patch is gone after each run."""
+    from izsim.model import establishment
+    from izsim.model.model import IZModel
+
+    original = establishment.established_kcn_occupancy
+    scenario = script.load_scenario(script.BACKCAST)
+    policy = script.load_policy(script.POLICY)
+    waiting = [
+        seed
+        for seed in replicate_seeds(1, 40)
+        if sum(z.key.startswith(script.WAITING) for z in IZModel(scenario, policy, seed).zones) >= 2
+    ][:8]
+    assert len(waiting) == 8
+    own = [script.one_run((None, None, seed))["paces"][script.FITTED] for seed in waiting]
+    read = [
+        script.one_run((None, "occupancy_operating", seed))["paces"][script.FITTED]
+        for seed in waiting
+    ]
+    assert establishment.established_kcn_occupancy is original
+    assert own == [0.0] * len(waiting)
+    assert max(read) > 0

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from izsim.experiments.design import replicate_seeds
-from izsim.model import establishment
 from izsim.model.model import IZModel
 from izsim.scenario import load_policy, load_scenario
 from izsim.scenario.records import shipped_records
@@ -82,24 +81,6 @@ def test_simulate_counts_new_zones_as_the_indicators_do() -> None:
     assert sum(m is not None for m in run.established_month.values()) <= sum(
         t.sum() for t in run.taken.values()
     )
-
-
-def test_occupancy_readings_and_their_patch_is_undone() -> None:
-    scenario = load_scenario(ROOT / "scenarios" / "hai_duong.yaml")
-    model = IZModel(scenario, _policy(), SEED)
-    own = establishment.established_kcn_occupancy(model)
-    operating = pace.operating_kcn_occupancy(model)
-    serviced = pace.serviced_kcn_occupancy(model)
-    # An Phát 1 (535 ha clearing), Quốc Tuấn (approved) and two expansions lease nothing: the
-    # model's reading over every established KCN is the lowest
-    assert own < operating < serviced <= 1
-    original = establishment.established_kcn_occupancy
-    with pace.occupancy_read_as("occupancy_serviced"):
-        assert establishment.established_kcn_occupancy(model) == serviced
-        assert pace.model_module.established_kcn_occupancy(model) == serviced
-    assert establishment.established_kcn_occupancy is original
-    with pace.occupancy_read_as(None):
-        assert establishment.established_kcn_occupancy is original
 
 
 def test_national_pace_from_the_shipped_records() -> None:
