@@ -422,6 +422,22 @@ def test_compare_of_a_scenario_without_targets_says_so(tmp_path: Path) -> None:
     assert card.empty and {"target", "policy", "status", "probability"} <= set(card.columns)
 
 
+def test_a_spin_up_without_a_queue_is_a_clear_error(tmp_path: Path) -> None:
+    """A back-cast asking the model to file its proposals under way needs the queue's years
+    (they bound the pipeline): the file, its line, the block, the field and its value are
+    named, exit 2, no traceback."""
+    text = (ROOT / "scenarios" / "backcast" / "typical_2016.yaml").read_text(encoding="utf-8")
+    assert "  national_queue_years: 1\n" in text
+    path = tmp_path / "typical.yaml"
+    path.write_text(text.replace("  national_queue_years: 1\n", "", 1), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    message = " ".join(result.output.split())
+    assert f"{path}:" in result.output.replace("\n", "")
+    assert "establishment: start_proposals: spin_up needs national_queue_years" in message
+
+
 HEAVY = (
     "pandas",
     "numpy",
