@@ -130,6 +130,12 @@ def LeverControl(
             )
 
 
+def _set(event: threading.Event) -> threading.Event:
+    """``event``, set."""
+    event.set()
+    return event
+
+
 @solara.component
 def Page() -> None:
     """The whole page: controls on the left, what the room sees on the right."""
@@ -143,9 +149,19 @@ def Page() -> None:
     saved, set_saved = solara.use_state(None)  # type: ignore[var-annotated]
     lock = solara.use_memo(threading.Lock, [])
     holder = solara.use_memo(
-        lambda: {"session": Session.open(start_file), "playing": threading.Event()}, []
+        lambda: {
+            "session": Session.open(start_file),
+            "playing": threading.Event(),
+            "rendered": _set(threading.Event()),
+        },
+        [],
     )
     session: Session = holder["session"]
+    # The page has shown the latest month (an effect runs once its render is done): the play
+    # thread waits for it before the next month, so it never changes the state faster than
+    # the page renders (reacton's "too many renders" when each pass saw a new month: a slow,
+    # loaded machine rendered more slowly than RUN_PAUSE).
+    solara.use_effect(lambda: holder["rendered"].set(), [version])
 
     def changed() -> None:
         set_version(lambda v: v + 1)
@@ -181,11 +197,15 @@ def Page() -> None:
                 continue
             if moved is None:
                 continue
+            holder["rendered"].clear()
             changed()
             if not moved:
                 holder["playing"].clear()
                 set_playing(False)
                 continue
+            # the page shows this month before the next is stepped (or the page is closed)
+            while not holder["rendered"].wait(IDLE_PAUSE) and not cancel.is_set():
+                pass
             time.sleep(RUN_PAUSE)
 
     solara.use_thread(play, dependencies=[], intrusive_cancel=False)
