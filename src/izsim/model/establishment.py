@@ -10,7 +10,7 @@ established by the province alone. Provincial administrative reform
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING
 
 import simpy
@@ -51,6 +51,15 @@ class NationalQuota:
         q, phase = self.per_year, self.phase
         # (a small tolerance: 0.1 × 10 must make one whole approval)
         return math.floor(q * (year + 1) + phase + 1e-9) - math.floor(q * year + phase + 1e-9)
+
+    def places(self, first: int, years: int, given: Mapping[int, int] | None = None) -> int:
+        """Approvals left in simulated year ``first`` and the ``years`` after it, ``given``
+        approvals taken by year (default: those granted)."""
+        taken = self.granted if given is None else given
+        return sum(
+            max(0, self.allowed(year) - taken.get(year, 0))
+            for year in range(first, first + years + 1)
+        )
 
     def full(self, now: float) -> bool:
         """Whether this year's approvals are all given."""
@@ -131,10 +140,7 @@ def national_places_left(model: IZModel) -> float:
     if national.national_queue_years is None or quota.per_year is None:
         return math.inf
     ready = simulated_year(model.env.now + national.national_approval_months_kcn)
-    places = sum(
-        max(0, quota.allowed(year) - quota.granted.get(year, 0))
-        for year in range(ready, ready + national.national_queue_years + 1)
-    )
+    places = quota.places(ready, national.national_queue_years)
     waiting = sum(
         1
         for z in model.zones

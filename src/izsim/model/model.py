@@ -281,6 +281,23 @@ class IZModel(Model):
         spread = self.scenario.establishment.hurdle_spread
         return developer_hurdle(devs.hurdle_ratio, spread, float(self.hurdle_draws[zone.index]))
 
+    def candidate_developer(
+        self, zone: Zone, ratio: float, cost: float, *, hurdle_draw: float, capacity_draw: float
+    ) -> Developer | None:
+        """A candidate firm for ``zone`` with its own hurdle and finance capacity (from standard
+        normal draws): it takes the zone up when the pro forma ``ratio`` clears its hurdle and
+        its capacity pays the first phase's works, ``cost`` (the plant is a later decision);
+        None when it does not (§2.3a)."""
+        devs = self.scenario.developers
+        spread = self.scenario.establishment.hurdle_spread
+        hurdle = developer_hurdle(devs.hurdle_ratio, spread, hurdle_draw)
+        capacity = self.finance_capacity(zone, capacity_draw)
+        if ratio < hurdle or capacity < cost:
+            return None
+        developer = Developer(self, public=False, capacity_bn_vnd=capacity)
+        developer.hurdle = hurdle
+        return developer
+
     def finance_capacity(self, zone: Zone, draw: float) -> float:
         """Finance capacity of a developer for ``zone`` from a standard normal ``draw``."""
         devs = self.scenario.developers
@@ -557,11 +574,13 @@ class IZModel(Model):
                     if ratio >= owner.hurdle and owner.room_bn_vnd >= cost:
                         developer = owner
                 else:
-                    hurdle = self.developer_hurdle(zone)
-                    capacity = self.finance_capacity(zone, float(self.capacity_draws[zone.index]))
-                    if ratio >= hurdle and capacity >= cost:
-                        developer = Developer(self, public=False, capacity_bn_vnd=capacity)
-                        developer.hurdle = hurdle
+                    developer = self.candidate_developer(
+                        zone,
+                        ratio,
+                        cost,
+                        hurdle_draw=float(self.hurdle_draws[zone.index]),
+                        capacity_draw=float(self.capacity_draws[zone.index]),
+                    )
             if developer is not None:
                 developer.take_up(zone)
                 proposals_open = None

@@ -28,7 +28,6 @@ from izsim.model.developer import Developer
 from izsim.model.establishment import (
     MONTHS_PER_YEAR,
     NationalQuota,
-    developer_hurdle,
     established_kcn_occupancy,
     queued_nationally,
     simulated_year,
@@ -123,15 +122,15 @@ def file_proposals_under_way(model: IZModel) -> dict[int, ProposalUnderWay]:
                     continue
                 if pipeline.places_left(month) <= 0:
                     break
-                ratio = model.pro_forma_ratio(zone)
-                hurdle = developer_hurdle(
-                    devs.hurdle_ratio, national.hurdle_spread, float(hurdles[zone.index])
+                developer = model.candidate_developer(
+                    zone,
+                    model.pro_forma_ratio(zone),
+                    model.first_phase_cost(zone, plant=False),
+                    hurdle_draw=float(hurdles[zone.index]),
+                    capacity_draw=float(capacities[zone.index]),
                 )
-                capacity = model.finance_capacity(zone, float(capacities[zone.index]))
-                if ratio < hurdle or capacity < model.first_phase_cost(zone, plant=False):
+                if developer is None:
                     continue
-                developer = Developer(model, public=False, capacity_bn_vnd=capacity)
-                developer.hurdle = hurdle
                 zone.developer = developer  # its land is in next month's market view
                 pipeline.file(zone, ProposalUnderWay(developer=developer, filed=float(month)))
         pipeline.advance_to(0)
@@ -216,11 +215,7 @@ class _Pipeline:
             if p.national_approval is None or p.national_approval > month
         )
         ready = simulated_year(month + self.national_months)
-        places = sum(
-            max(0, self.quota.allowed(year) - given.get(year, 0))
-            for year in range(ready, ready + self.queue_years + 1)
-        )
-        return places - waiting
+        return self.quota.places(ready, self.queue_years, given) - waiting
 
     def record_decisions(self) -> None:
         """Enter the approvals given before the start in the quota's record (those of the
