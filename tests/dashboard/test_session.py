@@ -3,6 +3,8 @@ and what the page draws."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
@@ -102,6 +104,8 @@ def test_what_the_page_draws(session: Session) -> None:
     zones = zones_html(session, "vi")
     assert zones.count('class="izs-zone"') == len(session.scenario.all_zones)
     assert "lấp đầy" in zones
+    named = [z for z in session.scenario.all_zones if z.name_vi is not None]
+    assert named and all(html.escape(z.name_vi) in zones for z in named)  # cards in Vietnamese
     card = scorecard_html(session.scorecard("en"), "en")
     assert card.count('class="izs-score"') == len(session.scenario.targets)
     results = session.results()

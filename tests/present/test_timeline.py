@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.collections import PolyCollection
 
 from izsim.model.zone import PLANT_STATES, STAGES
 from izsim.present.results import Results
-from izsim.present.timeline import median_states, zone_timeline
+from izsim.present.timeline import NAME_CHARS, median_states, zone_label, zone_timeline
 
 
 def _bars(fig, layer: str) -> list[PolyCollection]:
@@ -127,3 +129,23 @@ def test_a_zone_the_run_s_province_did_not_hold_is_not_drawn(tmp_path) -> None:
     fig = zone_timeline(saved, lang="en")
     assert not any(b.zone == "kcn_operating_4" for b in _bars(fig, "stage") + _bars(fig, "plant"))
     assert any(b.zone == "kcn_operating_1" for b in _bars(fig, "stage"))
+
+
+def test_zones_are_named_in_the_figure_s_language(saved_run: Results) -> None:
+    drawn = {bar.zone for bar in _bars(zone_timeline(saved_run, lang="en"), "stage")}
+    zones = [z for z in saved_run.scenario.all_zones if z.id in drawn]
+    assert any(z.name_vi is not None for z in zones)  # the saved run draws one named apart
+    for lang in ("en", "vi"):
+        ticks = zone_timeline(saved_run, lang=lang).axes[0].get_yticklabels()
+        labels = [t.get_text() for t in ticks]
+        assert labels == [zone_label(z.name_in(lang)) for z in reversed(zones)]
+
+
+def test_a_long_name_wraps_wider_to_keep_to_two_lines() -> None:
+    short = "KCN Nam Cấm"
+    assert zone_label(short) == short
+    long = "Địa điểm CCN theo quy hoạch 2026–2030 (khu vực KKT Đông Nam) 1"
+    assert len(textwrap.wrap(long, NAME_CHARS)) == 3
+    lines = zone_label(long).split("\n")
+    assert len(lines) == 2 and " ".join(lines) == long
+    assert max(len(line) for line in lines) > NAME_CHARS

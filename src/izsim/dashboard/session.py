@@ -332,12 +332,12 @@ class Session:
             found.append(ScoreRow(target.id, target_text(target, lang), status, value))
         return found
 
-    def zones(self) -> list[ZoneView]:
-        """Every zone at the current month, in scenario order."""
+    def zones(self, lang: Lang = "en") -> list[ZoneView]:
+        """Every zone at the current month, in scenario order, named in ``lang``."""
         return [
             ZoneView(
                 key=zone.key,
-                name=zone.spec.name,
+                name=zone.spec.name_in(lang),
                 kind=zone.kind,
                 region=zone.spec.region,
                 stage=zone.stage,
@@ -348,10 +348,10 @@ class Session:
             for zone in self.model.zones
         ]
 
-    def zones_by_region(self) -> dict[str, list[ZoneView]]:
+    def zones_by_region(self, lang: Lang = "en") -> dict[str, list[ZoneView]]:
         """:meth:`zones` grouped by region, regions in the order they first appear."""
         grouped: dict[str, list[ZoneView]] = {}
-        for zone in self.zones():
+        for zone in self.zones(lang):
             grouped.setdefault(zone.region, []).append(zone)
         return grouped
 

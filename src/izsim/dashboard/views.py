@@ -80,7 +80,7 @@ def zones_html(session: Session, lang: Lang) -> str:
     )
     parts = [f'<div class="izs-legend" style="margin-bottom:6px">{legend}</div>']
     parts.append('<div style="display:flex;flex-wrap:wrap;align-items:flex-start">')
-    for region, zones in session.zones_by_region().items():
+    for region, zones in session.zones_by_region(lang).items():
         cards = "".join(zone_card(zone, lang) for zone in zones)
         parts.append(
             '<div class="izs-region" style="border:1px dashed #888;border-radius:6px;'

@@ -30,6 +30,20 @@ PLANT_LOOK = {
 }
 KIND_ORDER = {"kcn": 0, "high_tech": 0, "ccn": 1}
 NAME_CHARS = 30  # zone names wrap beyond this, so long names do not squeeze the bars
+NAME_LINES = 2  # a row holds two lines of its name; a third runs into the next row's
+NAME_CHARS_MOST = 45  # a name wraps wider, up to this, to keep to two lines
+
+
+def zone_label(name: str) -> str:
+    """A zone's name wrapped for its row: at :data:`NAME_CHARS` characters, or wider (up to
+    :data:`NAME_CHARS_MOST`) where that would take more than :data:`NAME_LINES` lines."""
+    for width in range(NAME_CHARS, NAME_CHARS_MOST + 1):
+        lines = textwrap.wrap(name, width, break_long_words=False)
+        if len(lines) <= NAME_LINES:
+            break
+    return "\n".join(lines)
+
+
 SUBTITLE_CHARS = 110
 
 
@@ -141,10 +155,7 @@ def zone_timeline(
             )
     ax.set_yticks(range(len(zones)))
     ax.set_yticklabels(
-        [
-            textwrap.fill(results.scenario.all_zones[z].name, NAME_CHARS, break_long_words=False)
-            for z in reversed(zones)
-        ]
+        [zone_label(results.scenario.all_zones[z].name_in(lang)) for z in reversed(zones)]
     )
     ax.set_ylim(-0.7, len(zones) - 0.3)
     ax.set_xlim(start, years[-1] + (0.9 if modal else 0.05))

@@ -907,6 +907,12 @@ class Zone(Sourced):
 
     id: Slug = Field(description="Short unique id (lower case, digits, underscores).")
     name: str = Field(description="Name as planners write it.")
+    name_vi: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The name in Vietnamese, where `name` has English words: figures and"
+        " reports in Vietnamese show it (none: `name` in both languages).",
+    )
     kind: ZoneKind = Field(description="kcn, ccn or high_tech.")
     region: str = Field(
         min_length=1, description="Region of the province (matches sectors' `regions`)."
@@ -982,6 +988,10 @@ class Zone(Sourced):
         " 69.6 % of runs and still waiting for its land in the rest. None: the zone is drawn"
         " on its own.",
     )
+
+    def name_in(self, lang: str) -> str:
+        """The zone's name as figures and reports in ``lang`` ("en" or "vi") show it."""
+        return self.name_vi if lang == "vi" and self.name_vi is not None else self.name
 
     @property
     def clusters_with_wwtp_at_start(self) -> int:
@@ -1113,6 +1123,12 @@ class CandidateSites(Sourced):
 
     id: Slug = Field(description="Prefix of the sites' ids (`<id>_1`, `<id>_2`, …).")
     name: str = Field(description="Name of the sites as planners would write it.")
+    name_vi: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The sites' name in Vietnamese, where `name` has English words (none:"
+        " `name` in both languages).",
+    )
     kind: ZoneKind = Field(description="kcn, ccn or high_tech.")
     count: int = Field(ge=1, le=100, description="Number of sites (at most 100).")
     # The scenario's own records, as known when the sites were read: the zones the sites expand
@@ -1171,6 +1187,7 @@ class CandidateSites(Sourced):
                 Zone(
                     id=f"{self.id}_{i + 1}",
                     name=f"{self.name} {i + 1}",
+                    name_vi=None if self.name_vi is None else f"{self.name_vi} {i + 1}",
                     kind=self.kind,
                     region=self.region,
                     stage="planned",
