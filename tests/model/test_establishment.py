@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from izsim.indicators import INDICATOR_IDS
 from izsim.model import establishment
 from izsim.model.establishment import NationalQuota, entry_chance
 from izsim.model.model import IZModel
@@ -393,3 +394,25 @@ def test_a_proposal_the_province_no_longer_qualifies_for_is_turned_down(
         else:
             assert second.stage == "planned" and second.developer is None
             assert (31, "national_refusal", KCNS[1]) in model.events
+
+
+def test_occupancy_of_established_kcn_counts_those_not_yet_operating(
+    scenario: Scenario, baseline: Policy
+) -> None:
+    """The indicator reads the land the national condition reads: every established KCN's,
+    a KCN still clearing or building counted with its leasable land and nothing leased."""
+    model = IZModel(scenario, baseline, 1)
+    waiting_months = 0
+    while model.advance(1):
+        # (read the zones and the indicators at one instant: a month's decisions follow its
+        # collection at the same time)
+        values = model._zone_indicators()
+        kcn = [z for z in model.zones if z.is_kcn and z.established]
+        expected = 100 * sum(z.leased_ha for z in kcn) / sum(z.leasable_ha for z in kcn)
+        assert values["occupancy_established_kcn"] == pytest.approx(expected, rel=1e-12)
+        if any(z.serviced_ha <= 0 and z.leasable_ha > 0 for z in kcn):
+            waiting_months += 1
+            assert values["occupancy_established_kcn"] < values["occupancy_rate_kcn"]
+    assert waiting_months > 0  # (Tuyên Quang's established KCN wait for their land)
+    column = INDICATOR_IDS.index("occupancy_established_kcn")
+    assert not np.isnan(model.values[:, column]).any()

@@ -81,12 +81,23 @@ class NationalQuota:
         self.granted[year] = self.granted.get(year, 0) + 1
 
 
+def established_kcn_land(model: IZModel) -> tuple[float, float]:
+    """Leased and leasable land, ha, of the province's established KCN, operating or not
+    (high-tech zones and expansions included): the land the national occupancy condition and
+    the indicator ``occupancy_established_kcn`` count."""
+    leased = leasable = 0.0
+    for z in model.zones:  # in zone order: the same floats as summing each list
+        if z.is_kcn and z.established:
+            leased += z.leased_ha
+            leasable += z.leasable_ha
+    return leased, leasable
+
+
 def established_kcn_occupancy(model: IZModel) -> float:
-    """Leased over leasable land of the province's established KCN (high-tech zones and
-    expansions included), 0–1; 1 when there are none."""
-    kcn = [z for z in model.zones if z.is_kcn and z.established and z.leasable_ha > 0]
-    leasable = sum(z.leasable_ha for z in kcn)
-    return sum(z.leased_ha for z in kcn) / leasable if leasable else 1.0
+    """Leased over leasable land of the province's established KCN
+    (:func:`established_kcn_land`), 0–1; 1 when there are none."""
+    leased, leasable = established_kcn_land(model)
+    return leased / leasable if leasable else 1.0
 
 
 def kcn_proposal_open(model: IZModel, zone: Zone, *, kcn_occupancy: float | None = None) -> bool:

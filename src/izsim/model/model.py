@@ -27,6 +27,7 @@ from izsim.model.economy import Economy
 from izsim.model.establishment import (
     NationalQuota,
     developer_hurdle,
+    established_kcn_land,
     established_kcn_occupancy,
     new_kcn_proposals_open,
     queued_nationally,
@@ -983,6 +984,10 @@ class IZModel(Model):
         out["rent_usd_m2"] = rented / leasable if leasable else np.nan
         out["occupancy_rate"] = 100 * leased / leasable if leasable else np.nan
         out["occupancy_rate_kcn"] = 100 * leased_kcn / leasable_kcn if leasable_kcn else np.nan
+        leased_established, leasable_established = established_kcn_land(self)
+        out["occupancy_established_kcn"] = (
+            100 * leased_established / leasable_established if leasable_established else np.nan
+        )
         out["occupancy_rate_ccn"] = 100 * leased_ccn / leasable_ccn if leasable_ccn else np.nan
         out["occupancy_serviced_kcn"] = 100 * leased_kcn / serviced_kcn if serviced_kcn else np.nan
         out["occupancy_serviced_ccn"] = 100 * leased_ccn / serviced_ccn if serviced_ccn else np.nan
