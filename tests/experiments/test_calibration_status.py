@@ -17,7 +17,7 @@ import yaml
 from izsim.experiments.calibration import Emulator, HistoryMatch, Target, Wave, verdict
 from izsim.experiments.ensemble import PROVINCE_OWN, load_ensemble
 from izsim.scenario import load_policy, load_scenario
-from izsim.scenario.load import file_sha256
+from izsim.scenario.load import file_sha256, model_sha256
 from izsim.scenario.parameters import parameters
 from tests.conftest import ROOT, load_script
 
@@ -276,6 +276,18 @@ def test_a_province_on_a_provisional_shared_ensemble_is_provisional_and_names_it
         "sha256": file_sha256(shared),
         "status": status,
     }
+
+
+def test_a_calibration_records_the_scenario_s_file_and_what_its_runs_read(
+    province_script, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shared = shared_file(tmp_path / "shared" / "ensemble.yaml", "calibrated")
+    out = tmp_path / "hd"
+    run_main(province_script, monkeypatch, "--province", "hai_duong", "--shared", str(shared),
+             "--out", str(out))  # fmt: skip
+    provenance = load_ensemble(out / "ensemble.yaml", params_of(HAI_DUONG)).provenance
+    assert provenance.scenario_sha256 == file_sha256(HAI_DUONG)
+    assert provenance.scenario_model_sha256 == model_sha256(load_scenario(HAI_DUONG))
 
 
 def test_a_province_without_a_shared_ensemble_is_told_where_one_is(

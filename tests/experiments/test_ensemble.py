@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from izsim.cli import app
 from izsim.errors import InputError
 from izsim.experiments import compare
-from izsim.experiments.ensemble import find_ensemble, load_ensemble
+from izsim.experiments.ensemble import find_ensemble, load_ensemble, stale
 from izsim.experiments.uncertainty import draw
-from izsim.scenario.load import file_sha256, load_scenario
+from izsim.scenario.load import file_sha256, load_policy, load_scenario, model_sha256
 from izsim.scenario.parameters import parameters
 from tests.conftest import ROOT
 
@@ -219,3 +219,29 @@ def test_a_calibration_installs_where_find_ensemble_looks(tmp_path: Path) -> Non
     home.write_text(ensemble_text(), encoding="utf-8")
     assert find_ensemble(backcast, "tuyen_quang_2015") == home
     assert find_ensemble(tmp_path / "tuyen_quang.yaml", "tuyen_quang") is None
+
+
+def test_a_scenario_changed_only_in_its_words_is_still_the_one_calibrated_on(
+    folder: Path,
+) -> None:
+    """With the runs' reading of the scenario in the provenance, a renamed zone or a new source
+    is no change; a changed number is, and so is an ensemble without it."""
+    backcast = folder / "backcast" / "typical_2016.yaml"
+    reading = model_sha256(load_scenario(backcast))
+    path = folder / "calibrated" / "shared.yaml"
+    path.write_text(ensemble_text(scenario_model_sha256=reading), encoding="utf-8")
+    params = parameters(load_scenario(backcast), load_policy(folder / "policies" / "baseline.yaml"))
+    text = backcast.read_text(encoding="utf-8")
+    zone = "    name: KCN đang hoạt động 1 (operating KCN, place 1 of 5)\n"
+    assert zone in text
+    backcast.write_text(text.replace(zone, zone.replace("place 1", "the first place")), "utf-8")
+    assert model_sha256(load_scenario(backcast)) == reading
+    assert stale(load_ensemble(path, params)) is None  # (the file's sha256 is not the one)
+    number = "\n  prospects_per_month: 4.2\n"
+    assert text.count(number) == 1
+    backcast.write_text(text.replace(number, number.replace("4.2", "5.2")), "utf-8")
+    assert model_sha256(load_scenario(backcast)) != reading
+    assert "has changed since" in (stale(load_ensemble(path, params)) or "")
+    backcast.write_text(text, "utf-8")
+    path.write_text(ensemble_text(), encoding="utf-8")  # no reading: the file's sha256 alone
+    assert "has changed since" in (stale(load_ensemble(path, params)) or "")

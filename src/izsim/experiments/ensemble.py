@@ -10,6 +10,7 @@ calibration:
   method: history matching …        # how the sets were found
   scenario: scenarios/backcast/typical_2016.yaml
   scenario_sha256: …
+  scenario_model_sha256: …          # the scenario as runs read it, names and sources left out
   patterns: [kcn_occupancy_2018_2020, …]   # the fitted patterns it was cut on
   left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
   status: provisional                       # or calibrated (calibration.verdict)
@@ -49,7 +50,13 @@ from pydantic import (
 )
 
 from izsim.errors import InputError, Problem
-from izsim.scenario.load import file_sha256, problems_of, read_yaml
+from izsim.scenario.load import (
+    file_sha256,
+    load_scenario,
+    model_sha256,
+    problems_of,
+    read_yaml,
+)
 from izsim.scenario.parameters import Parameter
 
 PROVINCE_OWN = (
@@ -80,6 +87,12 @@ class Provenance(BaseModel):
     method: str = Field(min_length=10)
     scenario: str
     scenario_sha256: str
+    scenario_model_sha256: str | None = Field(
+        default=None,
+        description="The scenario as its runs read it (izsim.scenario.load.model_sha256):"
+        " a file changed since only in its words (names, sources) is still the one calibrated"
+        " on. None in files written before it existed.",
+    )
     patterns: list[str] = Field(
         default_factory=list,
         description="The fitted patterns it was cut on; none when the first wave reached none"
@@ -220,7 +233,8 @@ def load_ensemble(path: str | Path, params: list[Parameter]) -> Ensemble:
 
 def stale(ensemble: Ensemble, root: Path | None = None) -> str | None:
     """A warning when the scenario the ensemble was calibrated on has changed since (its
-    sha256 is not the one in the provenance), naming both; None when it has not.
+    sha256 is not the one in the provenance, nor, where the provenance holds one, what its runs
+    read: :func:`~izsim.scenario.load.model_sha256`), naming both; None when it has not.
 
     The scenario is the provenance's path (relative to the repository) under ``root``, the
     repository; without it, looked for from the ensemble's folder up (``scenarios/calibrated/``
@@ -235,6 +249,13 @@ def stale(ensemble: Ensemble, root: Path | None = None) -> str | None:
             now = file_sha256(current)
             if now == provenance.scenario_sha256:
                 return None
+            if provenance.scenario_model_sha256 is not None:
+                try:
+                    same = model_sha256(load_scenario(current)) == provenance.scenario_model_sha256
+                except InputError:
+                    same = False  # (no longer a valid scenario: changed, whatever it was)
+                if same:
+                    return None
             return (
                 f"{ensemble.path} was calibrated on {current} with sha256"
                 f" {provenance.scenario_sha256[:12]}…, which has changed since (now"
@@ -292,6 +313,7 @@ def write_ensemble(
             ),
             "scenario": scenario_file.relative_to(root).as_posix(),
             "scenario_sha256": file_sha256(scenario_file),
+            "scenario_model_sha256": model_sha256(load_scenario(scenario_file)),
             "patterns": list(match.cut_on),
             "left_out": list(match.unreachable),
             "status": verdict.status,

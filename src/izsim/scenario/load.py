@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import inspect
+import json
 import re
 import typing
 from dataclasses import replace
@@ -112,6 +113,30 @@ def _by_id(name: str, scenario_file: Path) -> Path:
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes, for manifests."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+DESCRIPTIVE_FIELDS = frozenset(
+    {"name", "name_vi", "label", "title", "description", "quote", "source", "sources"}
+)
+"""Fields of a scenario that describe it and that no run reads: names, labels, plan quotes,
+sources."""
+
+
+def model_sha256(scenario: Scenario) -> str:
+    """SHA-256 of a scenario as its runs read it: its validated content without the
+    :data:`DESCRIPTIVE_FIELDS` (and without numbers left at their defaults), so that a file
+    edited only in its words, a zone named in Vietnamese, say, reads as the same scenario."""
+
+    def numbers(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: numbers(v) for k, v in node.items() if k not in DESCRIPTIVE_FIELDS}
+        if isinstance(node, list):
+            return [numbers(v) for v in node]
+        return node
+
+    content = numbers(scenario.model_dump(mode="json", exclude_defaults=True))
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
