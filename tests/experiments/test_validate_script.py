@@ -15,6 +15,7 @@ import yaml
 
 from izsim.experiments.uncertainty import draw
 from izsim.scenario import load_scenario
+from izsim.scenario.records import shipped_records
 from tests.conftest import ROOT, load_script
 
 CALIBRATIONS = ROOT / "results" / "calibration"
@@ -130,3 +131,26 @@ def test_a_small_validation_reports_failed_runs_warns_of_a_stale_ensemble_and_no
     assert script.shown(CALIBRATIONS / "shared" / "accepted.csv") == (
         "results/calibration/shared/accepted.csv"
     )
+
+
+def test_the_checks_added_after_fitting_are_read_on_the_typical_back_cast_beside_their_records(
+    script, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = tmp_path / "v"
+    assert (
+        run(script, monkeypatch, "--draws", "3", "--province", "tuyen_quang", "--out", str(out))
+        is None
+    )
+    table = pd.read_csv(out / "validation.csv")
+    checks = table[table["what"].str.startswith("check added after fitting")]
+    expected = {script.check_id(name, month) for name, month, _ in script.ADDED_AFTER_FITTING}
+    assert set(checks["output"]) == expected and len(expected) == 5
+    assert set(checks["scenario"]) == {"typical_2016"}
+    assert sorted(checks["kind"]) == sorted(["prior", "calibrated"] * 5)
+    records = shipped_records()
+    for name, month, record in script.ADDED_AFTER_FITTING:
+        rows = checks[checks["output"] == script.check_id(name, month)]
+        assert (rows["record"] == float(records[record].value)).all()
+        assert (rows["what"] == f"check added after fitting (ref:{record})").all()
+        assert ((rows["runs"] == 3) & rows["mean"].between(0, 100)).all()
+    assert (checks["record"].tolist()[:5]) == [49, 53, 53.5, 57.8, 57.7]
