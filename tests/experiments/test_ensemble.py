@@ -242,6 +242,13 @@ def test_a_scenario_changed_only_in_its_words_is_still_the_one_calibrated_on(
     backcast.write_text(text.replace(number, number.replace("4.2", "5.2")), "utf-8")
     assert model_sha256(load_scenario(backcast)) != reading
     assert "has changed since" in (stale(load_ensemble(path, params)) or "")
+    # a source is no mere word: numbers sharing one are drawn as one parameter
+    source = (
+        "      serviced_pct: >-\n        assumption: no national record of serviced land in 2016;"
+    )
+    assert source in text
+    backcast.write_text(text.replace(source, source.replace("no national", "no"), 1), "utf-8")
+    assert model_sha256(load_scenario(backcast)) != reading
     backcast.write_text(text, "utf-8")
     path.write_text(ensemble_text(), encoding="utf-8")  # no reading: the file's sha256 alone
     assert "has changed since" in (stale(load_ensemble(path, params)) or "")

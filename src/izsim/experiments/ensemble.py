@@ -10,7 +10,7 @@ calibration:
   method: history matching …        # how the sets were found
   scenario: scenarios/backcast/typical_2016.yaml
   scenario_sha256: …
-  scenario_model_sha256: …          # the scenario as runs read it, names and sources left out
+  scenario_model_sha256: …          # the scenario as runs read it, its names left out
   patterns: [kcn_occupancy_2018_2020, …]   # the fitted patterns it was cut on
   left_out: [kcn_pace_2016_2020]            # fitted patterns the model could not come near
   status: provisional                       # or calibrated (calibration.verdict)
@@ -90,8 +90,8 @@ class Provenance(BaseModel):
     scenario_model_sha256: str | None = Field(
         default=None,
         description="The scenario as its runs read it (izsim.scenario.load.model_sha256):"
-        " a file changed since only in its words (names, sources) is still the one calibrated"
-        " on. None in files written before it existed.",
+        " a file changed since only in its words (names, labels, quotes) is still the one"
+        " calibrated on. None in files written before it existed.",
     )
     patterns: list[str] = Field(
         default_factory=list,

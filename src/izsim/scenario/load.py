@@ -115,17 +115,17 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-DESCRIPTIVE_FIELDS = frozenset(
-    {"name", "name_vi", "label", "title", "description", "quote", "source", "sources"}
-)
-"""Fields of a scenario that describe it and that no run reads: names, labels, plan quotes,
-sources."""
+DESCRIPTIVE_FIELDS = frozenset({"name", "name_vi", "label", "title", "description", "quote"})
+"""Fields of a scenario that describe it and that no run reads: names, labels, plan quotes.
+Sources are not among them: zones' numbers that share a source and a range are drawn as one
+parameter (:func:`izsim.scenario.parameters.parameters`), so a source can change a draw."""
 
 
 def model_sha256(scenario: Scenario) -> str:
     """SHA-256 of a scenario as its runs read it: its validated content without the
-    :data:`DESCRIPTIVE_FIELDS` (and without numbers left at their defaults), so that a file
-    edited only in its words, a zone named in Vietnamese, say, reads as the same scenario."""
+    :data:`DESCRIPTIVE_FIELDS` and without numbers left at their defaults, so that a file
+    edited only in its words, a zone named in Vietnamese, say, reads as the same scenario. (A
+    default changed in the code changes runs but not this: the code's fingerprint says that.)"""
 
     def numbers(node: Any) -> Any:
         if isinstance(node, dict):
