@@ -32,6 +32,7 @@ KIND_ORDER = {"kcn": 0, "high_tech": 0, "ccn": 1}
 NAME_CHARS = 30  # zone names wrap beyond this, so long names do not squeeze the bars
 NAME_LINES = 2  # a row holds two lines of its name; a third runs into the next row's
 NAME_CHARS_MOST = 45  # a name wraps wider, up to this, to keep to two lines
+SUBTITLE_CHARS = 110
 
 
 def zone_label(name: str) -> str:
@@ -42,9 +43,6 @@ def zone_label(name: str) -> str:
         if len(lines) <= NAME_LINES:
             break
     return "\n".join(lines)
-
-
-SUBTITLE_CHARS = 110
 
 
 def median_states(codes: np.ndarray) -> np.ndarray:
