@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from izsim.errors import run_script
+from izsim.errors import InputError, Problem, run_script
 from izsim.experiments.packages import at_least
 from izsim.experiments.sweep import sweep
 from izsim.present.sensitivity import write_study_figures
@@ -128,6 +128,22 @@ def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
         workers=args.workers,
         out=folder / "morris",
     )
+    failed = morris.outputs[morris.outputs["status"] != "ok"]
+    if len(failed):
+        # a trajectory with a failed run has no elementary effect: no output can be ranked,
+        # and a Sobol' study chosen from nothing would vary every number alone
+        first = str(failed["error"].iloc[0]).splitlines()[0][:300]
+        raise InputError(
+            [
+                Problem(
+                    str(scenario),
+                    "ranges",
+                    f"{len(failed)} of {len(morris.outputs)} screening runs failed (first:"
+                    f" {first}): the screening cannot rank; make every draw of the ranges a"
+                    " valid scenario, then run again (finished batches are kept)",
+                )
+            ]
+        )
     write_study_figures(morris.out)
     floor = noise_floor(
         scenario, ROOT / "experiments" / "spaces" / "all_ranged.yaml", args.replicates
@@ -135,6 +151,9 @@ def study(province: str, args: argparse.Namespace) -> pd.DataFrame:
     chosen, scores = most_important(morris.sensitivity, morris.outputs, floor)
     scores.to_csv(folder / "screening.csv", index=False, float_format="%.4f")
     pd.Series(floor, name="noise_floor_mu_star").to_csv(folder / "noise_floor.csv")
+    if not chosen:
+        print(f"{province}: no parameter clears the noise floor; no Sobol' study")
+        return pd.DataFrame(columns=["province", "output", "rank", "parameter", "ST", "S1"])
     space = folder / "space_sobol.yaml"
     text = yaml.safe_dump(
         {"space": {"parameters": chosen, "rest": True, "outputs": "targets"}},

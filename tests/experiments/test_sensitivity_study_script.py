@@ -55,3 +55,62 @@ def test_most_important_skips_noise_counts_and_flags() -> None:
         "jobs": False,
     }
     assert np.isclose(table.set_index("factor").loc["growth", "best"], 4.0 / sd)
+
+
+class _Swept:
+    """What a faked sweep returns: its runs' table and its indices."""
+
+    def __init__(self, outputs: pd.DataFrame, out: Path) -> None:
+        self.outputs, self.out = outputs, out
+        self.sensitivity = _morris([("out", "a", 1.0, 0.1)])
+
+
+def _fake_study(monkeypatch, tmp_path: Path, statuses: list[str]) -> list[str]:
+    """``study`` on a faked screening whose runs end with ``statuses``; the designs swept."""
+    swept: list[str] = []
+
+    def sweep(scenario, *, design: str, out: Path, **_: object) -> _Swept:
+        swept.append(design)
+        errors = [
+            "" if s == "ok" else "ValidationError: grdp_base_bn_vnd 55000 must" for s in statuses
+        ]
+        values = np.linspace(0.0, 1.0, len(statuses))
+        runs = pd.DataFrame({"status": statuses, "error": errors, "out": values})
+        return _Swept(runs, out)
+
+    monkeypatch.setattr(study, "ROOT", tmp_path)
+    monkeypatch.setattr(study, "sweep", sweep)
+    monkeypatch.setattr(study, "write_study_figures", lambda out: None)
+    monkeypatch.setattr(study, "noise_floor", lambda *a: {"out": 99.0})  # nothing clears it
+    (tmp_path / "results" / "sensitivity" / "hung_yen").mkdir(parents=True)
+    return swept
+
+
+def test_a_screening_with_failed_runs_stops_the_province_with_a_clear_error(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """Hưng Yên's screening had 28 failed runs of 10,080 (drawn GRDP below industry's value
+    added); the study then ranked nothing and swept every number alone as a Sobol' study."""
+    import argparse
+
+    import pytest
+
+    from izsim.errors import InputError
+
+    swept = _fake_study(monkeypatch, tmp_path, ["ok", "failed", "ok", "failed"])
+    args = argparse.Namespace(trajectories=2, replicates=1, sobol_samples=8, workers=1, seed=1)
+    with pytest.raises(InputError) as caught:
+        study.study("hung_yen", args)
+    message = str(caught.value)
+    assert "2 of 4 screening runs failed" in message and "grdp_base_bn_vnd 55000" in message
+    assert "hung_yen.yaml" in message and swept == ["morris"]
+
+
+def test_no_parameter_clearing_the_floor_means_no_sobol_study(monkeypatch, tmp_path: Path) -> None:
+    import argparse
+
+    swept = _fake_study(monkeypatch, tmp_path, ["ok"] * 24)  # 24 distinct values: ranked
+    args = argparse.Namespace(trajectories=2, replicates=1, sobol_samples=8, workers=1, seed=1)
+    rows = study.study("hung_yen", args)
+    assert rows.empty and swept == ["morris"]
+    assert (tmp_path / "results" / "sensitivity" / "hung_yen" / "screening.csv").exists()

@@ -404,6 +404,10 @@ BAD_SPACES = {
         "space:\n  parameters: all_ranged\n  rest: true\n  outputs: targets\n",
         ["space.rest", "`rest: true` goes with a list of parameters"],
     ),
+    "rest alone": (
+        "space:\n  parameters: []\n  rest: true\n  outputs: targets\n",
+        ["space.rest", "`rest: true` needs at least one parameter listed beside it"],
+    ),
     "not a mapping": (
         "- economy.existing_output_growth_pct\n",
         ["Input should be a mapping of fields"],

@@ -177,6 +177,9 @@ class SpaceBody(Strict):
             raise ValueError(
                 f"`rest: true` goes with a list of parameters; {ALL_RANGED} leaves no rest"
             )
+        if rest and parameters == []:
+            # rest alone is one group, whose index is 1 by construction: nothing to learn
+            raise ValueError("`rest: true` needs at least one parameter listed beside it")
         return rest
 
 
