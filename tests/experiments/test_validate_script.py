@@ -104,6 +104,7 @@ def test_a_small_validation_reports_failed_runs_warns_of_a_stale_ensemble_and_no
     saved = calibrations / "shared" / "ensemble.yaml"
     body = yaml.safe_load(saved.read_text(encoding="utf-8"))
     body["calibration"]["scenario_sha256"] = "0" * 64  # calibrated on another back-cast
+    body["calibration"]["scenario_model_sha256"] = "0" * 64  # (one that runs read otherwise)
     saved.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
     monkeypatch.setattr(script, "CALIBRATIONS", calibrations)
     out = tmp_path / "v"
