@@ -241,6 +241,13 @@ def band(values: pd.Series) -> str:
     return f"{mid:.3g} [{low:.3g}–{high:.3g}]"
 
 
+def spread(values: pd.Series) -> dict[str, float]:
+    """Mean and 5 and 95 % quantiles of a reading's runs (NaN with none)."""
+    if not len(values):
+        return {"mean": np.nan, "p5": np.nan, "p95": np.nan}
+    return {"mean": values.mean(), "p5": values.quantile(0.05), "p95": values.quantile(0.95)}
+
+
 def study(
     scenario_file: Path, ensemble: Ensemble, args: argparse.Namespace, *, targets: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -291,9 +298,7 @@ def study(
                     "what": "held-out pattern" + (" (informed)" if pattern in informed else ""),
                     "band": band(values),
                     "tolerance": f"[{low:g}, {high:g}]",
-                    "mean": values.mean() if len(values) else np.nan,
-                    "p5": values.quantile(0.05) if len(values) else np.nan,
-                    "p95": values.quantile(0.95) if len(values) else np.nan,
+                    **spread(values),
                     "within_pct": 100 * ((values >= low) & (values <= high)).mean()
                     if len(values)
                     else np.nan,
@@ -314,9 +319,7 @@ def study(
                     "what": f"check added after fitting (ref:{record})",
                     "band": band(values),
                     "record": records[record].value,
-                    "mean": values.mean() if len(values) else np.nan,
-                    "p5": values.quantile(0.05) if len(values) else np.nan,
-                    "p95": values.quantile(0.95) if len(values) else np.nan,
+                    **spread(values),
                     "runs": len(values),
                 }
             )
